@@ -1,0 +1,83 @@
+"""Reads for accounts: finding a unit by name (CLI, forms) and the users a user may manage."""
+
+from __future__ import annotations
+
+from tuijin.core.errors import InputError
+from tuijin.orgs.models import OrgUnit, UnitKind
+
+from . import scoping
+from .models import Role
+
+
+def find_unit(name: str) -> OrgUnit:
+    """A unit by its name; a name used by several units must be qualified by its city (or province), as
+    `城市/单位` (`镇江市/发展和改革委员会`). Unknown or ambiguous names are refused, naming the candidates."""
+    raw = (name or "").strip()
+    if not raw:
+        raise InputError("单位名称不能为空", field="unit")
+    parts = [p.strip() for p in raw.split("/") if p.strip()]
+    candidates = list(OrgUnit.objects.filter(name=parts[-1]).order_by("path"))
+    if len(parts) > 1:
+        qualifiers = parts[:-1]
+        found = []
+        for unit in candidates:
+            ancestors = {a.name for a in OrgUnit.objects.filter(id__in=unit.ancestor_ids)}
+            if all(q in ancestors for q in qualifiers):
+                found.append(unit)
+        candidates = found
+    if not candidates:
+        raise InputError(f"单位不存在: {raw!r}", field="unit")
+    if len(candidates) > 1:
+        names = ", ".join(qualified_name(u) for u in candidates)
+        raise InputError(f"单位名称 {raw!r} 不唯一, 请写成 城市/单位: {names}", field="unit")
+    return candidates[0]
+
+
+def qualified_name(unit: OrgUnit) -> str:
+    """`城市/单位` (or `省/市` for a city), the name `find_unit` accepts without ambiguity."""
+    if unit.parent_id is None:
+        return unit.name
+    if unit.kind == UnitKind.CITY:
+        return f"{unit.parent.name}/{unit.name}"
+    city = unit.city()
+    return f"{city.name}/{unit.name}" if city and city.pk != unit.pk else unit.name
+
+
+def managed_users(user):
+    """The users the user may see on the users page (its city's, for a city administrator)."""
+    return scoping.users_for(user).select_related("unit").order_by("unit__path", "role", "username")
+
+
+def assignable_units(user):
+    """The units a user manager may put new users into: its own subtree."""
+    if not scoping.can(user, scoping.MANAGE_USERS):
+        return OrgUnit.objects.none()
+    return scoping.units_for(user).order_by("path")
+
+
+def role_table() -> list[dict]:
+    """Each role with its Chinese name, what it may do and where (for `tuijin roles` and the users page)."""
+    rows = []
+    for role in Role:
+        actions = scoping.ROLE_ACTIONS.get(role, frozenset())
+        rows.append({
+            "role": role.value,
+            "label": role.label,
+            "actions": [a for a in scoping.ACTION_LABELS if a in actions],
+            "action_labels": [scoping.ACTION_LABELS[a] for a in scoping.ACTION_LABELS if a in actions],
+            "reach": scoping.ROLE_REACH.get(role, ""),
+            "unit_kinds": [UnitKind(k).label for k in ROLE_UNIT_KINDS[role]],
+        })
+    return rows
+
+
+# Which kinds of unit each role may belong to: a 板块管理员 on a city unit would see the whole city.
+_DISTRICT_LEVEL = (UnitKind.DISTRICT, UnitKind.COUNTY_CITY, UnitKind.COUNTY, UnitKind.ZONE, UnitKind.PARK)
+ROLE_UNIT_KINDS: dict[str, tuple[str, ...]] = {
+    Role.CITY_ADMIN: (UnitKind.CITY,),
+    Role.CITY_LEADER: (UnitKind.CITY,),
+    Role.DISTRICT_ADMIN: _DISTRICT_LEVEL,
+    Role.REPORTER: (UnitKind.CITY, *_DISTRICT_LEVEL),
+    Role.DEPARTMENT: (UnitKind.DEPARTMENT,),
+    Role.PROVINCE_READER: (UnitKind.PROVINCE,),
+}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("users/", views.user_list, name="users"),
+    path("users/<int:user_id>/active/", views.user_active, name="user_active"),
+]

@@ -1,0 +1,38 @@
+"""The audit trail page (/audit/): searchable by the city administrator, read-only, scoped."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from tuijin.accounts import scoping
+from tuijin.core.errors import InputError
+
+from . import selectors
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_safe
+def audit_list(request):
+    if not scoping.can(request.user, scoping.AUDIT):
+        raise PermissionDenied("只有市管理员可以查询审计记录")
+    error, status = None, 200
+    try:
+        filters = selectors.AuditFilters.parse(request.GET)
+    except InputError as exc:
+        error, status, filters = exc, 400, selectors.AuditFilters()
+    entries = selectors.search(request.user, filters) if error is None else selectors.entries_for(request.user).none()
+    page = Paginator(entries.select_related("actor"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/list.html", {
+        "page": page,
+        "rows": selectors.describe(page.object_list),
+        "filters": filters,
+        "error": error,
+        "model_choices": selectors.model_choices(),
+        "query": query.urlencode(),
+    }, status=status)

@@ -1,0 +1,128 @@
+"""Paragraphs from modules that may not be installed: 民生实事 (tuijin.livelihood) and 问题协调
+(tuijin.problems). Each adapter returns no items when its module, or what it reads, is absent, so a
+bulletin is written the same way with or without them.
+
+- 民生实事 reads the programme's status from the livelihood module (selectors.programme_for /
+  programme_status, present.present_status: the JSON of `tuijin livelihood --format json`, issue 7's
+  contract) → {items, categories, completed, ahead, on_schedule, behind, item_list: [{name, unit, done,
+  progress_pct, status, sub_items}]}, status one of completed / ahead / on_schedule / behind, limited to the
+  user's reach. The livelihood module computes every figure; nothing is recomputed here.
+- 问题协调 calls `tuijin.problems.selectors.bulletin_figures(city=, unit=, period=, scope=)` if the problems
+  module provides it: a dict with any of open_count, new_count, closed_count, overdue_count and
+  overdue_problems (a list of short descriptions). Figures it does not give are simply left out.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from decimal import Decimal
+
+from django.apps import apps
+
+from .sentences import Fig
+
+log = logging.getLogger(__name__)
+
+STATUS_WORDS = {"completed": "已完成年度目标", "ahead": "超序时推进", "on_schedule": "按序时推进",
+                "behind": "欠序时"}
+
+
+def _number(value) -> str | None:
+    """A quantity as the livelihood module gave it: 1113, 4.01 (no float noise, no trailing .0)."""
+    if value is None or value == "":
+        return None
+    try:
+        d = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    text = format(d.normalize(), "f")
+    return text
+
+
+def livelihood_status(city, unit, period, user=None, basis: str = "accepted") -> dict | None:
+    """The programme's status at the period's end, as the livelihood module presents it (the JSON of
+    `tuijin livelihood --format json`), limited to what `user` sees; None without module or programme."""
+    if not apps.is_installed("tuijin.livelihood"):
+        return None
+    try:
+        from tuijin.livelihood.present import present_status
+        from tuijin.livelihood.selectors import programme_for, programme_status
+    except ImportError:
+        return None
+    from tuijin.core.errors import InputError
+
+    try:
+        programme = programme_for(unit or city, period.year)
+        data = present_status(programme_status(programme=programme, month=period.last_month, user=user,
+                                               basis=basis))
+    except InputError:  # no programme for this level and year
+        return None
+    return data if isinstance(data, dict) and data.get("items") else None
+
+
+def _progress_words(item: dict) -> str | None:
+    """已完成1113个; for an item split into 事项: 宫颈癌筛查4.01万人、乳腺癌筛查4.73万人."""
+    subs = [t for t in item.get("sub_items") or [] if isinstance(t, dict)]
+    if subs:
+        parts = [f"{t.get('name') or ''}{_number(t.get('done'))}{t.get('unit') or ''}" for t in subs
+                 if _number(t.get("done")) is not None]
+        return "、".join(parts) or None
+    done = _number(item.get("done"))
+    return None if done is None else f"已完成{done}{item.get('unit') or ''}"
+
+
+def livelihood_items(city, unit, period, fb, user=None) -> list[dict]:
+    data = livelihood_status(city, unit, period, user, fb.basis)
+    if data is None:
+        return []
+    src = {"indicator": "livelihood", "programme": data.get("programme"), "unit": data.get("unit"),
+           "command": f"tuijin livelihood --city {city.name}{f' --unit {unit.name}' if unit else ''} "
+                      f"--through {period.through} --format json", "period": period.label}
+    s = lambda key: {**src, "figure": key}  # noqa: E731
+    summary = {
+        "categories": fb.count(data.get("categories"), s("categories")),
+        "items": fb.count(data.get("items"), s("items")),
+        "done_count": fb.count(data.get("completed"), s("completed")),
+        "ahead_count": fb.count(data.get("ahead"), s("ahead")),
+        "on_schedule_count": fb.count(data.get("on_schedule"), s("on_schedule")),
+        "behind_count": fb.count(data.get("behind"), s("behind")),
+    }
+    out = [summary]
+    item_list = [i for i in data.get("item_list") or [] if isinstance(i, dict) and i.get("name")]
+    for i, item in enumerate(item_list):
+        if item.get("status") not in ("completed", "ahead"):
+            continue
+        src_i = {**src, "figure": f"item_list[{i}]", "item": item.get("name")}
+        out.append({
+            "item_name": Fig(item["name"], item["name"], src_i, label=True),
+            "item_progress": Fig(_progress_words(item), item.get("sub_items") or item.get("done"), src_i),
+            "item_rate_pct": fb.pct(item.get("progress_pct"), src_i),
+            "item_status": Fig(STATUS_WORDS[item["status"]], item["status"], src_i),
+        })
+    behind = [item["name"] for item in item_list if item.get("status") == "behind"]
+    out.append({"behind_items": Fig("、".join(behind) or None, behind, s("item_list.behind"))})
+    return out
+
+
+def problem_items(city, unit, period, fb, scope) -> list[dict]:
+    if not apps.is_installed("tuijin.problems"):
+        return []
+    try:
+        selectors = importlib.import_module("tuijin.problems.selectors")
+    except ImportError:
+        return []
+    figures = getattr(selectors, "bulletin_figures", None)
+    if figures is None:
+        return []
+    data = figures(city=city, unit=unit, period=period, scope=scope) or {}
+    src = {"indicator": "problems", "filters": scope.describe(), "period": period.label}
+    s = lambda key: {**src, "figure": key}  # noqa: E731
+    overdue = list(data.get("overdue_problems") or [])
+    return [{
+        "open_count": fb.count(data.get("open_count"), s("open_count")),
+        "new_count": fb.count(data.get("new_count"), s("new_count")),
+        "closed_count": fb.count(data.get("closed_count"), s("closed_count")),
+        "overdue_count": fb.count(data.get("overdue_count"), s("overdue_count")),
+        "overdue_problems": Fig("、".join(map(str, overdue)) or None, overdue, s("overdue_problems")),
+    }]

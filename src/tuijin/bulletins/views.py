@@ -1,0 +1,240 @@
+"""Bulletin pages: the bulletin as text with a copy button and downloads (.docx, PDF, JSON); the city
+administrator's template editor; the OC4IDS download. Thin: forms parse, services write, the generator and
+the engine compute."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from tuijin.accounts import scoping
+from tuijin.core.errors import InputError
+from tuijin.core.numbers import WAN_PER_YI
+from tuijin.core.periods import Period
+from tuijin.orgs.models import OrgUnit
+from tuijin.progress.models import MonthlyReport, ReportStatus
+
+from . import services
+from .defaults import FIGURES, LABELS, SECTION_TITLES
+from .formats import pdf_converter, to_docx, to_json, to_pdf, to_text
+from .forms import BulletinForm, ConfigForm, NewTemplateForm, cities_for
+from .generator import generate
+from .models import Section
+from .selectors import bulletin_config, effective_templates, is_city_admin
+
+
+def _default_through(city: OrgUnit) -> str:
+    """The latest month with an accepted report in the city, else last month."""
+    last = (MonthlyReport.objects.filter(project__unit__path__startswith=city.path, status=ReportStatus.ACCEPTED)
+            .order_by("-year", "-month").values("year", "month").first())
+    if last:
+        return f"{last['year']:04d}-{last['month']:02d}"
+    today = timezone.localdate()
+    y, m = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{y:04d}-{m:02d}"
+
+
+def _bulletin_from_request(request):
+    """(form, bulletin or None). The form's choices are the user's reach; restrict_scope does the rest."""
+    if not scoping.can(request.user, scoping.READ):
+        raise PermissionDenied("您的账号没有查看权限")
+    cities = cities_for(request.user)
+    data = request.GET.copy()
+    if not data.get("city"):
+        first = cities.first()
+        if first is None:
+            raise Http404("没有可查看的城市")
+        data["city"] = str(first.pk)
+    city = cities.filter(pk=data["city"]).first() if data["city"].isdigit() else None
+    if city is not None and not data.get("through"):
+        data["through"] = _default_through(city)
+    form = BulletinForm(request.user, data)
+    if city is not None and not data.get("unit") and form.fields["unit"].required:
+        data["unit"] = str(request.user.unit_id)  # a district's user: its own unit by default
+        form = BulletinForm(request.user, data)
+    if not form.is_valid():
+        return form, None
+    d = form.cleaned_data
+    year, month = d["through"]
+    period = Period.parse(f"{year:04d}-{month:02d}", d.get("period") or "ytd")
+    bulletin = generate(d["city"], period, unit=d.get("unit"), user=request.user)
+    return form, bulletin
+
+
+@login_required
+def bulletin(request):
+    form, b = _bulletin_from_request(request)
+    context = {"form": form, "bulletin": b, "text": to_text(b) if b else "", "pdf": pdf_converter() is not None,
+               "query": request.GET.urlencode() if b is None else _query(form),
+               "can_edit": b is not None and is_city_admin(request.user, b.city)}
+    return render(request, "bulletins/bulletin.html", context, status=200 if b else 400)
+
+
+def _query(form) -> str:
+    from urllib.parse import urlencode
+
+    d = form.cleaned_data
+    params = {"city": d["city"].pk, "through": f"{d['through'][0]:04d}-{d['through'][1]:02d}",
+              "period": d.get("period") or "ytd"}
+    if d.get("unit"):
+        params["unit"] = d["unit"].pk
+    return urlencode(params)
+
+
+@login_required
+def download(request):
+    if not scoping.can(request.user, scoping.READ):
+        raise PermissionDenied("您的账号没有查看权限")
+    fmt = request.GET.get("format", "")
+    if fmt not in ("docx", "pdf", "json", "txt"):
+        return HttpResponse("format 应为 docx、pdf、json 或 txt", status=400, content_type="text/plain; charset=utf-8")
+    if fmt == "pdf" and pdf_converter() is None:
+        return HttpResponse("未安装 PDF 转换程序 (LibreOffice)", status=400, content_type="text/plain; charset=utf-8")
+    form, b = _bulletin_from_request(request)
+    if b is None:
+        return HttpResponse("; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()), status=400,
+                            content_type="text/plain; charset=utf-8")
+    name = f"{(b.unit or b.city).name}-通报-{b.period.through}"
+    if fmt == "docx":
+        data, ctype = to_docx(b), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    elif fmt == "pdf":
+        data, ctype = to_pdf(b), "application/pdf"
+    elif fmt == "json":
+        data, ctype = json.dumps(to_json(b), ensure_ascii=False, indent=2).encode(), "application/json"
+    else:
+        data, ctype = to_text(b).encode(), "text/plain; charset=utf-8"
+    response = HttpResponse(data, content_type=ctype)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
+    return response
+
+
+# ---------------------------------------------------------------- templates (市管理员)
+
+
+def _admin_city(request, refusal: str = "只有市管理员可以修改通报句式") -> OrgUnit:
+    """The city named by ?city= (default: the user's), if the user is its administrator."""
+    if not is_city_admin(request.user, None):
+        raise PermissionDenied(refusal)
+    cities = cities_for(request.user)
+    raw = request.GET.get("city") or request.POST.get("city")
+    if raw:
+        city = cities.filter(pk=raw).first() if str(raw).isdigit() else None
+        if city is None:
+            raise Http404("城市不存在或不在您的权限范围内")
+    else:
+        city = cities.first()
+    if city is None or not is_city_admin(request.user, city):
+        raise PermissionDenied(refusal)
+    return city
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def templates(request):
+    city = _admin_city(request)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "save":
+                services.save_template(city=city, key=request.POST.get("key", ""), text=request.POST.get("text", ""),
+                                       enabled=request.POST.get("enabled") == "on",
+                                       order=request.POST.get("order") or None, actor=request.user, reason=reason)
+                messages.success(request, f"句式 {request.POST.get('key')} 已保存")
+            elif action == "add":
+                form = NewTemplateForm(request.POST)
+                if not form.is_valid():
+                    raise InputError("; ".join(f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
+                                               for k, v in form.errors.items()))
+                d = form.cleaned_data
+                if effective_key_exists(city, d["key"]):
+                    raise InputError(f"句式键已存在: {d['key']}", field="key")
+                services.save_template(city=city, key=d["key"], text=d["text"], order=d["order"],
+                                       section=d["section"], actor=request.user, reason=d.get("reason", ""))
+                messages.success(request, f"已新增句式 {d['key']}")
+            elif action == "reset":
+                if services.reset_template(city=city, key=request.POST.get("key", ""), actor=request.user,
+                                           reason=reason):
+                    messages.success(request, f"句式 {request.POST.get('key')} 已恢复默认")
+            elif action == "config":
+                _save_config(request, city)
+                messages.success(request, "通报设置已保存")
+            else:
+                raise InputError("操作未知", field="action")
+            return redirect(f"{reverse('bulletins:templates')}?city={city.pk}")
+        except InputError as exc:
+            messages.error(request, f"{request.POST.get('key', '')} {exc.text}".strip())
+            status = 400
+    rows = effective_templates(city)
+    sections = []
+    for key in Section.values:
+        mine = [t for t in rows if t.section == key]
+        if mine:
+            sections.append({"key": key, "title": SECTION_TITLES[key], "templates": mine,
+                             "figures": sorted(FIGURES.get(key, {}).items())})
+    cfg = bulletin_config(city)
+    config_form = ConfigForm(city, initial={
+        "heading": cfg.heading, "issuer": cfg.issuer,
+        "threshold_yi": (cfg.threshold_wan / WAN_PER_YI).normalize() if cfg.threshold_wan is not None else None,
+        "signing_category": cfg.signing_category_id, "lagging_limit": cfg.lagging_limit,
+        "lag_threshold_pp": cfg.lag_threshold_pp,
+        "lists": list(cfg.lists.values_list("id", flat=True)) if cfg.pk else [],
+        "lagging_lists": list(cfg.lagging_lists.values_list("id", flat=True)) if cfg.pk else [],
+        **{f: getattr(cfg, f) for f in ("include_ranking", "include_unit_events", "include_lagging",
+                                        "include_chains", "include_livelihood", "include_problems")},
+    })
+    return render(request, "bulletins/templates.html", {
+        "city": city, "sections": sections, "labels": sorted(LABELS.items()), "config_form": config_form,
+        "new_form": NewTemplateForm(), "several_cities": cities_for(request.user).count() > 1,
+    }, status=status)
+
+
+def effective_key_exists(city, key) -> bool:
+    return any(t.key == key for t in effective_templates(city))
+
+
+def _save_config(request, city):
+    form = ConfigForm(city, request.POST)
+    if not form.is_valid():
+        raise InputError("; ".join(f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
+                                   for k, v in form.errors.items()))
+    d = form.cleaned_data
+    threshold = d.get("threshold_yi")
+    services.save_config(
+        city=city, actor=request.user, reason=d.get("reason", ""), lists=d["lists"], lagging_lists=d["lagging_lists"],
+        heading=d["heading"], issuer=d["issuer"],
+        threshold_wan=None if threshold is None else threshold * WAN_PER_YI,
+        signing_category=d["signing_category"], lagging_limit=d["lagging_limit"],
+        lag_threshold_pp=d["lag_threshold_pp"],
+        **{f: d[f] for f in ("include_ranking", "include_unit_events", "include_lagging", "include_chains",
+                             "include_livelihood", "include_problems")},
+    )
+
+
+# ---------------------------------------------------------------- OC4IDS (市管理员)
+
+
+@login_required
+def oc4ids(request):
+    city = _admin_city(request, "只有市管理员可以导出 OC4IDS 数据")
+    from .oc4ids import build_package
+
+    try:
+        package = build_package(city)
+    except InputError as exc:
+        return HttpResponse(exc.text, status=400, content_type="text/plain; charset=utf-8")
+    response = JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="oc4ids-{city.region_code or city.pk}.json"'
+    return response
+

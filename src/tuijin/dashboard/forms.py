@@ -1,0 +1,189 @@
+"""Forms of the dashboard pages. Drop-downs are built from the user's scope (web.selectors), so nothing outside
+it is offered; the services validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+
+from tuijin.core.periods import PeriodError, parse_year_month
+from tuijin.indicators import lights
+from tuijin.web import selectors as web_selectors
+from tuijin.web.forms import ListChoiceField, UnitChoiceField
+
+from .selectors import PERIOD_KINDS
+
+LEVEL_CHOICES = [("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯")]
+
+
+class DashboardForm(forms.Form):
+    city = forms.ModelChoiceField(label="城市", queryset=None, required=False, empty_label=None)
+    unit = UnitChoiceField(label="单位", queryset=None, required=False, empty_label="全市 / 本单位")
+    annual_list = ListChoiceField(label="清单", queryset=None, required=False,
+                                  empty_label="全部清单 (一个项目只计一次)")
+    through = forms.CharField(label="截至月份", required=False, max_length=7,
+                              widget=forms.TextInput(attrs={"type": "month"}))
+    kind = forms.ChoiceField(label="期间", choices=PERIOD_KINDS, required=False)
+    cohort = forms.IntegerField(label="签约批次", required=False, min_value=2000, max_value=2200,
+                                widget=forms.Select)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cities = web_selectors.visible_cities(user)
+        self.fields["city"].queryset = cities
+        self.several_cities = cities.count() > 1
+        if not self.several_cities:
+            self.fields["city"].widget = forms.HiddenInput()
+        units = web_selectors.visible_units(user).exclude(kind__in=("province",))
+        self.fields["unit"].queryset = units
+        self.fields["unit"].base_depth = min((u.depth for u in units[:1]), default=0)
+        self.fields["annual_list"].queryset = web_selectors.visible_lists(user)
+        self.fields["annual_list"].with_city = self.several_cities
+        self.default_city = cities.first()
+        years = web_selectors.list_years(user)[:1]
+        latest = years[0] if years else 2024
+        self.fields["cohort"].widget.choices = [("", "上年签约 (默认)")] + [(y, f"{y}年签约") for y in
+                                                                         range(latest, latest - 4, -1)]
+
+    def clean_through(self):
+        raw = (self.cleaned_data.get("through") or "").strip()
+        if not raw:
+            return None
+        try:
+            return parse_year_month(raw, field="截至月份")
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean(self):
+        data = super().clean()
+        city = data.get("city") or self.default_city
+        data["city"] = city
+        data["kind"] = data.get("kind") or "ytd"
+        lst = data.get("annual_list")
+        if lst is not None and city is not None and lst.city_id != city.pk:
+            self.add_error("annual_list", f"清单 {lst.name} 不属于 {city.name}")
+        unit = data.get("unit")
+        if unit is not None and city is not None and not unit.is_within(city):
+            self.add_error("unit", f"{unit.name} 不属于 {city.name}")
+        return data
+
+
+class LightsFilterForm(DashboardForm):
+    level = forms.MultipleChoiceField(label="显示", choices=LEVEL_CHOICES, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, user, data=None, *args, **kwargs):
+        if data is not None and "level" not in data:  # by default: the red and yellow lights, shown ticked
+            data = data.copy()
+            data.setlist("level", ["red", "yellow"])
+        super().__init__(user, data, *args, **kwargs)
+        del self.fields["cohort"]  # the funnel's signing year: not a filter of the lights
+
+    def clean(self):
+        data = super().clean()
+        data["level"] = set(data.get("level") or ["red", "yellow"])
+        return data
+
+
+class RuleForm(forms.Form):
+    rule = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label="规则名称", max_length=60)
+    kind = forms.ChoiceField(label="规则类型", choices=list(lights.KIND_LABELS.items()))
+    yellow = forms.DecimalField(label="黄灯阈值", required=False, max_digits=8, decimal_places=2)
+    red = forms.DecimalField(label="红灯阈值", required=False, max_digits=8, decimal_places=2)
+    applies_to = forms.ChoiceField(label="适用对象", choices=list(lights.TARGET_LABELS.items()))
+    active = forms.BooleanField(label="启用", required=False, initial=True)
+    sort_order = forms.IntegerField(label="顺序", required=False, min_value=0, max_value=100000)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+    reason = forms.CharField(label="修改原因", max_length=500, required=False)
+
+
+class AdjustmentForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=None, empty_label="请选择")
+    points = forms.DecimalField(label="分值 (加分为正, 扣分为负)", max_digits=8, decimal_places=2)
+    reason = forms.CharField(label="事由", max_length=300)
+
+    def __init__(self, campaign, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = campaign.units.order_by("sort_order", "pk")
+
+
+class HighlightForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=None, empty_label="请选择")
+    project = forms.ModelChoiceField(label="项目", queryset=None, required=False, empty_label="(不关联项目)",
+                                     widget=forms.NumberInput(attrs={"placeholder": "项目ID (可不填)"}))
+    title = forms.CharField(label="标题", max_length=200)
+    summary = forms.CharField(label="亮点介绍", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.ImageField(label="照片", required=False)
+    video = forms.FileField(label="视频", required=False)
+
+    def __init__(self, user, campaign, *args, **kwargs):
+        from tuijin.accounts import scoping
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = campaign.units.order_by("sort_order", "pk")
+        self.fields["project"].queryset = scoping.projects_for(user).filter(unit__path__startswith=campaign.city.path)
+
+    def clean_video(self):
+        video = self.cleaned_data.get("video")
+        if video is not None:
+            name = (video.name or "").lower()
+            if not name.endswith((".mp4", ".webm", ".ogg", ".mov")):
+                raise forms.ValidationError("视频格式应为 mp4 / webm / ogg / mov")
+        return video
+
+
+INDICATOR_ROWS = 6
+
+
+class CampaignForm(forms.Form):
+    """A new campaign: its period, competing units and up to six weighted indicators (rows left blank are
+    skipped). Project points use DOMAIN.md's scheme (competition.DEFAULT_POINTS)."""
+
+    name = forms.CharField(label="竞赛名称", max_length=100)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2200)
+    first_month = forms.IntegerField(label="起始月份", min_value=1, max_value=12)
+    last_month = forms.IntegerField(label="截止月份", min_value=1, max_value=12)
+    units = forms.ModelMultipleChoiceField(label="参赛单位", queryset=None, widget=forms.CheckboxSelectMultiple)
+    previous = forms.ModelChoiceField(label="上一期 (名次变化对比)", queryset=None, required=False,
+                                      empty_label="(按上一个同长度期间自动对比)")
+    red_count = forms.IntegerField(label="红榜名额", min_value=0, max_value=50, initial=3)
+    black_count = forms.IntegerField(label="黑榜名额", min_value=0, max_value=50, initial=3)
+    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, city, *args, **kwargs):
+        from tuijin.indicators import competition
+        from tuijin.orgs.models import DISTRICT_KINDS
+
+        from .models import Campaign
+
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = city.children.filter(kind__in=DISTRICT_KINDS).order_by("sort_order", "pk")
+        self.fields["previous"].queryset = Campaign.objects.filter(city=city)
+        kinds = [("", "—")] + list(competition.KIND_LABELS.items())
+        for i in range(INDICATOR_ROWS):
+            self.fields[f"ind{i}_name"] = forms.CharField(label=f"指标{i + 1}名称", max_length=60, required=False)
+            self.fields[f"ind{i}_kind"] = forms.ChoiceField(label="指标", choices=kinds, required=False)
+            self.fields[f"ind{i}_weight"] = forms.DecimalField(label="权重", required=False, min_value=0,
+                                                               max_digits=8, decimal_places=2)
+            self.fields[f"ind{i}_method"] = forms.ChoiceField(label="计分方法", required=False,
+                                                              choices=list(competition.METHOD_LABELS.items()))
+
+    def indicator_rows(self):
+        return [(self[f"ind{i}_name"], self[f"ind{i}_kind"], self[f"ind{i}_weight"], self[f"ind{i}_method"])
+                for i in range(INDICATOR_ROWS)]
+
+    def clean(self):
+        data = super().clean()
+        rows = []
+        for i in range(INDICATOR_ROWS):
+            name, kind = (data.get(f"ind{i}_name") or "").strip(), data.get(f"ind{i}_kind")
+            if not name and not kind:
+                continue
+            if not name or not kind or data.get(f"ind{i}_weight") is None:
+                raise forms.ValidationError(f"指标{i + 1}: 请填写名称、指标和权重")
+            rows.append({"name": name, "kind": kind, "weight": data[f"ind{i}_weight"],
+                         "method": data.get(f"ind{i}_method") or "best", "params": {}})
+        if not rows:
+            raise forms.ValidationError("至少设置一个竞赛指标")
+        data["indicators"] = rows
+        return data

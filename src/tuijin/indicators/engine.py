@@ -1,0 +1,721 @@
+"""The indicator engine: every figure of DOMAIN.md's table, for any scope and period, computed in the database.
+
+Definitions (each figure below is computed here and nowhere else):
+
+- projects (项目个数): projects on the year's lists in scope; a project on several lists counts once, under
+  its highest-ranked list, unless one list is chosen.
+- annual_plan (年度计划投资): Σ the entries' annual planned investment (万元).
+- completed (完成投资): Σ monthly reports' 当月完成投资 for the months of the period (= the 1-N月累计 for a
+  year-to-date period), over the listed projects in scope; accepted reports unless asked for submitted ones.
+- completion_rate (年度投资完成率): completed ÷ annual_plan.
+- schedule_share (序时进度): share of the year elapsed by the period's end, by the city's basis (months ÷ 12,
+  days ÷ days in year) or a phased curve stored per city / list / year.
+- schedule_variance_pp (超/欠序时 … 个百分点): (completion_rate − schedule_share) × 100, from unrounded values
+  unless the city prints it from the printed rates.
+- planned_new_starts / …_started (计划新开工 / 已开工): entries flagged 计划新开工; of those, projects whose 开工
+  event is on or before the period's end. start_rate = started ÷ planned; 序时开工率 uses the entries whose
+  planned month is within the period.
+- planned_completions / planned_operations: the same pattern for 计划竣工 / 计划投产.
+- new_signed / new_started / new_operating (新签约 / 新开工 / 新投产): projects whose 签约 / 开工 / 投产 event date
+  falls in the period: count and Σ total planned investment, with the same period a year earlier.
+- period_plan (同期计划): Σ entries' planned cumulative amounts through the period, where they carry one.
+- cohort_signed / cohort_started / cohort_operating (签约项目开工率 / 投产率, 转化率): of the projects in scope
+  signed from 1 January of the period's year to its end (the signing cohort), those started and those in
+  production by the period's end. Rates use the signed count as the denominator.
+
+All amounts are Decimal 万元 and unrounded here; `present()` rounds once for print by the city's rule.
+Every aggregate groups by the project's unit, so a breakdown by child unit costs no extra query.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum
+
+from tuijin.core.numbers import HUNDRED, growth, ratio
+from tuijin.core.periods import Period, days_elapsed_through_month, days_in_year
+from tuijin.orgs.models import CityConfig, OrgUnit, UnitKind
+from tuijin.orgs.services import city_config
+from tuijin.progress.models import SUBMITTED_STATUSES, MonthlyReport, ReportStatus
+from tuijin.projects.models import EntryMonthlyPlan, ListEntry, Project, ScheduleCurve, Stage, StageEvent
+
+from .scope import Scope
+
+ZERO = Decimal(0)
+EVENT_FIGURES = {"new_signed": Stage.SIGNED, "new_started": Stage.STARTED, "new_operating": Stage.OPERATING}
+BASES = ("accepted", "submitted")
+
+
+# ---------------------------------------------------------------- schedule share
+
+
+def schedule_share_at(city: OrgUnit, year: int, month: int, annual_list=None, config: CityConfig | None = None
+                      ) -> Decimal:
+    """序时进度 at the end of `month`, as a fraction: curve (list, then city) if stored, else by basis."""
+    if month == 0:
+        return ZERO
+    points = _curve_points(city, year, annual_list)
+    if points:
+        return _interpolate(points, month)
+    config = config or city_config(city)
+    if config.schedule_basis == CityConfig.ScheduleBasis.DAY:
+        return Decimal(days_elapsed_through_month(year, month)) / Decimal(days_in_year(year))
+    return Decimal(month) / Decimal(12)
+
+
+def _curve_points(city, year, annual_list) -> dict[int, Decimal]:
+    rows = ScheduleCurve.objects.filter(city=city, year=year)
+    if annual_list is not None:
+        specific = {r.month: r.cumulative_pct / HUNDRED for r in rows.filter(annual_list=annual_list)}
+        if specific:
+            return specific
+    return {r.month: r.cumulative_pct / HUNDRED for r in rows.filter(annual_list__isnull=True)}
+
+
+def _interpolate(points: dict[int, Decimal], month: int) -> Decimal:
+    known = {0: ZERO, **points}
+    known.setdefault(12, Decimal(1))
+    if month in known:
+        return known[month]
+    lower = max(m for m in known if m < month)
+    upper = min(m for m in known if m > month)
+    return known[lower] + (known[upper] - known[lower]) * Decimal(month - lower) / Decimal(upper - lower)
+
+
+def schedule_shares(city: OrgUnit, year: int, annual_list=None, config: CityConfig | None = None
+                    ) -> dict[int, Decimal]:
+    """schedule_share_at for every month 0-12 of a year at once (the curve read once): {month: share}."""
+    points = _curve_points(city, year, annual_list)
+    if points:
+        return {m: _interpolate(points, m) if m else ZERO for m in range(13)}
+    config = config or city_config(city)
+    if config.schedule_basis == CityConfig.ScheduleBasis.DAY:
+        days = Decimal(days_in_year(year))
+        return {m: Decimal(days_elapsed_through_month(year, m)) / days if m else ZERO for m in range(13)}
+    return {m: Decimal(m) / Decimal(12) for m in range(13)}
+
+
+def schedule_share(scope: Scope, period: Period) -> Decimal:
+    config = city_config(scope.city)
+    end = schedule_share_at(scope.city, period.year, period.last_month, scope.annual_list, config)
+    start = schedule_share_at(scope.city, period.year, period.first_month - 1, scope.annual_list, config)
+    return end - start
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass
+class EventFigure:
+    """新签约 / 新开工 / 新投产: count and Σ total planned investment, this period and a year earlier."""
+
+    count: int = 0
+    total: Decimal = ZERO
+    count_prev: int = 0
+    total_prev: Decimal = ZERO
+
+    def add(self, other: EventFigure) -> None:
+        self.count += other.count
+        self.total += other.total
+        self.count_prev += other.count_prev
+        self.total_prev += other.total_prev
+
+    @property
+    def count_yoy(self) -> Decimal | None:
+        return growth(self.count, self.count_prev)
+
+    @property
+    def total_yoy(self) -> Decimal | None:
+        return growth(self.total, self.total_prev)
+
+
+ADDITIVE = ("projects", "annual_plan", "completed", "completed_prev", "annual_plan_prev", "planned_new_starts",
+            "planned_new_starts_started", "planned_starts_to_date", "planned_starts_to_date_started",
+            "planned_completions", "planned_completions_done", "planned_operations", "planned_operations_done",
+            "period_plan", "period_plan_projects", "cohort_signed", "cohort_started", "cohort_operating",
+            "cohort_at_capacity")
+
+
+@dataclass
+class Figures:
+    """The unrounded figures of one scope and period. Derived rates are properties, never stored."""
+
+    scope: Scope
+    period: Period
+    schedule_share: Decimal
+    basis: str = "accepted"
+    unit: OrgUnit | None = None
+    projects: int = 0
+    annual_plan: Decimal = ZERO
+    completed: Decimal = ZERO
+    annual_plan_prev: Decimal = ZERO
+    completed_prev: Decimal = ZERO
+    planned_new_starts: int = 0
+    planned_new_starts_started: int = 0
+    planned_starts_to_date: int = 0
+    planned_starts_to_date_started: int = 0
+    planned_completions: int = 0
+    planned_completions_done: int = 0
+    planned_operations: int = 0
+    planned_operations_done: int = 0
+    period_plan: Decimal = ZERO
+    period_plan_projects: int = 0
+    cohort_signed: int = 0
+    cohort_started: int = 0
+    cohort_operating: int = 0
+    cohort_at_capacity: int = 0  # 达产: of the signing cohort, those at design capacity by the period's end
+    events: dict[str, EventFigure] = field(default_factory=lambda: {k: EventFigure() for k in EVENT_FIGURES})
+    by_unit: list[Figures] = field(default_factory=list)
+    own_level: bool = False  # a by-unit row for the projects held by the root unit itself (本级)
+
+    def add(self, other: Figures) -> None:
+        for name in ADDITIVE:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, fig in other.events.items():
+            self.events[key].add(fig)
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        """年度投资完成率: completed ÷ annual plan."""
+        return ratio(self.completed, self.annual_plan)
+
+    @property
+    def completion_rate_prev(self) -> Decimal | None:
+        return ratio(self.completed_prev, self.annual_plan_prev)
+
+    @property
+    def completed_yoy(self) -> Decimal | None:
+        return growth(self.completed, self.completed_prev)
+
+    @property
+    def schedule_variance(self) -> Decimal | None:
+        """超(+)/欠(−)序时, as a fraction: completion rate − schedule share, unrounded."""
+        rate = self.completion_rate
+        return None if rate is None else rate - self.schedule_share
+
+    @property
+    def start_rate(self) -> Decimal | None:
+        """开工率: started ÷ planned new starts of the year."""
+        return ratio(self.planned_new_starts_started, self.planned_new_starts)
+
+    @property
+    def start_rate_to_date(self) -> Decimal | None:
+        """序时开工率: started ÷ planned to start through this month."""
+        return ratio(self.planned_starts_to_date_started, self.planned_starts_to_date)
+
+    @property
+    def completion_count_rate(self) -> Decimal | None:
+        """竣工率."""
+        return ratio(self.planned_completions_done, self.planned_completions)
+
+    @property
+    def operation_rate(self) -> Decimal | None:
+        """投产率."""
+        return ratio(self.planned_operations_done, self.planned_operations)
+
+    @property
+    def period_plan_rate(self) -> Decimal | None:
+        """完成同期计划的 x%: completed ÷ Σ planned cumulative through the period (only when plans exist)."""
+        return ratio(self.completed, self.period_plan) if self.period_plan_projects else None
+
+    @property
+    def ahead_of_period_plan(self) -> Decimal | None:
+        """超同期 (万元): completed − period plan."""
+        return self.completed - self.period_plan if self.period_plan_projects else None
+
+    @property
+    def cohort_start_rate(self) -> Decimal | None:
+        """签约项目开工率: of the year's signing cohort, the share started."""
+        return ratio(self.cohort_started, self.cohort_signed)
+
+    @property
+    def cohort_operating_rate(self) -> Decimal | None:
+        """签约项目投产率: of the year's signing cohort, the share in production."""
+        return ratio(self.cohort_operating, self.cohort_signed)
+
+    @property
+    def cohort_at_capacity_rate(self) -> Decimal | None:
+        """签约项目达产率: of the year's signing cohort, the share at design capacity."""
+        return ratio(self.cohort_at_capacity, self.cohort_signed)
+
+    @property
+    def half_and_half(self) -> bool | None:
+        """双过半: at 1-6月, completion rate ≥ 50%."""
+        rate = self.completion_rate
+        if rate is None or self.period != Period.year_to_date(self.period.year, 6):
+            return None
+        return rate >= Decimal("0.5")
+
+    @property
+    def new_signed(self) -> EventFigure:
+        return self.events["new_signed"]
+
+    @property
+    def new_started(self) -> EventFigure:
+        return self.events["new_started"]
+
+    @property
+    def new_operating(self) -> EventFigure:
+        return self.events["new_operating"]
+
+
+# ---------------------------------------------------------------- querysets (also used for drill-down)
+
+
+def _lists_of(scope: Scope) -> Q:
+    """The lists a scope reads: its city's; for a province root (全省), the lists of every city in it and the
+    province's own (a project belongs to one city, so the highest-list rule still picks one entry)."""
+    if scope.city.kind == UnitKind.PROVINCE:
+        return Q(annual_list__city__path__startswith=scope.city.path)
+    return Q(annual_list__city=scope.city)
+
+
+def entries_qs(scope: Scope, year: int):
+    """The list entries in scope for a year: one per project (its highest list) unless a list is chosen."""
+    qs = ListEntry.objects.filter(_lists_of(scope), year=year).filter(scope.project_q("project__"))
+    if scope.annual_list is not None:
+        return qs.filter(annual_list=scope.annual_list)
+    higher = ListEntry.objects.filter(_lists_of(scope), project=OuterRef("project"), year=year).filter(
+        Q(annual_list__rank__lt=OuterRef("annual_list__rank"))
+        | Q(annual_list__rank=OuterRef("annual_list__rank"), annual_list_id__lt=OuterRef("annual_list_id"))
+    )
+    return qs.filter(~Exists(higher))
+
+
+def _stage_reached_by(stage: str, when) -> Exists:
+    return Exists(StageEvent.objects.filter(project=OuterRef("project"), stage=stage, date__lte=when))
+
+
+def report_statuses(basis: str):
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {BASES}")
+    return (ReportStatus.ACCEPTED,) if basis == "accepted" else SUBMITTED_STATUSES
+
+
+def listed_project_ids(scope: Scope, year: int):
+    """The ids of the projects listed in scope for a year: the projects of entries_qs, without its one-entry-
+    per-project rule (which changes which entry counts, never which projects), so a cheaper query."""
+    qs = ListEntry.objects.filter(_lists_of(scope), year=year).filter(scope.project_q("project__"))
+    if scope.annual_list is not None:
+        qs = qs.filter(annual_list=scope.annual_list)
+    return qs.values("project_id")
+
+
+def reports_qs(scope: Scope, period: Period, basis: str = "accepted"):
+    return MonthlyReport.objects.filter(
+        year=period.year, month__gte=period.first_month, month__lte=period.last_month,
+        status__in=report_statuses(basis), project__in=listed_project_ids(scope, period.year),
+    )
+
+
+def events_qs(scope: Scope, stage: str, period: Period):
+    qs = StageEvent.objects.filter(stage=stage, date__gte=period.start, date__lte=period.end).filter(
+        scope.project_q("project__"))
+    if scope.annual_list is not None:
+        qs = qs.filter(project__in=entries_qs(scope, period.year).values("project_id"))
+    return qs
+
+
+def drilldown(scope: Scope, period: Period, key: str, basis: str = "accepted"):
+    """The projects behind a figure: the list a user opens from a number or a bar, whose total equals it."""
+    end = period.end
+    entries = entries_qs(scope, period.year)
+    if key in ("projects", "annual_plan", "completed", "completion_rate"):
+        ids = entries.values("project_id")
+    elif key == "planned_new_starts":
+        ids = entries.filter(planned_new_start=True).values("project_id")
+    elif key == "planned_new_starts_started":
+        ids = entries.filter(planned_new_start=True).filter(_stage_reached_by(Stage.STARTED, end)).values("project_id")
+    elif key == "planned_new_starts_not_started":
+        ids = entries.filter(planned_new_start=True).exclude(_stage_reached_by(Stage.STARTED, end)).values("project_id")
+    elif key in EVENT_FIGURES:
+        ids = events_qs(scope, EVENT_FIGURES[key], period).values("project_id")
+    elif key in ("planned_starts_to_date", "planned_starts_to_date_started"):  # 序时开工率
+        qs = entries.filter(planned_new_start=True, planned_start_month__lte=period.last_month)
+        if key.endswith("_started"):
+            qs = qs.filter(_stage_reached_by(Stage.STARTED, end))
+        ids = qs.values("project_id")
+    elif key in PLANNED_FLAG_FIGURES:  # 竣工率, 投产率: the flagged entries, or those of them done
+        flag, stage, done = PLANNED_FLAG_FIGURES[key]
+        qs = entries.filter(flag)
+        ids = (qs.filter(_stage_reached_by(stage, end)) if done else qs).values("project_id")
+    elif key in COHORT_FIGURES:
+        return cohort_drilldown(scope, period.year, end, COHORT_FIGURES[key])
+    else:
+        raise KeyError(f"unknown figure {key!r}")
+    return Project.objects.filter(id__in=ids)
+
+
+# ---------------------------------------------------------------- computation
+
+
+def _rollup_map(root: OrgUnit) -> tuple[list[OrgUnit], dict[int, OrgUnit | None]]:
+    """Children of the root (not departments) and a map unit id → the child whose subtree holds it."""
+    units = list(OrgUnit.objects.subtree(root).exclude(kind=UnitKind.DEPARTMENT).only("id", "path", "parent_id",
+                                                                                      "name", "sort_order", "kind"))
+    children = sorted([u for u in units if u.parent_id == root.pk], key=lambda u: (u.sort_order, u.pk))
+    by_path = [(c.path, c) for c in children]
+    owner: dict[int, OrgUnit | None] = {}
+    for u in units:
+        owner[u.pk] = next((c for p, c in by_path if u.path.startswith(p)), None)
+    return children, owner
+
+
+def compute(scope: Scope, period: Period, *, basis: str = "accepted", breakdown: bool = True,
+            use_cache: bool = True) -> Figures:
+    """Every indicator for the scope and period, and (when `breakdown`) the same for each child unit.
+
+    Results are cached under the data's version: the newest audit-trail id. Every write (services, imports,
+    admin) appends to the trail in its own transaction, so a figure can never be served from before a write
+    that the reader can see, and no write has to take a shared lock to invalidate anything. Inside a
+    transaction nothing is cached: its rows may still roll back (and SQLite may then reuse their ids)."""
+    report_statuses(basis)
+    if use_cache and settings.INDICATOR_CACHE_SECONDS > 0 and not connection.in_atomic_block:
+        key = _cache_key(scope, period, basis, breakdown)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        figures = _compute(scope, period, basis=basis, breakdown=breakdown)
+        cache.set(key, figures, settings.INDICATOR_CACHE_SECONDS)
+        return figures
+    return _compute(scope, period, basis=basis, breakdown=breakdown)
+
+
+def data_version() -> int:
+    """The data's version for caching: the newest audit entry (0 when there is none)."""
+    from tuijin.audit.models import AuditEntry
+
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _cache_key(scope: Scope, period: Period, basis: str, breakdown: bool) -> str:
+    import hashlib
+
+    # The city's conventions are part of the key: figures carry their scope, and what a presenter prints
+    # from them depends on the conventions (a changed rounding rule must not be served from before it).
+    config = city_config(scope.city)
+    conventions = [(f.attname, getattr(config, f.attname)) for f in config._meta.concrete_fields
+                   if f.attname not in ("id", "city_id")]
+    parts = [data_version(), conventions, scope.city.pk, scope.root.pk, getattr(scope.annual_list, "pk", None),
+             getattr(scope.category, "pk", None), getattr(scope.industry_node, "pk", None), scope.min_total_wan,
+             str(scope.restrict) if scope.restrict is not None else "", period.year, period.first_month,
+             period.last_month, basis, breakdown]
+    return "tuijin:ind:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Figures:
+    share = schedule_share(scope, period)
+    prev = period.previous_year()
+    per_unit: dict[int, Figures] = defaultdict(lambda: Figures(scope, period, share, basis))
+    end = period.end
+
+    # Whether each entry's project reached a stage by the period's end: one LEFT JOIN per stage (at most one
+    # event per project and stage), which the database hashes once, rather than a subquery per entry.
+    entries = entries_qs(scope, period.year).annotate(**{
+        f"ev_{stage}": FilteredRelation("project__stage_events", condition=Q(
+            project__stage_events__stage=stage, project__stage_events__date__lte=end))
+        for stage in (Stage.STARTED, Stage.COMPLETED, Stage.OPERATING)})
+    started = Q(**{f"ev_{Stage.STARTED}__isnull": False})
+    completed_done = Q(**{f"ev_{Stage.COMPLETED}__isnull": False})
+    operating_done = Q(**{f"ev_{Stage.OPERATING}__isnull": False})
+    rows = entries.values("project__unit_id").annotate(
+        n=Count("id"),
+        plan=Sum("annual_plan"),
+        pns=Count("id", filter=Q(planned_new_start=True)),
+        pns_started=Count("id", filter=Q(planned_new_start=True) & started),
+        ptd=Count("id", filter=Q(planned_new_start=True, planned_start_month__lte=period.last_month)),
+        ptd_started=Count("id", filter=Q(planned_new_start=True, planned_start_month__lte=period.last_month)
+                          & started),
+        pc=Count("id", filter=Q(planned_completion=True)),
+        pc_done=Count("id", filter=Q(planned_completion=True) & completed_done),
+        po=Count("id", filter=Q(planned_operation=True)),
+        po_done=Count("id", filter=Q(planned_operation=True) & operating_done),
+    ).order_by()
+    for r in rows:
+        f = per_unit[r["project__unit_id"]]
+        f.projects, f.annual_plan = r["n"], r["plan"] or ZERO
+        f.planned_new_starts, f.planned_new_starts_started = r["pns"], r["pns_started"]
+        f.planned_starts_to_date, f.planned_starts_to_date_started = r["ptd"], r["ptd_started"]
+        f.planned_completions, f.planned_completions_done = r["pc"], r["pc_done"]
+        f.planned_operations, f.planned_operations_done = r["po"], r["po_done"]
+
+    prev_plan = entries_qs(scope, prev.year).values("project__unit_id").annotate(plan=Sum("annual_plan")).order_by()
+    for r in prev_plan:
+        per_unit[r["project__unit_id"]].annual_plan_prev = r["plan"] or ZERO
+
+    for p, attr in ((period, "completed"), (prev, "completed_prev")):
+        for r in reports_qs(scope, p, basis).values("project__unit_id").annotate(s=Sum("amount")).order_by():
+            setattr(per_unit[r["project__unit_id"]], attr, r["s"] or ZERO)
+
+    _period_plan(scope, period, per_unit)
+
+    for p, suffix in ((period, ""), (prev, "_prev")):
+        events = StageEvent.objects.filter(
+            stage__in=list(EVENT_FIGURES.values()), date__gte=p.start, date__lte=p.end
+        ).filter(scope.project_q("project__"))
+        if scope.annual_list is not None:
+            events = events.filter(project__in=entries_qs(scope, p.year).values("project_id"))
+        stage_key = {v: k for k, v in EVENT_FIGURES.items()}
+        for r in events.values("project__unit_id", "stage").annotate(
+                n=Count("id"), s=Sum("project__total_investment")).order_by():
+            ev = per_unit[r["project__unit_id"]].events[stage_key[r["stage"]]]
+            setattr(ev, "count" + suffix, r["n"])
+            setattr(ev, "total" + suffix, r["s"] or ZERO)
+
+    _cohort(scope, period, per_unit)
+
+    total = Figures(scope, period, share, basis, unit=scope.root)
+    for f in per_unit.values():
+        total.add(f)
+    if breakdown:
+        children, owner = _rollup_map(scope.root)
+        by_child = {c.pk: Figures(scope.with_unit(c), period, share, basis, unit=c) for c in children}
+        own = Figures(scope, period, share, basis, unit=scope.root)  # 本级: projects on the root unit itself
+        has_own = False
+        for unit_id, f in per_unit.items():
+            child = owner.get(unit_id)
+            if child is not None:
+                by_child[child.pk].add(f)
+            else:
+                own.add(f)
+                has_own = True
+        total.by_unit = [by_child[c.pk] for c in children]
+        if has_own:
+            own.own_level = True
+            total.by_unit.append(own)
+    return total
+
+
+def _cohort(scope: Scope, period: Period, per_unit) -> None:
+    """The year's signing cohort and how far it has come by the period's end (counted per unit)."""
+    signed = StageEvent.objects.filter(stage=Stage.SIGNED, date__gte=datetime.date(period.year, 1, 1),
+                                       date__lte=period.end).filter(scope.project_q("project__"))
+    if scope.annual_list is not None:
+        signed = signed.filter(project__in=entries_qs(scope, period.year).values("project_id"))
+    rows = signed.annotate(
+        started=_stage_reached_by(Stage.STARTED, period.end),
+        operating=_stage_reached_by(Stage.OPERATING, period.end),
+        at_capacity=_stage_reached_by(Stage.AT_CAPACITY, period.end),
+    ).values("project__unit_id").annotate(
+        n=Count("id"), s=Count("id", filter=Q(started=True)), o=Count("id", filter=Q(operating=True)),
+        c=Count("id", filter=Q(at_capacity=True)),
+    ).order_by()
+    for r in rows:
+        f = per_unit[r["project__unit_id"]]
+        f.cohort_signed, f.cohort_started, f.cohort_operating = r["n"], r["s"], r["o"]
+        f.cohort_at_capacity = r["c"]
+
+
+def _period_plan(scope: Scope, period: Period, per_unit) -> None:
+    """同期计划: Σ planned cumulative through the last month minus through the month before the first."""
+    entry_ids = entries_qs(scope, period.year).values("id")
+    plans = EntryMonthlyPlan.objects.filter(entry__in=entry_ids)
+    through = plans.filter(month=period.last_month).values("entry__project__unit_id").annotate(
+        s=Sum("cumulative_plan"), n=Count("id")).order_by()
+    for r in through:
+        f = per_unit[r["entry__project__unit_id"]]
+        f.period_plan += r["s"] or ZERO
+        f.period_plan_projects += r["n"]
+    if period.first_month > 1:
+        before = plans.filter(month=period.first_month - 1).values("entry__project__unit_id").annotate(
+            s=Sum("cumulative_plan")).order_by()
+        for r in before:
+            per_unit[r["entry__project__unit_id"]].period_plan -= r["s"] or ZERO
+
+
+# ---------------------------------------------------------------- per-project rows
+
+
+@dataclass
+class ProjectRow:
+    """One listed project's figures for a period: the rows behind a total (drill-down, 进展情况表)."""
+
+    entry: ListEntry
+    month_amount: Decimal | None
+    completed: Decimal
+    progress_text: str
+
+    @property
+    def project(self) -> Project:
+        return self.entry.project
+
+    @property
+    def annual_plan(self) -> Decimal:
+        return self.entry.annual_plan
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        """年度投资完成率 of the project."""
+        return ratio(self.completed, self.entry.annual_plan)
+
+
+def project_rows(scope: Scope, period: Period, basis: str = "accepted", chunk_size: int = 2000,
+                 only_unit: OrgUnit | None = None):
+    """The listed projects in scope with their month, period total and 形象进度, ordered by unit and code
+    (`only_unit`: just the projects held by that unit itself, not its subtree). One query, streamed."""
+    from django.db.models import DecimalField, Subquery, TextField, Value
+    from django.db.models.functions import Coalesce
+
+    money = DecimalField(max_digits=16, decimal_places=2)
+
+    statuses = report_statuses(basis)
+    reports = MonthlyReport.objects.filter(project=OuterRef("project"), year=period.year, status__in=statuses)
+    last = reports.filter(month=period.last_month)
+    total = (reports.filter(month__gte=period.first_month, month__lte=period.last_month)
+             .order_by().values("project").annotate(s=Sum("amount")).values("s"))
+    rows = (entries_qs(scope, period.year)
+            .select_related("project", "project__unit", "project__category", "annual_list")
+            .annotate(month_amount=Subquery(last.values("amount")[:1]),
+                      completed_sum=Coalesce(Subquery(total, output_field=money), Value(ZERO, output_field=money)),
+                      progress=Coalesce(Subquery(last.values("progress_text")[:1], output_field=TextField()),
+                                        Value("", output_field=TextField())))
+            .order_by("project__unit__path", "project__code"))
+    if only_unit is not None:
+        rows = rows.filter(project__unit=only_unit)
+    for e in rows.iterator(chunk_size=chunk_size):
+        yield ProjectRow(e, e.month_amount, e.completed_sum, e.progress)
+
+
+# ---------------------------------------------------------------- dashboard: series, breakdowns, cohorts (issue 5)
+#
+# Added for the dashboard (驾驶舱). Each figure here is defined so that it equals what compute() gives for the
+# same scope and period, and each has a drill-down returning the projects behind it.
+
+# drilldown() keys for the planned-flag rates: key → (entry filter, stage, whether only those done by the end).
+PLANNED_FLAG_FIGURES = {
+    "planned_completions": (Q(planned_completion=True), Stage.COMPLETED, False),
+    "planned_completions_done": (Q(planned_completion=True), Stage.COMPLETED, True),
+    "planned_operations": (Q(planned_operation=True), Stage.OPERATING, False),
+    "planned_operations_done": (Q(planned_operation=True), Stage.OPERATING, True),
+}
+# drilldown() keys for the signing cohort of the period's year (Figures.cohort_*): key → the stage reached.
+COHORT_FIGURES = {"cohort_signed": Stage.SIGNED, "cohort_started": Stage.STARTED,
+                  "cohort_operating": Stage.OPERATING, "cohort_at_capacity": Stage.AT_CAPACITY}
+FUNNEL_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.OPERATING, Stage.AT_CAPACITY)
+
+
+def cohort_qs(scope: Scope, year: int, as_of: datetime.date):
+    """The signing cohort (签约批次) of `year` as known on `as_of`: 签约 events from 1 January of `year` to the
+    earlier of 31 December and `as_of`, of projects in scope (on the year's chosen list, if one is chosen).
+    With year = the period's year and as_of = its end, this is compute()'s cohort_signed."""
+    last = min(datetime.date(year, 12, 31), as_of)
+    signed = StageEvent.objects.filter(stage=Stage.SIGNED, date__gte=datetime.date(year, 1, 1),
+                                       date__lte=last).filter(scope.project_q("project__"))
+    if scope.annual_list is not None:
+        signed = signed.filter(project__in=entries_qs(scope, year).values("project_id"))
+    return signed
+
+
+def cohort_funnel(scope: Scope, year: int, as_of: datetime.date) -> dict[str, int]:
+    """全生命周期漏斗: of the signing cohort of `year`, how many have been signed, started, are in production and
+    at capacity by `as_of` (stage → count, in lifecycle order). One query."""
+    row = cohort_qs(scope, year, as_of).annotate(
+        started=_stage_reached_by(Stage.STARTED, as_of),
+        operating=_stage_reached_by(Stage.OPERATING, as_of),
+        at_capacity=_stage_reached_by(Stage.AT_CAPACITY, as_of),
+    ).aggregate(n=Count("id"), s=Count("id", filter=Q(started=True)), o=Count("id", filter=Q(operating=True)),
+                c=Count("id", filter=Q(at_capacity=True)))
+    return {Stage.SIGNED: row["n"], Stage.STARTED: row["s"], Stage.OPERATING: row["o"],
+            Stage.AT_CAPACITY: row["c"]}
+
+
+def cohort_drilldown(scope: Scope, year: int, as_of: datetime.date, stage: str):
+    """The projects behind a funnel step: the cohort's projects that reached `stage` by `as_of`."""
+    signed = cohort_qs(scope, year, as_of)
+    if stage != Stage.SIGNED:
+        signed = signed.filter(_stage_reached_by(stage, as_of))
+    return Project.objects.filter(id__in=signed.values("project_id"))
+
+
+def monthly_completed(scope: Scope, year: int, basis: str = "accepted") -> dict[int, Decimal]:
+    """当月完成投资 (万元) by month of the year's listed projects in scope: {month: Σ amount}. Summed over months
+    1..N it is compute()'s `completed` for 1-N月 (same entries, same report statuses). One query."""
+    rows = reports_qs(scope, Period(year, 1, 12), basis).values("month").annotate(s=Sum("amount")).order_by()
+    return {r["month"]: r["s"] or ZERO for r in rows}
+
+
+@dataclass
+class BreakdownRow:
+    """One slice of a breakdown of the listed projects: a category, an industry cluster, or 未标注."""
+
+    key: int | None  # Category id / TaxonomyNode id; None: projects under no cluster of the primary taxonomy
+    label: str
+    projects: int = 0
+    annual_plan: Decimal = ZERO
+    completed: Decimal = ZERO
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return ratio(self.completed, self.annual_plan)
+
+
+def breakdown_nodes(city: OrgUnit):
+    """The clusters (depth 1) of the city's primary industry taxonomy, in order (empty without a taxonomy)."""
+    from tuijin.industry.models import Taxonomy, TaxonomyNode
+
+    taxonomy = Taxonomy.objects.filter(city=city).order_by("-is_primary", "id").first()
+    if taxonomy is None:
+        return []
+    return list(TaxonomyNode.objects.filter(taxonomy=taxonomy, depth=1).order_by("sort_order", "path"))
+
+
+def dimension_q(scope: Scope, dimension: str, key: int | None, prefix: str = "") -> Q:
+    """The filter on Project for one slice of breakdown(): the same as narrowing the scope to that category or
+    industry node (Scope.category / Scope.industry_node); for key None of 'industry', the projects tagged with
+    no cluster of the primary taxonomy (or with none at all)."""
+    p = prefix
+    if dimension == "category":
+        return Q(**{f"{p}category_id": key})
+    if dimension != "industry":
+        raise KeyError(f"unknown dimension {dimension!r}")
+    if key is not None:
+        from tuijin.industry.models import TaxonomyNode
+
+        node = TaxonomyNode.objects.get(pk=key)
+        return Q(**{f"{p}industry_node__path__startswith": node.path})
+    under_any = Q(pk__in=[])
+    for node in breakdown_nodes(scope.city):
+        under_any |= Q(**{f"{p}industry_node__path__startswith": node.path})
+    return ~under_any | Q(**{f"{p}industry_node__isnull": True})
+
+
+def breakdown(scope: Scope, period: Period, dimension: str, basis: str = "accepted") -> list[BreakdownRow]:
+    """项目个数, 年度计划 and 完成投资 of the listed projects by 'category' (项目类别) or by 'industry' (the clusters
+    of the city's primary taxonomy; a project tagged with a chain counts under its cluster, untagged ones
+    under 未标注). Each slice equals compute() over the scope narrowed to it. Two queries."""
+    from tuijin.projects.models import Category
+
+    if dimension == "category":
+        field_name = "project__category_id"
+        rows = {c.pk: BreakdownRow(c.pk, c.name) for c in Category.objects.order_by("sort_order", "id")}
+
+        def slot(value):
+            return rows.get(value)
+    elif dimension == "industry":
+        field_name = "project__industry_node__path"
+        nodes = breakdown_nodes(scope.city)
+        rows = {n.pk: BreakdownRow(n.pk, n.name) for n in nodes}
+        rows[None] = BreakdownRow(None, "未标注产业链")
+
+        def slot(value):
+            for n in nodes:
+                if value and value.startswith(n.path):
+                    return rows[n.pk]
+            return rows[None]
+    else:
+        raise KeyError(f"unknown dimension {dimension!r}")
+    for r in entries_qs(scope, period.year).values(field_name).annotate(n=Count("id"), plan=Sum("annual_plan")
+                                                                       ).order_by():
+        row = slot(r[field_name])
+        row.projects += r["n"]
+        row.annual_plan += r["plan"] or ZERO
+    for r in reports_qs(scope, period, basis).values(field_name).annotate(s=Sum("amount")).order_by():
+        slot(r[field_name]).completed += r["s"] or ZERO
+    return [r for r in rows.values() if r.projects or r.key is not None]

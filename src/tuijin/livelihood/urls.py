@@ -1,0 +1,16 @@
+"""URLs of 民生实事, mounted at /livelihood/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "livelihood"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("mine/", views.mine, name="mine"),
+    path("review/", views.review_list, name="review"),
+    path("export/", views.export, name="export"),
+    path("items/<int:item_id>/", views.item_detail, name="item"),
+    path("items/<int:item_id>/report/<int:year>/<int:month>/", views.report_form, name="report"),
+    path("items/<int:item_id>/review/<int:year>/<int:month>/", views.review_report, name="review_report"),
+]

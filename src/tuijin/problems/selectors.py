@@ -1,0 +1,519 @@
+"""Reads of 问题协调: who may see and act on a problem (through accounts.scoping), the department and
+supervision (督办) pages, overdue counts for the traffic lights, the 百日开工 countdown, the weekly dispatch
+agenda and the notification list. Every function takes the user (or is a plain helper over ids) and a date,
+so pages and tests can freeze the clock by passing `today`."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+
+from tuijin.accounts import scoping
+from tuijin.accounts.models import Role, User
+from tuijin.orgs.models import OrgUnit, UnitKind
+from tuijin.projects.models import ListEntry, Milestone, Project, Stage, StageEvent
+
+from .models import (
+    OPEN_STATUSES,
+    UNCLOSED_STATUSES,
+    Decision,
+    EscalationRule,
+    LeaderLink,
+    Level,
+    Meeting,
+    Notification,
+    Problem,
+    ProblemCategory,
+    Status,
+)
+
+DUE_SOON_DAYS = 3  # 临近时限: a deadline within this many days (today included)
+# Escalation when a city has stored no rules: overdue 1 day → 市级督办, 8 days (a week at city level) → 分管市领导.
+DEFAULT_ESCALATION = ((Level.CITY, 1), (Level.LEADER, 8))
+
+RAISE, ASSIGN, SIGN, START, ANSWER, CLOSE, REOPEN = "raise", "assign", "sign", "start", "answer", "close", "reopen"
+STEP_LABELS = {RAISE: "提出问题", ASSIGN: "交办", SIGN: "签收", START: "开始办理", ANSWER: "办结答复",
+               CLOSE: "销号", REOPEN: "退回重办"}
+# The state a step starts from.
+STEP_FROM = {ASSIGN: (Status.RAISED,), SIGN: (Status.ASSIGNED,), START: (Status.SIGNED,),
+             ANSWER: (Status.IN_PROGRESS,), CLOSE: (Status.ANSWERED,), REOPEN: (Status.ANSWERED,)}
+
+
+def today_of(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+# ---------------------------------------------------------------- scope and permissions
+
+
+def problems_q(user) -> Q | None:
+    """The filter on Problem for what the user may see: problems of the projects they see, and for a
+    department (部门经办) also those their department leads or cooperates on."""
+    q = scoping.project_q(user, scoping.READ)
+    if q is None:
+        return None
+    if user.is_superuser and not user.unit_id:
+        return Q()
+    visible = Q(project__in=Project.objects.filter(q))
+    if user.role == Role.DEPARTMENT:
+        coop = Problem.cooperating.through.objects.filter(orgunit_id=user.unit_id).values("problem_id")
+        visible |= Q(lead_department_id=user.unit_id) | Q(pk__in=coop)
+    return visible
+
+
+def problems_for(user):
+    q = problems_q(user)
+    if q is None:
+        return Problem.objects.none()
+    return Problem.objects.filter(q).select_related("project", "project__unit", "category", "lead_department")
+
+
+def get_problem_or_404(user, pk) -> Problem:
+    problem = problems_for(user).filter(pk=pk).first()
+    if problem is None:
+        raise Http404("问题不存在或不在您的权限范围内")
+    return problem
+
+
+def _in(user, action: str, project_id: int) -> bool:
+    return scoping.projects_for(user, action).filter(pk=project_id).exists()
+
+
+def is_lead_handler(user, problem: Problem) -> bool:
+    """The lead department's handler (部门经办 of 牵头部门)."""
+    if not scoping.is_active_member(user):
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == Role.DEPARTMENT and problem.lead_department_id is not None \
+        and user.unit_id == problem.lead_department_id
+
+
+def may(user, problem: Problem | None, step: str, project: Project | None = None) -> bool:
+    """Whether the user's role and reach allow the step (the state is checked by the service)."""
+    if not scoping.is_active_member(user):
+        return False
+    if step == RAISE:
+        return _in(user, scoping.REPORT, (project or problem.project).pk)
+    if step == ASSIGN:
+        return _in(user, scoping.WRITE, problem.project_id)
+    if step in (SIGN, START, ANSWER):
+        return is_lead_handler(user, problem)
+    if step in (CLOSE, REOPEN):
+        # 提出方确认: the raiser, or the district / city that administers the project.
+        if problem.raised_by_id == user.pk and _in(user, scoping.READ, problem.project_id):
+            return True
+        return _in(user, scoping.WRITE, problem.project_id)
+    return False
+
+
+def require(user, problem: Problem | None, step: str, project: Project | None = None) -> None:
+    if not may(user, problem, step, project):
+        raise PermissionDenied(f"您无权执行此操作: {STEP_LABELS.get(step, step)}")
+
+
+def next_steps(user, problem: Problem) -> list[str]:
+    """The steps this user could take now (for the buttons on a problem's page)."""
+    return [s for s, froms in STEP_FROM.items() if problem.status in froms and may(user, problem, s)]
+
+
+def categories():
+    return ProblemCategory.objects.filter(active=True)
+
+
+def city_of(project: Project) -> OrgUnit | None:
+    return project.unit.city()
+
+
+def departments_in(city: OrgUnit):
+    """The departments a problem of this city can be assigned to: kind 部门 within the city's subtree."""
+    return OrgUnit.objects.subtree(city).filter(kind=UnitKind.DEPARTMENT).order_by("path")
+
+
+# ---------------------------------------------------------------- lists and pages
+
+
+def annotate_due(problems, today: datetime.date):
+    """Set .overdue and .days_left on each problem (for templates: 逾期 shows everywhere a problem does)."""
+    out = list(problems)
+    for p in out:
+        p.overdue = p.is_overdue(today)
+        p.days_left_value = p.days_left(today)
+    return out
+
+
+def problem_list(user, *, status: str = "", category: int | None = None, overdue_only: bool = False,
+                 project: Project | None = None, today=None):
+    today = today_of(today)
+    qs = problems_for(user)
+    if status == "open":
+        qs = qs.filter(status__in=UNCLOSED_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category_id=category)
+    if project is not None:
+        qs = qs.filter(project=project)
+    if overdue_only:
+        qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
+    return annotate_due(qs, today)
+
+
+@dataclass
+class DepartmentBoard:
+    unit: OrgUnit
+    overdue: list
+    due_soon: list
+    open: list
+    cooperating: list
+    decisions: list
+
+
+def department_units(user):
+    """The departments whose page the user may open: their own (部门经办), or every department of their
+    reach (city / district roles)."""
+    if not scoping.can(user, scoping.READ):
+        return OrgUnit.objects.none()
+    if user.role == Role.DEPARTMENT:
+        return OrgUnit.objects.filter(pk=user.unit_id)
+    return scoping.units_for(user).filter(kind=UnitKind.DEPARTMENT)
+
+
+def department_board(user, unit: OrgUnit, today=None) -> DepartmentBoard:
+    """A department's page: problems it leads (overdue / due soon / other open), those it cooperates on,
+    and the meeting decisions it owns that are still open."""
+    if not department_units(user).filter(pk=unit.pk).exists():
+        raise Http404("部门不存在或不在您的权限范围内")
+    today = today_of(today)
+    # A department's own handler sees all its problems; a city or district role sees those of its reach.
+    base = Problem.objects.all() if user.role == Role.DEPARTMENT or user.is_superuser else problems_for(user)
+    base = base.select_related("project", "project__unit", "category", "lead_department")
+    led = annotate_due(base.filter(lead_department=unit, status__in=OPEN_STATUSES).order_by("deadline", "id"), today)
+    overdue = [p for p in led if p.overdue]
+    soon = [p for p in led if not p.overdue and p.days_left_value is not None and p.days_left_value < DUE_SOON_DAYS]
+    rest = [p for p in led if p not in overdue and p not in soon]
+    coop = annotate_due(base.filter(cooperating=unit, status__in=UNCLOSED_STATUSES).order_by("deadline"), today)
+    decisions = list(Decision.objects.filter(owner=unit, state=Decision.State.OPEN)
+                     .select_related("meeting", "problem", "project").order_by("deadline"))
+    for d in decisions:
+        d.overdue = d.is_overdue(today)
+    return DepartmentBoard(unit, overdue, soon, rest, coop, decisions)
+
+
+def supervision_list(user, today=None) -> list:
+    """督办: a city leader sees the problems escalated to them; a city or district role sees every escalated
+    problem of its reach (市级督办 and above)."""
+    today = today_of(today)
+    if not scoping.can(user, scoping.READ):
+        return []
+    if user.role == Role.CITY_LEADER:
+        qs = problems_for(user).filter(leader=user, level=Level.LEADER)
+    else:
+        qs = problems_for(user).filter(level__gte=Level.CITY)
+    return annotate_due(qs.filter(status__in=UNCLOSED_STATUSES).order_by("-level", "deadline"), today)
+
+
+def overdue_counts(project_ids, as_of: datetime.date) -> dict[int, int]:
+    """Open problems past their deadline per project (the traffic lights' overdue_problem rule)."""
+    rows = (Problem.objects.filter(project_id__in=list(project_ids), status__in=OPEN_STATUSES, deadline__lt=as_of)
+            .values("project_id").annotate(n=Count("id")))
+    return {r["project_id"]: r["n"] for r in rows}
+
+
+# ---------------------------------------------------------------- escalation rules and leaders
+
+
+def escalation_steps(city: OrgUnit) -> list[tuple[int, int, User | None]]:
+    """(level, days overdue, fallback leader) in level order: the city's active rules, else the defaults."""
+    rows = list(EscalationRule.objects.filter(city=city, active=True).select_related("leader").order_by("level"))
+    if not rows and not EscalationRule.objects.filter(city=city).exists():
+        return [(level, days, None) for level, days in DEFAULT_ESCALATION]
+    return [(r.level, r.days_overdue, r.leader) for r in rows]
+
+
+def leader_for(project: Project, city: OrgUnit, fallback: User | None = None) -> User | None:
+    """The city leader a problem goes to (分管市领导): the account linked to the project's 责任领导 name,
+    else a 市领导 of the city whose name is that name, else the rule's fallback leader."""
+    name = (project.responsible_leader or "").strip()
+    if name:
+        link = LeaderLink.objects.filter(city=city, leader_name=name, user__is_active=True).select_related("user")
+        if link.exists():
+            return link.first().user
+        by_name = User.objects.filter(role=Role.CITY_LEADER, unit=city, is_active=True, first_name=name).first()
+        if by_name is not None:
+            return by_name
+    return fallback
+
+
+# ---------------------------------------------------------------- 百日开工
+
+
+@dataclass(frozen=True)
+class Countdown:
+    signed_on: datetime.date
+    limit: int
+    days_since: int
+
+    @property
+    def days_left(self) -> int:
+        return self.limit - self.days_since
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def _limit(city: OrgUnit | None, cache: dict) -> int:
+    from tuijin.orgs.services import city_config
+
+    if city is None:
+        return 100
+    if city.pk not in cache:
+        cache[city.pk] = city_config(city).start_deadline_days
+    return cache[city.pk]
+
+
+def start_countdowns(projects, today=None) -> dict[int, Countdown]:
+    """百日开工 for lists: {project id: Countdown} of the signed, unstarted (and not terminated) projects among
+    `projects` (a queryset or ids). Two queries plus one per city for its limit."""
+    today = today_of(today)
+    ids = projects.values("pk") if hasattr(projects, "values") else list(projects)
+    started = StageEvent.objects.filter(project=OuterRef("project_id"), stage=Stage.STARTED, date__lte=today)
+    signed = (StageEvent.objects.filter(project_id__in=ids, stage=Stage.SIGNED, date__lte=today)
+              .exclude(project__stage=Stage.TERMINATED).filter(~Exists(started))
+              .values_list("project_id", "date", "project__unit_id"))
+    rows = list(signed)
+    if not rows:
+        return {}
+    cities, limits, out = {}, {}, {}
+    units = OrgUnit.objects.in_bulk({u for _, _, u in rows})
+    for pid, date, unit_id in rows:
+        unit = units[unit_id]
+        if unit_id not in cities:
+            cities[unit_id] = unit.city()
+        out[pid] = Countdown(date, _limit(cities[unit_id], limits), (today - date).days)
+    return out
+
+
+def start_countdown(project: Project, today=None) -> Countdown | None:
+    """百日开工 for one project's page: None unless it is signed and not started."""
+    return start_countdowns([project.pk], today).get(project.pk)
+
+
+# ---------------------------------------------------------------- weekly dispatch agenda (周调度)
+
+
+AGENDA_SECTIONS = [
+    ("new_problems", "一、本周新提出问题"),
+    ("overdue_problems", "二、逾期未办结问题"),
+    ("lagging", "三、进度滞后项目 (红黄灯)"),
+    ("planned_starts", "四、本月计划开工尚未开工项目"),
+    ("milestones", "五、本周及下周到期未完成节点"),
+    ("start_deadline", "六、签约超过百日未开工项目"),
+    ("decisions", "七、前期决定事项未落实"),
+]
+
+
+@dataclass
+class AgendaItem:
+    project: Project | None
+    text: str
+    problem: Problem | None = None
+    decision: Decision | None = None
+    detail: str = ""
+
+
+@dataclass
+class Agenda:
+    city: OrgUnit
+    week_start: datetime.date
+    week_end: datetime.date
+    sections: dict[str, list[AgendaItem]] = field(default_factory=dict)
+    lights_period: object = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def titled_sections(self):
+        return [(key, title, self.sections.get(key, [])) for key, title in AGENDA_SECTIONS]
+
+    @property
+    def count(self) -> int:
+        return sum(len(v) for v in self.sections.values())
+
+
+def monday_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def visible_cities(user):
+    from tuijin.web import selectors as web_selectors
+
+    return web_selectors.visible_cities(user)
+
+
+def weekly_agenda(user, city: OrgUnit, week_start: datetime.date) -> Agenda:
+    """The agenda the system drafts for the week starting on `week_start` (moved back to its Monday), as of
+    its Sunday, over the projects of the city the user may see:
+
+    - new problems: raised during the week;
+    - overdue problems: assigned and not answered, deadline before the Sunday;
+    - lagging projects: red or yellow by the city's traffic-light rules, year to date through the latest month
+      of the Sunday's year with city-accepted reports (no such month: the section is empty, with a note);
+    - planned starts: on a list of the Sunday's year, planned to start in the Sunday's month, not started by it;
+    - milestones: planned within the week or the next, not reached;
+    - 百日开工: signed, not started, more days since signing than the city's limit on the Sunday;
+    - decisions: open meeting decisions (of earlier meetings) due by the Sunday.
+    Statuses are today's (a problem answered since the week ended is no longer open)."""
+    if not scoping.can(user, scoping.READ) or not visible_cities(user).filter(pk=city.pk).exists():
+        raise Http404("城市不在您的权限范围内")
+    start = monday_of(week_start)
+    end = start + datetime.timedelta(days=6)
+    agenda = Agenda(city, start, end)
+    projects = scoping.projects_for(user).filter(unit__path__startswith=city.path)
+    problems = problems_for(user).filter(project__unit__path__startswith=city.path).order_by("project__code", "id")
+    tz = timezone.get_current_timezone()
+    day0 = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    day8 = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+
+    agenda.sections["new_problems"] = [
+        AgendaItem(p.project, f"[{p.category}] {p.title}", problem=p,
+                   detail=f"{p.get_status_display()}; 提出 {timezone.localtime(p.raised_at):%m-%d}")
+        for p in problems.filter(raised_at__gte=day0, raised_at__lt=day8)]
+    agenda.sections["overdue_problems"] = [
+        AgendaItem(p.project, f"[{p.category}] {p.title}", problem=p,
+                   detail=f"牵头 {p.lead_department}; 时限 {p.deadline:%Y-%m-%d}, 逾期 {(end - p.deadline).days} 天"
+                          + (f"; {p.get_level_display()}" if p.level else ""))
+        for p in problems.filter(status__in=OPEN_STATUSES, deadline__lt=end).order_by("deadline", "id")]
+    agenda.sections["lagging"] = _lagging(user, city, end, agenda)
+
+    started_by_end = StageEvent.objects.filter(project=OuterRef("project_id"), stage=Stage.STARTED,
+                                               date__lte=end)
+    entries = (ListEntry.objects.filter(project__in=projects, year=end.year, planned_new_start=True,
+                                        planned_start_month=end.month)
+               .filter(~Exists(started_by_end)).select_related("project", "annual_list")
+               .order_by("project__code", "annual_list__rank"))
+    seen, starts = set(), []
+    for e in entries:
+        if e.project_id in seen:
+            continue
+        seen.add(e.project_id)
+        starts.append(AgendaItem(e.project, e.project.name, detail=f"{e.annual_list.name}, 计划 {e.planned_start_month} 月开工"))
+    agenda.sections["planned_starts"] = starts
+
+    ms = (Milestone.objects.filter(project__in=projects, actual_date__isnull=True, planned_date__gte=start,
+                                   planned_date__lte=end + datetime.timedelta(days=7))
+          .select_related("project").order_by("planned_date", "project__code"))
+    agenda.sections["milestones"] = [
+        AgendaItem(m.project, f"{m.project.name}: {m.get_kind_display()}", detail=f"计划 {m.planned_date:%Y-%m-%d}")
+        for m in ms]
+
+    countdowns = start_countdowns(projects, end)
+    late = {pid: c for pid, c in countdowns.items() if c.overdue}
+    by_id = Project.objects.in_bulk(list(late))
+    agenda.sections["start_deadline"] = [
+        AgendaItem(by_id[pid], by_id[pid].name,
+                   detail=f"签约 {c.signed_on:%Y-%m-%d}, 已 {c.days_since} 天, 超期 {-c.days_left} 天")
+        for pid, c in sorted(late.items(), key=lambda t: (t[1].signed_on, by_id[t[0]].code))]
+
+    decisions = (visible_decisions(user, Decision.objects.filter(meeting__city=city, state=Decision.State.OPEN,
+                                                                 deadline__lte=end))
+                 .exclude(meeting__kind=Meeting.Kind.WEEKLY, meeting__week_start=start)
+                 .select_related("owner", "meeting", "project").order_by("deadline", "id"))
+    agenda.sections["decisions"] = [
+        AgendaItem(d.project, d.text, decision=d,
+                   detail=f"{d.meeting.title}; 责任单位 {d.owner}; 时限 {d.deadline:%Y-%m-%d}")
+        for d in decisions]
+    return agenda
+
+
+def _lagging(user, city: OrgUnit, end: datetime.date, agenda: Agenda) -> list[AgendaItem]:
+    from tuijin.core.periods import Period
+    from tuijin.indicators import lights
+    from tuijin.indicators.scope import Scope
+    from tuijin.progress.models import MonthlyReport, ReportStatus
+
+    month = (MonthlyReport.objects.filter(status=ReportStatus.ACCEPTED, project__unit__path__startswith=city.path,
+                                          year=end.year, month__lte=end.month)
+             .order_by("-month").values_list("month", flat=True).first())
+    if month is None:
+        agenda.notes.append(f"{end.year}年尚无市级确认的月报, 未列进度滞后项目")
+        return []
+    try:
+        from tuijin.dashboard.selectors import rules_for
+
+        rules, _ = rules_for(city)
+    except ImportError:  # the dashboard app keeps the city's rules; without it, DOMAIN.md's defaults
+        rules = list(lights.DEFAULT_RULES)
+    period = Period.year_to_date(end.year, month)
+    agenda.lights_period = period
+    q = scoping.project_q(user, scoping.READ)
+    scope = Scope(city, restrict=q if q else None, restrict_label="") if q is not None else None
+    if scope is None:
+        return []
+    report = lights.light_report(scope, period, rules)
+    flagged = {pid: light for pid, light in report.projects.items() if light.level in (lights.RED, lights.YELLOW)}
+    by_id = Project.objects.in_bulk(list(flagged))
+    items = [AgendaItem(by_id[pid], by_id[pid].name, detail=f"{light.label}: {light.reason}")
+             for pid, light in flagged.items()]
+    items.sort(key=lambda i: (-lights.LEVEL_RANK[flagged[i.project.pk].level], i.project.code))
+    return items
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def meetings_for(user):
+    if not scoping.can(user, scoping.READ):
+        return Meeting.objects.none()
+    return Meeting.objects.filter(city__in=visible_cities(user)).select_related("city")
+
+
+def visible_decisions(user, decisions):
+    """Meeting decisions the user may read about: on a problem they see, else on a project in reach or on no
+    project, or owned by their own unit. A city's meeting is open to all its users; a decision on another
+    district's project is not (it would name that project on the agenda and the meeting page)."""
+    q = problems_q(user)
+    if q is None:
+        return decisions.none()
+    seen = (Q(problem__isnull=False, problem__in=Problem.objects.filter(q))
+            | Q(problem__isnull=True, project__isnull=True)
+            | Q(problem__isnull=True, project__in=scoping.projects_for(user)))
+    if user.unit_id:
+        seen |= Q(owner_id=user.unit_id)
+    return decisions.filter(seen)
+
+
+def get_meeting_or_404(user, pk) -> Meeting:
+    meeting = meetings_for(user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("会议不存在或不在您的权限范围内")
+    return meeting
+
+
+def can_run_meetings(user, city: OrgUnit) -> bool:
+    """周调度 and 联审会办 are run by the city's administrators (市管理员)."""
+    if not scoping.can(user, scoping.WRITE):
+        return False
+    if user.is_superuser:
+        return True
+    return user.unit_id == city.pk
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def notifications_for(user):
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).select_related("problem", "problem__project")
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

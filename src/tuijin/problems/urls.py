@@ -1,0 +1,27 @@
+"""URLs of 问题协调, mounted at /problems/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "problems"
+urlpatterns = [
+    path("", views.problem_list, name="list"),
+    path("new/<int:project_id>/", views.raise_problem, name="raise"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/attach/", views.attach, name="attach"),
+    path("<int:pk>/<str:step>/", views.step, name="step"),
+    path("department/", views.department, name="department"),
+    path("department/<int:unit_id>/", views.department, name="department_unit"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("weekly/", views.weekly, name="weekly"),
+    path("weekly/agenda.docx", views.weekly_docx, name="weekly_docx"),
+    path("weekly/create/", views.weekly_create, name="weekly_create"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("meetings/<int:pk>/minutes.docx", views.meeting_docx, name="meeting_docx"),
+    path("decisions/<int:pk>/done/", views.decision_done, name="decision_done"),
+    path("joint/new/", views.joint_new, name="joint_new"),
+]

@@ -1,0 +1,86 @@
+"""Forms of the reporting cycle: the month's report, a review decision, an import upload, a period."""
+
+from django import forms
+
+from tuijin.core.periods import PeriodError, parse_year_month
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's FileField keeps only one)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    amount = forms.DecimalField(label="当月完成投资 (万元)", required=False, max_digits=14, decimal_places=2)
+    ytd = forms.DecimalField(label="1-N月累计完成投资 (万元)", required=False, max_digits=14, decimal_places=2,
+                             help_text="填写当月或累计其一即可, 另一项自动计算")
+    progress_text = forms.CharField(label="形象进度", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    problems_text = forms.CharField(label="存在问题", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    milestones = forms.MultipleChoiceField(label="本月达成节点", required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    photos = MultipleFileField(label="现场照片", required=False)
+    confirm_warnings = forms.BooleanField(label="我已核实上述提示, 确认数据无误", required=False)
+    reason = forms.CharField(label="更正原因", required=False, max_length=500,
+                             help_text="填报期已锁定时必填, 更正将重新审核")
+
+    def __init__(self, *args, milestone_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestones"].choices = milestone_choices
+
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", "通过"), ("return", "退回")])
+    reason = forms.CharField(required=False, max_length=500, label="退回原因")
+
+
+class PeriodChoiceForm(forms.Form):
+    period = forms.CharField(label="期间 (YYYY-MM)", required=False)
+
+    def clean_period(self):
+        text = self.cleaned_data["period"]
+        if not text:
+            return None
+        try:
+            return parse_year_month(text, "期间")
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="月报文件 (.xlsx / .xls / .ods / .csv)")
+    period = forms.CharField(label="期间 (YYYY-MM, 标题中已写明可不填)", required=False)
+    reason = forms.CharField(label="更正原因 (期间已锁定时必填)", required=False, max_length=300)
+
+    def clean_period(self):
+        text = self.cleaned_data["period"]
+        if not text:
+            return None
+        try:
+            return parse_year_month(text, "期间")
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class OpenPeriodForm(forms.Form):
+    period = forms.CharField(label="期间 (YYYY-MM)")
+    opens_on = forms.DateField(label="开始填报", widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_period(self):
+        try:
+            return parse_year_month(self.cleaned_data["period"], "期间")
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from None

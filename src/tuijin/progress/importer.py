@@ -1,0 +1,429 @@
+"""Importing monthly reports from a spreadsheet: find the header, match rows by project code and period,
+show a preview of what will change, then commit all or nothing through save_report (same checks, same
+audit). Importing the same file twice changes nothing; every problem names sheet, row, column and value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from tuijin.accounts.models import Role
+from tuijin.accounts.scoping import REPORT, projects_for
+from tuijin.core.errors import InputError
+from tuijin.projects.models import Project
+
+from .checks import History, evaluate, load_history
+from .models import MonthlyReport, ReportingPeriod, ReportStatus
+from .spreadsheets import (
+    SUBTOTAL_RE,
+    TITLE_PERIOD_RE,
+    YTD_MONTH_RE,
+    Sheet,
+    column_letter,
+    fill_merged,
+    normalise,
+    parse_amount,
+    read_workbook,
+    text_of,
+    unit_in,
+)
+
+FIELD_LABELS = {"code": "项目代码", "name": "项目名称", "amount": "当月完成投资", "ytd": "1-N月累计完成投资",
+                "progress_text": "形象进度", "problems_text": "存在问题"}
+
+
+def match_field(header: str) -> str | None:
+    """Which report field a header names, in the variants people use."""
+    t = normalise(header)
+    if not t:
+        return None
+    if "代码" in t or "编码" in t:
+        return "code"
+    if "名称" in t:
+        return "name"
+    if "%" in t or "率" in t or "比例" in t:
+        return None
+    if "累计" in t and ("完成" in t or "投资" in t or "月" in t):
+        return "ytd"
+    if ("当月" in t or "本月" in t) and ("完成" in t or "投资" in t):
+        return "amount"
+    if "形象进度" in t or "进展情况" in t or t in ("进度", "项目进展", "形象进展"):
+        return "progress_text"
+    if "问题" in t:
+        return "problems_text"
+    return None
+
+
+@dataclass
+class CellProblem:
+    sheet: str
+    row: int  # 1-based, as Excel shows it
+    column: str  # letter, '' for a whole row
+    value: object
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"工作表“{self.sheet}”第 {self.row} 行" + (f" {self.column} 列" if self.column else "")
+        value = "" if self.value in (None, "") else f" (值: {self.value!r})"
+        return f"{where}{value}: {self.reason}"
+
+
+@dataclass
+class RowChange:
+    project: Project
+    sheet: str
+    row: int
+    before: dict | None
+    after: dict
+    warnings: list[str] = field(default_factory=list)
+    warning_codes: list[str] = field(default_factory=list)
+    correction: bool = False  # a change in a locked period
+
+    @property
+    def changed_fields(self) -> list[str]:
+        before = self.before or {}
+        return [k for k, v in self.after.items() if before.get(k) != v]
+
+    @property
+    def diffs(self) -> list[tuple[str, object, object]]:
+        """(label, before, after) of each changed field, for the preview."""
+        before = self.before or {}
+        return [(FIELD_LABELS.get(k, k), before.get(k), self.after[k]) for k in self.changed_fields]
+
+
+@dataclass
+class ImportPlan:
+    filename: str
+    year: int | None = None
+    month: int | None = None
+    errors: list[CellProblem] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0
+    reason: str = ""  # 更正原因, for changes in a locked period
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for c in self.changes for w in c.warnings]
+
+
+@dataclass
+class Layout:
+    first_row: int  # index of the first header row
+    header_row: int  # index of the last header row
+    columns: dict[str, int]
+    header_units: dict[str, Decimal | None]
+
+    def factors(self, default: Decimal) -> dict[str, Decimal]:
+        return {f: u or default for f, u in self.header_units.items()}
+
+
+def _find_layout(sheet: Sheet) -> Layout | None:
+    """The header (one row, or two with a merged parent over its children) and each field's column."""
+    top = min(len(sheet.rows), 25)
+    rows = fill_merged(sheet, top)
+    best: Layout | None = None
+    for r in range(top):
+        single = [text_of(v) for v in rows[r]]
+        candidates = [(r, single)]
+        if r + 1 < len(rows):
+            below = [text_of(v) for v in rows[r + 1]]
+            parent, combined = "", []
+            for c in range(max(len(single), len(below))):
+                head = single[c] if c < len(single) else ""
+                parent = head or (parent if below[c:c + 1] and below[c] else "")
+                child = below[c] if c < len(below) else ""
+                combined.append(child if head and child == head else (parent + child if child else head))
+            candidates.append((r + 1, combined))
+        for last, headers in candidates:
+            columns: dict[str, int] = {}
+            for c, h in enumerate(headers):
+                f = match_field(h)
+                if f and f not in columns:
+                    columns[f] = c
+            if "code" in columns and ({"amount", "ytd"} & columns.keys()):
+                layout = Layout(r, last, columns, {f: unit_in(headers[c]) for f, c in columns.items()})
+                # A second header row (sub-headers, or a units row) wins a tie: it is header, not data.
+                two_row = last > r and _header_like(rows[last])
+                if best is None or len(columns) > len(best.columns) or (
+                        two_row and len(columns) == len(best.columns) and best.header_row == r):
+                    best = layout
+        if best is not None and r > best.header_row:
+            break
+    return best
+
+
+def _header_like(row) -> bool:
+    """A row of labels (sub-headers, units), not data: no numbers and nothing that looks like a code."""
+    texts = [text_of(v) for v in row]
+    return any(texts) and not any(isinstance(v, int | float) and not isinstance(v, bool) for v in row) and not any(
+        re.search(r"\d{5,}", t) for t in texts)
+
+
+def _title_info(sheet: Sheet, upto: int) -> tuple[Decimal | None, tuple[int, int] | None, str]:
+    factor, period, title = None, None, ""
+    for row in sheet.rows[:upto]:
+        for v in row:
+            text = text_of(v)
+            if not text:
+                continue
+            if "单位" in text and unit_in(text):
+                factor = unit_in(text)
+            m = TITLE_PERIOD_RE.search(text)
+            if m and period is None:
+                period, title = (int(m.group(1)), int(m.group(2))), text
+    return factor, period, title
+
+
+def plan_import(*, user, data: bytes, filename: str, year: int | None = None, month: int | None = None,
+                reason: str = "", progress: Callable[[int], None] | None = None) -> ImportPlan:
+    """Read the file and work out what would change. Nothing is written. In a locked period a change is a
+    correction: it needs `reason` and goes back to review."""
+    plan = ImportPlan(filename, year, month, reason=reason.strip())
+    sheets = read_workbook(data, filename)
+    parsed: list[tuple[Sheet, int, dict]] = []  # (sheet, excel row, values with cells)
+    for sheet in sheets:
+        layout = _find_layout(sheet)
+        if layout is None:
+            if any(any(text_of(v) for v in row) for row in sheet.rows):
+                plan.errors.append(CellProblem(sheet.name, 1, "", None,
+                                               "找不到表头: 需要“项目代码”列和“当月完成投资”或“累计完成投资”列"))
+            continue
+        title_factor, title_period, title = _title_info(sheet, layout.first_row)
+        factors = layout.factors(title_factor or Decimal(1))
+        if title_period:
+            if plan.year is None:
+                plan.year, plan.month = title_period
+            elif (plan.year, plan.month) != title_period:
+                plan.errors.append(CellProblem(sheet.name, 1, "", title,
+                                               f"表格标题的期间与所选期间 {plan.year}年{plan.month}月 不一致"))
+        if "ytd" in layout.columns and plan.month is not None:
+            m = YTD_MONTH_RE.search(text_of(sheet.rows[layout.header_row][layout.columns["ytd"]]))
+            if m and int(m.group(1)) != plan.month:
+                plan.errors.append(CellProblem(sheet.name, layout.header_row + 1, column_letter(layout.columns["ytd"]),
+                                               text_of(sheet.rows[layout.header_row][layout.columns["ytd"]]),
+                                               f"累计列的月份与期间 {plan.month}月 不一致"))
+        for r in range(layout.header_row + 1, len(sheet.rows)):
+            row = sheet.rows[r]
+            cells = {f: (row[c] if c < len(row) else "") for f, c in layout.columns.items()}
+            texts = [text_of(v) for v in row]
+            if not any(texts):
+                continue
+            code = text_of(cells.get("code")).upper()
+            if not code:
+                if any(SUBTOTAL_RE.search(t) for t in texts) or not any(
+                        text_of(cells.get(f)) for f in ("amount", "ytd")):
+                    plan.skipped += 1  # a subtotal, total or group heading row
+                    continue
+                plan.errors.append(CellProblem(sheet.name, r + 1, column_letter(layout.columns["code"]), "",
+                                               "缺少项目代码"))
+                continue
+            values = {"code": code}
+            for f in ("amount", "ytd"):
+                if f in cells:
+                    try:
+                        values[f] = parse_amount(cells[f], factors[f])
+                    except ValueError as exc:
+                        plan.errors.append(CellProblem(sheet.name, r + 1, column_letter(layout.columns[f]),
+                                                       cells[f], f"{FIELD_LABELS[f]}{exc}"))
+                        values[f] = "error"
+                    else:
+                        if values[f] is not None and values[f] < 0:
+                            plan.errors.append(CellProblem(sheet.name, r + 1, column_letter(layout.columns[f]),
+                                                           cells[f], f"{FIELD_LABELS[f]}不能为负数"))
+            for f in ("progress_text", "problems_text"):
+                if f in cells:
+                    values[f] = text_of(cells[f])
+            parsed.append((sheet, r + 1, values))
+    if plan.year is None or plan.month is None:
+        if not plan.errors:
+            plan.errors.append(CellProblem(sheets[0].name if sheets else filename, 1, "", None,
+                                           "无法确定期间: 请在标题中写明“YYYY年1-N月”, 或在导入时选择期间"))
+        return plan
+    if not 1 <= plan.month <= 12:
+        plan.errors.append(CellProblem(sheets[0].name, 1, "", plan.month, "月份应在 1-12 之间"))
+        return plan
+    _resolve(plan, user, parsed, progress)
+    return plan
+
+
+def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
+    year, month = plan.year, plan.month
+    codes = [v["code"] for _, _, v in parsed]
+    known = {p.code: p for p in Project.objects.filter(code__in=codes).select_related("unit")}
+    allowed = set(projects_for(user, REPORT).filter(code__in=codes).values_list("code", flat=True))
+    current = {r.project_id: r for r in MonthlyReport.objects.filter(project__code__in=codes, year=year, month=month)}
+    prev_ytd: dict[int, tuple[int, Decimal]] = {}
+    for pid, m, ytd in MonthlyReport.objects.filter(project__code__in=codes, year=year, month__lt=month
+                                                    ).values_list("project_id", "month", "ytd"):
+        if pid not in prev_ytd or m > prev_ytd[pid][0]:
+            prev_ytd[pid] = (m, ytd)
+    history = load_history([p.pk for p in known.values()], year, month) if known else {}
+    locked_cities = {p.city_id for p in ReportingPeriod.objects.filter(year=year, month=month)
+                     if p.is_locked(timezone.localdate())}
+    seen: dict[str, int] = {}
+    for sheet, row, values in parsed:
+        if progress:
+            progress(1)
+        code = values["code"]
+        where = CellProblem(sheet.name, row, "", code, "")
+        if code in seen:
+            plan.errors.append(_at(where, f"项目代码 {code} 在第 {seen[code]} 行已出现"))
+            continue
+        seen[code] = row
+        project = known.get(code)
+        if project is None:
+            plan.errors.append(_at(where, "项目代码不在项目库中"))
+            continue
+        if code not in allowed:
+            plan.errors.append(_at(where, "该项目不在您的填报范围内"))
+            continue
+        locked = bool(locked_cities) and any(f"/{cid}/" in project.unit.path for cid in locked_cities)
+        if "error" in (values.get("amount"), values.get("ytd")):
+            continue
+        cur = current.get(project.pk)
+        prev = prev_ytd.get(project.pk, (0, Decimal(0)))[1]
+        try:
+            amount, ytd = _decide(values.get("amount"), values.get("ytd"), cur, prev)
+        except ValueError as exc:
+            plan.errors.append(_at(where, str(exc)))
+            continue
+        before = None if cur is None else {"amount": cur.amount, "ytd": cur.ytd, "progress_text": cur.progress_text,
+                                           "problems_text": cur.problems_text}
+        after = dict(before or {"amount": None, "ytd": None, "progress_text": "", "problems_text": ""})
+        if amount is not None:
+            after["amount"], after["ytd"] = amount, ytd
+        for f in ("progress_text", "problems_text"):
+            if values.get(f):
+                after[f] = values[f]
+        if after == before or (before is None and amount is None):
+            plan.unchanged += 1
+            continue
+        if locked and not plan.reason:
+            plan.errors.append(_at(where, f"{year}年{month}月已锁定: 修改须填写更正原因 (更正后重新审核)"))
+            continue
+        change = RowChange(project, sheet.name, row, before, after, correction=locked)
+        if amount is not None:
+            findings = evaluate(project=project, year=year, month=month, amount=amount, ytd=ytd,
+                                history=history.get(project.pk, History()))
+            errors = [x for x in findings if x.level == "error"]
+            if errors:
+                plan.errors.append(_at(where, "; ".join(x.message for x in errors)))
+                continue
+            change.warnings = [f"{sheet.name} 第 {row} 行 {project.name}: {x.message}" for x in findings]
+            change.warning_codes = [x.code for x in findings]
+        plan.changes.append(change)
+
+
+def _at(where: CellProblem, reason: str) -> CellProblem:
+    return CellProblem(where.sheet, where.row, where.column, where.value, reason)
+
+
+def _decide(amount: Decimal | None, ytd: Decimal | None, cur: MonthlyReport | None, prev: Decimal
+            ) -> tuple[Decimal | None, Decimal | None]:
+    """This month's (amount, cumulative) from a row that may give either or both. When both are given and
+    the report exists, the one the user changed wins (editing 当月 in an exported table leaves 累计 stale)."""
+    if amount is None and ytd is None:
+        return None, None
+    if amount is not None and ytd is not None:
+        if cur is not None:
+            a_changed, y_changed = amount != cur.amount, ytd != cur.ytd
+            if a_changed and not y_changed:
+                return amount, prev + amount
+            if y_changed and not a_changed:
+                ytd_only = ytd
+                if ytd_only < prev:
+                    raise ValueError(f"1-N月累计 {ytd_only} 低于上月累计 {prev} (万元)")
+                return ytd_only - prev, ytd_only
+            if not a_changed and not y_changed:
+                return amount, ytd
+        if prev + amount != ytd:
+            raise ValueError(f"当月 {amount} + 上月累计 {prev} ≠ 累计 {ytd} (万元)")
+        return amount, ytd
+    if amount is not None:
+        return amount, prev + amount
+    if ytd < prev:
+        raise ValueError(f"1-N月累计 {ytd} 低于上月累计 {prev} (万元)")
+    return ytd - prev, ytd
+
+
+def status_for(user) -> str:
+    """An import by the acceptor counts as accepted at that level; a reporter's import is submitted."""
+    if user.is_superuser or user.role == Role.CITY_ADMIN:
+        return ReportStatus.ACCEPTED
+    if user.role == Role.DISTRICT_ADMIN:
+        return ReportStatus.DISTRICT_ACCEPTED
+    return ReportStatus.SUBMITTED
+
+
+def commit_import(*, user, plan: ImportPlan, confirm_warnings: bool = False,
+                  progress: Callable[[int], None] | None = None) -> int:
+    """Write the planned changes in one transaction, in bulk; any failure writes nothing. The rows were
+    validated by plan_import with the same rules as a form (consistency, checks, scope, locked periods)."""
+    if not plan.ok:
+        raise InputError(f"文件有 {len(plan.errors)} 处错误, 未导入任何数据", field="file")
+    if plan.warnings and not confirm_warnings:
+        raise InputError(f"有 {len(plan.warnings)} 条提示需要确认后才能导入", field="confirm_warnings")
+    from django.db.models import F
+
+    from tuijin.audit.models import AuditEntry
+    from tuijin.audit.services import change_entry, snapshot
+
+    status = status_for(user)
+    now = timezone.now()
+    reason = f"Excel 导入: {plan.filename}" + (f"; 更正原因: {plan.reason}" if plan.reason else "")
+    with transaction.atomic():
+        ids = [c.project.pk for c in plan.changes]
+        existing = {r.project_id: r for r in MonthlyReport.objects.select_for_update().filter(
+            project_id__in=ids, year=plan.year, month=plan.month)}
+        later = set(MonthlyReport.objects.filter(project_id__in=ids, year=plan.year, month__gt=plan.month)
+                    .values_list("project_id", flat=True))
+        created, updated, befores, shifts = [], [], {}, []
+        for change in plan.changes:
+            a = change.after
+            report = existing.get(change.project.pk)
+            figures_changed = "amount" in change.changed_fields or "ytd" in change.changed_fields
+            if report is None:
+                report = MonthlyReport(project=change.project, year=plan.year, month=plan.month,
+                                       submitted_by=user if getattr(user, "pk", None) else None, submitted_at=now)
+                created.append(report)
+            else:
+                befores[report.pk] = snapshot(report)
+                if a["amount"] != report.amount and report.project_id in later:
+                    shifts.append((report.project_id, a["amount"] - report.amount))
+                updated.append(report)
+            report.amount, report.ytd = a["amount"], a["ytd"]
+            report.progress_text, report.problems_text = a["progress_text"], a["problems_text"]
+            report.confirmed_warnings = change.warning_codes
+            report.updated_at = now
+            if figures_changed or report.pk is None:
+                report.status = ReportStatus.SUBMITTED if change.correction else status
+                report.submitted_at = now
+                report.submitted_by = user if getattr(user, "pk", None) else None
+            if progress:
+                progress(1)
+        MonthlyReport.objects.bulk_create(created, batch_size=1000)
+        MonthlyReport.objects.bulk_update(updated, ["amount", "ytd", "progress_text", "problems_text", "status",
+                                                    "confirmed_warnings", "submitted_at", "submitted_by",
+                                                    "updated_at"], batch_size=1000)
+        for project_id, delta in shifts:
+            MonthlyReport.objects.filter(project_id=project_id, year=plan.year, month__gt=plan.month).update(
+                ytd=F("ytd") + delta)
+        if created and created[0].pk is None:  # a backend that does not return ids from bulk inserts
+            created = list(MonthlyReport.objects.filter(project_id__in=[r.project_id for r in created],
+                                                        year=plan.year, month=plan.month))
+        AuditEntry.objects.bulk_create(
+            [change_entry(actor=user, action="create", obj=r, before=None, after=snapshot(r), reason=reason)
+             for r in created]
+            + [change_entry(actor=user, action="update", obj=r, before=befores[r.pk], after=snapshot(r),
+                            reason=reason) for r in updated], batch_size=1000)
+    return len(plan.changes)

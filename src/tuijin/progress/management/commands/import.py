@@ -1,0 +1,59 @@
+"""tuijin import FILE: import monthly reports from a spreadsheet, as a user, with a preview and a progress bar.
+Without --commit it only shows what would change; with --commit it writes all or nothing."""
+
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+from tuijin.accounts.models import User
+from tuijin.core.management.base import ProgressBar, TuijinCommand
+from tuijin.core.periods import parse_year_month
+from tuijin.progress.importer import commit_import, plan_import
+
+
+class Command(TuijinCommand):
+    help = "导入月报 (Import monthly reports from .xlsx/.xls/.ods/.csv)"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--as", dest="username", required=True, help="以哪个用户的身份导入 (决定权限范围)")
+        parser.add_argument("--period", help="期间 YYYY-MM (文件标题中没有写明时必填)")
+        parser.add_argument("--commit", action="store_true", help="写入数据库 (默认只预览)")
+        parser.add_argument("--reason", default="", help="更正原因 (期间已锁定时修改数据必填)")
+        parser.add_argument("--confirm-warnings", action="store_true", help="确认全部提示后写入")
+        parser.add_argument("--progress", action="store_true", help="总是显示进度条")
+
+    def handle(self, *args, **o):
+        user = User.objects.filter(username=o["username"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"用户不存在或已停用: {o['username']!r}", returncode=2)
+        path = Path(o["file"])
+        if not path.is_file():
+            raise CommandError(f"文件不存在: {path}", returncode=2)
+        year = month = None
+        if o["period"]:
+            year, month = parse_year_month(o["period"], "--period")
+        data = path.read_bytes()
+        bar = ProgressBar(max(data.count(b"\n"), 1), "读取", force=o["progress"])
+        plan = plan_import(user=user, data=data, filename=path.name, year=year, month=month, reason=o["reason"],
+                           progress=bar.advance)
+        bar.close()
+        for problem in plan.errors:
+            self.stderr.write(str(problem))
+        if plan.errors:
+            raise CommandError(f"{len(plan.errors)} 处错误, 未导入任何数据", returncode=2)
+        self.stdout.write(f"{plan.year}年{plan.month}月: 将修改 {len(plan.changes)} 行, 未变 {plan.unchanged} 行, "
+                          f"跳过合计/分组行 {plan.skipped} 行")
+        for change in plan.changes:
+            before = change.before or {}
+            diffs = ", ".join(f"{k}: {before.get(k)} → {change.after[k]}" for k in change.changed_fields)
+            self.stdout.write(f"  {change.project.code} {change.project.name}: {diffs}")
+        for warning in plan.warnings:
+            self.stdout.write(f"  提示: {warning}")
+        if not o["commit"]:
+            self.stdout.write("预览完毕 (加 --commit 写入)。")
+            return
+        bar = ProgressBar(len(plan.changes), "写入", force=o["progress"])
+        n = commit_import(user=user, plan=plan, confirm_warnings=o["confirm_warnings"], progress=bar.advance)
+        bar.close()
+        self.stdout.write(f"已导入 {n} 行。")

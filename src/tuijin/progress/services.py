@@ -1,0 +1,208 @@
+"""Writes for the monthly reporting cycle (月度调度填报): open and lock periods, enter a month (amount or
+cumulative, kept consistent), sanity checks to confirm, submit → 板块审核 → 市级确认 (or 退回 with a reason),
+and corrections of a locked period with a recorded reason. Every write is audited."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tuijin.audit.services import record_change, snapshot
+from tuijin.core.errors import InputError
+from tuijin.core.numbers import to_decimal
+
+from .checks import Finding, check_report
+from .models import MonthlyReport, ReportingPeriod, ReportStatus
+
+
+class NeedsConfirmation(InputError):
+    """The report has warnings the reporter must confirm (save again with confirm_warnings=True)."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("请确认: " + "; ".join(f.message for f in findings), field="confirm_warnings")
+
+
+def _money(value, field: str, label: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        amount = to_decimal(value)
+    except ValueError:
+        raise InputError(f"{label}不是数字: {value!r}", field=field) from None
+    if amount < 0:
+        raise InputError(f"{label}不能为负数: {value}", field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
+def previous_ytd(project, year: int, month: int) -> Decimal:
+    """The cumulative of the latest earlier month of the same year (0 in January)."""
+    prev = (MonthlyReport.objects.filter(project=project, year=year, month__lt=month)
+            .order_by("-month").values_list("ytd", flat=True).first())
+    return prev if prev is not None else Decimal(0)
+
+
+def period_for(project, year: int, month: int) -> ReportingPeriod | None:
+    city = project.unit.city()
+    return ReportingPeriod.objects.filter(city=city, year=year, month=month).first() if city else None
+
+
+@transaction.atomic
+def save_report(*, project, year: int, month: int, amount=None, ytd=None, progress_text: str = "",
+                problems_text: str = "", actor=None, status: str = ReportStatus.SUBMITTED,
+                reason: str = "", confirm_warnings: bool = False, today: datetime.date | None = None
+                ) -> MonthlyReport:
+    """Enter a project's month. Give this month's amount, the year-to-date cumulative, or both (then they
+    must agree); a cumulative below last month's is refused. Later months' cumulatives follow the change.
+    In a locked period the change is a correction: it needs a reason and goes through review again."""
+    today = today or timezone.localdate()
+    if not 1 <= int(month) <= 12:
+        raise InputError(f"月份应在 1-12 之间, 收到 {month!r}", field="month")
+    if status not in ReportStatus.values:
+        raise InputError(f"状态未知: {status!r}", field="status")
+    amount = _money(amount, "amount", "当月完成投资")
+    ytd = _money(ytd, "ytd", "1-N月累计完成投资")
+    if amount is None and ytd is None:
+        raise InputError("请填写当月完成投资或1-N月累计完成投资", field="amount")
+    prev = previous_ytd(project, year, month)
+    if ytd is not None and ytd < prev:
+        raise InputError(f"{year}年1-{month}月累计 {ytd} 低于上月累计 {prev} (万元)", field="ytd")
+    if amount is None:
+        amount = ytd - prev
+    elif ytd is None:
+        ytd = prev + amount
+    elif prev + amount != ytd:
+        raise InputError(f"当月 {amount} + 上月累计 {prev} ≠ 1-{month}月累计 {ytd} (万元)", field="ytd")
+
+    period = period_for(project, year, month)
+    correction = period is not None and period.is_locked(today)
+    if correction:
+        if not reason.strip():
+            raise InputError(f"{year}年{month}月已锁定 (截止 {period.deadline}), 更正须填写原因", field="reason")
+        status = ReportStatus.SUBMITTED
+
+    findings = check_report(project=project, year=year, month=month, amount=amount, ytd=ytd, today=today)
+    errors = [f for f in findings if f.level == "error"]
+    if errors:
+        raise InputError("; ".join(f.message for f in errors), field="amount")
+    warnings = [f for f in findings if f.level == "warning"]
+    if warnings and not confirm_warnings:
+        raise NeedsConfirmation(warnings)
+
+    report = MonthlyReport.objects.select_for_update().filter(project=project, year=year, month=month).first()
+    before = snapshot(report) if report else None
+    delta = Decimal(0)
+    if report is None:
+        report = MonthlyReport(project=project, year=year, month=month)
+        delta = amount  # later months entered before this one did not include it
+    else:
+        delta = amount - report.amount
+    report.amount, report.ytd = amount, ytd
+    report.progress_text, report.problems_text = progress_text, problems_text
+    report.status = status
+    report.confirmed_warnings = [f.code for f in warnings]
+    if status != ReportStatus.DRAFT:
+        report.submitted_by = actor if getattr(actor, "pk", None) else None
+        report.submitted_at = timezone.now()
+    report.save()
+    if delta:
+        MonthlyReport.objects.filter(project=project, year=year, month__gt=month).update(ytd=F("ytd") + delta)
+    record_change(actor=actor, action="update" if before else "create", obj=report, before=before,
+                  after=snapshot(report), reason=reason or ("确认提示: " + "; ".join(f.code for f in warnings)
+                                                            if warnings else ""))
+    return report
+
+
+# Review steps: who may move a report from which status to which.
+DISTRICT_STEP = {ReportStatus.SUBMITTED}
+CITY_STEP = {ReportStatus.SUBMITTED, ReportStatus.DISTRICT_ACCEPTED}
+
+
+@transaction.atomic
+def review_report(*, report: MonthlyReport, accept: bool, level: str, actor=None, reason: str = ""
+                  ) -> MonthlyReport:
+    """板块审核 (level 'district': 已报送 → 板块已审核) or 市级确认 (level 'city': → 市级已确认); either may
+    return it (退回) with a reason the reporter sees."""
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    allowed = DISTRICT_STEP if level == "district" else CITY_STEP
+    if level not in ("district", "city"):
+        raise InputError(f"审核级别未知: {level!r}", field="level")
+    if report.status not in allowed:
+        raise InputError(f"{report} 当前状态为 {report.get_status_display()}, 不能审核", field="status")
+    if not accept and not reason.strip():
+        raise InputError("退回必须填写原因", field="reason")
+    before = snapshot(report)
+    if accept:
+        report.status = ReportStatus.DISTRICT_ACCEPTED if level == "district" else ReportStatus.ACCEPTED
+    else:
+        report.status = ReportStatus.RETURNED
+        report.return_reason = reason.strip()
+    report.save(update_fields=["status", "return_reason", "updated_at"])
+    record_change(actor=actor, action="update", obj=report, before=before, after=snapshot(report), reason=reason)
+    return report
+
+
+@transaction.atomic
+def set_report_status(*, report: MonthlyReport, status: str, actor=None, reason: str = "") -> MonthlyReport:
+    """Set a status directly (imports and administrators); 退回 needs a reason."""
+    if status == ReportStatus.RETURNED and not reason.strip():
+        raise InputError("退回必须填写原因", field="reason")
+    before = snapshot(report)
+    report.status = status
+    report.return_reason = reason if status == ReportStatus.RETURNED else report.return_reason
+    report.save(update_fields=["status", "return_reason", "updated_at"])
+    record_change(actor=actor, action="update", obj=report, before=before, after=snapshot(report), reason=reason)
+    return report
+
+
+@transaction.atomic
+def open_period(*, city, year: int, month: int, opens_on: datetime.date, deadline: datetime.date, actor=None
+                ) -> ReportingPeriod:
+    """开启填报期: the city opens a month for reporting with its window and deadline."""
+    if not 1 <= int(month) <= 12:
+        raise InputError(f"月份应在 1-12 之间, 收到 {month!r}", field="month")
+    if deadline < opens_on:
+        raise InputError(f"截止日期 {deadline} 早于开始日期 {opens_on}", field="deadline")
+    if ReportingPeriod.objects.filter(city=city, year=year, month=month).exists():
+        raise InputError(f"{city.name} {year}年{month}月 填报期已存在", field="month")
+    period = ReportingPeriod.objects.create(city=city, year=year, month=month, opens_on=opens_on,
+                                            deadline=deadline, created_by=actor if getattr(actor, "pk", None) else None)
+    record_change(actor=actor, action="create", obj=period, before=None, after=snapshot(period))
+    return period
+
+
+@transaction.atomic
+def lock_due_periods(*, today: datetime.date | None = None, actor=None) -> list[ReportingPeriod]:
+    """Lock every period whose deadline has passed (safe to run repeatedly)."""
+    today = today or timezone.localdate()
+    due = list(ReportingPeriod.objects.select_for_update().filter(locked_at__isnull=True, deadline__lt=today))
+    for period in due:
+        before = snapshot(period)
+        period.locked_at = timezone.now()
+        period.save(update_fields=["locked_at"])
+        record_change(actor=actor, action="update", obj=period, before=before, after=snapshot(period))
+    return due
+
+
+@transaction.atomic
+def add_photo(*, report: MonthlyReport, upload, actor=None):
+    """Attach a site photo, keeping when (and, if the file says, where) it was taken."""
+    from .models import ReportPhoto
+    from .photos import exif_facts
+
+    if getattr(upload, "size", 0) > 15 * 1024 * 1024:
+        raise InputError(f"照片 {upload.name} 超过 15 MB", field="photos")
+    content_type = getattr(upload, "content_type", "") or ""
+    if content_type and not content_type.startswith("image/"):
+        raise InputError(f"{upload.name} 不是图片", field="photos")
+    facts = exif_facts(upload)
+    photo = ReportPhoto(report=report, image=upload, uploaded_by=actor if getattr(actor, "pk", None) else None,
+                        **facts)
+    photo.save()
+    record_change(actor=actor, action="create", obj=photo, before=None, after=snapshot(photo),
+                  project_id=report.project_id)
+    return photo

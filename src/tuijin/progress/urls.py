@@ -1,0 +1,18 @@
+"""URLs of the monthly reporting cycle (月度调度填报), mounted at /reports/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "progress"
+urlpatterns = [
+    path("", views.my_reports, name="mine"),
+    path("<int:project_id>/<int:year>/<int:month>/", views.report_form, name="form"),
+    path("review/", views.review_list, name="review"),
+    path("review/<int:pk>/", views.review_report, name="review_report"),
+    path("missing/", views.missing, name="missing"),
+    path("export/", views.export, name="export"),
+    path("import/", views.import_reports, name="import"),
+    path("template/", views.report_template, name="template"),
+    path("periods/", views.periods, name="periods"),
+]

@@ -1,0 +1,270 @@
+"""Pages of the monthly reporting cycle: my reports, the report form, review, missing reports, import, export.
+Thin: every read goes through progress.selectors / accounts.scoping, every write through progress.services."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime
+import io
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tuijin.accounts import scoping
+from tuijin.accounts.models import Role
+from tuijin.core.errors import InputError
+from tuijin.core.periods import Period
+from tuijin.indicators.scope import Scope
+from tuijin.projects.models import MilestoneKind
+from tuijin.projects.services import record_milestone
+
+from . import selectors, services
+from .excel import iter_csv, write_report_template, write_xlsx
+from .forms import ImportForm, OpenPeriodForm, PeriodChoiceForm, ReportForm, ReviewForm
+from .importer import commit_import, plan_import
+from .models import MonthlyReport, ReportingPeriod, ReportStatus
+
+
+def _period(request) -> tuple[int, int]:
+    """The month the user works on: ?period=YYYY-MM, else the city's latest open period, else last month."""
+    form = PeriodChoiceForm(request.GET)
+    if form.is_valid() and form.cleaned_data["period"]:
+        return form.cleaned_data["period"]
+    city = request.user.unit.city() if request.user.unit_id else None
+    latest = ReportingPeriod.objects.filter(city=city).order_by("-year", "-month").first() if city else None
+    if latest:
+        return latest.year, latest.month
+    today = timezone.localdate()
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
+def _require(user, action):
+    if not scoping.can(user, action):
+        raise PermissionDenied("您的账号没有此权限")
+
+
+@login_required
+def my_reports(request):
+    """填报: the projects the user reports, with this month's status."""
+    _require(request.user, scoping.REPORT)
+    year, month = _period(request)
+    projects = list(selectors.reportable_projects(request.user, year))
+    reports = {r.project_id: r for r in MonthlyReport.objects.filter(project__in=projects, year=year, month=month)}
+    rows = [(p, reports.get(p.pk)) for p in projects]
+    return render(request, "progress/my_reports.html", {"rows": rows, "year": year, "month": month,
+                                                        "can_review": scoping.can(request.user, scoping.REVIEW)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_form(request, project_id: int, year: int, month: int):
+    """A project's month: prefilled from last month and the project record; save, submit or correct."""
+    if not 1 <= month <= 12:
+        raise Http404("月份无效")
+    project = scoping.get_project_or_404(request.user, project_id, scoping.REPORT)
+    data = selectors.prefill(project=project, year=year, month=month)
+    choices = [(k.value, k.label) for k in MilestoneKind]
+    period = services.period_for(project, year, month)
+    locked = period is not None and period.is_locked(timezone.localdate())
+    warnings = []
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, milestone_choices=choices)
+        if form.is_valid():
+            c = form.cleaned_data
+            status = ReportStatus.DRAFT if "save_draft" in request.POST else ReportStatus.SUBMITTED
+            try:
+                report = services.save_report(
+                    project=project, year=year, month=month, amount=c["amount"], ytd=c["ytd"],
+                    progress_text=c["progress_text"], problems_text=c["problems_text"], actor=request.user,
+                    status=status, reason=c["reason"], confirm_warnings=c["confirm_warnings"])
+                last_day = datetime.date(year, month, calendar.monthrange(year, month)[1])
+                for kind in c["milestones"]:
+                    record_milestone(project=project, kind=kind, actual_date=min(last_day, timezone.localdate()),
+                                     actor=request.user, note=f"{year}年{month}月月报")
+                for upload in c["photos"]:
+                    services.add_photo(report=report, upload=upload, actor=request.user)
+            except services.NeedsConfirmation as exc:
+                warnings = exc.findings
+            except InputError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, f"{project.name} {year}年{month}月月报已{'保存' if status == 'draft' else '报送'}")
+                return redirect(f"{reverse('progress:mine')}?period={year:04d}-{month:02d}")
+    else:
+        form = ReportForm(initial={"amount": data["amount"], "progress_text": data["progress_text"],
+                                   "problems_text": data["problems_text"]}, milestone_choices=choices)
+    return render(request, "progress/report_form.html", {
+        "form": form, "project": project, "year": year, "month": month, "data": data, "locked": locked,
+        "period": period, "warnings": warnings,
+        "history": MonthlyReport.objects.filter(project=project, year=year).order_by("month"),
+    })
+
+
+def _review_level(user) -> str:
+    return "city" if user.is_superuser or user.role == Role.CITY_ADMIN else "district"
+
+
+@login_required
+def review_list(request):
+    """审核: reports waiting for this user's decision."""
+    _require(request.user, scoping.REVIEW)
+    year, month = _period(request)
+    return render(request, "progress/review.html", {
+        "reports": selectors.review_queue(request.user, year, month), "year": year, "month": month,
+        "level": _review_level(request.user)})
+
+
+@login_required
+@require_POST
+def review_report(request, pk: int):
+    _require(request.user, scoping.REVIEW)
+    report = MonthlyReport.objects.filter(pk=pk, project__in=scoping.projects_for(request.user, scoping.REVIEW)
+                                          ).select_related("project").first()
+    if report is None:
+        raise Http404("月报不存在或不在您的权限范围内")
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择通过或退回")
+    else:
+        try:
+            services.review_report(report=report, accept=form.cleaned_data["decision"] == "accept",
+                                   level=_review_level(request.user), actor=request.user,
+                                   reason=form.cleaned_data["reason"])
+        except InputError as exc:
+            messages.error(request, f"{report.project.name}: {'; '.join(exc.messages)}")
+        else:
+            messages.success(request, f"{report.project.name} {report.year}年{report.month}月月报: "
+                                      f"{'已通过' if form.cleaned_data['decision'] == 'accept' else '已退回'}")
+    return redirect(f"{reverse('progress:review')}?period={report.year:04d}-{report.month:02d}")
+
+
+@login_required
+def missing(request):
+    """缺报: listed projects without a submitted report for the month; exportable as a reminder list."""
+    _require(request.user, scoping.READ)
+    year, month = _period(request)
+    rows = selectors.missing_reports(request.user, year, month)
+    if request.GET.get("format") == "csv":
+        def lines():
+            buf = io.StringIO()
+            writer = csv.writer(buf)
+            yield "\ufeff"
+            writer.writerow(["项目代码", "项目名称", "所属单位", "填报员"])
+            for p in rows.iterator(chunk_size=1000):
+                writer.writerow([p.code, p.name, p.unit.name,
+                                 "、".join(u.get_full_name() or u.username for u in p.reporters.all())])
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+            yield buf.getvalue()
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="missing-{year}-{month:02d}.csv"'
+        return response
+    return render(request, "progress/missing.html", {"rows": rows, "year": year, "month": month})
+
+
+def _export_scope(request) -> Scope:
+    from tuijin.indicators.scope import build_scope
+
+    city = request.user.unit.city() if request.user.unit_id else None
+    if city is None:
+        raise Http404("没有可导出的城市")
+    scope = build_scope(city=city.name, annual_list=request.GET.get("list") or None)
+    if request.user.unit_id and request.user.unit.pk != city.pk and request.user.role == Role.DISTRICT_ADMIN:
+        scope = scope.with_unit(request.user.unit)
+    return scoping.restrict_scope(request.user, scope)
+
+
+@login_required
+def export(request):
+    """The progress table (进展情况表) for a period and list, as .xlsx or CSV, within the user's scope."""
+    _require(request.user, scoping.READ)
+    year, month = _period(request)
+    try:
+        scope = _export_scope(request)
+    except InputError as exc:
+        raise Http404(exc.text) from None
+    period = Period.year_to_date(year, month)
+    name = f"progress-{year}-{month:02d}"
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(iter_csv(scope, period), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    spool = tempfile.TemporaryFile()
+    write_xlsx(spool, scope, period)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx")
+
+
+@login_required
+def report_template(request):
+    """月报填报模板 (.xlsx) with the user's own projects pre-listed."""
+    _require(request.user, scoping.REPORT)
+    year, month = _period(request)
+    buf = io.BytesIO()
+    write_report_template(buf, selectors.reportable_projects(request.user, year).order_by("unit__path", "code"),
+                          year, month, title_prefix=request.user.unit.name if request.user.unit_id else "")
+    buf.seek(0)
+    return FileResponse(buf, as_attachment=True, filename=f"report-template-{year}-{month:02d}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_reports(request):
+    """导入: upload → preview of every change and problem → confirm; all or nothing."""
+    _require(request.user, scoping.REPORT)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        year, month = form.cleaned_data["period"] or (None, None)
+        try:
+            plan = plan_import(user=request.user, data=data, filename=upload.name, year=year, month=month,
+                               reason=form.cleaned_data["reason"])
+        except InputError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            if "commit" in request.POST and plan.ok:
+                try:
+                    n = commit_import(user=request.user, plan=plan,
+                                      confirm_warnings=bool(request.POST.get("confirm_warnings")))
+                except InputError as exc:
+                    messages.error(request, "; ".join(exc.messages))
+                else:
+                    messages.success(request, f"已导入 {n} 行 ({plan.year}年{plan.month}月), 未变 {plan.unchanged} 行")
+                    return redirect("progress:import")
+    return render(request, "progress/import.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def periods(request):
+    """填报期: the city administrator opens a month with its window and deadline."""
+    if not (request.user.is_superuser or request.user.role == Role.CITY_ADMIN):
+        raise PermissionDenied("只有市管理员可以开启填报期")
+    city = request.user.unit.city() if request.user.unit_id else None
+    form = OpenPeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and city is not None:
+        (year, month) = form.cleaned_data["period"]
+        try:
+            services.open_period(city=city, year=year, month=month, opens_on=form.cleaned_data["opens_on"],
+                                 deadline=form.cleaned_data["deadline"], actor=request.user)
+        except InputError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"已开启 {year}年{month}月 填报期")
+            return redirect("progress:periods")
+    rows = ReportingPeriod.objects.filter(city=city) if city else ReportingPeriod.objects.none()
+    return render(request, "progress/periods.html", {"form": form, "periods": rows,
+                                                     "today": timezone.localdate()})

@@ -1,0 +1,225 @@
+"""Writes to the registry: projects, stage events, milestones, annual lists and entries. Each validates,
+runs in a transaction and writes the audit trail; the demo and every form call these same functions."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from tuijin.audit.services import record_change, snapshot
+from tuijin.core.errors import InputError
+from tuijin.core.numbers import to_decimal
+
+from .codes import check_project_code
+from .models import (
+    STAGE_ORDER,
+    AnnualList,
+    Category,
+    ListEntry,
+    Milestone,
+    Project,
+    Stage,
+    StageEvent,
+    stage_rank,
+)
+
+PROJECT_FIELDS = ["code", "name", "owner", "unit", "category", "industry_node", "total_investment", "location",
+                  "description", "responsible_leader", "responsible_department", "service_contact"]
+
+
+def _amount(value, field: str, label: str) -> Decimal:
+    try:
+        amount = to_decimal(value)
+    except ValueError:
+        raise InputError(f"{label}不是数字: {value!r}", field=field) from None
+    if amount < 0:
+        raise InputError(f"{label}不能为负数: {value}", field=field)
+    if amount.as_tuple().exponent < -2:
+        amount = amount.quantize(Decimal("0.01"))
+    return amount
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _check_unit_and_node(*, unit, industry_node, responsible_department):
+    if unit is None:
+        raise InputError("所属单位不能为空", field="unit")
+    if unit.is_department:
+        raise InputError(f"项目不能挂在部门 {unit.name} 下", field="unit")
+    city = unit.city()
+    if industry_node is not None and city is not None and industry_node.taxonomy.city_id != city.pk:
+        raise InputError(f"产业节点 {industry_node.name!r} 不属于 {city.name}", field="industry_node")
+    if responsible_department is not None and not responsible_department.is_department:
+        raise InputError(f"{responsible_department.name} 不是部门", field="responsible_department")
+
+
+@transaction.atomic
+def create_project(*, code: str, name: str, unit, category: Category, total_investment, actor=None,
+                   owner: str = "", industry_node=None, location: str = "", description: str = "",
+                   responsible_leader: str = "", responsible_department=None, service_contact: str = "",
+                   is_demo: bool = False, registered_on: datetime.date | None = None) -> tuple[Project, list[str]]:
+    """Register a project (谋划). Returns the project and the warnings the user should see."""
+    try:
+        checked = check_project_code(code)
+    except ValueError as exc:
+        raise InputError(str(exc), field="code") from None
+    if Project.objects.filter(code=checked.code).exists():
+        raise InputError(f"项目代码已存在: {checked.code}", field="code")
+    name = (name or "").strip()
+    if not name:
+        raise InputError("项目名称不能为空", field="name")
+    _check_unit_and_node(unit=unit, industry_node=industry_node, responsible_department=responsible_department)
+    if registered_on is not None and registered_on > _today():
+        raise InputError(f"登记日期 {registered_on} 在未来", field="registered_on")
+    project = Project(
+        code=checked.code, code_is_legacy=checked.legacy, name=name, owner=owner, unit=unit, category=category,
+        industry_node=industry_node, total_investment=_amount(total_investment, "total_investment", "计划总投资"),
+        location=location, description=description, responsible_leader=responsible_leader,
+        responsible_department=responsible_department, service_contact=service_contact, is_demo=is_demo,
+        stage=Stage.PLANNING,
+    )
+    project.save()
+    record_change(actor=actor, action="create", obj=project, before=None, after=snapshot(project, PROJECT_FIELDS))
+    StageEvent.objects.create(project=project, stage=Stage.PLANNING, date=registered_on or _today(),
+                              recorded_by=actor if getattr(actor, "pk", None) else None)
+    return project, [checked.warning] if checked.warning else []
+
+
+@transaction.atomic
+def update_project(*, project: Project, actor=None, reason: str = "", **changes) -> Project:
+    """Change a project's record fields (not its stage: stages move by events)."""
+    unknown = set(changes) - set(PROJECT_FIELDS)
+    if unknown:
+        raise InputError(f"不能修改的字段: {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    before = snapshot(project, PROJECT_FIELDS)
+    if "code" in changes:
+        try:
+            checked = check_project_code(changes["code"])
+        except ValueError as exc:
+            raise InputError(str(exc), field="code") from None
+        if Project.objects.filter(code=checked.code).exclude(pk=project.pk).exists():
+            raise InputError(f"项目代码已存在: {checked.code}", field="code")
+        changes["code"] = checked.code
+        project.code_is_legacy = checked.legacy
+    if "total_investment" in changes:
+        changes["total_investment"] = _amount(changes["total_investment"], "total_investment", "计划总投资")
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise InputError("项目名称不能为空", field="name")
+    for field, value in changes.items():
+        setattr(project, field, value)
+    _check_unit_and_node(unit=project.unit, industry_node=project.industry_node,
+                         responsible_department=project.responsible_department)
+    project.save()
+    record_change(actor=actor, action="update", obj=project, before=before,
+                  after=snapshot(project, PROJECT_FIELDS), reason=reason)
+    return project
+
+
+@transaction.atomic
+def record_stage(*, project: Project, stage: str, date: datetime.date, actor=None, note: str = "",
+                 reason: str = "") -> StageEvent:
+    """Move a project into a stage on a date. Stages only move forward, dates never go back or into the
+    future; 终止 may end a project at any stage."""
+    if stage not in Stage.values:
+        raise InputError(f"阶段未知: {stage!r}", field="stage")
+    if not isinstance(date, datetime.date):
+        raise InputError(f"日期无效: {date!r}", field="date")
+    if date > _today():
+        raise InputError(f"{Stage(stage).label}日期 {date} 在未来", field="date")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.stage == Stage.TERMINATED:
+        raise InputError(f"项目 {project.name} 已终止", field="stage")
+    if StageEvent.objects.filter(project=project, stage=stage).exists():
+        raise InputError(f"项目 {project.name} 已有 {Stage(stage).label} 记录", field="stage")
+    if stage != Stage.TERMINATED and stage_rank(stage) <= stage_rank(project.stage):
+        raise InputError(
+            f"阶段只能前进: 当前 {Stage(project.stage).label}, 不能进入 {Stage(stage).label}", field="stage"
+        )
+    latest = StageEvent.objects.filter(project=project).order_by("-date").first()
+    if latest and date < latest.date:
+        raise InputError(f"{Stage(stage).label}日期 {date} 早于上一阶段日期 {latest.date}", field="date")
+    event = StageEvent.objects.create(project=project, stage=stage, date=date, note=note,
+                                      recorded_by=actor if getattr(actor, "pk", None) else None)
+    before = {"stage": project.stage}
+    project.stage = stage
+    project.save(update_fields=["stage", "updated_at"])
+    record_change(actor=actor, action="create", obj=event, before=None, after=snapshot(event), reason=reason)
+    record_change(actor=actor, action="update", obj=project, before=before, after={"stage": stage}, reason=reason)
+    return event
+
+
+def advance_to(*, project: Project, dates: dict[str, datetime.date], actor=None) -> Project:
+    """Record several stages in lifecycle order (a convenience over record_stage for imports and the demo)."""
+    for stage in STAGE_ORDER:
+        if stage in dates and stage != Stage.PLANNING:
+            record_stage(project=project, stage=stage, date=dates[stage], actor=actor)
+    project.refresh_from_db(fields=["stage"])
+    return project
+
+
+@transaction.atomic
+def record_milestone(*, project: Project, kind: str, actual_date=None, planned_date=None, actor=None,
+                     note: str = "") -> Milestone:
+    if actual_date and actual_date > _today():
+        raise InputError(f"节点实际日期 {actual_date} 在未来", field="actual_date")
+    ms, created = Milestone.objects.get_or_create(project=project, kind=kind)
+    before = None if created else snapshot(ms)
+    ms.actual_date = actual_date or ms.actual_date
+    ms.planned_date = planned_date or ms.planned_date
+    ms.note = note or ms.note
+    ms.full_clean()
+    ms.save()
+    record_change(actor=actor, action="create" if created else "update", obj=ms, before=before, after=snapshot(ms))
+    return ms
+
+
+@transaction.atomic
+def create_list(*, city, name: str, rank: int = 10, short_name: str = "", actor=None) -> AnnualList:
+    if AnnualList.objects.filter(city=city, name=name).exists():
+        raise InputError(f"{city.name} 已有清单 {name!r}", field="name")
+    lst = AnnualList.objects.create(city=city, name=name, rank=rank, short_name=short_name)
+    record_change(actor=actor, action="create", obj=lst, before=None, after=snapshot(lst))
+    return lst
+
+
+@transaction.atomic
+def add_list_entry(*, annual_list: AnnualList, project: Project, year: int, annual_plan, actor=None,
+                   planned_new_start: bool = False, planned_start_month: int | None = None,
+                   continuing: bool = False, planned_completion: bool = False,
+                   planned_operation: bool = False) -> ListEntry:
+    """Put a project on a year's list with its annual plan (万元) and what is planned that year."""
+    if not project.unit.path.startswith(f"/{annual_list.city.path.strip('/')}/") and \
+            not project.unit.path.startswith(annual_list.city.path):
+        raise InputError(f"项目 {project.name} 不属于 {annual_list.city.name}", field="project")
+    if planned_new_start and continuing:
+        raise InputError("计划新开工与续建不能同时勾选", field="continuing")
+    if planned_start_month is not None and not 1 <= int(planned_start_month) <= 12:
+        raise InputError(f"计划开工月份应在 1-12 之间, 收到 {planned_start_month!r}", field="planned_start_month")
+    if planned_start_month and not planned_new_start:
+        raise InputError("填写了计划开工月份, 但未勾选计划新开工", field="planned_start_month")
+    if ListEntry.objects.filter(annual_list=annual_list, project=project, year=year).exists():
+        raise InputError(f"{project.name} 已在 {year} 年 {annual_list.name} 中", field="project")
+    entry = ListEntry.objects.create(
+        annual_list=annual_list, project=project, year=year,
+        annual_plan=_amount(annual_plan, "annual_plan", "年度计划投资"),
+        planned_new_start=planned_new_start, planned_start_month=planned_start_month, continuing=continuing,
+        planned_completion=planned_completion, planned_operation=planned_operation,
+    )
+    record_change(actor=actor, action="create", obj=entry, before=None, after=snapshot(entry))
+    return entry
+
+
+DEFAULT_CATEGORIES = [("industry", "产业", 1), ("infrastructure", "基础设施", 2), ("social", "社会民生", 3),
+                      ("ecology", "生态环保", 4), ("other", "其他", 9)]
+
+
+def ensure_categories() -> None:
+    """The categories DOMAIN.md names (also seeded by migration; a flushed database needs them again)."""
+    for code, name, order in DEFAULT_CATEGORIES:
+        Category.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})

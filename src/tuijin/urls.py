@@ -1,0 +1,21 @@
+"""URL configuration: the web pages, login, and the admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("accounts/tokens/", include("tuijin.api.token_urls")),
+    path("accounts/", include("tuijin.accounts.urls")),
+    path("audit/", include("tuijin.audit.urls")),
+    path("reports/", include("tuijin.progress.urls")),
+    path("livelihood/", include("tuijin.livelihood.urls")),
+    path("bulletins/", include("tuijin.bulletins.urls")),
+    path("problems/", include("tuijin.problems.urls")),
+    path("dashboard/", include("tuijin.dashboard.urls")),
+    path("api/v1/", include("tuijin.api.urls")),
+    path("", include("tuijin.web.urls")),
+]

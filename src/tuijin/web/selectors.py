@@ -1,0 +1,282 @@
+"""Reads for the web pages. Each takes the user and starts from the scoping choke point (projects_for,
+units_for, get_project_or_404, restrict_scope), so a page never shows, counts or offers in a drop-down
+anything outside the user's reach. Figures come from the indicator engine, never from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+
+from tuijin.accounts import scoping
+from tuijin.accounts.models import Role
+from tuijin.audit.selectors import describe, project_history
+from tuijin.core.periods import Period
+from tuijin.indicators.engine import compute
+from tuijin.indicators.present import present
+from tuijin.indicators.scope import Scope
+from tuijin.industry.models import TaxonomyNode
+from tuijin.orgs.models import OrgUnit, UnitKind
+from tuijin.orgs.services import city_config
+from tuijin.progress.models import MonthlyReport, ReportStatus
+from tuijin.projects.models import (
+    STAGE_ORDER,
+    AnnualList,
+    Category,
+    ListEntry,
+    Milestone,
+    Project,
+    Stage,
+    StageEvent,
+    StagePlan,
+)
+
+PAGE_SIZE = 50
+HISTORY_LIMIT = 200
+
+
+# ---------------------------------------------------------------- what the user may pick from
+
+
+def visible_cities(user):
+    """The cities whose figures and lists the user may see: its own city; every city of its province for a
+    province-level reader; all cities for a superuser without a unit."""
+    if not scoping.can(user, scoping.READ):
+        return OrgUnit.objects.none()
+    if user.is_superuser and not user.unit_id:
+        return OrgUnit.objects.cities().order_by("path")
+    unit = user.unit
+    if unit.kind == UnitKind.PROVINCE:
+        return OrgUnit.objects.subtree(unit).cities().order_by("path")
+    if unit.kind == UnitKind.CITY:
+        return OrgUnit.objects.filter(pk=unit.pk)
+    # A district, park or department: the city above it (one indexed lookup on the materialised path).
+    return OrgUnit.objects.cities().filter(id__in=unit.ancestor_ids)
+
+
+def visible_units(user):
+    """The org units a user may filter by (板块 and parks, never departments), in tree order."""
+    return scoping.units_for(user).exclude(kind=UnitKind.DEPARTMENT).order_by("path")
+
+
+def writable_units(user):
+    """The units a user may put a project on: its own subtree, for a role that may write."""
+    if not scoping.can(user, scoping.WRITE):
+        return OrgUnit.objects.none()
+    return visible_units(user)
+
+
+def visible_lists(user):
+    """The annual lists (年度清单) of the user's cities."""
+    return AnnualList.objects.filter(city__in=visible_cities(user)).select_related("city").order_by(
+        "city__path", "rank", "id")
+
+
+def visible_nodes(user):
+    """The industry taxonomy nodes (产业链) of the user's cities, each tree in path order."""
+    return TaxonomyNode.objects.filter(taxonomy__city__in=visible_cities(user)).select_related(
+        "taxonomy").order_by("taxonomy__city__path", "taxonomy_id", "path")
+
+
+def visible_departments(user):
+    """The departments (责任部门) a project of the user may be assigned to: those attached to the user's unit
+    or one of its ancestors (the city's 自然资源和规划局 …) and those inside its subtree. A district never sees
+    the departments of another district (their names would name that district)."""
+    qs = OrgUnit.objects.filter(kind=UnitKind.DEPARTMENT)
+    if user.is_superuser and not user.unit_id:
+        return qs.order_by("path")
+    unit = user.unit
+    return qs.filter(Q(parent_id__in=unit.ancestor_ids) | Q(path__startswith=unit.path)).order_by("path")
+
+
+def list_years(user) -> list[int]:
+    """The years in which any project the user may see is on an annual list, newest first."""
+    return list(ListEntry.objects.filter(project__in=scoping.projects_for(user).values("pk"))
+                .order_by("-year").values_list("year", flat=True).distinct())
+
+
+def categories():
+    return Category.objects.order_by("sort_order", "id")
+
+
+# ---------------------------------------------------------------- 项目库
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    """The project list's filters, already resolved to objects the user may see."""
+
+    q: str = ""
+    unit: OrgUnit | None = None
+    annual_list: AnnualList | None = None
+    year: int | None = None
+    stage: str = ""
+    category: Category | None = None
+    industry_node: TaxonomyNode | None = None
+
+
+def projects(user, f: ProjectFilters):
+    """The user's projects matching the filters, with what the list prints joined in (one query per page).
+    A unit or industry node includes its subtree (a district with its parks, a cluster with its chains)."""
+    qs = scoping.projects_for(user).select_related("unit", "category", "industry_node")
+    if f.unit is not None:
+        qs = qs.filter(unit__path__startswith=f.unit.path)
+    if f.annual_list is not None or f.year is not None:
+        entries = ListEntry.objects.all()
+        if f.annual_list is not None:
+            entries = entries.filter(annual_list=f.annual_list)
+        if f.year is not None:
+            entries = entries.filter(year=f.year)
+        qs = qs.filter(pk__in=entries.values("project_id"))
+    if f.stage:
+        qs = qs.filter(stage=f.stage)
+    if f.category is not None:
+        qs = qs.filter(category=f.category)
+    if f.industry_node is not None:
+        qs = qs.filter(industry_node__path__startswith=f.industry_node.path)
+    if f.q:
+        qs = qs.filter(Q(name__icontains=f.q) | Q(code__icontains=f.q))
+    return qs.order_by("unit__path", "code")
+
+
+def summary(qs) -> dict:
+    """项目个数 and Σ 计划总投资 (万元) of a filtered, scoped queryset, in one aggregate query."""
+    totals = qs.order_by().aggregate(count=Count("pk"), total=Sum("total_investment"))
+    return {"count": totals["count"], "total_wan": totals["total"] if totals["total"] is not None else Decimal(0)}
+
+
+# ---------------------------------------------------------------- 项目页
+
+
+@dataclass
+class StageRow:
+    """One line of the lifecycle table: a stage with its planned and actual dates."""
+
+    stage: str
+    label: str
+    planned: object = None
+    event: StageEvent | None = None
+    current: bool = False
+
+
+@dataclass
+class ProjectPage:
+    project: Project
+    stages: list[StageRow]
+    milestones: list[Milestone]
+    entries: list[ListEntry]
+    reports_by_year: list[tuple[int, list[MonthlyReport]]]
+    history: list = field(default_factory=list)
+    history_truncated: bool = False
+    can_write: bool = False
+
+
+def project_page(user, pk) -> ProjectPage:
+    """Everything the project page shows, in a fixed number of queries. Out of scope: 404."""
+    found = scoping.get_project_or_404(user, pk)
+    project = Project.objects.select_related(
+        "unit", "category", "industry_node", "industry_node__taxonomy", "responsible_department",
+    ).get(pk=found.pk)
+    events = {e.stage: e for e in StageEvent.objects.filter(project=project).select_related("recorded_by")}
+    plans = dict(StagePlan.objects.filter(project=project).values_list("stage", "planned_date"))
+    stages = [StageRow(s, Stage(s).label, plans.get(s), events.get(s), project.stage == s) for s in STAGE_ORDER]
+    if Stage.TERMINATED in events:
+        stages.append(StageRow(Stage.TERMINATED, Stage.TERMINATED.label, None, events[Stage.TERMINATED], True))
+    entries = list(ListEntry.objects.filter(project=project).select_related("annual_list")
+                   .order_by("-year", "annual_list__rank", "annual_list_id"))
+    by_year: dict[int, list[MonthlyReport]] = {}
+    for r in MonthlyReport.objects.filter(project=project).order_by("-year", "month"):
+        by_year.setdefault(r.year, []).append(r)
+    history = list(project_history(user, project.pk)[:HISTORY_LIMIT + 1])
+    return ProjectPage(
+        project=project,
+        stages=stages,
+        milestones=list(Milestone.objects.filter(project=project).order_by("planned_date", "actual_date", "id")),
+        entries=entries,
+        reports_by_year=list(by_year.items()),
+        history=describe(history[:HISTORY_LIMIT]),
+        history_truncated=len(history) > HISTORY_LIMIT,
+        can_write=scoping.projects_for(user, scoping.WRITE).filter(pk=project.pk).exists(),
+    )
+
+
+def next_stages(project: Project) -> list[tuple[str, str]]:
+    """The stages a project may move into: any later one in lifecycle order, or 终止."""
+    if project.stage == Stage.TERMINATED:
+        return []
+    rank = STAGE_ORDER.index(project.stage) if project.stage in STAGE_ORDER else len(STAGE_ORDER)
+    return [(s, Stage(s).label) for s in STAGE_ORDER[rank + 1:]] + [(Stage.TERMINATED, Stage.TERMINATED.label)]
+
+
+# ---------------------------------------------------------------- 总览
+
+
+def overview_scope(user, city: OrgUnit, annual_list: AnnualList | None = None) -> Scope:
+    """The indicator scope of the user's overview: its city, narrowed to its district (with its parks) for a
+    district user, and limited by restrict_scope to exactly the projects the user may see."""
+    unit = None
+    if user.unit_id and not user.is_superuser and user.role not in (Role.REPORTER, Role.DEPARTMENT):
+        if user.unit.kind not in (UnitKind.PROVINCE, UnitKind.CITY):
+            unit = user.unit
+    return scoping.restrict_scope(user, Scope(city, unit, annual_list))
+
+
+def default_through(scope: Scope) -> tuple[int, int] | None:
+    """The latest month with city-accepted reports (市级确认) for a project in scope, or None."""
+    return (MonthlyReport.objects.filter(status=ReportStatus.ACCEPTED)
+            .filter(project__in=Project.objects.filter(scope.project_q()).values("pk"))
+            .order_by("-year", "-month").values_list("year", "month").first())
+
+
+@dataclass
+class OverviewRow:
+    data: dict  # one unit's presented figures
+    unit_id: int | None
+    own_level: bool = False
+    projects_query: str | None = None  # the project list's query string showing the projects behind 项目数
+
+
+@dataclass
+class Overview:
+    data: dict  # present() of the root: its figures, period, basis, filters
+    total: OverviewRow
+    rows: list[OverviewRow]
+    amount_places: int
+    rate_places: int
+
+
+def overview(user, scope: Scope, period: Period) -> Overview:
+    """The indicator table: the root's figures and each child unit's, from the engine (compute + present).
+    A reporter or department sees only the rows holding any of its projects, so no other unit is named."""
+    figures = compute(scope, period)
+    data = present(figures)
+    # Limited to assigned projects (填报员, 部门经办) rather than a unit subtree: name no unit without its projects.
+    restricted = scope.restrict is not None and not user.is_superuser
+    filterable = set(visible_units(user).values_list("pk", flat=True))
+
+    def projects_query(unit_id: int | None) -> str | None:
+        # 项目数 drills down to the project list (listed that year, on the chosen list, in the unit's subtree),
+        # whose count equals the figure. Only units the user may filter by get a link.
+        params = {"year": period.year}
+        if scope.annual_list is not None:
+            params["annual_list"] = scope.annual_list.pk
+        if unit_id is not None and not (restricted and unit_id == scope.root.pk):
+            if unit_id not in filterable:
+                return None
+            params["unit"] = unit_id
+        return urlencode(params)
+
+    rows = [OverviewRow(d, None if fig.own_level else fig.unit.pk, fig.own_level,
+                        None if fig.own_level else projects_query(fig.unit.pk))
+            for fig, d in zip(figures.by_unit, data["by_unit"], strict=True)]
+    if restricted:
+        rows = [r for r in rows if r.data["projects"] or any(
+            r.data[k]["count"] or r.data[k]["count_prev"] for k in ("new_signed", "new_started", "new_operating"))]
+    if len(rows) == 1 and rows[0].own_level:
+        rows = []  # a unit without child units: its 本级 row would only repeat the total
+    config = city_config(scope.city)
+    total = OverviewRow(data, scope.root.pk, projects_query=projects_query(scope.root.pk))
+    return Overview(data=data, total=total, rows=rows, amount_places=config.amount_places,
+                    rate_places=config.rate_places)

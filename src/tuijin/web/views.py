@@ -1,0 +1,181 @@
+"""Web pages: thin views that parse the request, call a selector, a service or the engine, and render.
+
+Scoping is never done here: every read goes through web.selectors (which starts from accounts.scoping) and
+every write through the project services, which validate, run in one transaction and write the audit trail.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from tuijin.accounts import scoping
+from tuijin.core.errors import InputError
+from tuijin.core.numbers import to_decimal
+from tuijin.core.periods import Period
+from tuijin.projects import services
+from tuijin.projects.codes import check_project_code
+
+from . import selectors
+from .forms import (
+    OverviewForm,
+    ProjectEditForm,
+    ProjectFilterForm,
+    ProjectForm,
+    StageForm,
+    apply_input_error,
+)
+
+
+@login_required
+def home(request):
+    """/ → the overview (anonymous visitors are sent to the login page first)."""
+    return redirect("overview")
+
+
+def _render(request, full: str, partial: str, context: dict, status: int = 200):
+    """The whole page, or only its results block when htmx asks for it (filters swap results in place)."""
+    return render(request, partial if request.htmx and not request.htmx.boosted else full, context, status=status)
+
+
+# ---------------------------------------------------------------- 总览
+
+
+@login_required
+def overview(request):
+    if not scoping.can(request.user, scoping.READ):
+        raise PermissionDenied("您的账号没有查看权限")
+    form = OverviewForm(request.user, request.GET)
+    context = {"form": form, "overview": None, "period": None, "scope": None}
+    if not form.is_valid():
+        return _render(request, "web/overview.html", "web/_overview_results.html", context, status=400)
+    city = form.cleaned_data["city"]
+    if city is None:
+        return _render(request, "web/overview.html", "web/_overview_results.html", context)
+    scope = selectors.overview_scope(request.user, city, form.cleaned_data.get("annual_list"))
+    through = form.cleaned_data["through"] or selectors.default_through(scope)
+    context["defaulted"] = form.cleaned_data["through"] is None
+    if through is None:
+        context["no_reports"] = True
+        return _render(request, "web/overview.html", "web/_overview_results.html", context)
+    period = Period.parse(f"{through[0]:04d}-{through[1]:02d}", form.cleaned_data["kind"])
+    context.update(overview=selectors.overview(request.user, scope, period), period=period, scope=scope,
+                   through=f"{through[0]:04d}-{through[1]:02d}")
+    return _render(request, "web/overview.html", "web/_overview_results.html", context)
+
+
+# ---------------------------------------------------------------- 项目库
+
+
+@login_required
+def project_list(request):
+    if not scoping.can(request.user, scoping.READ):
+        raise PermissionDenied("您的账号没有查看权限")
+    form = ProjectFilterForm(request.user, request.GET)
+    context = {"form": form, "can_write": scoping.can(request.user, scoping.WRITE)}
+    if not form.is_valid():
+        context.update(page=None, summary=None)
+        return _render(request, "web/projects/list.html", "web/projects/_results.html", context, status=400)
+    qs = selectors.projects(request.user, form.filters())
+    page = Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    context.update(page=page, summary=selectors.summary(qs))
+    return _render(request, "web/projects/list.html", "web/projects/_results.html", context)
+
+
+@login_required
+def project_detail(request, pk: int):
+    page = selectors.project_page(request.user, pk)
+    return render(request, "web/projects/detail.html", {"p": page, "project": page.project})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    if not scoping.can(request.user, scoping.WRITE):
+        raise PermissionDenied("您的角色不能新增项目")
+    form = ProjectForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project, warnings = services.create_project(actor=request.user, **form.cleaned_data)
+        except InputError as exc:
+            apply_input_error(form, exc)
+        else:
+            for warning in warnings:
+                messages.warning(request, warning)
+            messages.success(request, f"已新增项目 {project.name} ({project.code})")
+            return HttpResponseRedirect(reverse("project_detail", args=[project.pk]))
+    return render(request, "web/projects/form.html", {"form": form, "project": None},
+                  status=400 if form.is_bound else 200)
+
+
+def _changes(project, cleaned: dict) -> dict:
+    """Only the fields the user actually changed, so the audit trail records real changes and an unchanged
+    legacy code is not re-checked (the service skips an update whose before and after are equal)."""
+    changes = {}
+    for name in ProjectForm.FIELDS:
+        new, old = cleaned.get(name), getattr(project, name)
+        if name == "total_investment":
+            try:
+                if to_decimal(new) == old:
+                    continue
+            except ValueError:
+                pass  # let the service refuse it, naming the value
+        elif name == "code":
+            if (new or "").strip().upper() == old:
+                continue
+        elif new == old or (new in (None, "") and old in (None, "")):
+            continue
+        changes[name] = new
+    return changes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk: int):
+    project = scoping.get_project_or_404(request.user, pk, scoping.WRITE)
+    if request.method == "POST":
+        form = ProjectEditForm(request.user, request.POST)
+    else:
+        form = ProjectEditForm(request.user, initial=ProjectForm.initial_for(project))
+    if request.method == "POST" and form.is_valid():
+        changes = _changes(project, form.cleaned_data)
+        if not changes:
+            messages.info(request, "没有修改任何内容")
+            return HttpResponseRedirect(reverse("project_detail", args=[project.pk]))
+        try:
+            project = services.update_project(project=project, actor=request.user,
+                                              reason=form.cleaned_data.get("reason") or "", **changes)
+        except InputError as exc:
+            apply_input_error(form, exc)
+        else:
+            if "code" in changes and project.code_is_legacy:
+                messages.warning(request, check_project_code(project.code).warning)
+            messages.success(request, f"已保存 {project.name} 的修改")
+            return HttpResponseRedirect(reverse("project_detail", args=[project.pk]))
+    return render(request, "web/projects/form.html", {"form": form, "project": project},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_stage(request, pk: int):
+    project = scoping.get_project_or_404(request.user, pk, scoping.WRITE)
+    form = StageForm(project, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            event = services.record_stage(project=project, stage=d["stage"], date=d["date"], actor=request.user,
+                                          note=d.get("note") or "", reason=d.get("reason") or "")
+        except InputError as exc:
+            apply_input_error(form, exc)
+        else:
+            messages.success(request, f"已记录: {event.get_stage_display()} {event.date:%Y-%m-%d}")
+            return HttpResponseRedirect(reverse("project_detail", args=[project.pk]))
+    return render(request, "web/projects/stage_form.html", {"form": form, "project": project},
+                  status=400 if form.is_bound else 200)

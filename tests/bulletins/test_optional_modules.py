@@ -1,0 +1,89 @@
+"""The 民生实事 and 问题协调 paragraphs: written from the livelihood module's status (issue 7's JSON contract)
+and the problems module's bulletin_figures() when they exist; absent, the bulletin is complete without them."""
+
+import sys
+import types
+
+from tuijin.bulletins import optional_modules
+from tuijin.bulletins.generator import generate
+from tuijin.core.periods import Period
+
+MAY = Period.year_to_date(2024, 5)
+
+STATUS = {
+    "items": 40, "categories": 12, "completed": 2, "ahead": 2, "on_schedule": 35, "behind": 1,
+    "item_list": [
+        {"name": "城市云影像平台", "category": "卫生健康", "lead_department": "卫健委", "target": 27, "unit": "家医院",
+         "done": 27, "progress_pct": 100.0, "planned_pct": 41.7, "status": "completed"},
+        {"name": "新增公共停车泊位", "category": "交通出行", "lead_department": "公安局", "target": 2000, "unit": "个",
+         "done": 1113, "progress_pct": 55.7, "planned_pct": 41.7, "status": "ahead"},
+        {"name": "老旧小区改造", "category": "住房", "lead_department": "住建局", "target": 30, "unit": "个",
+         "done": 5, "progress_pct": 16.7, "planned_pct": 41.7, "status": "behind"},
+        {"name": "口袋公园", "category": "生态", "lead_department": "园林局", "target": 10, "unit": "个",
+         "done": 4, "progress_pct": 40.0, "planned_pct": 41.7, "status": "on_schedule"},
+    ],
+}
+
+
+def test_without_a_programme_or_the_problems_module_there_is_no_such_paragraph(town):
+    keys = {s.key for s in generate(town.city, MAY).sections}
+    assert "livelihood" not in keys and "problems" not in keys
+
+
+def test_livelihood_paragraph_from_the_programme_status(town, monkeypatch):
+    monkeypatch.setattr(optional_modules, "livelihood_status", lambda city, unit, period, user=None, basis="accepted": STATUS)
+    b = generate(town.city, MAY)
+    texts = [s.text for s in b.sentences if s.section == "livelihood"]
+    assert texts == [
+        "全市12大类40件民生实事中，已完成年度目标2件，超序时推进2件，按序时推进35件，欠序时1件。",
+        "城市云影像平台：已完成27家医院，完成年度目标的100.0%，已完成年度目标。",
+        "新增公共停车泊位：已完成1113个，完成年度目标的55.7%，超序时推进。",
+        "欠序时的事项：老旧小区改造，提请分管领导研究调度。",
+    ]
+    fig = next(s for s in b.sentences if s.key == "livelihood.summary").figures["items"]
+    assert fig["source"]["command"] == "tuijin livelihood --city 测试市 --through 2024-05 --format json"
+
+
+def test_an_item_split_into_sub_items(town, monkeypatch):
+    status = {**STATUS, "item_list": [
+        {"name": "两癌筛查", "unit": "", "done": None, "progress_pct": 100.3, "status": "completed",
+         "sub_items": [{"name": "宫颈癌筛查", "target": 4, "unit": "万人", "done": 4.01, "progress_pct": 100.3},
+                       {"name": "乳腺癌筛查", "target": 4.7, "unit": "万人", "done": 4.73, "progress_pct": 100.6}]}]}
+    monkeypatch.setattr(optional_modules, "livelihood_status", lambda city, unit, period, user=None, basis="accepted":
+                        status)
+    texts = [s.text for s in generate(town.city, MAY).sentences if s.key == "livelihood.item"]
+    assert texts == ["两癌筛查：宫颈癌筛查4.01万人、乳腺癌筛查4.73万人，完成年度目标的100.3%，已完成年度目标。"]
+
+
+def test_livelihood_zero_counts_are_left_out(town, monkeypatch):
+    status = {**STATUS, "completed": 0, "behind": 0, "on_schedule": 38,
+              "item_list": [i for i in STATUS["item_list"] if i["status"] == "ahead"]}
+    monkeypatch.setattr(optional_modules, "livelihood_status", lambda city, unit, period, user=None, basis="accepted": status)
+    texts = [s.text for s in generate(town.city, MAY).sentences if s.section == "livelihood"]
+    assert texts[0] == "全市12大类40件民生实事中，超序时推进2件，按序时推进38件。"
+    assert not any("欠序时的事项" in t for t in texts)
+
+
+def test_problems_paragraph_from_the_problems_module(town, monkeypatch):
+    fake = types.ModuleType("tuijin.problems.selectors")
+    seen = {}
+
+    def bulletin_figures(*, city, unit, period, scope):
+        seen.update(city=city, period=period)
+        return {"new_count": 5, "closed_count": 3, "open_count": 7, "overdue_count": 2,
+                "overdue_problems": ["甲区项目一 用地", "乙区项目二 环评"]}
+
+    fake.bulletin_figures = bulletin_figures
+    monkeypatch.setitem(sys.modules, "tuijin.problems.selectors", fake)
+    texts = [s.text for s in generate(town.city, MAY).sentences if s.section == "problems"]
+    assert texts == ["全市本期新提出问题5个，办结3个，尚未办结7个。",
+                     "超期未办结的问题有2个：甲区项目一 用地、乙区项目二 环评。"]
+    assert seen == {"city": town.city, "period": MAY}
+
+
+def test_the_livelihood_paragraph_can_be_switched_off(town, monkeypatch):
+    from tuijin.bulletins.services import save_config
+
+    monkeypatch.setattr(optional_modules, "livelihood_status", lambda city, unit, period, user=None, basis="accepted": STATUS)
+    save_config(city=town.city, include_livelihood=False)
+    assert not [s for s in generate(town.city, MAY).sentences if s.section == "livelihood"]

@@ -1,0 +1,79 @@
+"""The report form as a reporter uses it: prefilled, submitted with photos whose EXIF time and GPS position
+are kept, warnings shown for confirmation, and other districts' projects out of reach."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from tests import factories as f
+from tuijin.accounts.models import Role
+from tuijin.progress.models import MonthlyReport, ReportPhoto
+
+
+def jpeg(with_exif: bool) -> bytes:
+    img = Image.new("RGB", (32, 24), (40, 90, 160))
+    exif = Image.Exif()
+    if with_exif:
+        exif.get_ifd(0x8769)[36867] = "2024:07:18 09:30:00"
+        exif[0x8825] = {1: "N", 2: (32.0, 12.0, 36.0), 3: "E", 4: (119.0, 27.0, 0.0)}
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", exif=exif)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def reporter_world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    city, d = f.city_tree("镇江市", ("京口区", "润州区"))
+    lst = f.annual_list(city, "市重大项目")
+    mine = f.project(d["京口区"], total=Decimal(80000))
+    other = f.project(d["润州区"], total=Decimal(80000))
+    for p in (mine, other):
+        f.entry(lst, p, plan=Decimal(24000))
+        f.reports(p, 2024, [Decimal(1000)] * 6)
+    reporter = f.user("rep", d["京口区"], Role.REPORTER)
+    mine.reporters.add(reporter)
+    return reporter, mine, other
+
+
+def test_submit_with_photos_keeps_time_and_location(client, reporter_world):
+    reporter, mine, _ = reporter_world
+    client.force_login(reporter)
+    url = f"/reports/{mine.pk}/2024/7/"
+    page = client.get(url)
+    assert page.status_code == 200 and "6000.00 万元" in page.content.decode()  # 上月累计 prefilled
+    response = client.post(url, {
+        "amount": "1200", "progress_text": "设备进场", "submit": "1",
+        "photos": [SimpleUploadedFile("a.jpg", jpeg(True), "image/jpeg"),
+                   SimpleUploadedFile("b.jpg", jpeg(False), "image/jpeg")],
+    })
+    assert response.status_code == 302
+    report = MonthlyReport.objects.get(project=mine, year=2024, month=7)
+    assert (report.amount, report.ytd) == (Decimal("1200.00"), Decimal("7200.00"))
+    photos = sorted(ReportPhoto.objects.filter(report=report), key=lambda p: p.image.name)
+    assert len(photos) == 2
+    assert photos[0].taken_at.astimezone(datetime.UTC).replace(tzinfo=None) == datetime.datetime(2024, 7, 18, 1, 30)
+    assert (photos[0].latitude, photos[0].longitude) == (Decimal("32.210000"), Decimal("119.450000"))
+    assert (photos[1].taken_at, photos[1].latitude) == (None, None)
+
+
+def test_a_jump_is_shown_for_confirmation_then_saved(client, reporter_world):
+    reporter, mine, _ = reporter_world
+    client.force_login(reporter)
+    url = f"/reports/{mine.pk}/2024/7/"
+    response = client.post(url, {"amount": "9000", "submit": "1"})
+    assert response.status_code == 200 and "请核实以下提示" in response.content.decode()
+    assert not MonthlyReport.objects.filter(project=mine, month=7).exists()
+    response = client.post(url, {"amount": "9000", "submit": "1", "confirm_warnings": "on"})
+    assert response.status_code == 302
+    assert MonthlyReport.objects.get(project=mine, month=7).confirmed_warnings == ["month_jump"]
+
+
+def test_another_districts_project_is_not_found(client, reporter_world):
+    reporter, _, other = reporter_world
+    client.force_login(reporter)
+    assert client.get(f"/reports/{other.pk}/2024/7/").status_code == 404
