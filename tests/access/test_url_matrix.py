@@ -29,7 +29,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.access.world import PLACES, add_problems
+from tests.access.world import PLACES, add_files, add_problems
 from tuijin.accounts.scoping import AUDIT, CONFIGURE, MANAGE_USERS, READ, REPORT, REVIEW, WRITE
 
 # ------------------------------------------------------------------------------------------ the tables
@@ -64,7 +64,7 @@ _CITIES = {"city_admin": {"jk", "rz"}, "city_leader": {"jk", "rz"}, "district_ad
 _DEPARTMENTS = {**_CITIES, "district_admin": set(), "reporter": set()}
 VISIBLE = {"project": _PROJECTS, "entry": _PROJECTS, "report": _PROJECTS, "unit": _UNITS, "user": _USERS,
            "item": _PROJECTS, "problem": _PROJECTS, "city": _CITIES, "meeting": _CITIES, "decision": _CITIES,
-           "department": _DEPARTMENTS}
+           "department": _DEPARTMENTS, "photo": _PROJECTS, "attachment": _PROJECTS, "item_photo": _PROJECTS}
 
 # The action a page requires, by URL name; pages not listed require READ.
 URL_ACTIONS = {
@@ -107,6 +107,9 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("progress:review_report", "pk"): "report",
     ("problems:detail", "pk"): "problem",
     ("problems:attach", "pk"): "problem",
+    ("problems:attachment", "pk"): "attachment",  # a file: served after its problem's scope check
+    ("progress:photo", "pk"): "photo",  # a file: served after its report's project's scope check
+    ("livelihood:photo", "pk"): "item_photo",  # a file: served after its item's scope check
     ("problems:step", "pk"): "problem",
     ("problems:meeting", "pk"): "meeting",
     ("problems:meeting_docx", "pk"): "meeting",
@@ -326,9 +329,11 @@ def expected(route: Route, role: str, place: str | None) -> set[int]:
 # ------------------------------------------------------------------------------------------ the tests
 
 @pytest.fixture
-def world(world):
-    """The access world with 问题协调's problems, departments, meetings and decisions (world.add_problems)."""
-    return add_problems(world)
+def world(world, settings, tmp_path):
+    """The access world with 问题协调's problems, departments, meetings and decisions (world.add_problems), and
+    an uploaded file of each kind per place (world.add_files)."""
+    settings.MEDIA_ROOT = tmp_path
+    return add_files(add_problems(world))
 
 
 def test_the_walk_finds_the_pages_of_issue_3():

@@ -65,6 +65,9 @@ class Place:
     city: object = None  # the place's city (the city named in a weekly meeting's form)
     meeting: object = None  # the city's weekly dispatch meeting of last week (shared by jk and rz)
     decision: object = None  # that meeting's decision
+    photo: object = None  # a photo of the place's monthly report (add_files)
+    attachment: object = None  # an attachment of the place's problem (add_files)
+    item_photo: object = None  # a photo of the place's livelihood item's January report (add_files)
 
 
 @dataclass
@@ -145,6 +148,28 @@ def add_problems(w: World) -> World:
         for key in PLACES:
             if CITY_OF[key] == city_key:
                 w.places[key].meeting, w.places[key].decision = meeting, decision
+    return w
+
+
+def add_files(w: World) -> World:
+    """Uploaded files: a report photo, a problem attachment and a livelihood photo per place (after
+    add_problems; MEDIA_ROOT must point at a temporary folder)."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from tuijin.livelihood.models import ItemPhoto, ItemReport
+    from tuijin.problems.models import ProblemAttachment
+    from tuijin.progress.models import ReportPhoto
+
+    now = timezone.now()
+    for key in PLACES:
+        place = w.places[key]
+        place.photo = ReportPhoto.objects.create(report=place.report, image=ContentFile(b"\xff\xd8 jpeg", f"{key}.jpg"))
+        place.attachment = ProblemAttachment.objects.create(
+            problem=place.problem, file=ContentFile(b"%PDF-1.4", f"{key}.pdf"), name=f"{key}.pdf", uploaded_at=now)
+        report = ItemReport.objects.create(item=place.item, year=datetime.date.today().year, month=1)
+        place.item_photo = ItemPhoto.objects.create(report=report, image=ContentFile(b"\x89PNG", f"{key}.png"))
     return w
 
 

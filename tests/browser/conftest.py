@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("TUIJIN_CHROMIUM", "/usr/bin/chromium")
-OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+# TUIJIN_TEST_OUTPUT moves it (CI runs the SQLite and PostgreSQL passes side by side, each with its own).
+OUTPUT = Path(os.environ.get("TUIJIN_TEST_OUTPUT") or Path(__file__).resolve().parents[2] / "test-output")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -156,3 +156,11 @@ def test_photos_and_the_audit_trail(w, page, settings, tmp_path):
     assert entry.after["progress"] == {str(target.pk): {"done": "1200.00", "delivered": []}}
     assert AuditEntry.objects.filter(model="livelihood.ItemPhoto").count() == 1
     assert AuditEntry.objects.filter(model="livelihood.Item", action="update").exists()  # the milestone plan
+    # The photo is linked from the item's page and served by the app, after the item's scope check.
+    ph = report.photos.get()
+    assert f"/livelihood/photos/{ph.pk}/" in client.get(f"/livelihood/items/{parking.pk}/").content.decode()
+    served = client.get(f"/livelihood/photos/{ph.pk}/")
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == buffer.getvalue()
+    client.logout()
+    assert client.get(f"/livelihood/photos/{ph.pk}/").status_code == 302

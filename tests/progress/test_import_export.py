@@ -134,8 +134,10 @@ def test_xls_with_merged_two_row_header_in_yi_reads_like_the_xlsx(small_city):
     assert from_xls.ok, [str(e) for e in from_xls.errors]
     assert from_xlsx.ok, [str(e) for e in from_xlsx.errors]
     assert from_xls.skipped == 1  # the 合计 row
-    as_data = lambda plan: sorted((c.project.code, c.after["amount"], c.after["ytd"], c.after["progress_text"])
-                                  for c in plan.changes)  # noqa: E731
+    def as_data(plan):
+        return sorted((c.project.code, c.after["amount"], c.after["ytd"], c.after["progress_text"])
+                      for c in plan.changes)
+
     assert as_data(from_xls) == as_data(from_xlsx) == sorted(
         (p.code, may, Decimal(4000) + may, text) for p, may, text in projects)
     commit_import(user=admin, plan=from_xls)

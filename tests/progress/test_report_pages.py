@@ -60,6 +60,18 @@ def test_submit_with_photos_keeps_time_and_location(client, reporter_world):
     assert (photos[0].latitude, photos[0].longitude) == (Decimal("32.210000"), Decimal("119.450000"))
     assert (photos[1].taken_at, photos[1].latitude) == (None, None)
 
+    # The photos are listed on the month's page and served by the app to those who may see the project only.
+    page = client.get(url).content.decode()
+    assert f"/reports/photos/{photos[0].pk}/" in page
+    served = client.get(f"/reports/photos/{photos[0].pk}/")
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert b"".join(served.streaming_content) == photos[0].image.open("rb").read()
+    outsider = f.user("other_rep", mine.unit.parent.children.exclude(pk=mine.unit_id).get(), Role.REPORTER)
+    client.force_login(outsider)
+    assert client.get(f"/reports/photos/{photos[0].pk}/").status_code == 404
+    client.logout()
+    assert client.get(f"/reports/photos/{photos[0].pk}/").status_code == 302  # to the login page
+
 
 def test_a_jump_is_shown_for_confirmation_then_saved(client, reporter_world):
     reporter, mine, _ = reporter_world

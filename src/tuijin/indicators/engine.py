@@ -44,7 +44,14 @@ from tuijin.core.periods import Period, days_elapsed_through_month, days_in_year
 from tuijin.orgs.models import CityConfig, OrgUnit, UnitKind
 from tuijin.orgs.services import city_config
 from tuijin.progress.models import SUBMITTED_STATUSES, MonthlyReport, ReportStatus
-from tuijin.projects.models import EntryMonthlyPlan, ListEntry, Project, ScheduleCurve, Stage, StageEvent
+from tuijin.projects.models import (
+    EntryMonthlyPlan,
+    ListEntry,
+    Project,
+    ScheduleCurve,
+    Stage,
+    StageEvent,
+)
 
 from .scope import Scope
 

@@ -79,3 +79,6 @@ class MonthlySales(models.Model):
             models.CheckConstraint(condition=Q(invoiced_sales__gte=0), name="sales_non_negative"),
         ]
         indexes = [models.Index(fields=["year", "month"])]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.year}-{self.month:02d}: {self.invoiced_sales} 万元"

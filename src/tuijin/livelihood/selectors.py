@@ -103,6 +103,17 @@ class _Loaded:
     reports: dict[int, list[ItemReport]] = field(default_factory=lambda: defaultdict(list))
 
 
+def get_photo_or_404(user, pk):
+    """A progress photo, if the user may see its item (404 otherwise)."""
+    from .models import ItemPhoto
+
+    photo = ItemPhoto.objects.select_related("report").filter(pk=pk).first()
+    if photo is None:
+        raise Http404("照片不存在")
+    get_item_or_404(user, photo.report.item_id)
+    return photo
+
+
 def _load(items: list[Item], year: int, basis: str) -> _Loaded:
     if basis not in BASES:
         raise InputError(f"口径未知: {basis!r} (accepted 或 submitted)", field="basis")

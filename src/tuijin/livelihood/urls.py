@@ -11,6 +11,7 @@ urlpatterns = [
     path("review/", views.review_list, name="review"),
     path("export/", views.export, name="export"),
     path("items/<int:item_id>/", views.item_detail, name="item"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
     path("items/<int:item_id>/report/<int:year>/<int:month>/", views.report_form, name="report"),
     path("items/<int:item_id>/review/<int:year>/<int:month>/", views.review_report, name="review_report"),
 ]

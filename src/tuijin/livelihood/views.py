@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.core.files import file_response
 from tuijin.core.numbers import number_for_json
 
 from . import selectors, services
@@ -131,6 +132,12 @@ def _next_month(item, programme) -> int | None:
     last = ItemReport.objects.filter(item=item, year=programme.year).aggregate(m=Max("month"))["m"] or 0
     limit = today.month if programme.year == today.year else 12
     return min(last + 1, limit, 12) if limit else None
+
+
+@login_required
+def photo(request, pk: int):
+    """A progress photo, served after the scope check of its item."""
+    return file_response(selectors.get_photo_or_404(request.user, pk).image)
 
 
 @login_required

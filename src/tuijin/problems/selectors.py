@@ -28,6 +28,7 @@ from .models import (
     Meeting,
     Notification,
     Problem,
+    ProblemAttachment,
     ProblemCategory,
     Status,
 )
@@ -78,6 +79,15 @@ def get_problem_or_404(user, pk) -> Problem:
     if problem is None:
         raise Http404("问题不存在或不在您的权限范围内")
     return problem
+
+
+def get_attachment_or_404(user, pk) -> ProblemAttachment:
+    """An attachment, if the user may see its problem (404 otherwise)."""
+    attachment = ProblemAttachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("附件不存在")
+    get_problem_or_404(user, attachment.problem_id)
+    return attachment
 
 
 def _in(user, action: str, project_id: int) -> bool:

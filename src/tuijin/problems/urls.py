@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/<int:project_id>/", views.raise_problem, name="raise"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/attach/", views.attach, name="attach"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
     path("<int:pk>/<str:step>/", views.step, name="step"),
     path("department/", views.department, name="department"),
     path("department/<int:unit_id>/", views.department, name="department_unit"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.core.files import file_response
 from tuijin.orgs.models import OrgUnit
 from tuijin.progress.models import MonthlyReport
 
@@ -154,6 +155,12 @@ def attach(request, pk: int):
     else:
         messages.error(request, "请选择文件")
     return redirect("problems:detail", problem.pk)
+
+
+@login_required
+def attachment_file(request, pk: int):
+    """An attachment, served after the scope check of its problem."""
+    return file_response(selectors.get_attachment_or_404(request.user, pk).file)
 
 
 @login_required

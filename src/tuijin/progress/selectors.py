@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
+from tuijin.accounts import scoping
 from tuijin.accounts.scoping import REPORT, REVIEW, projects_for
 from tuijin.projects.models import ListEntry
 
@@ -52,3 +53,16 @@ def missing_reports(user, year: int, month: int):
     listed = ListEntry.objects.filter(project=OuterRef("pk"), year=year)
     return (projects_for(user).filter(Exists(listed)).exclude(Exists(submitted))
             .select_related("unit").prefetch_related("reporters").order_by("unit__path", "code"))
+
+
+def get_photo_or_404(user, pk: int):
+    """A report photo, if its project is in the user's scope (404 otherwise: nothing leaks)."""
+    from django.http import Http404
+
+    from .models import ReportPhoto
+
+    photo = ReportPhoto.objects.select_related("report").filter(pk=pk).first()
+    if photo is None:
+        raise Http404("照片不存在")
+    scoping.get_project_or_404(user, photo.report.project_id)
+    return photo

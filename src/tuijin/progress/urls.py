@@ -15,4 +15,5 @@ urlpatterns = [
     path("import/", views.import_reports, name="import"),
     path("template/", views.report_template, name="template"),
     path("periods/", views.periods, name="periods"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
 from tuijin.core.errors import InputError
+from tuijin.core.files import file_response
 from tuijin.core.periods import Period
 from tuijin.indicators.scope import Scope
 from tuijin.projects.models import MilestoneKind
@@ -105,8 +106,15 @@ def report_form(request, project_id: int, year: int, month: int):
     return render(request, "progress/report_form.html", {
         "form": form, "project": project, "year": year, "month": month, "data": data, "locked": locked,
         "period": period, "warnings": warnings,
-        "history": MonthlyReport.objects.filter(project=project, year=year).order_by("month"),
+        "history": MonthlyReport.objects.filter(project=project, year=year).order_by("month")
+                   .prefetch_related("photos"),
     })
+
+
+@login_required
+def photo(request, pk: int):
+    """A report photo, served after the scope check of its project."""
+    return file_response(selectors.get_photo_or_404(request.user, pk).image)
 
 
 def _review_level(user) -> str:
@@ -250,7 +258,7 @@ def import_reports(request):
 @require_http_methods(["GET", "POST"])
 def periods(request):
     """填报期: the city administrator opens a month with its window and deadline."""
-    if not (request.user.is_superuser or request.user.role == Role.CITY_ADMIN):
+    if not scoping.can(request.user, scoping.CONFIGURE):  # the city's own settings: its administrator
         raise PermissionDenied("只有市管理员可以开启填报期")
     city = request.user.unit.city() if request.user.unit_id else None
     form = OpenPeriodForm(request.POST or None)

@@ -119,6 +119,9 @@ class StagePlan(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "stage"], name="stage_plan_once_per_stage")]
 
+    def __str__(self):
+        return f"{self.project_id} {self.get_stage_display()} {self.planned_date}"
+
 
 class Milestone(models.Model):
     """节点: 拿地, 施工许可, 封顶, 首台设备, 试生产 — planned and actual dates."""
@@ -203,6 +206,9 @@ class EntryMonthlyPlan(models.Model):
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="entry_plan_month_range"),
         ]
 
+    def __str__(self):
+        return f"{self.entry_id} 1-{self.month}月 {self.cumulative_plan} 万元"
+
 
 class ScheduleCurve(models.Model):
     """序时进度曲线: a phased schedule share for a city (and optionally one list) and year. Months without a
@@ -224,3 +230,6 @@ class ScheduleCurve(models.Model):
             models.CheckConstraint(condition=Q(cumulative_pct__gte=0, cumulative_pct__lte=100),
                                    name="curve_pct_range"),
         ]
+
+    def __str__(self):
+        return f"{self.city_id} {self.year}-{self.month:02d}: {self.cumulative_pct}%"
