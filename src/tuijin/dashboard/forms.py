@@ -5,63 +5,39 @@ from __future__ import annotations
 
 from django import forms
 
-from tuijin.core.periods import PeriodError, parse_year_month
 from tuijin.indicators import lights
 from tuijin.web import selectors as web_selectors
-from tuijin.web.forms import ListChoiceField, UnitChoiceField
+from tuijin.web.forms import OverviewForm, UnitChoiceField
 
 from .selectors import PERIOD_KINDS
 
 LEVEL_CHOICES = [("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯")]
 
 
-class DashboardForm(forms.Form):
-    city = forms.ModelChoiceField(label="城市", queryset=None, required=False, empty_label=None)
+class DashboardForm(OverviewForm):
+    """The overview's choice of city, period and list (and its checks), plus a unit and a signing cohort."""
+
     unit = UnitChoiceField(label="单位", queryset=None, required=False, empty_label="全市 / 本单位")
-    annual_list = ListChoiceField(label="清单", queryset=None, required=False,
-                                  empty_label="全部清单 (一个项目只计一次)")
     through = forms.CharField(label="截至月份", required=False, max_length=7,
                               widget=forms.TextInput(attrs={"type": "month"}))
-    kind = forms.ChoiceField(label="期间", choices=PERIOD_KINDS, required=False)
+    kind = forms.ChoiceField(label="期间", choices=PERIOD_KINDS, required=False)  # with 半年
     cohort = forms.IntegerField(label="签约批次", required=False, min_value=2000, max_value=2200,
                                 widget=forms.Select)
+    field_order = ["city", "unit", "annual_list", "through", "kind", "cohort"]
 
     def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        cities = web_selectors.visible_cities(user)
-        self.fields["city"].queryset = cities
-        self.several_cities = cities.count() > 1
-        if not self.several_cities:
-            self.fields["city"].widget = forms.HiddenInput()
+        super().__init__(user, *args, **kwargs)
         units = web_selectors.visible_units(user).exclude(kind__in=("province",))
         self.fields["unit"].queryset = units
         self.fields["unit"].base_depth = min((u.depth for u in units[:1]), default=0)
-        self.fields["annual_list"].queryset = web_selectors.visible_lists(user)
-        self.fields["annual_list"].with_city = self.several_cities
-        self.default_city = cities.first()
         years = web_selectors.list_years(user)[:1]
         latest = years[0] if years else 2024
         self.fields["cohort"].widget.choices = [("", "上年签约 (默认)")] + [(y, f"{y}年签约") for y in
                                                                          range(latest, latest - 4, -1)]
 
-    def clean_through(self):
-        raw = (self.cleaned_data.get("through") or "").strip()
-        if not raw:
-            return None
-        try:
-            return parse_year_month(raw, field="截至月份")
-        except PeriodError as exc:
-            raise forms.ValidationError(str(exc)) from None
-
     def clean(self):
         data = super().clean()
-        city = data.get("city") or self.default_city
-        data["city"] = city
-        data["kind"] = data.get("kind") or "ytd"
-        lst = data.get("annual_list")
-        if lst is not None and city is not None and lst.city_id != city.pk:
-            self.add_error("annual_list", f"清单 {lst.name} 不属于 {city.name}")
-        unit = data.get("unit")
+        city, unit = data.get("city"), data.get("unit")
         if unit is not None and city is not None and not unit.is_within(city):
             self.add_error("unit", f"{unit.name} 不属于 {city.name}")
         return data
