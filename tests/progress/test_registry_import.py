@@ -312,3 +312,24 @@ def test_progress_endpoint_reports_the_counts_the_importer_wrote(client, world):
     assert response.status_code == 302
     page = client.get(f"/reports/import/progress/{token}/").content.decode()
     assert '<progress value="3" max="3"' in page and "新增 3 个" in page and "hx-trigger" not in page
+
+
+def test_a_gbk_csv_with_header_variants_and_the_cli(world, tmp_path):
+    """The registry as people export it from other systems: GBK CSV, other header names, 元 in the title."""
+    text = ("甲区重大项目库 (单位: 万元)\n"
+            "项目编码,项目名称,建设单位,县市区,项目类型,总投资,建设地点\n"
+            f"{P3},甲区储能项目,储能公司,甲区,产业,45000,甲区新港\n"
+            f"{NEW1},甲区氢能装备项目,氢能公司,甲区,产业,\"1,200\",\n")
+    path = tmp_path / "项目库.csv"
+    path.write_bytes(text.encode("gb18030"))
+    out = io.StringIO()
+    call_command("import", str(path), "--as", "jia_admin", stdout=out, stderr=io.StringIO())  # preview only
+    assert "将新增 1 个, 修改 1 个" in out.getvalue() and not Project.objects.filter(code=NEW1).exists()
+    call_command("import", str(path), "--as", "jia_admin", "--kind", "projects", "--commit", stdout=out,
+                 stderr=io.StringIO())
+    p3 = Project.objects.get(code=P3)
+    assert (p3.owner, p3.total_investment, p3.location) == ("储能公司", Decimal("45000.00"), "甲区新港")
+    assert Project.objects.get(code=NEW1).total_investment == Decimal("1200.00")
+    with pytest.raises(CommandError, match="权限"):
+        call_command("import", str(path), "--as", "jia_rep", "--kind", "projects", stdout=io.StringIO(),
+                     stderr=io.StringIO())

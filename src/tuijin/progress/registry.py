@@ -351,6 +351,7 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
     categories = {}
     for c in Category.objects.all():
         categories[c.name] = categories[c.code] = c
+    category_names = "、".join(dict.fromkeys(c.name for c in categories.values()))
     stages = {s.label: s.value for s in Stage} | {s.value: s.value for s in Stage}
     node_names = {text_of(r.cells.get("industry_node")) for r, _ in parsed} - {""}
     from tuijin.industry.models import TaxonomyNode
@@ -388,8 +389,7 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
         if cat_name:
             category = categories.get(cat_name)
             if category is None:
-                plan.errors.append(row.problem("category", f"项目类别 {cat_name} 未知, 应为: "
-                                               + "、".join(c.name for c in Category.objects.all()), L))
+                plan.errors.append(row.problem("category", f"项目类别 {cat_name} 未知, 应为: {category_names}", L))
         stage = None
         stage_name = text_of(row.cells.get("stage"))
         if stage_name:
