@@ -213,3 +213,136 @@ def write_report_template(stream, projects, year: int, month: int, title_prefix:
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "D5"
     wb.save(stream)
+
+
+def _options_sheet(wb, columns: dict[str, list[str]]) -> dict[str, str]:
+    """A hidden sheet “选项” with one column per drop-down; returns each drop-down's range formula (a range,
+    not an inline list: inline lists are limited to 255 characters and break on long unit lists)."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    ws = wb.create_sheet("选项")
+    ranges = {}
+    for i, (label, values) in enumerate(columns.items(), start=1):
+        letter = get_column_letter(i)
+        ws.cell(1, i, label)
+        for r, v in enumerate(values, start=2):
+            ws.cell(r, i, v)
+        ranges[label] = f"{quote_sheetname('选项')}!${letter}$2:${letter}${max(2, len(values) + 1)}"
+    ws.sheet_state = "hidden"
+    return ranges
+
+
+def _template_head(ws, title: str, note: str, headers: list[str], units: list[str], widths: list[int]) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([note])
+    ws.append(headers)
+    ws.append(units)
+    fill = PatternFill("solid", fgColor="DDE6F0")
+    for row in (3, 4):
+        for cell in ws[row]:
+            cell.font, cell.fill = Font(bold=True), fill
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "C5"
+
+
+def _drop_down(ws, formula: str, cells: str, title: str) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                        errorTitle=f"{title}无效", error=f"请从下拉列表中选择{title}")
+    ws.add_data_validation(dv)
+    dv.add(cells)
+
+
+PROJECT_TEMPLATE_HEADERS = ["项目代码", "项目名称", "项目业主", "所属单位", "项目类别", "产业链", "计划总投资",
+                            "当前阶段", "建设地点", "建设内容", "责任领导", "服务专员"]
+
+
+def write_projects_template(stream, projects, *, units, categories, nodes, stages, title_prefix: str = "",
+                            blank_rows: int = 200) -> None:
+    """项目库模板: the user's in-scope projects pre-listed, Chinese headers with a units row (万元), drop-downs
+    for 所属单位 / 项目类别 / 产业链 / 当前阶段 (from a hidden sheet) and non-negative amounts. New projects
+    go on the empty rows below; it imports back unchanged."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "项目库"
+    _template_head(ws, f"{title_prefix}重大项目库", "填报说明: 按项目代码新增或修改项目; 空白单元格表示不修改; "
+                   "阶段请按阶段事件录入, 此处仅供核对; 金额单位见第4行。",
+                   PROJECT_TEMPLATE_HEADERS, ["", "", "", "", "", "", "万元", "", "", "", "", ""],
+                   [27, 40, 24, 14, 12, 16, 14, 10, 24, 40, 10, 10])
+    n = 0
+    for p in projects:
+        ws.append([p.code, p.name, p.owner, p.unit.name, p.category.name,
+                   p.industry_node.name if p.industry_node_id else "", float(p.total_investment),
+                   p.get_stage_display(), p.location, p.description, p.responsible_leader, p.service_contact])
+        ws.cell(ws.max_row, 7).number_format = "#,##0.00"
+        n += 1
+    last = 4 + n + blank_rows
+    ranges = _options_sheet(wb, {"所属单位": list(units), "项目类别": list(categories), "产业链": list(nodes),
+                                 "当前阶段": list(stages)})
+    _drop_down(ws, ranges["所属单位"], f"D5:D{last}", "所属单位")
+    _drop_down(ws, ranges["项目类别"], f"E5:E{last}", "项目类别")
+    if nodes:
+        _drop_down(ws, ranges["产业链"], f"F5:F{last}", "产业链")
+    _drop_down(ws, ranges["当前阶段"], f"H5:H{last}", "阶段")
+    money = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                           showErrorMessage=True, errorTitle="金额无效", error="请填写不小于 0 的数字 (万元)")
+    ws.add_data_validation(money)
+    money.add(f"G5:G{last}")
+    wb.save(stream)
+
+
+LIST_TEMPLATE_HEADERS = ["项目代码", "项目名称", "所属单位", "年度计划投资", "计划新开工", "计划开工月份", "续建",
+                         "计划竣工", "计划投产"]
+
+
+def write_list_template(stream, rows, *, list_name: str, year: int, title_prefix: str = "") -> None:
+    """年度清单模板: `rows` are (project, entry or None) — the user's in-scope projects, with the year's plan
+    and flags where the project is on the list. A project left blank is not put on the list."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年清单"
+    _template_head(ws, f"{title_prefix}{year}年{list_name}清单",
+                   "填报说明: 按项目代码列入或修改; 计划新开工须填计划开工月份 (1-12); 新开工与续建不能同时为“是”; "
+                   "未填写的项目不列入; 金额单位见第4行。",
+                   LIST_TEMPLATE_HEADERS, ["", "", "", "万元", "是/否", "1-12", "是/否", "是/否", "是/否"],
+                   [27, 40, 14, 14, 11, 13, 8, 10, 10])
+    n = 0
+
+    def yes(flag) -> str:
+        return "是" if flag else ""
+
+    for p, e in rows:
+        if e is None:
+            ws.append([p.code, p.name, p.unit.name, None, "", None, "", "", ""])
+        else:
+            ws.append([p.code, p.name, p.unit.name, float(e.annual_plan), yes(e.planned_new_start),
+                       e.planned_start_month, yes(e.continuing), yes(e.planned_completion), yes(e.planned_operation)])
+            ws.cell(ws.max_row, 4).number_format = "#,##0.00"
+        n += 1
+    last = max(5, 4 + n)
+    yes_no = DataValidation(type="list", formula1='"是,否"', allow_blank=True, showErrorMessage=True,
+                            errorTitle="无效", error="请选择“是”或“否”")
+    ws.add_data_validation(yes_no)
+    for col in "EGHI":
+        yes_no.add(f"{col}5:{col}{last}")
+    month = DataValidation(type="whole", operator="between", formula1="1", formula2="12", allow_blank=True,
+                           showErrorMessage=True, errorTitle="月份无效", error="请填写 1-12 的月份")
+    ws.add_data_validation(month)
+    month.add(f"F5:F{last}")
+    money = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                           showErrorMessage=True, errorTitle="金额无效", error="请填写不小于 0 的数字 (万元)")
+    ws.add_data_validation(money)
+    money.add(f"D5:D{last}")
+    wb.save(stream)

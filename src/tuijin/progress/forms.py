@@ -44,9 +44,22 @@ class PeriodChoiceForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="月报文件 (.xlsx / .xls / .ods / .csv)")
-    period = forms.CharField(label="期间 (YYYY-MM, 标题中已写明可不填)", required=False)
-    reason = forms.CharField(label="更正原因 (期间已锁定时必填)", required=False, max_length=300)
+    KINDS = [("", "按表头自动识别"), ("reports", "月报"), ("projects", "项目库"), ("list", "年度清单")]
+
+    file = forms.FileField(label="文件 (.xlsx / .xls / .ods / .csv)")
+    kind = forms.ChoiceField(label="文件内容", choices=KINDS, required=False)
+    period = forms.CharField(label="月报期间 (YYYY-MM, 标题中已写明可不填)", required=False)
+    reason = forms.CharField(label="更正原因 (月报期间已锁定时必填)", required=False, max_length=300)
+    annual_list = forms.ModelChoiceField(label="年度清单 (标题中已写明可不选)", queryset=None, required=False,
+                                         empty_label="按标题识别")
+    year = forms.IntegerField(label="清单年度 (标题中已写明可不填)", required=False, min_value=2000, max_value=2100)
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, lists=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tuijin.projects.models import AnnualList
+
+        self.fields["annual_list"].queryset = lists if lists is not None else AnnualList.objects.none()
 
     def clean_period(self):
         text = self.cleaned_data["period"]

@@ -4,7 +4,6 @@ audit). Importing the same file twice changes nothing; every problem names sheet
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,17 +20,18 @@ from .checks import History, evaluate, load_history
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
 from .spreadsheets import (
     SUBTOTAL_RE,
-    TITLE_PERIOD_RE,
     YTD_MONTH_RE,
+    CellProblem,
+    Layout,
     Sheet,
     column_letter,
-    fill_merged,
+    find_layout,
     normalise,
     parse_amount,
     read_workbook,
     text_of,
-    unit_in,
 )
+from .spreadsheets import title_info as _title_info
 
 FIELD_LABELS = {"code": "项目代码", "name": "项目名称", "amount": "当月完成投资", "ytd": "1-N月累计完成投资",
                 "progress_text": "形象进度", "problems_text": "存在问题"}
@@ -57,20 +57,6 @@ def match_field(header: str) -> str | None:
     if "问题" in t:
         return "problems_text"
     return None
-
-
-@dataclass
-class CellProblem:
-    sheet: str
-    row: int  # 1-based, as Excel shows it
-    column: str  # letter, '' for a whole row
-    value: object
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"工作表“{self.sheet}”第 {self.row} 行" + (f" {self.column} 列" if self.column else "")
-        value = "" if self.value in (None, "") else f" (值: {self.value!r})"
-        return f"{where}{value}: {self.reason}"
 
 
 @dataclass
@@ -116,72 +102,8 @@ class ImportPlan:
         return [w for c in self.changes for w in c.warnings]
 
 
-@dataclass
-class Layout:
-    first_row: int  # index of the first header row
-    header_row: int  # index of the last header row
-    columns: dict[str, int]
-    header_units: dict[str, Decimal | None]
-
-    def factors(self, default: Decimal) -> dict[str, Decimal]:
-        return {f: u or default for f, u in self.header_units.items()}
-
-
 def _find_layout(sheet: Sheet) -> Layout | None:
-    """The header (one row, or two with a merged parent over its children) and each field's column."""
-    top = min(len(sheet.rows), 25)
-    rows = fill_merged(sheet, top)
-    best: Layout | None = None
-    for r in range(top):
-        single = [text_of(v) for v in rows[r]]
-        candidates = [(r, single)]
-        if r + 1 < len(rows):
-            below = [text_of(v) for v in rows[r + 1]]
-            parent, combined = "", []
-            for c in range(max(len(single), len(below))):
-                head = single[c] if c < len(single) else ""
-                parent = head or (parent if below[c:c + 1] and below[c] else "")
-                child = below[c] if c < len(below) else ""
-                combined.append(child if head and child == head else (parent + child if child else head))
-            candidates.append((r + 1, combined))
-        for last, headers in candidates:
-            columns: dict[str, int] = {}
-            for c, h in enumerate(headers):
-                f = match_field(h)
-                if f and f not in columns:
-                    columns[f] = c
-            if "code" in columns and ({"amount", "ytd"} & columns.keys()):
-                layout = Layout(r, last, columns, {f: unit_in(headers[c]) for f, c in columns.items()})
-                # A second header row (sub-headers, or a units row) wins a tie: it is header, not data.
-                two_row = last > r and _header_like(rows[last])
-                if best is None or len(columns) > len(best.columns) or (
-                        two_row and len(columns) == len(best.columns) and best.header_row == r):
-                    best = layout
-        if best is not None and r > best.header_row:
-            break
-    return best
-
-
-def _header_like(row) -> bool:
-    """A row of labels (sub-headers, units), not data: no numbers and nothing that looks like a code."""
-    texts = [text_of(v) for v in row]
-    return any(texts) and not any(isinstance(v, int | float) and not isinstance(v, bool) for v in row) and not any(
-        re.search(r"\d{5,}", t) for t in texts)
-
-
-def _title_info(sheet: Sheet, upto: int) -> tuple[Decimal | None, tuple[int, int] | None, str]:
-    factor, period, title = None, None, ""
-    for row in sheet.rows[:upto]:
-        for v in row:
-            text = text_of(v)
-            if not text:
-                continue
-            if "单位" in text and unit_in(text):
-                factor = unit_in(text)
-            m = TITLE_PERIOD_RE.search(text)
-            if m and period is None:
-                period, title = (int(m.group(1)), int(m.group(2))), text
-    return factor, period, title
+    return find_layout(sheet, match_field, lambda columns: "code" in columns and bool({"amount", "ytd"} & columns.keys()))
 
 
 def plan_import(*, user, data: bytes, filename: str, year: int | None = None, month: int | None = None,

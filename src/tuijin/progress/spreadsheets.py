@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -142,3 +143,103 @@ def fill_merged(sheet: Sheet, last_row: int) -> list[list]:
                 if (r, c) != (r1, c1):
                     rows[r][c] = value if r == r1 else rows[r][c] or ""
     return rows
+
+
+@dataclass
+class CellProblem:
+    """One problem of an imported file, where Excel shows it: sheet, 1-based row, column letter, the value,
+    and (when known) the field's Chinese label."""
+
+    sheet: str
+    row: int  # 1-based, as Excel shows it
+    column: str  # letter, '' for a whole row
+    value: object
+    reason: str
+    field: str = ""  # the field's label (项目类别 …), '' when the problem is the whole row
+
+    def __str__(self) -> str:
+        where = f"工作表“{self.sheet}”第 {self.row} 行" + (f" {self.column} 列" if self.column else "")
+        if self.field:
+            where += f"「{self.field}」"
+        value = "" if self.value in (None, "") else f" (值: {self.value!r})"
+        return f"{where}{value}: {self.reason}"
+
+
+@dataclass
+class Layout:
+    first_row: int  # index of the first header row
+    header_row: int  # index of the last header row
+    columns: dict[str, int]
+    header_units: dict[str, Decimal | None]
+
+    def factors(self, default: Decimal) -> dict[str, Decimal]:
+        return {f: u or default for f, u in self.header_units.items()}
+
+
+def find_layout(sheet: Sheet, match: Callable[[str], str | None], accept: Callable[[dict[str, int]], bool]
+                ) -> Layout | None:
+    """The header (one row, or two with a merged parent over its children or a units row below) and each
+    field's column. `match` names the field a header text stands for; `accept` says whether the columns
+    found are enough to be this kind of table."""
+    top = min(len(sheet.rows), 25)
+    rows = fill_merged(sheet, top)
+    best: Layout | None = None
+    for r in range(top):
+        single = [text_of(v) for v in rows[r]]
+        filled = [t for t in single if t]
+        if len(filled) > 2 and len(set(filled)) == 1:
+            continue  # a title merged across the table: never a header, nor the parent of one
+        candidates = [(r, single)]
+        if r + 1 < len(rows):
+            below = [text_of(v) for v in rows[r + 1]]
+            parent, combined = "", []
+            for c in range(max(len(single), len(below))):
+                head = single[c] if c < len(single) else ""
+                parent = head or (parent if below[c:c + 1] and below[c] else "")
+                child = below[c] if c < len(below) else ""
+                combined.append(child if head and child == head else (parent + child if child else head))
+            candidates.append((r + 1, combined))
+        for last, headers in candidates:
+            columns: dict[str, int] = {}
+            for c, h in enumerate(headers):
+                f = match(h)
+                if f and f not in columns:
+                    columns[f] = c
+            if accept(columns):
+                layout = Layout(r, last, columns, {f: unit_in(headers[c]) for f, c in columns.items()})
+                # A second header row (sub-headers, or a units row) wins a tie: it is header, not data.
+                two_row = last > r and header_like(rows[last])
+                if best is None or len(columns) > len(best.columns) or (
+                        two_row and len(columns) == len(best.columns) and best.header_row == r):
+                    best = layout
+        if best is not None and r > best.header_row:
+            break
+    return best
+
+
+def header_like(row) -> bool:
+    """A row of labels (sub-headers, units), not data: no numbers and nothing that looks like a code."""
+    texts = [text_of(v) for v in row]
+    return any(texts) and not any(isinstance(v, int | float) and not isinstance(v, bool) for v in row) and not any(
+        re.search(r"\d{5,}", t) for t in texts)
+
+
+def title_info(sheet: Sheet, upto: int) -> tuple[Decimal | None, tuple[int, int] | None, str]:
+    """From the rows above the header: the money unit a 单位 line names, the period a title names, the title."""
+    factor, period, title = None, None, ""
+    for row in sheet.rows[:upto]:
+        for v in row:
+            text = text_of(v)
+            if not text:
+                continue
+            if "单位" in text and unit_in(text):
+                factor = unit_in(text)
+            m = TITLE_PERIOD_RE.search(text)
+            if m and period is None:
+                period, title = (int(m.group(1)), int(m.group(2))), text
+    return factor, period, title
+
+
+def title_texts(sheet: Sheet, upto: int) -> list[str]:
+    """The non-empty texts of the rows above the header (titles, notes)."""
+    return [t for row in sheet.rows[:upto] for t in (text_of(v) for v in row) if t]

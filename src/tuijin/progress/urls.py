@@ -13,7 +13,10 @@ urlpatterns = [
     path("missing/", views.missing, name="missing"),
     path("export/", views.export, name="export"),
     path("import/", views.import_reports, name="import"),
+    path("import/progress/<str:token>/", views.import_progress, name="import_progress"),
     path("template/", views.report_template, name="template"),
+    path("template/projects/", views.projects_template, name="projects_template"),
+    path("template/list/", views.list_template, name="list_template"),
     path("periods/", views.periods, name="periods"),
     path("photos/<int:pk>/", views.photo, name="photo"),
 ]

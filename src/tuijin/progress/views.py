@@ -27,8 +27,14 @@ from tuijin.indicators.scope import Scope
 from tuijin.projects.models import MilestoneKind
 from tuijin.projects.services import record_milestone
 
-from . import selectors, services
-from .excel import iter_csv, write_report_template, write_xlsx
+from . import registry, selectors, services, tracking
+from .excel import (
+    iter_csv,
+    write_list_template,
+    write_projects_template,
+    write_report_template,
+    write_xlsx,
+)
 from .forms import ImportForm, OpenPeriodForm, PeriodChoiceForm, ReportForm, ReviewForm
 from .importer import commit_import, plan_import
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
@@ -225,33 +231,132 @@ def report_template(request):
     return FileResponse(buf, as_attachment=True, filename=f"report-template-{year}-{month:02d}.xlsx")
 
 
+def _plan(request, form, data: bytes, filename: str, kind: str, tracker):
+    c = form.cleaned_data
+    if kind == registry.KIND_PROJECTS:
+        return registry.plan_projects(user=request.user, data=data, filename=filename, progress=tracker)
+    if kind == registry.KIND_LIST:
+        return registry.plan_list(user=request.user, data=data, filename=filename, annual_list=c["annual_list"],
+                                  year=c["year"], progress=tracker)
+    year, month = c["period"] or (None, None)
+    return plan_import(user=request.user, data=data, filename=filename, year=year, month=month,
+                       reason=c["reason"], progress=tracker)
+
+
+def _commit(request, plan, kind: str, tracker) -> str:
+    """Write the plan; returns the message for the user."""
+    tracker.start("写入", total=len(plan.changes))
+    if kind == registry.KIND_PROJECTS:
+        n = registry.commit_projects(user=request.user, plan=plan, progress=tracker)
+        text = f"项目库已导入: 新增 {plan.created} 个, 修改 {plan.updated} 个, 未变 {plan.unchanged} 个"
+    elif kind == registry.KIND_LIST:
+        n = registry.commit_list(user=request.user, plan=plan, progress=tracker)
+        text = (f"{plan.year}年{plan.annual_list.name}已导入: 列入 {plan.created} 个, 修改 {plan.updated} 个, "
+                f"未变 {plan.unchanged} 个")
+    else:
+        n = commit_import(user=request.user, plan=plan, confirm_warnings=bool(request.POST.get("confirm_warnings")),
+                          progress=tracker)
+        text = f"已导入 {n} 行 ({plan.year}年{plan.month}月), 未变 {plan.unchanged} 行"
+    tracker.finish(text)
+    return text
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_reports(request):
-    """导入: upload → preview of every change and problem → confirm; all or nothing."""
+    """导入: 月报 / 项目库 / 年度清单; upload → preview of every change and problem → confirm; all or nothing.
+    The request writes its progress under the form's token; the page polls import_progress meanwhile."""
     _require(request.user, scoping.REPORT)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    plan = None
+    lists = registry.lists_for(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, lists=lists)
+    plan, kind = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        year, month = form.cleaned_data["period"] or (None, None)
+        tracker = tracking.Tracker(request.user, form.cleaned_data["token"])
+        tracker.start("检查")
         try:
-            plan = plan_import(user=request.user, data=data, filename=upload.name, year=year, month=month,
-                               reason=form.cleaned_data["reason"])
+            kind = form.cleaned_data["kind"] or registry.detect_kind(data, upload.name) or registry.KIND_REPORTS
+            if kind != registry.KIND_REPORTS:
+                _require(request.user, scoping.WRITE)
+            plan = _plan(request, form, data, upload.name, kind, tracker)
         except InputError as exc:
-            form.add_error("file", exc.messages)
+            form.add_error("file" if exc.field not in form.fields else exc.field, exc.messages)
+            tracker.finish("文件有错误")
         else:
             if "commit" in request.POST and plan.ok:
                 try:
-                    n = commit_import(user=request.user, plan=plan,
-                                      confirm_warnings=bool(request.POST.get("confirm_warnings")))
+                    text = _commit(request, plan, kind, tracker)
                 except InputError as exc:
                     messages.error(request, "; ".join(exc.messages))
+                    tracker.finish("未导入")
                 else:
-                    messages.success(request, f"已导入 {n} 行 ({plan.year}年{plan.month}月), 未变 {plan.unchanged} 行")
+                    messages.success(request, text)
                     return redirect("progress:import")
-    return render(request, "progress/import.html", {"form": form, "plan": plan})
+            else:
+                tracker.finish("预览完成")
+    token = tracking.new_token()  # a fresh one for the next submission of the page's form
+    return render(request, "progress/import.html", {
+        "form": form, "plan": plan, "kind": kind, "token": token, "kind_label": registry.KIND_LABELS.get(kind, ""),
+        "can_write": scoping.can(request.user, scoping.WRITE), "lists": lists,
+        "this_year": timezone.localdate().year})
+
+
+@login_required
+def import_progress(request, token: str):
+    """The bar of an import under way (polled by the import page every second while the form is sent)."""
+    state = tracking.read(request.user, token) if tracking.valid(token) else None
+    return render(request, "progress/_import_progress.html", {"state": state, "token": token})
+
+
+@login_required
+def projects_template(request):
+    """项目库模板 (.xlsx): the user's in-scope projects, drop-downs for unit, category, industry chain, stage."""
+    from tuijin.industry.models import TaxonomyNode
+    from tuijin.orgs.models import UnitKind
+    from tuijin.projects.models import Category, Stage
+
+    _require(request.user, scoping.WRITE)
+    user = request.user
+    projects = scoping.projects_for(user, scoping.WRITE).select_related("unit", "category", "industry_node"
+                                                                         ).order_by("unit__path", "code")
+    units = scoping.units_for(user).exclude(kind__in=[UnitKind.DEPARTMENT, UnitKind.PROVINCE]).order_by("path")
+    city = user.unit.city() if user.unit_id else None
+    nodes = TaxonomyNode.objects.filter(taxonomy__city=city) if city else TaxonomyNode.objects.all()
+    node_names = list(dict.fromkeys(nodes.order_by("-taxonomy__is_primary", "taxonomy_id", "path")
+                                    .values_list("name", flat=True)))
+    buf = io.BytesIO()
+    write_projects_template(buf, projects, units=units.values_list("name", flat=True),
+                            categories=Category.objects.values_list("name", flat=True), nodes=node_names,
+                            stages=[s.label for s in Stage], title_prefix=user.unit.name if user.unit_id else "")
+    buf.seek(0)
+    return FileResponse(buf, as_attachment=True, filename="projects-template.xlsx")
+
+
+@login_required
+def list_template(request):
+    """年度清单模板 (.xlsx) for ?list=ID&year=YYYY: the user's in-scope projects, the list's entries filled in."""
+    from tuijin.projects.models import ListEntry, Stage
+
+    _require(request.user, scoping.WRITE)
+    lst = registry.lists_for(request.user).filter(pk=request.GET.get("list") or 0).first() if (
+        request.GET.get("list") or "").isdigit() else None
+    if lst is None:
+        raise Http404("清单不存在或不在您的城市")
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        raise Http404("年度无效") from None
+    projects = scoping.projects_for(request.user, scoping.WRITE).filter(unit__path__startswith=lst.city.path
+                                                                        ).exclude(stage=Stage.TERMINATED)
+    entries = {e.project_id: e for e in ListEntry.objects.filter(annual_list=lst, year=year, project__in=projects)}
+    rows = [(p, entries.get(p.pk)) for p in projects.select_related("unit").order_by("unit__path", "code")]
+    rows.sort(key=lambda pe: pe[1] is None)  # the projects on the list first
+    buf = io.BytesIO()
+    write_list_template(buf, rows, list_name=lst.name, year=year,
+                        title_prefix=request.user.unit.name if request.user.unit_id else "")
+    buf.seek(0)
+    return FileResponse(buf, as_attachment=True, filename=f"list-template-{year}.xlsx")
 
 
 @login_required

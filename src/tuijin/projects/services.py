@@ -62,7 +62,8 @@ def _check_unit_and_node(*, unit, industry_node, responsible_department):
 def create_project(*, code: str, name: str, unit, category: Category, total_investment, actor=None,
                    owner: str = "", industry_node=None, location: str = "", description: str = "",
                    responsible_leader: str = "", responsible_department=None, service_contact: str = "",
-                   is_demo: bool = False, registered_on: datetime.date | None = None) -> tuple[Project, list[str]]:
+                   is_demo: bool = False, registered_on: datetime.date | None = None,
+                   reason: str = "") -> tuple[Project, list[str]]:
     """Register a project (谋划). Returns the project and the warnings the user should see."""
     try:
         checked = check_project_code(code)
@@ -84,7 +85,8 @@ def create_project(*, code: str, name: str, unit, category: Category, total_inve
         stage=Stage.PLANNING,
     )
     project.save()
-    record_change(actor=actor, action="create", obj=project, before=None, after=snapshot(project, PROJECT_FIELDS))
+    record_change(actor=actor, action="create", obj=project, before=None, after=snapshot(project, PROJECT_FIELDS),
+                  reason=reason)
     StageEvent.objects.create(project=project, stage=Stage.PLANNING, date=registered_on or _today(),
                               recorded_by=actor if getattr(actor, "pk", None) else None)
     return project, [checked.warning] if checked.warning else []
@@ -188,21 +190,50 @@ def create_list(*, city, name: str, rank: int = 10, short_name: str = "", actor=
     return lst
 
 
-@transaction.atomic
-def add_list_entry(*, annual_list: AnnualList, project: Project, year: int, annual_plan, actor=None,
-                   planned_new_start: bool = False, planned_start_month: int | None = None,
-                   continuing: bool = False, planned_completion: bool = False,
-                   planned_operation: bool = False) -> ListEntry:
-    """Put a project on a year's list with its annual plan (万元) and what is planned that year."""
-    if not project.unit.path.startswith(f"/{annual_list.city.path.strip('/')}/") and \
-            not project.unit.path.startswith(annual_list.city.path):
-        raise InputError(f"项目 {project.name} 不属于 {annual_list.city.name}", field="project")
+LIST_ENTRY_FIELDS = ["annual_plan", "planned_new_start", "planned_start_month", "continuing", "planned_completion",
+                     "planned_operation"]
+
+
+def _check_entry_flags(*, planned_new_start: bool, planned_start_month, continuing: bool) -> None:
     if planned_new_start and continuing:
         raise InputError("计划新开工与续建不能同时勾选", field="continuing")
     if planned_start_month is not None and not 1 <= int(planned_start_month) <= 12:
         raise InputError(f"计划开工月份应在 1-12 之间, 收到 {planned_start_month!r}", field="planned_start_month")
     if planned_start_month and not planned_new_start:
         raise InputError("填写了计划开工月份, 但未勾选计划新开工", field="planned_start_month")
+
+
+@transaction.atomic
+def update_list_entry(*, entry: ListEntry, actor=None, reason: str = "", **changes) -> ListEntry:
+    """Change a list entry's plan (万元) or flags for its year; the same rules as add_list_entry, audited."""
+    unknown = set(changes) - set(LIST_ENTRY_FIELDS)
+    if unknown:
+        raise InputError(f"不能修改的字段: {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
+    before = snapshot(entry, LIST_ENTRY_FIELDS)
+    if "annual_plan" in changes:
+        changes["annual_plan"] = _amount(changes["annual_plan"], "annual_plan", "年度计划投资")
+    for field, value in changes.items():
+        setattr(entry, field, value)
+    _check_entry_flags(planned_new_start=entry.planned_new_start, planned_start_month=entry.planned_start_month,
+                       continuing=entry.continuing)
+    entry.save()
+    record_change(actor=actor, action="update", obj=entry, before=before, after=snapshot(entry, LIST_ENTRY_FIELDS),
+                  reason=reason)
+    return entry
+
+
+@transaction.atomic
+def add_list_entry(*, annual_list: AnnualList, project: Project, year: int, annual_plan, actor=None,
+                   planned_new_start: bool = False, planned_start_month: int | None = None,
+                   continuing: bool = False, planned_completion: bool = False,
+                   planned_operation: bool = False, reason: str = "") -> ListEntry:
+    """Put a project on a year's list with its annual plan (万元) and what is planned that year."""
+    if not project.unit.path.startswith(f"/{annual_list.city.path.strip('/')}/") and \
+            not project.unit.path.startswith(annual_list.city.path):
+        raise InputError(f"项目 {project.name} 不属于 {annual_list.city.name}", field="project")
+    _check_entry_flags(planned_new_start=planned_new_start, planned_start_month=planned_start_month,
+                       continuing=continuing)
     if ListEntry.objects.filter(annual_list=annual_list, project=project, year=year).exists():
         raise InputError(f"{project.name} 已在 {year} 年 {annual_list.name} 中", field="project")
     entry = ListEntry.objects.create(
@@ -211,7 +242,7 @@ def add_list_entry(*, annual_list: AnnualList, project: Project, year: int, annu
         planned_new_start=planned_new_start, planned_start_month=planned_start_month, continuing=continuing,
         planned_completion=planned_completion, planned_operation=planned_operation,
     )
-    record_change(actor=actor, action="create", obj=entry, before=None, after=snapshot(entry))
+    record_change(actor=actor, action="create", obj=entry, before=None, after=snapshot(entry), reason=reason)
     return entry
 
 

@@ -1,5 +1,6 @@
-"""tuijin import FILE: import monthly reports from a spreadsheet, as a user, with a preview and a progress bar.
-Without --commit it only shows what would change; with --commit it writes all or nothing."""
+"""tuijin import FILE: import monthly reports (月报), the project registry (项目库) or a year's annual list
+(年度清单) from a spreadsheet, as a user, with a preview and a progress bar. Without --commit it only shows
+what would change; with --commit it writes all or nothing."""
 
 from pathlib import Path
 
@@ -8,18 +9,23 @@ from django.core.management.base import CommandError
 from tuijin.accounts.models import User
 from tuijin.core.management.base import ProgressBar, TuijinCommand
 from tuijin.core.periods import parse_year_month
+from tuijin.progress import registry
 from tuijin.progress.importer import commit_import, plan_import
 
 
 class Command(TuijinCommand):
-    help = "导入月报 (Import monthly reports from .xlsx/.xls/.ods/.csv)"
+    help = "导入月报 / 项目库 / 年度清单 (Import reports, projects or an annual list from .xlsx/.xls/.ods/.csv)"
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--as", dest="username", required=True, help="以哪个用户的身份导入 (决定权限范围)")
-        parser.add_argument("--period", help="期间 YYYY-MM (文件标题中没有写明时必填)")
+        parser.add_argument("--kind", choices=[registry.KIND_REPORTS, registry.KIND_PROJECTS, registry.KIND_LIST],
+                            help="文件内容: reports 月报 | projects 项目库 | list 年度清单 (默认按表头识别)")
+        parser.add_argument("--period", help="月报期间 YYYY-MM (文件标题中没有写明时必填)")
+        parser.add_argument("--list", dest="annual_list", help="年度清单名称 (标题中没有写明时必填)")
+        parser.add_argument("--year", type=int, help="清单年度 (标题中没有写明时必填)")
         parser.add_argument("--commit", action="store_true", help="写入数据库 (默认只预览)")
-        parser.add_argument("--reason", default="", help="更正原因 (期间已锁定时修改数据必填)")
+        parser.add_argument("--reason", default="", help="更正原因 (月报期间已锁定时修改数据必填)")
         parser.add_argument("--confirm-warnings", action="store_true", help="确认全部提示后写入")
         parser.add_argument("--progress", action="store_true", help="总是显示进度条")
 
@@ -30,10 +36,42 @@ class Command(TuijinCommand):
         path = Path(o["file"])
         if not path.is_file():
             raise CommandError(f"文件不存在: {path}", returncode=2)
+        data = path.read_bytes()
+        kind = o["kind"] or registry.detect_kind(data, path.name) or registry.KIND_REPORTS
+        if kind == registry.KIND_REPORTS:
+            return self.reports(user, path, data, o)
+        bar = ProgressBar(max(data.count(b"\n"), 1), "读取", force=o["progress"])
+        if kind == registry.KIND_PROJECTS:
+            plan = registry.plan_projects(user=user, data=data, filename=path.name, progress=bar.advance)
+        else:
+            plan = registry.plan_list(user=user, data=data, filename=path.name, annual_list=o["annual_list"],
+                                      year=o["year"], progress=bar.advance)
+        bar.close()
+        for problem in plan.errors:
+            self.stderr.write(str(problem))
+        if plan.errors:
+            raise CommandError(f"{len(plan.errors)} 处错误, 未导入任何数据", returncode=2)
+        what = f"{plan.year}年{plan.annual_list.name}" if plan.annual_list else plan.kind_label
+        self.stdout.write(f"{what}: 将新增 {plan.created} 个, 修改 {plan.updated} 个, 未变 {plan.unchanged} 个, "
+                          f"跳过空白/合计行 {plan.skipped} 行")
+        for change in plan.changes:
+            diffs = ", ".join(f"{label}: {old} → {new}" for label, old, new in change.diffs)
+            self.stdout.write(f"  {'新增' if change.created else '修改'} {change.code} {change.name}: {diffs}")
+        for warning in plan.warnings:
+            self.stdout.write(f"  提示: {warning}")
+        if not o["commit"]:
+            self.stdout.write("预览完毕 (加 --commit 写入)。")
+            return
+        bar = ProgressBar(len(plan.changes), "写入", force=o["progress"])
+        commit = registry.commit_projects if kind == registry.KIND_PROJECTS else registry.commit_list
+        n = commit(user=user, plan=plan, progress=bar.advance)
+        bar.close()
+        self.stdout.write(f"已导入 {n} 个。")
+
+    def reports(self, user, path, data, o):
         year = month = None
         if o["period"]:
             year, month = parse_year_month(o["period"], "--period")
-        data = path.read_bytes()
         bar = ProgressBar(max(data.count(b"\n"), 1), "读取", force=o["progress"])
         plan = plan_import(user=user, data=data, filename=path.name, year=year, month=month, reason=o["reason"],
                            progress=bar.advance)

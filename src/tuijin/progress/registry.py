@@ -1,0 +1,655 @@
+"""Importing the project registry (项目库) and a year's annual list (年度重大项目清单) from a spreadsheet, with
+the monthly import's machinery (spreadsheets.py: any format, tolerant headers, units, blank and subtotal rows).
+
+As for monthly reports: plan first (nothing written, every problem listed with sheet, row, column, field and
+value), then commit all or nothing, each row through the projects services (their validation and audit trail).
+Rows are matched by project code, loaded in one query; the same file twice changes nothing; a row for a
+project or a unit outside the user's scope is an error; only users who may write projects import."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from tuijin.accounts.scoping import WRITE, can, projects_for, units_for
+from tuijin.core.errors import InputError
+from tuijin.orgs.models import OrgUnit, UnitKind
+from tuijin.projects.codes import check_project_code
+from tuijin.projects.models import AnnualList, Category, ListEntry, Project, Stage
+
+from .spreadsheets import (
+    SUBTOTAL_RE,
+    CellProblem,
+    Sheet,
+    column_letter,
+    find_layout,
+    normalise,
+    parse_amount,
+    read_workbook,
+    text_of,
+    title_info,
+    title_texts,
+)
+
+KIND_REPORTS, KIND_PROJECTS, KIND_LIST = "reports", "projects", "list"
+KIND_LABELS = {KIND_REPORTS: "月报", KIND_PROJECTS: "项目库", KIND_LIST: "年度清单"}
+
+PROJECT_LABELS = {"code": "项目代码", "name": "项目名称", "owner": "项目业主", "unit": "所属单位",
+                  "category": "项目类别", "industry_node": "产业链", "total_investment": "计划总投资",
+                  "stage": "当前阶段", "location": "建设地点", "description": "建设内容",
+                  "responsible_leader": "责任领导", "service_contact": "服务专员"}
+PROJECT_TEXT_FIELDS = ("name", "owner", "location", "description", "responsible_leader", "service_contact")
+LIST_LABELS = {"code": "项目代码", "name": "项目名称", "annual_plan": "年度计划投资",
+               "planned_new_start": "计划新开工", "planned_start_month": "计划开工月份", "continuing": "续建",
+               "planned_completion": "计划竣工", "planned_operation": "计划投产", "nature": "建设性质"}
+FLAGS = ("planned_new_start", "continuing", "planned_completion", "planned_operation")
+TRUE_WORDS = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "●", "★"}
+FALSE_WORDS = {"否", "×", "n", "no", "false", "0", "无", "-", "—", "/"}
+YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+# ---------------------------------------------------------------- headers
+
+
+def match_project_field(header: str) -> str | None:
+    """Which registry field a header names, in the variants people use."""
+    t = normalise(header)
+    if not t:
+        return None
+    if "代码" in t or "编码" in t:
+        return "code"
+    if "%" in t or "率" in t:
+        return None
+    if "业主" in t or "建设单位" in t or "建设主体" in t or "实施主体" in t or "项目法人" in t:
+        return "owner"
+    if "名称" in t:
+        return "name"
+    if "总投资" in t:
+        return "total_investment"
+    if "年度" in t or "当月" in t or "本月" in t or "累计" in t:
+        return None
+    if "单位" in t or "板块" in t or "县市区" in t or "属地" in t or t in ("地区", "区县", "县区"):
+        return "unit"
+    if "类别" in t or "类型" in t or "分类" in t:
+        return "category"
+    if "产业链" in t or "产业" in t or "行业" in t:
+        return "industry_node"
+    if "阶段" in t or "状态" in t:
+        return "stage"
+    if "地点" in t or "地址" in t or "选址" in t:
+        return "location"
+    if "建设内容" in t or "建设规模" in t or "规模及内容" in t:
+        return "description"
+    if "领导" in t:
+        return "responsible_leader"
+    if "专员" in t or "联络员" in t:
+        return "service_contact"
+    return None
+
+
+def match_list_field(header: str) -> str | None:
+    """Which annual-list field a header names."""
+    t = normalise(header)
+    if not t:
+        return None
+    if "代码" in t or "编码" in t:
+        return "code"
+    if "名称" in t:
+        return "name"
+    if "%" in t or "率" in t or "累计" in t or "当月" in t or "本月" in t:
+        return None
+    if "开工" in t and ("月份" in t or "时间" in t or "日期" in t):
+        return "planned_start_month"
+    if "新开工" in t:
+        return "planned_new_start"
+    if "续建" in t:
+        return "continuing"
+    if "竣工" in t:
+        return "planned_completion"
+    if "投产" in t or "投用" in t:
+        return "planned_operation"
+    if "性质" in t:
+        return "nature"
+    if "总投资" in t:
+        return None
+    if ("年度" in t or "本年" in t or "当年" in t or "全年" in t or re.search(r"\d{4}年", t)) and (
+            "计划" in t or "投资" in t):
+        return "annual_plan"
+    return None
+
+
+def _accept_projects(columns: dict[str, int]) -> bool:
+    return "code" in columns and len({"name", "unit", "category", "total_investment"} & columns.keys()) >= 2
+
+
+def _accept_list(columns: dict[str, int]) -> bool:
+    return "code" in columns and "annual_plan" in columns
+
+
+def detect_kind(data: bytes, filename: str = "") -> str | None:
+    """月报 / 年度清单 / 项目库 from the headers of the first sheet that has a table (in that order: the
+    progress table carries 计划总投资 and 年度计划投资 too, and it is a monthly report)."""
+    from .importer import _find_layout
+
+    for sheet in read_workbook(data, filename):
+        if _find_layout(sheet):
+            return KIND_REPORTS
+        if find_layout(sheet, match_list_field, _accept_list):
+            return KIND_LIST
+        if find_layout(sheet, match_project_field, _accept_projects):
+            return KIND_PROJECTS
+    return None
+
+
+# ---------------------------------------------------------------- plans
+
+
+@dataclass
+class RecordChange:
+    """One row that will create or change a record: `after` holds what the preview shows, `kwargs` what the
+    service receives."""
+
+    sheet: str
+    row: int
+    code: str
+    name: str
+    before: dict | None
+    after: dict
+    kwargs: dict
+    target: object = None  # the Project or ListEntry to update; None: create
+    labels: dict = field(default_factory=dict)
+
+    @property
+    def created(self) -> bool:
+        return self.target is None
+
+    @property
+    def changed_fields(self) -> list[str]:
+        before = self.before or {}
+        return [k for k, v in self.after.items() if before.get(k) != v]
+
+    @property
+    def diffs(self) -> list[tuple[str, object, object]]:
+        before = self.before or {}
+        return [(self.labels.get(k, k), _show(before.get(k)), _show(self.after[k])) for k in self.changed_fields]
+
+
+def _show(value):
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return value
+
+
+@dataclass
+class RegistryPlan:
+    kind: str
+    filename: str
+    errors: list[CellProblem] = field(default_factory=list)
+    changes: list[RecordChange] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0
+    annual_list: AnnualList | None = None
+    year: int | None = None
+    sheet_order: dict[str, int] = field(default_factory=dict)
+
+    def sort_errors(self) -> None:
+        """Problems in the order of the file (sheet, then row), as the user reads it."""
+        self.errors.sort(key=lambda e: (self.sheet_order.get(e.sheet, 0), e.row))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def created(self) -> int:
+        return sum(1 for c in self.changes if c.created)
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for c in self.changes if not c.created)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+@dataclass
+class _Row:
+    sheet: Sheet
+    row: int  # 1-based
+    cells: dict[str, object]
+    columns: dict[str, int]
+    factors: dict[str, Decimal]
+
+    def problem(self, f: str, reason: str, labels: dict) -> CellProblem:
+        """A problem in field f's cell (or the row's code cell when the column is missing)."""
+        col = self.columns.get(f)
+        return CellProblem(self.sheet.name, self.row, column_letter(col) if col is not None else "",
+                           self.cells.get(f) if col is not None else None, reason, labels.get(f, f))
+
+
+def _require_writer(user) -> None:
+    if not can(user, WRITE):
+        raise PermissionDenied("您的账号没有新增和修改项目的权限, 不能导入项目库或年度清单")
+
+
+def _read_rows(plan: RegistryPlan, data: bytes, match, accept, labels: dict, needs: str, progress) -> tuple[list[_Row], list[str]]:
+    """The data rows of every sheet with a recognisable header (blank, subtotal and group rows skipped),
+    and the texts above the headers (titles: year, list name)."""
+    rows: list[_Row] = []
+    titles: list[str] = []
+    headerless: list[Sheet] = []
+    found = False
+    for sheet in read_workbook(data, plan.filename):
+        plan.sheet_order[sheet.name] = len(plan.sheet_order)
+        layout = find_layout(sheet, match, accept)
+        if layout is None:
+            if sheet.name != "选项" and any(any(text_of(v) for v in row) for row in sheet.rows):
+                headerless.append(sheet)  # notes or option lists beside the table; an error if no table at all
+            continue
+        found = True
+        title_factor, _, _ = title_info(sheet, layout.first_row)
+        titles += title_texts(sheet, layout.first_row)
+        factors = layout.factors(title_factor or Decimal(1))
+        for r in range(layout.header_row + 1, len(sheet.rows)):
+            raw = sheet.rows[r]
+            texts = [text_of(v) for v in raw]
+            if not any(texts):
+                continue
+            cells = {f: (raw[c] if c < len(raw) else "") for f, c in layout.columns.items()}
+            row = _Row(sheet, r + 1, cells, layout.columns, factors)
+            if not text_of(cells.get("code")):
+                others = [f for f in layout.columns if f not in ("code", "name") and text_of(cells.get(f))]
+                if any(SUBTOTAL_RE.search(t) for t in texts) or not others:
+                    plan.skipped += 1  # a subtotal, total or group heading row
+                    continue
+                plan.errors.append(row.problem("code", "缺少项目代码", labels))
+                continue
+            rows.append(row)
+            if progress:
+                progress(1)
+    if not found:
+        plan.errors += [CellProblem(s.name, 1, "", None, f"找不到表头: 需要{needs}") for s in headerless]
+    return rows, titles
+
+
+def _code(plan: RegistryPlan, row: _Row, labels: dict) -> str | None:
+    try:
+        checked = check_project_code(text_of(row.cells["code"]))
+    except ValueError as exc:
+        plan.errors.append(row.problem("code", str(exc), labels))
+        return None
+    if checked.warning:
+        plan.warnings.append(f"{row.sheet.name} 第 {row.row} 行: {checked.warning}")
+    return checked.code
+
+
+def _amount(plan: RegistryPlan, row: _Row, f: str, labels: dict) -> Decimal | None | str:
+    """The cell as 万元, None when blank, 'error' (with the problem listed) when it is not a valid amount."""
+    if f not in row.cells:
+        return None
+    try:
+        value = parse_amount(row.cells[f], row.factors[f])
+    except ValueError as exc:
+        plan.errors.append(row.problem(f, f"{labels[f]}{exc}", labels))
+        return "error"
+    if value is not None and value < 0:
+        plan.errors.append(row.problem(f, f"{labels[f]}不能为负数", labels))
+        return "error"
+    return value
+
+
+def _duplicate(plan: RegistryPlan, row: _Row, code: str, seen: dict[str, int], labels: dict) -> bool:
+    if code in seen:
+        plan.errors.append(row.problem("code", f"项目代码 {code} 在第 {seen[code]} 行已出现", labels))
+        return True
+    seen[code] = row.row
+    return False
+
+
+# ---------------------------------------------------------------- 项目库
+
+
+def _city_of(unit: OrgUnit, city_ids: set[int]) -> int | None:
+    return next((i for i in reversed(unit.ancestor_ids) if i in city_ids), None)
+
+
+def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int], None] | None = None
+                  ) -> RegistryPlan:
+    """Work out which projects the file creates and which it changes. Nothing is written. Blank cells of an
+    existing project leave its value as it is."""
+    _require_writer(user)
+    plan = RegistryPlan(KIND_PROJECTS, filename)
+    L = PROJECT_LABELS
+    rows, _ = _read_rows(plan, data, match_project_field, _accept_projects, L,
+                         "“项目代码”列和“项目名称”“所属单位”“项目类别”“计划总投资”中至少两列", progress)
+    parsed: list[tuple[_Row, str]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        code = _code(plan, row, L)
+        if code and not _duplicate(plan, row, code, seen, L):
+            parsed.append((row, code))
+    codes = [c for _, c in parsed]
+    # Bulk look-ups: one query each, never one per row.
+    known = {p.code: p for p in Project.objects.filter(code__in=codes).select_related("unit", "category",
+                                                                                       "industry_node")}
+    writable = set(projects_for(user, WRITE).filter(code__in=codes).values_list("code", flat=True))
+    unit_names = {text_of(r.cells.get("unit")) for r, _ in parsed} - {""}
+    in_scope: dict[str, list[OrgUnit]] = {}
+    for u in units_for(user).filter(name__in=unit_names).exclude(kind__in=[UnitKind.DEPARTMENT, UnitKind.PROVINCE]):
+        in_scope.setdefault(u.name, []).append(u)
+    existing_names = set(OrgUnit.objects.filter(name__in=unit_names - set(in_scope)).values_list("name", flat=True))
+    categories = {}
+    for c in Category.objects.all():
+        categories[c.name] = categories[c.code] = c
+    category_names = "、".join(dict.fromkeys(c.name for c in categories.values()))
+    stages = {s.label: s.value for s in Stage} | {s.value: s.value for s in Stage}
+    node_names = {text_of(r.cells.get("industry_node")) for r, _ in parsed} - {""}
+    from tuijin.industry.models import TaxonomyNode
+
+    nodes: dict[tuple[int, str], list] = {}
+    for n in TaxonomyNode.objects.filter(name__in=node_names).select_related("taxonomy").order_by(
+            "-taxonomy__is_primary", "taxonomy_id", "depth"):
+        nodes.setdefault((n.taxonomy.city_id, n.name), []).append(n)
+    unit_ids = {i for us in in_scope.values() for u in us for i in u.ancestor_ids} | {
+        i for p in known.values() for i in p.unit.ancestor_ids}
+    city_ids = set(OrgUnit.objects.filter(pk__in=unit_ids, kind=UnitKind.CITY).values_list("pk", flat=True))
+
+    for row, code in parsed:
+        project = known.get(code)
+        if project is not None and code not in writable:
+            plan.errors.append(row.problem("code", "该项目不在您的权限范围内", L))
+            continue
+        errors_before = len(plan.errors)
+        values: dict[str, object] = {f: text_of(row.cells[f]) for f in PROJECT_TEXT_FIELDS if f in row.cells}
+        total = _amount(plan, row, "total_investment", L)
+        unit = None
+        unit_name = text_of(row.cells.get("unit"))
+        if unit_name:
+            found = in_scope.get(unit_name, [])
+            if len(found) == 1:
+                unit = found[0]
+            elif len(found) > 1:
+                plan.errors.append(row.problem("unit", f"单位名称 {unit_name} 不唯一, 请在系统中修改后再导入", L))
+            elif unit_name in existing_names:
+                plan.errors.append(row.problem("unit", f"所属单位 {unit_name} 不在您的权限范围内", L))
+            else:
+                plan.errors.append(row.problem("unit", f"所属单位 {unit_name} 不存在 (或是部门)", L))
+        category = None
+        cat_name = text_of(row.cells.get("category"))
+        if cat_name:
+            category = categories.get(cat_name)
+            if category is None:
+                plan.errors.append(row.problem("category", f"项目类别 {cat_name} 未知, 应为: {category_names}", L))
+        stage = None
+        stage_name = text_of(row.cells.get("stage"))
+        if stage_name:
+            stage = stages.get(stage_name)
+            if stage is None:
+                plan.errors.append(row.problem("stage", f"阶段 {stage_name} 未知", L))
+        node = None
+        node_name = text_of(row.cells.get("industry_node"))
+        target_unit = unit or (project.unit if project else None)
+        if node_name and target_unit is not None:
+            city_id = _city_of(target_unit, city_ids)
+            found_nodes = nodes.get((city_id, node_name), [])
+            if not found_nodes:
+                plan.errors.append(row.problem("industry_node", f"产业链 {node_name} 不在本市产业体系中", L))
+            else:
+                node = found_nodes[0]
+        if project is None:
+            for f, present in (("name", values.get("name")), ("unit", unit_name), ("category", cat_name),
+                               ("total_investment", total is not None)):
+                if not present:
+                    plan.errors.append(row.problem(f, f"新项目{L[f]}不能为空", L))
+            if stage not in (None, Stage.PLANNING):
+                plan.errors.append(row.problem("stage", "新项目只能登记为谋划阶段; 其后的阶段请按阶段事件录入日期", L))
+        elif stage is not None and stage != project.stage:
+            plan.errors.append(row.problem(
+                "stage", f"阶段不能在项目库导入中修改 (当前 {Stage(project.stage).label}); 请按阶段事件录入日期", L))
+        if len(plan.errors) > errors_before:
+            continue
+        new = {f: v for f, v in values.items() if v}
+        if total is not None:
+            new["total_investment"] = total
+        if project is None:
+            kwargs = dict(new, code=code, unit=unit, category=category, industry_node=node)
+            after = dict(new, code=code, unit=unit.name, category=category.name,
+                         industry_node=node.name if node else None)
+            plan.changes.append(RecordChange(row.sheet.name, row.row, code, new["name"], None, after, kwargs,
+                                             None, L))
+            continue
+        kwargs, before, after = {}, {}, {}
+        for f, v in new.items():
+            current = getattr(project, f)
+            if v != current:
+                kwargs[f], before[f], after[f] = v, current, v
+        for f, obj in (("unit", unit), ("category", category), ("industry_node", node)):
+            current = getattr(project, f)
+            if obj is not None and obj != current:
+                kwargs[f], before[f], after[f] = obj, current.name if current else None, obj.name
+        if not kwargs:
+            plan.unchanged += 1
+            continue
+        plan.changes.append(RecordChange(row.sheet.name, row.row, code, project.name, before, after, kwargs,
+                                         project, L))
+    plan.sort_errors()
+    return plan
+
+
+def _commit(plan: RegistryPlan, write: Callable[[RecordChange], None], progress) -> int:
+    if not plan.ok:
+        raise InputError(f"文件有 {len(plan.errors)} 处错误, 未导入任何数据", field="file")
+    with transaction.atomic():
+        for change in plan.changes:
+            try:
+                write(change)
+            except InputError as exc:
+                # Raised inside the transaction: everything written so far is rolled back.
+                raise InputError(f"工作表“{change.sheet}”第 {change.row} 行 ({change.code}): {exc.text}; "
+                                 f"未导入任何数据", field="file") from None
+            if progress:
+                progress(1)
+    return len(plan.changes)
+
+
+def commit_projects(*, user, plan: RegistryPlan, progress: Callable[[int], None] | None = None) -> int:
+    """Create and update the planned projects through the projects services, all or nothing."""
+    from tuijin.projects.services import create_project, update_project
+
+    _require_writer(user)
+    reason = f"Excel 导入项目库: {plan.filename}"
+
+    def write(change: RecordChange) -> None:
+        if change.target is None:
+            create_project(actor=user, reason=reason, **change.kwargs)
+        else:
+            update_project(project=change.target, actor=user, reason=reason, **change.kwargs)
+
+    return _commit(plan, write, progress)
+
+
+# ---------------------------------------------------------------- 年度清单
+
+
+def lists_for(user):
+    """The annual lists a user may import into: those of the user's city (all, for a superuser without unit)."""
+    if user.is_superuser and not user.unit_id:
+        return AnnualList.objects.select_related("city")
+    city = user.unit.city() if user.unit_id else None
+    return AnnualList.objects.filter(city=city).select_related("city") if city else AnnualList.objects.none()
+
+
+def _flag(plan: RegistryPlan, row: _Row, f: str) -> bool | None | str:
+    """A 是/否 cell: True, False, None when the column is absent, 'error' when it is neither."""
+    if f not in row.cells:
+        return None
+    value = row.cells[f]
+    if isinstance(value, bool):
+        return value
+    t = text_of(value).lower()
+    if t in TRUE_WORDS:
+        return True
+    if t == "" or t in FALSE_WORDS:
+        return False
+    plan.errors.append(row.problem(f, f"{LIST_LABELS[f]}应填“是”或“否”", LIST_LABELS))
+    return "error"
+
+
+def _month(plan: RegistryPlan, row: _Row, year: int) -> int | None | str:
+    if "planned_start_month" not in row.cells:
+        return None
+    value = row.cells["planned_start_month"]
+    if isinstance(value, datetime.date):
+        if value.year != year:
+            plan.errors.append(row.problem("planned_start_month", f"计划开工时间不在 {year} 年", LIST_LABELS))
+            return "error"
+        return value.month
+    t = text_of(value)
+    if not t:
+        return None
+    m = re.fullmatch(r"(?:(\d{4})\s*(?:年|-|\.|/)\s*)?(\d{1,2})\s*(?:月份?)?", t)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        plan.errors.append(row.problem("planned_start_month", "计划开工月份应为 1-12 的月份", LIST_LABELS))
+        return "error"
+    if m.group(1) and int(m.group(1)) != year:
+        plan.errors.append(row.problem("planned_start_month", f"计划开工时间不在 {year} 年", LIST_LABELS))
+        return "error"
+    return int(m.group(2))
+
+
+def plan_list(*, user, data: bytes, filename: str, annual_list: AnnualList | str | None = None,
+              year: int | None = None, progress: Callable[[int], None] | None = None) -> RegistryPlan:
+    """Work out which entries of a year's list the file creates and changes. The list and year come from the
+    arguments or from the title (“2024年省重大项目清单”). Nothing is written."""
+    _require_writer(user)
+    plan = RegistryPlan(KIND_LIST, filename, year=year)
+    L = LIST_LABELS
+    rows, titles = _read_rows(plan, data, match_list_field, _accept_list, L, "“项目代码”列和“年度计划投资”列",
+                              progress)
+    lists = list(lists_for(user))
+    if isinstance(annual_list, str):
+        named = [x for x in lists if annual_list in (x.name, x.short_name)]
+        if not named:
+            raise InputError(f"清单不存在或不在您的城市: {annual_list}", field="annual_list")
+        annual_list = named[0]
+    if annual_list is not None and annual_list not in lists:
+        raise InputError(f"清单 {annual_list} 不在您的城市", field="annual_list")
+    title = " ".join(titles)
+    if annual_list is None:
+        named = sorted((x for x in lists if x.name in title or (x.short_name and x.short_name in title)),
+                       key=lambda x: -len(x.name))
+        annual_list = named[0] if named else None
+    if plan.year is None:
+        m = YEAR_RE.search(title)
+        plan.year = int(m.group(1)) if m else None
+    plan.annual_list = annual_list
+    if annual_list is None or plan.year is None:
+        if not plan.errors:
+            plan.errors.append(CellProblem(filename, 1, "", None,
+                                           "无法确定清单或年度: 请在标题中写明“YYYY年…清单”, 或在导入时选择清单和年度"))
+        return plan
+    year = plan.year
+    parsed: list[tuple[_Row, str]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        code = _code(plan, row, L)
+        if code and not _duplicate(plan, row, code, seen, L):
+            parsed.append((row, code))
+    codes = [c for _, c in parsed]
+    known = {p.code: p for p in Project.objects.filter(code__in=codes).select_related("unit")}
+    writable = set(projects_for(user, WRITE).filter(code__in=codes).values_list("code", flat=True))
+    entries = {e.project_id: e for e in ListEntry.objects.filter(annual_list=annual_list, year=year,
+                                                                 project__code__in=codes)}
+    city_path = annual_list.city.path
+    for row, code in parsed:
+        project = known.get(code)
+        if project is None:
+            plan.errors.append(row.problem("code", "项目代码不在项目库中 (请先导入项目库)", L))
+            continue
+        if code not in writable:
+            plan.errors.append(row.problem("code", "该项目不在您的权限范围内", L))
+            continue
+        if not project.unit.path.startswith(city_path):
+            plan.errors.append(row.problem("code", f"该项目不属于 {annual_list.city.name}", L))
+            continue
+        errors_before = len(plan.errors)
+        amount = _amount(plan, row, "annual_plan", L)
+        flags = {f: _flag(plan, row, f) for f in FLAGS}
+        nature = text_of(row.cells.get("nature"))
+        if nature:
+            if "新开工" in nature or nature in ("新建", "新开"):
+                flags["planned_new_start"] = True
+            elif "续建" in nature:
+                flags["continuing"] = True
+            elif "竣工" in nature:
+                flags["planned_completion"] = True
+            elif "投产" in nature:
+                flags["planned_operation"] = True
+            elif nature not in ("预备", "前期", "储备"):
+                plan.errors.append(row.problem("nature", "建设性质应为新开工、续建、竣工或投产", L))
+        month = _month(plan, row, year)
+        if len(plan.errors) > errors_before:
+            continue
+        entry = entries.get(project.pk)
+        if entry is None and amount is None and not any(flags.values()) and month is None:
+            plan.skipped += 1  # a pre-listed project left blank: not on the list
+            continue
+        state = {f: flags[f] if flags[f] is not None else (getattr(entry, f) if entry else False) for f in FLAGS}
+        state["planned_start_month"] = month if "planned_start_month" in row.cells else (
+            entry.planned_start_month if entry else None)
+        if state["planned_new_start"] and state["continuing"]:
+            plan.errors.append(row.problem("continuing", "计划新开工与续建不能同时为“是”", L))
+            continue
+        if state["planned_new_start"] and not state["planned_start_month"]:
+            plan.errors.append(row.problem("planned_start_month" if "planned_start_month" in row.columns
+                                           else "planned_new_start", "计划新开工须填写计划开工月份", L))
+            continue
+        if state["planned_start_month"] and not state["planned_new_start"]:
+            plan.errors.append(row.problem("planned_start_month", "填写了计划开工月份, 但计划新开工不是“是”", L))
+            continue
+        if entry is None:
+            if amount is None:
+                plan.errors.append(row.problem("annual_plan", "新列入清单的项目须填写年度计划投资", L))
+                continue
+            kwargs = dict(state, annual_plan=amount)
+            plan.changes.append(RecordChange(row.sheet.name, row.row, code, project.name, None, dict(kwargs),
+                                             dict(kwargs, project=project), None, L))
+            continue
+        new = dict(state)
+        if amount is not None:
+            new["annual_plan"] = amount
+        kwargs = {f: v for f, v in new.items() if getattr(entry, f) != v}
+        if not kwargs:
+            plan.unchanged += 1
+            continue
+        plan.changes.append(RecordChange(row.sheet.name, row.row, code, project.name,
+                                         {f: getattr(entry, f) for f in kwargs}, dict(kwargs), kwargs, entry, L))
+    plan.sort_errors()
+    return plan
+
+
+def commit_list(*, user, plan: RegistryPlan, progress: Callable[[int], None] | None = None) -> int:
+    """Create and update the planned list entries through the projects services, all or nothing."""
+    from tuijin.projects.services import add_list_entry, update_list_entry
+
+    _require_writer(user)
+    reason = f"Excel 导入年度清单: {plan.filename}"
+
+    def write(change: RecordChange) -> None:
+        if change.target is None:
+            add_list_entry(annual_list=plan.annual_list, year=plan.year, actor=user, reason=reason,
+                           **change.kwargs)
+        else:
+            update_list_entry(entry=change.target, actor=user, reason=reason, **change.kwargs)
+
+    return _commit(plan, write, progress)
