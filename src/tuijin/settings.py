@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tuijin.livelihood",
     "tuijin.bulletins",
     "tuijin.problems",
+    "tuijin.attraction",
     "tuijin.api",
     "tuijin.demo",
     "tuijin.dashboard",
