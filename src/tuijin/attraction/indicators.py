@@ -49,11 +49,25 @@ def _contracts(scope: Scope, period: Period):
     return qs
 
 
-def signing_increments(scope: Scope, period: Period) -> dict[int, Decimal]:
-    """增资: {project unit id: Σ increments signed in the period} for the projects in scope. One query."""
-    qs = _contracts(scope, period).filter(kind=ContractKind.INCREASE, signed_on__gte=period.start)
-    return {r["project__unit_id"]: r["s"] or ZERO
-            for r in qs.values("project__unit_id").annotate(s=Sum("investment")).order_by()}
+def signing_increments(scope: Scope, periods: list[Period]) -> dict[tuple[int, int], Decimal]:
+    """增资: {(project unit id, index of the period): Σ increments signed in that period} for the projects in
+    scope (on the period's chosen list, if one is chosen). One query for all the periods."""
+    from tuijin.indicators.engine import entries_qs
+
+    sums, any_period = {}, Q(pk__in=[])
+    for i, p in enumerate(periods):
+        in_p = Q(signed_on__gte=p.start, signed_on__lte=p.end)
+        if scope.annual_list is not None:
+            in_p &= Q(project__in=entries_qs(scope, p.year).values("project_id"))
+        sums[f"s{i}"] = Sum("investment", filter=in_p)
+        any_period |= in_p
+    qs = Contract.objects.filter(scope.project_q("project__"), kind=ContractKind.INCREASE).filter(any_period)
+    out = {}
+    for r in qs.values("project__unit_id").annotate(**sums).order_by():
+        for i in range(len(periods)):
+            if r[f"s{i}"]:
+                out[(r["project__unit_id"], i)] = r[f"s{i}"]
+    return out
 
 
 def _reached_by_due(kind: str, stage: str) -> Q:

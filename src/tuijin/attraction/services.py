@@ -268,8 +268,15 @@ def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, p
         record_stage(project=project, stage=Stage.SIGNED, date=signed_on, actor=actor,
                      note=f"签约: {lead.investor}")
         kind = ContractKind.FIRST
-    else:
+    elif project.contracts.exists():
         kind = ContractKind.RESIGNED
+    elif already.date != signed_on:
+        # The registry already holds this project's signing (entered before its contract): the contract is
+        # that first signing, on the same date, and adds nothing to the count.
+        raise InputError(f"项目 {project.name} 已于 {already.date} 登记签约, 合同签约日期应为 {already.date}, "
+                         f"收到 {signed_on}", field="signed_on")
+    else:
+        kind = ContractKind.FIRST
     contract = Contract.objects.create(
         project=project, lead=lead, unit=lead.unit, event=event, kind=kind, signed_on=signed_on, investment=amount,
         registered_capital=_money(registered_capital, "registered_capital", "注册资本"),

@@ -478,12 +478,16 @@ def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Fi
             ev = per_unit[r["project__unit_id"]].events[stage_key[r["stage"]]]
             setattr(ev, "count" + suffix, r["n"])
             setattr(ev, "total" + suffix, r["s"] or ZERO)
-        # 增资 (capital increases): only the increment enters the new-signing amount, never the count.
-        from tuijin.attraction.indicators import signing_increments
 
-        for unit_id, increment in signing_increments(scope, p).items():
-            ev = per_unit[unit_id].events["new_signed"]
-            setattr(ev, "total" + suffix, getattr(ev, "total" + suffix) + increment)
+    # 增资 (capital increases): only the increment enters the new-signing amount, never the count. One query.
+    from tuijin.attraction.indicators import signing_increments
+
+    for (unit_id, i), increment in signing_increments(scope, [period, prev]).items():
+        ev = per_unit[unit_id].events["new_signed"]
+        if i == 0:
+            ev.total += increment
+        else:
+            ev.total_prev += increment
 
     _cohort(scope, period, per_unit)
 
