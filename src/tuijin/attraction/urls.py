@@ -1,0 +1,18 @@
+"""URLs of 招商引资 and 目标任务, mounted at /attraction/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "attraction"
+urlpatterns = [
+    path("", views.pipeline, name="pipeline"),
+    path("leads/new/", views.lead_create, name="lead_create"),
+    path("leads/<int:lead_id>/", views.lead_detail, name="lead"),
+    path("leads/<int:lead_id>/move/", views.lead_move, name="lead_move"),
+    path("leads/<int:lead_id>/contact/", views.lead_contact, name="lead_contact"),
+    path("leads/<int:lead_id>/sign/", views.lead_sign, name="lead_sign"),
+    path("events/", views.events, name="events"),
+    path("contracts/", views.contracts, name="contracts"),
+    path("targets/", views.targets, name="targets"),
+]

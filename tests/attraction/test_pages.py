@@ -1,0 +1,65 @@
+"""The attraction pages: the board, a lead (move, sign with the contract), events, contracts, targets; all scoped
+(another district's lead answers 404), bad input shown in Chinese with nothing written."""
+
+from decimal import Decimal
+
+import pytest
+
+from tests import factories as f
+from tuijin.accounts.models import Role
+from tuijin.attraction.models import Contract, LeadStage
+from tuijin.attraction.services import set_target
+from tuijin.projects.models import Project, Stage
+
+from .conftest import D, code, lead
+
+PASSWORD = "Tuijin-test-2024!"
+
+
+@pytest.fixture
+def jia_admin(town):
+    return f.user("jia_admin", town.jia, Role.DISTRICT_ADMIN, password=PASSWORD)
+
+
+def test_board_lead_page_and_signing(client, town, jia_admin):
+    f.category()
+    mine = lead(town.jia, title="甲区新能源电池项目")
+    theirs = lead(town.yi, investor="别家公司", title="乙区项目")
+    client.force_login(jia_admin)
+    html = client.get("/attraction/").content.decode()
+    assert "甲区新能源电池项目" in html and "乙区项目" not in html and 'data-stage="pre_signing"' in html
+    assert client.get(f"/attraction/leads/{theirs.pk}/").status_code == 404
+    assert client.post(f"/attraction/leads/{theirs.pk}/sign/", {}).status_code == 404
+    r = client.post(f"/attraction/leads/{mine.pk}/move/", {"stage": "negotiation", "date": "2024-02-01",
+                                                          "note": "第二轮洽谈"}, follow=True)
+    assert "已进入洽谈" in r.content.decode()
+    bad = client.post(f"/attraction/leads/{mine.pk}/sign/", {"signed_on": "2024-03-01", "investment": "-1",
+                                                            "code": code()}, follow=True).content.decode()
+    assert "合同投资必须大于 0" in bad and Contract.objects.count() == 0
+    cat = f.category()
+    r = client.post(f"/attraction/leads/{mine.pk}/sign/", {
+        "signed_on": "2024-03-01", "investment": "25000", "code": code(), "category": cat.pk,
+        "due_started": "2024-06-10"}, follow=True)
+    page = r.content.decode()
+    assert "已签约" in page and "首次签约" in page
+    project = Project.objects.get(name="甲区新能源电池项目")
+    assert (project.unit, project.stage, project.total_investment) == (town.jia, Stage.SIGNED, Decimal(25000))
+    mine.refresh_from_db()
+    assert mine.stage == LeadStage.SIGNED
+    contracts = client.get("/attraction/contracts/?through=2024-06").content.decode()
+    assert "甲区新能源电池项目" in contracts and 'id="performance"' in contracts
+    assert client.get("/attraction/events/").status_code == 200
+
+
+def test_targets_page(client, town, jia_admin):
+    lst = f.annual_list(town.city, "市重大项目")
+    p1 = f.project(town.jia, stages={Stage.SIGNED: D(2024, 1, 5), Stage.STARTED: D(2024, 3, 1)})
+    p2 = f.project(town.jia)
+    f.entry(lst, p1, planned_new_start=True)
+    f.entry(lst, p2, planned_new_start=True)
+    set_target(unit=town.jia, year=2024, indicator="start_rate", value=90, annual_list=lst, due_month=6,
+               description="上半年开工率超过90%", strictly_above=True)
+    client.force_login(jia_admin)
+    html = client.get("/attraction/targets/?through=2024-06").content.decode()
+    # 1 of 2 planned starts started: 50%, 55.6% of the target, not met.
+    assert "上半年开工率超过90%" in html and ">50.0<" in html and "55.6%" in html and "未完成" in html
