@@ -63,3 +63,25 @@ def test_targets_page(client, town, jia_admin):
     html = client.get("/attraction/targets/?through=2024-06").content.decode()
     # 1 of 2 planned starts started: 50%, 55.6% of the target, not met.
     assert "上半年开工率超过90%" in html and ">50.0<" in html and "55.6%" in html and "未完成" in html
+
+
+def test_import_page_previews_then_commits_and_exports_download(client, town):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuijin.attraction.models import Lead
+
+    f.category()
+    admin = f.user("city_admin", town.city, Role.CITY_ADMIN, password=PASSWORD)
+    client.force_login(admin)
+    csv = ("项目名称,投资方,投资方类型,线索来源,意向投资(万元),跟进单位,日期\n"
+           "智能装备基地,德马机械有限公司,外资,招商活动,25000,甲区,2024-03-01\n").encode()
+    html = client.post("/attraction/import/", {"kind": "leads", "preview": "1",
+                                               "file": SimpleUploadedFile("l.csv", csv)}).content.decode()
+    assert "智能装备基地" in html and "确认导入 1 行" in html
+    assert Lead.objects.count() == 0
+    r = client.post("/attraction/import/", {"kind": "leads", "commit": "1", "file": SimpleUploadedFile("l.csv", csv)},
+                    follow=True)
+    assert "已导入 1 行" in r.content.decode() and Lead.objects.count() == 1
+    for url in ("/attraction/export/leads.xlsx", "/attraction/export/contracts.xlsx"):
+        r = client.get(url)
+        assert r.status_code == 200 and b"".join(r.streaming_content)[:2] == b"PK"

@@ -63,3 +63,8 @@ class ArrivalForm(forms.Form):
     amount = forms.DecimalField(label="到位金额(万元)", decimal_places=2)
     source = forms.ChoiceField(label="资金来源", choices=FundsSource.choices)
     confirm_over = forms.BooleanField(label="确认超过合同投资", required=False)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="台账类型", choices=[("leads", "招商线索台账"), ("contracts", "签约项目台账")])
+    file = forms.FileField(label="文件 (.xlsx/.xls/.ods/.csv)")

@@ -4,13 +4,16 @@ targets. Thin: reads through attraction.selectors (scoped by accounts.scoping), 
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Sum
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
@@ -19,8 +22,8 @@ from tuijin.indicators.present import Presenter
 from tuijin.indicators.scope import Scope
 from tuijin.orgs.services import city_config
 
-from . import selectors, services
-from .forms import ContactForm, LeadForm, MoveForm, SignForm
+from . import excel, selectors, services
+from .forms import ContactForm, ImportForm, LeadForm, MoveForm, SignForm
 from .indicators import performance
 from .models import LEAD_STAGE_ORDER, ContractMilestone, LeadStage
 from .present import performance_data, target_row
@@ -203,3 +206,49 @@ def targets(request):
     return render(request, "attraction/targets.html", {"rows": rows, "period": period})
 
 
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_register(request):
+    """导入台账: upload → preview of every row and cell problem → confirm (the same file again); all or nothing."""
+    _require(request.user, scoping.WRITE)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            plan = excel.plan_import(user=request.user, data=upload.read(), filename=upload.name,
+                                     kind=form.cleaned_data["kind"])
+        except InputError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            if "commit" in request.POST and plan.ok:
+                try:
+                    n = excel.commit_import(plan, user=request.user)
+                except InputError as exc:
+                    messages.error(request, exc.text)
+                else:
+                    messages.success(request, f"已导入 {n} 行")
+                    return redirect("attraction:pipeline")
+    return render(request, "attraction/import.html", {"form": form, "plan": plan})
+
+
+@login_required
+def export_leads(request):
+    """招商线索台账 (.xlsx) of the leads the user sees."""
+    _require(request.user, scoping.READ)
+    buf = io.BytesIO()
+    excel.write_leads_xlsx(buf, selectors.leads_for(request.user))
+    buf.seek(0)
+    return FileResponse(buf, as_attachment=True, filename="attraction-leads.xlsx")
+
+
+@login_required
+def export_contracts(request):
+    """签约项目履约表 (.xlsx) of the contracts the user sees."""
+    _require(request.user, scoping.READ)
+    buf = io.BytesIO()
+    excel.write_contracts_xlsx(buf, selectors.contracts_for(request.user))
+    buf.seek(0)
+    return FileResponse(buf, as_attachment=True, filename="attraction-contracts.xlsx")
