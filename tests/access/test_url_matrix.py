@@ -29,7 +29,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.access.world import PLACES, add_problems
+from tests.access.world import PLACES, add_leads, add_problems
 from tuijin.accounts.scoping import AUDIT, CONFIGURE, MANAGE_USERS, READ, REPORT, REVIEW, WRITE
 
 # ------------------------------------------------------------------------------------------ the tables
@@ -64,7 +64,7 @@ _CITIES = {"city_admin": {"jk", "rz"}, "city_leader": {"jk", "rz"}, "district_ad
 _DEPARTMENTS = {**_CITIES, "district_admin": set(), "reporter": set()}
 VISIBLE = {"project": _PROJECTS, "entry": _PROJECTS, "report": _PROJECTS, "unit": _UNITS, "user": _USERS,
            "item": _PROJECTS, "problem": _PROJECTS, "city": _CITIES, "meeting": _CITIES, "decision": _CITIES,
-           "department": _DEPARTMENTS}
+           "department": _DEPARTMENTS, "lead": _UNITS}  # 招商线索: seen by the units a user sees
 
 # The action a page requires, by URL name; pages not listed require READ.
 URL_ACTIONS = {
@@ -96,12 +96,18 @@ URL_ACTIONS = {
     "problems:joint_new": WRITE,
     "problems:decision_done": WRITE,  # the decision's owner unit or the city's administrators: see DEPARTURES
     "api-v1:raise_problem": REPORT,
+    # 招商引资: registering, moving, logging, signing a lead and importing registers need WRITE.
+    "attraction:lead_create": WRITE,
+    "attraction:lead_move": WRITE,
+    "attraction:lead_contact": WRITE,
+    "attraction:lead_sign": WRITE,
+    "attraction:import": WRITE,
 }
 
 # URL parameters by name: the kind of world object that fills them.
 PARAM_KINDS = {"pk": "project", "project_id": "project", "project_pk": "project", "unit_id": "unit",
                "unit_pk": "unit", "report_id": "report", "entry_id": "entry", "user_id": "user",
-               "item_id": "item", "problem_id": "problem"}
+               "item_id": "item", "problem_id": "problem", "lead_id": "lead"}
 # Where `pk` (or another name) means something else on a particular page: {(url name, param): kind}.
 PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("progress:review_report", "pk"): "report",
@@ -327,8 +333,9 @@ def expected(route: Route, role: str, place: str | None) -> set[int]:
 
 @pytest.fixture
 def world(world):
-    """The access world with 问题协调's problems, departments, meetings and decisions (world.add_problems)."""
-    return add_problems(world)
+    """The access world with 问题协调's problems, departments, meetings and decisions (world.add_problems) and
+    a 招商线索 per place (world.add_leads)."""
+    return add_leads(add_problems(world))
 
 
 def test_the_walk_finds_the_pages_of_issue_3():

@@ -65,6 +65,7 @@ class Place:
     city: object = None  # the place's city (the city named in a weekly meeting's form)
     meeting: object = None  # the city's weekly dispatch meeting of last week (shared by jk and rz)
     decision: object = None  # that meeting's decision
+    lead: object = None  # 招商线索 followed by the place's unit (add_leads)
 
 
 @dataclass
@@ -145,6 +146,20 @@ def add_problems(w: World) -> World:
         for key in PLACES:
             if CITY_OF[key] == city_key:
                 w.places[key].meeting, w.places[key].decision = meeting, decision
+    return w
+
+
+def add_leads(w: World) -> World:
+    """招商引资: a lead followed by each place's unit (its title names no project)."""
+    import datetime
+
+    from tuijin.attraction.services import create_lead
+
+    for key in PLACES:
+        place = w.places[key]
+        place.lead = create_lead(unit=place.unit, title=f"{place.unit.name}招商线索", investor=f"{key}投资公司",
+                                 investor_kind="private", source="visit", intended_investment=Decimal(10000),
+                                 stage_date=datetime.date(2024, 3, 1))
     return w
 
 
