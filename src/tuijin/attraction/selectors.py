@@ -67,3 +67,25 @@ def event_counts(events) -> dict:
                      .order_by())
     by_unit = dict(events.values_list("units__name").annotate(n=Count("id", distinct=True)).order_by())
     return {"total": events.count(), "by_leader": by_leader, "by_unit": {k: v for k, v in by_unit.items() if k}}
+
+
+def stalled_days() -> int:
+    """How long an open lead may go without a step or a contact before it counts as stalled (settings)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "ATTRACTION_STALLED_DAYS", 60))
+
+
+def stalled_leads(user, city, as_of):
+    """停滞线索: the open leads of the city the user sees whose last step or contact is more than stalled_days()
+    before `as_of`, oldest first, each annotated with `last_activity`. One query."""
+    import datetime
+
+    from django.db.models import DateField, Max
+    from django.db.models.functions import Coalesce, Greatest
+
+    limit = as_of - datetime.timedelta(days=stalled_days())
+    return (leads_for(user).filter(city=city).exclude(stage__in=[LeadStage.SIGNED, LeadStage.ABANDONED])
+            .annotate(last_activity=Greatest("stage_date", Coalesce(Max("contacts__date"), "stage_date"),
+                                             output_field=DateField()))
+            .filter(last_activity__lt=limit).select_related("unit").order_by("last_activity", "id"))
