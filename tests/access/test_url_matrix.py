@@ -101,6 +101,7 @@ URL_ACTIONS = {
     "attraction:lead_move": WRITE,
     "attraction:lead_contact": WRITE,
     "attraction:lead_sign": WRITE,
+    "attraction:lead_decide": WRITE,
     "attraction:import": WRITE,
 }
 

@@ -85,3 +85,18 @@ def test_import_page_previews_then_commits_and_exports_download(client, town):
     for url in ("/attraction/export/leads.xlsx", "/attraction/export/contracts.xlsx"):
         r = client.get(url)
         assert r.status_code == 200 and b"".join(r.streaming_content)[:2] == b"PK"
+
+
+def test_city_decides_a_duplicate_on_the_lead_page(client, town):
+    admin = f.user("city_admin", town.city, Role.CITY_ADMIN, password=PASSWORD)
+    a = lead(town.jia, title="甲区方案")
+    b = lead(town.yi, title="乙区方案")
+    client.force_login(admin)
+    html = client.get(f"/attraction/leads/{b.pk}/").content.decode()
+    assert "重复招商" in html and 'id="decide-form"' in html
+    r = client.post(f"/attraction/leads/{b.pk}/decide/", {"owner_unit": town.jia.pk, "decision": "甲区先接触"},
+                    follow=True)
+    assert "已裁定由 甲区 跟进" in r.content.decode()
+    b.refresh_from_db()
+    a.refresh_from_db()
+    assert b.stage == LeadStage.ABANDONED and a.duplicate_decision == "甲区先接触 (由 甲区 跟进)"

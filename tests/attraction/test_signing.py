@@ -93,3 +93,19 @@ def test_lead_outside_the_users_scope_is_refused(town):
         sign_lead(lead=jia_lead, signed_on=D(2024, 2, 10), investment=100, code=code(), category=f.category(),
                   actor=user)
     assert Contract.objects.count() == 0
+
+
+def test_duplicate_attraction_is_flagged_and_the_city_decides(town):
+    from tuijin.attraction.services import decide_duplicate
+
+    a = lead(town.jia, investor="（星河）科技有限公司", title="甲区方案")
+    b = lead(town.yi, investor="星河科技", title="乙区方案")
+    assert a.duplicate_of is None and b.duplicate_of == a  # the same investor, two units: 重复招商
+    with pytest.raises(InputError, match="裁定说明不能为空"):
+        decide_duplicate(lead=b, owner_unit=town.yi, decision=" ")
+    owner = decide_duplicate(lead=b, owner_unit=town.yi, decision="乙区已有用地方案")
+    a.refresh_from_db()
+    assert owner == b and owner.duplicate_of is None
+    assert (a.stage, a.abandon_reason) == (LeadStage.ABANDONED, "重复招商: 乙区已有用地方案 (由 乙区 跟进)")
+    b.refresh_from_db()
+    assert b.duplicate_decision == "乙区已有用地方案 (由 乙区 跟进)" and b.stage == LeadStage.LEAD

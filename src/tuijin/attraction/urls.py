@@ -12,6 +12,7 @@ urlpatterns = [
     path("leads/<int:lead_id>/move/", views.lead_move, name="lead_move"),
     path("leads/<int:lead_id>/contact/", views.lead_contact, name="lead_contact"),
     path("leads/<int:lead_id>/sign/", views.lead_sign, name="lead_sign"),
+    path("leads/<int:lead_id>/decide/", views.lead_decide, name="lead_decide"),
     path("events/", views.events, name="events"),
     path("contracts/", views.contracts, name="contracts"),
     path("targets/", views.targets, name="targets"),

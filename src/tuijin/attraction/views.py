@@ -168,6 +168,25 @@ def lead_sign(request, lead_id: int):
 
 
 @login_required
+@require_POST
+def lead_decide(request, lead_id: int):
+    """重复招商裁定: the city decides which unit owns an investor's lead; the others are closed."""
+    lead = _lead_for_write(request, lead_id)
+    owner = selectors.leads_for(request.user).filter(
+        city=lead.city, investor_key=lead.investor_key, unit_id=request.POST.get("owner_unit") or 0).first()
+    if owner is None:
+        messages.error(request, f"归属单位无效: {request.POST.get('owner_unit')!r}")
+        return redirect("attraction:lead", lead.pk)
+    try:
+        services.decide_duplicate(lead=lead, owner_unit=owner.unit, decision=request.POST.get("decision", ""),
+                                  actor=request.user)
+        messages.success(request, f"已裁定由 {owner.unit.name} 跟进")
+    except InputError as exc:
+        messages.error(request, exc.text)
+    return redirect("attraction:lead", lead.pk)
+
+
+@login_required
 def events(request):
     """招商活动: the events the user's units took part in, with counts per leader and per unit."""
     _require(request.user, scoping.READ)
