@@ -51,3 +51,11 @@ def test_district_user_signs_a_lead_and_the_dashboard_counts_it(page, live_serve
     assert kpi.locator(".value .fig").first.inner_text() == "1"
     assert "6.0 亿元" in kpi.inner_text()
     page.screenshot(path=str(output_dir / "dashboard.png"), full_page=True)
+
+    # The pipeline board on a phone (390 px): the stage columns stack, each the width of the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/attraction/")
+    boxes = [page.locator(f".board .column[data-stage={s}]").bounding_box() for s in ("lead", "signed")]
+    assert boxes[0]["x"] == boxes[1]["x"] and boxes[1]["y"] > boxes[0]["y"] and boxes[0]["width"] <= 390
+    assert "京口储能电池基地" in page.inner_text(".board .column[data-stage=signed]")
+    page.screenshot(path=str(output_dir / "pipeline-phone.png"), full_page=True)
