@@ -102,6 +102,7 @@ URL_ACTIONS = {
     "attraction:lead_contact": WRITE,
     "attraction:lead_sign": WRITE,
     "attraction:lead_decide": WRITE,
+    "attraction:target_create": WRITE,
     "attraction:import": WRITE,
 }
 

@@ -100,3 +100,17 @@ def test_city_decides_a_duplicate_on_the_lead_page(client, town):
     b.refresh_from_db()
     a.refresh_from_db()
     assert b.stage == LeadStage.ABANDONED and a.duplicate_decision == "甲区先接触 (由 甲区 跟进)"
+
+
+def test_setting_a_target_on_the_page_refuses_an_unknown_indicator(client, town, jia_admin):
+    from tuijin.attraction.models import Target
+
+    client.force_login(jia_admin)
+    data = {"unit": town.jia.pk, "year": 2024, "value": "12", "level": "city", "due_month": 12}
+    r = client.post("/attraction/targets/new/", {**data, "indicator": "gdp"}, follow=True)
+    assert "指标未知: &#x27;gdp&#x27;" in r.content.decode() and Target.objects.count() == 0
+    r = client.post("/attraction/targets/new/", {**data, "unit": town.yi.pk, "indicator": "new_signed_count"},
+                    follow=True)
+    assert Target.objects.count() == 0  # 乙区 is not among 甲区's units: refused by the form
+    r = client.post("/attraction/targets/new/", {**data, "indicator": "new_signed_count"}, follow=True)
+    assert "已下达 甲区 2024 年目标" in r.content.decode() and Target.objects.get().value == 12

@@ -68,3 +68,25 @@ class ArrivalForm(forms.Form):
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label="台账类型", choices=[("leads", "招商线索台账"), ("contracts", "签约项目台账")])
     file = forms.FileField(label="文件 (.xlsx/.xls/.ods/.csv)")
+
+
+class TargetForm(forms.Form):
+    """目标任务: a unit's yearly target for one indicator (the unit list is limited to what the user sees)."""
+
+    unit = forms.ModelChoiceField(label="单位", queryset=None)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    indicator = forms.CharField(label="指标", widget=forms.Select)
+    value = forms.DecimalField(label="目标值 (个 / 亿元 / %)", decimal_places=2)
+    level = forms.ChoiceField(label="下达层级", choices=[("city", "市定"), ("province", "省定")])
+    annual_list = forms.ModelChoiceField(label="清单", queryset=None, required=False)
+    due_month = forms.IntegerField(label="完成时限(月)", min_value=1, max_value=12, initial=12)
+    strictly_above = forms.BooleanField(label="须超过目标值", required=False)
+    description = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, units, lists, **kwargs):
+        from .targets import INDICATORS
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["annual_list"].queryset = lists
+        self.fields["indicator"].widget.choices = [(k, f"{v.label} ({v.unit})") for k, v in INDICATORS.items()]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("events/", views.events, name="events"),
     path("contracts/", views.contracts, name="contracts"),
     path("targets/", views.targets, name="targets"),
+    path("targets/new/", views.target_create, name="target_create"),
     path("import/", views.import_register, name="import"),
     path("export/leads.xlsx", views.export_leads, name="export_leads"),
     path("export/contracts.xlsx", views.export_contracts, name="export_contracts"),

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Sum
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,7 +24,7 @@ from tuijin.indicators.scope import Scope
 from tuijin.orgs.services import city_config
 
 from . import excel, selectors, services
-from .forms import ContactForm, ImportForm, LeadForm, MoveForm, SignForm
+from .forms import ContactForm, ImportForm, LeadForm, MoveForm, SignForm, TargetForm
 from .indicators import performance
 from .models import LEAD_STAGE_ORDER, ContractMilestone, LeadStage
 from .present import performance_data, target_row
@@ -222,7 +223,39 @@ def targets(request):
     qs = (selectors.targets_for(request.user, period.year).select_related("unit", "annual_list", "category")
           .prefetch_related("steps").order_by("unit__path", "id"))
     rows = [target_row(r) for r in evaluate(qs, period.last_month)]
-    return render(request, "attraction/targets.html", {"rows": rows, "period": period})
+    form = _target_form(request.user, initial={"year": period.year}) if scoping.can(request.user, scoping.WRITE) \
+        else None
+    return render(request, "attraction/targets.html", {"rows": rows, "period": period, "form": form})
+
+
+def _target_form(user, data=None, **kwargs) -> TargetForm:
+    from tuijin.projects.models import AnnualList
+
+    city = user.unit.city() if user.unit_id else None
+    lists = AnnualList.objects.filter(city=city) if city else AnnualList.objects.none()
+    return TargetForm(data, units=scoping.units_for(user).exclude(kind="department"), lists=lists, **kwargs)
+
+
+@login_required
+@require_POST
+def target_create(request):
+    """下达目标任务: the indicator is checked by the service (an unknown one is refused, naming it)."""
+    _require(request.user, scoping.WRITE)
+    form = _target_form(request.user, request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("attraction:targets")
+    d = form.cleaned_data
+    try:
+        t = services.set_target(actor=request.user, unit=d["unit"], year=d["year"], indicator=d["indicator"],
+                                value=d["value"], level=d["level"], annual_list=d["annual_list"],
+                                due_month=d["due_month"], strictly_above=d["strictly_above"],
+                                description=d["description"])
+    except InputError as exc:
+        messages.error(request, exc.text)
+        return redirect("attraction:targets")
+    messages.success(request, f"已下达 {t.unit.name} {t.year} 年目标")
+    return redirect(f"{reverse('attraction:targets')}?through={t.year}-12")
 
 
 
