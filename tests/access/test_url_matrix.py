@@ -64,7 +64,8 @@ _CITIES = {"city_admin": {"jk", "rz"}, "city_leader": {"jk", "rz"}, "district_ad
 _DEPARTMENTS = {**_CITIES, "district_admin": set(), "reporter": set()}
 VISIBLE = {"project": _PROJECTS, "entry": _PROJECTS, "report": _PROJECTS, "unit": _UNITS, "user": _USERS,
            "item": _PROJECTS, "problem": _PROJECTS, "city": _CITIES, "meeting": _CITIES, "decision": _CITIES,
-           "department": _DEPARTMENTS, "lead": _UNITS}  # 招商线索: seen by the units a user sees
+           "department": _DEPARTMENTS, "lead": _UNITS,
+           "contract": _PROJECTS}  # 招商线索: seen by the units a user sees
 
 # The action a page requires, by URL name; pages not listed require READ.
 URL_ACTIONS = {
@@ -103,13 +104,16 @@ URL_ACTIONS = {
     "attraction:lead_sign": WRITE,
     "attraction:lead_decide": WRITE,
     "attraction:target_create": WRITE,
+    "attraction:contract_milestone": WRITE,
+    "attraction:contract_arrival": WRITE,
     "attraction:import": WRITE,
 }
 
 # URL parameters by name: the kind of world object that fills them.
 PARAM_KINDS = {"pk": "project", "project_id": "project", "project_pk": "project", "unit_id": "unit",
                "unit_pk": "unit", "report_id": "report", "entry_id": "entry", "user_id": "user",
-               "item_id": "item", "problem_id": "problem", "lead_id": "lead"}
+               "item_id": "item", "problem_id": "problem", "lead_id": "lead",
+               "contract_id": "contract"}
 # Where `pk` (or another name) means something else on a particular page: {(url name, param): kind}.
 PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("progress:review_report", "pk"): "report",

@@ -66,6 +66,7 @@ class Place:
     meeting: object = None  # the city's weekly dispatch meeting of last week (shared by jk and rz)
     decision: object = None  # that meeting's decision
     lead: object = None  # 招商线索 followed by the place's unit (add_leads)
+    contract: object = None  # a contract signing the place's project, from another lead (add_leads)
 
 
 @dataclass
@@ -150,16 +151,23 @@ def add_problems(w: World) -> World:
 
 
 def add_leads(w: World) -> World:
-    """招商引资: a lead followed by each place's unit (its title names no project)."""
+    """招商引资: a lead followed by each place's unit (its title names no project), and a contract signing the
+    place's project (through a second lead of the same unit, so the first stays open)."""
     import datetime
 
-    from tuijin.attraction.services import create_lead
+    from tuijin.attraction.services import create_lead, sign_lead
 
     for key in PLACES:
         place = w.places[key]
         place.lead = create_lead(unit=place.unit, title=f"{place.unit.name}招商线索", investor=f"{key}投资公司",
                                  investor_kind="private", source="visit", intended_investment=Decimal(10000),
                                  stage_date=datetime.date(2024, 3, 1))
+        signed = create_lead(unit=place.unit, title=f"{place.unit.name}签约线索", investor=f"{key}签约公司",
+                             investor_kind="private", source="visit", intended_investment=Decimal(10000),
+                             stage_date=datetime.date(2024, 3, 1))
+        place.contract = sign_lead(lead=signed, signed_on=datetime.date(2024, 3, 10), investment=Decimal(10000),
+                                   project=place.project, milestones={"started": datetime.date(2024, 9, 1)},
+                                   instalments=[(datetime.date(2024, 6, 30), Decimal(5000))])
     return w
 
 

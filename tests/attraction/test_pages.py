@@ -114,3 +114,21 @@ def test_setting_a_target_on_the_page_refuses_an_unknown_indicator(client, town,
     assert Target.objects.count() == 0  # 乙区 is not among 甲区's units: refused by the form
     r = client.post("/attraction/targets/new/", {**data, "indicator": "new_signed_count"}, follow=True)
     assert "已下达 甲区 2024 年目标" in r.content.decode() and Target.objects.get().value == 12
+
+
+def test_contract_page_records_milestones_and_funds(client, town, jia_admin, book):
+    c1, c2 = book[0], book[1]
+    client.force_login(jia_admin)
+    assert client.get(f"/attraction/contracts/{c2.pk}/").status_code == 404  # 乙区's contract
+    html = client.get(f"/attraction/contracts/{c1.pk}/").content.decode()
+    assert 'id="arrival-form"' in html and "约定到位" in html
+    r = client.post(f"/attraction/contracts/{c1.pk}/arrival/", {"date": "2024-07-01", "amount": "4001",
+                                                               "source": "domestic"}, follow=True)
+    assert "将超过合同投资 10000.00 万元, 请确认" in r.content.decode() and c1.arrivals.count() == 2
+    client.post(f"/attraction/contracts/{c1.pk}/arrival/", {"date": "2024-07-01", "amount": "4001",
+                                                           "source": "domestic", "confirm_over": "on"})
+    assert c1.arrivals.count() == 3
+    r = client.post(f"/attraction/contracts/{c1.pk}/milestone/", {"kind": "started", "actual_date": "2024-04-20"},
+                    follow=True)
+    assert "已记录节点完成日期" in r.content.decode()
+    assert c1.milestones.get(kind="started").actual_date == D(2024, 4, 20)

@@ -6,7 +6,7 @@ from django import forms
 
 from tuijin.projects.models import Category
 
-from .models import FundsSource, InvestorKind, LeadSource, LeadStage
+from .models import AgreedMilestone, FundsSource, InvestorKind, LeadSource, LeadStage
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -56,6 +56,11 @@ class SignForm(forms.Form):
     def milestones(self) -> dict:
         d = self.cleaned_data
         return {k: d[f"due_{k}"] for k in ("registered", "land", "started", "operating") if d.get(f"due_{k}")}
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label="节点", choices=AgreedMilestone.choices)
+    actual_date = forms.DateField(label="实际日期", widget=DATE)
 
 
 class ArrivalForm(forms.Form):

@@ -89,3 +89,10 @@ def stalled_leads(user, city, as_of):
             .annotate(last_activity=Greatest("stage_date", Coalesce(Max("contacts__date"), "stage_date"),
                                              output_field=DateField()))
             .filter(last_activity__lt=limit).select_related("unit").order_by("last_activity", "id"))
+
+
+def get_contract_or_404(user, pk):
+    contract = contracts_for(user).filter(pk=pk).select_related("project", "project__unit", "lead").first()
+    if contract is None:
+        raise Http404("合同不存在或不在您的权限范围内")
+    return contract

@@ -24,7 +24,16 @@ from tuijin.indicators.scope import Scope
 from tuijin.orgs.services import city_config
 
 from . import excel, selectors, services
-from .forms import ContactForm, ImportForm, LeadForm, MoveForm, SignForm, TargetForm
+from .forms import (
+    ArrivalForm,
+    ContactForm,
+    ImportForm,
+    LeadForm,
+    MilestoneForm,
+    MoveForm,
+    SignForm,
+    TargetForm,
+)
 from .indicators import performance
 from .models import LEAD_STAGE_ORDER, ContractMilestone, LeadStage
 from .present import performance_data, target_row
@@ -213,6 +222,59 @@ def contracts(request):
         summary = performance_data(presenter, perf)
         summary["by_unit"] = [{"unit": p.unit.name, **performance_data(presenter, p)} for p in perf.by_unit]
     return render(request, "attraction/contracts.html", {"contracts": qs, "summary": summary, "period": period})
+
+
+@login_required
+def contract_detail(request, contract_id: int):
+    """签约合同: agreed milestones (约定 / 实际), instalments and funds arrived, with the forms that record them."""
+    _require(request.user, scoping.READ)
+    contract = selectors.get_contract_or_404(request.user, contract_id)
+    today = timezone.localdate()
+    return render(request, "attraction/contract.html", {
+        "contract": contract, "milestones": contract.milestones.order_by("due_date"),
+        "instalments": contract.instalments.all(), "arrivals": contract.arrivals.all(),
+        "may_write": scoping.can(request.user, scoping.WRITE),
+        "milestone_form": MilestoneForm(initial={"actual_date": today}),
+        "arrival_form": ArrivalForm(initial={"date": today}),
+    })
+
+
+def _contract_for_write(request, contract_id):
+    _require(request.user, scoping.WRITE)
+    return selectors.get_contract_or_404(request.user, contract_id)
+
+
+@login_required
+@require_POST
+def contract_milestone(request, contract_id: int):
+    contract = _contract_for_write(request, contract_id)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_milestone_reached(contract=contract, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已记录节点完成日期")
+        except InputError as exc:
+            messages.error(request, exc.text)
+    else:
+        _form_errors(request, form)
+    return redirect("attraction:contract", contract.pk)
+
+
+@login_required
+@require_POST
+def contract_arrival(request, contract_id: int):
+    """到位资金: above the contracted investment only when confirmed (the warning names both amounts)."""
+    contract = _contract_for_write(request, contract_id)
+    form = ArrivalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_funds_arrival(contract=contract, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已记录到位资金")
+        except InputError as exc:
+            messages.error(request, exc.text)
+    else:
+        _form_errors(request, form)
+    return redirect("attraction:contract", contract.pk)
 
 
 @login_required
