@@ -109,3 +109,15 @@ def test_duplicate_attraction_is_flagged_and_the_city_decides(town):
     assert (a.stage, a.abandon_reason) == (LeadStage.ABANDONED, "重复招商: 乙区已有用地方案 (由 乙区 跟进)")
     b.refresh_from_db()
     assert b.duplicate_decision == "乙区已有用地方案 (由 乙区 跟进)" and b.stage == LeadStage.LEAD
+
+
+def test_a_foreign_amount_keeps_its_currency_and_rate_and_needs_the_rate(town):
+    from tuijin.attraction.models import Lead
+
+    with pytest.raises(InputError, match="未填写折算汇率") as err:
+        lead(town.jia, investor="Bosch GmbH", foreign_currency="eur", foreign_amount=1000)
+    assert err.value.field == "fx_rate" and Lead.objects.count() == 0
+    ok = lead(town.jia, investor="Bosch GmbH", amount=7850, foreign_currency="eur", foreign_amount=1000,
+              fx_rate="7.85")
+    assert (ok.foreign_currency, ok.foreign_amount, ok.fx_rate, ok.intended_investment) == (
+        "EUR", Decimal("1000.00"), Decimal("7.85"), Decimal("7850.00"))
