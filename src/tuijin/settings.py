@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tuijin.livelihood",
     "tuijin.bulletins",
     "tuijin.problems",
+    "tuijin.attraction",
     "tuijin.api",
     "tuijin.demo",
     "tuijin.dashboard",
@@ -210,6 +211,8 @@ REPORT_JUMP_FACTOR = int(os.environ.get("TUIJIN_REPORT_JUMP_FACTOR", "5"))
 
 # Indicator results are cached per data version (the newest audit entry); 0 turns the cache off.
 INDICATOR_CACHE_SECONDS = int(os.environ.get("TUIJIN_INDICATOR_CACHE_SECONDS", "600"))
+# 招商引资: an open lead with no step or contact for this many days is listed on the weekly dispatch agenda.
+ATTRACTION_STALLED_DAYS = int(os.environ.get("TUIJIN_ATTRACTION_STALLED_DAYS", "60"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tuijin",
                       "OPTIONS": {"MAX_ENTRIES": 2000}}}
 

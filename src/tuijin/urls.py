@@ -15,6 +15,7 @@ urlpatterns = [
     path("livelihood/", include("tuijin.livelihood.urls")),
     path("bulletins/", include("tuijin.bulletins.urls")),
     path("problems/", include("tuijin.problems.urls")),
+    path("attraction/", include("tuijin.attraction.urls")),
     path("dashboard/", include("tuijin.dashboard.urls")),
     path("api/v1/", include("tuijin.api.urls")),
     path("", include("tuijin.web.urls")),

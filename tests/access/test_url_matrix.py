@@ -29,7 +29,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.access.world import PLACES, add_files, add_problems
+from tests.access.world import PLACES, add_files, add_leads, add_problems
 from tuijin.accounts.scoping import AUDIT, CONFIGURE, MANAGE_USERS, READ, REPORT, REVIEW, WRITE
 
 # ------------------------------------------------------------------------------------------ the tables
@@ -64,7 +64,8 @@ _CITIES = {"city_admin": {"jk", "rz"}, "city_leader": {"jk", "rz"}, "district_ad
 _DEPARTMENTS = {**_CITIES, "district_admin": set(), "reporter": set()}
 VISIBLE = {"project": _PROJECTS, "entry": _PROJECTS, "report": _PROJECTS, "unit": _UNITS, "user": _USERS,
            "item": _PROJECTS, "problem": _PROJECTS, "city": _CITIES, "meeting": _CITIES, "decision": _CITIES,
-           "department": _DEPARTMENTS, "photo": _PROJECTS, "attachment": _PROJECTS, "item_photo": _PROJECTS}
+           "department": _DEPARTMENTS, "photo": _PROJECTS, "attachment": _PROJECTS, "item_photo": _PROJECTS,
+           "lead": _UNITS, "contract": _PROJECTS}  # 招商线索: seen by the units a user sees
 
 # The action a page requires, by URL name; pages not listed require READ.
 URL_ACTIONS = {
@@ -83,6 +84,8 @@ URL_ACTIONS = {
     "progress:review_report": REVIEW,
     "progress:periods": CONFIGURE,  # opening a reporting month (填报期)
     "progress:template": REPORT,  # the blank monthly-report workbook
+    "progress:projects_template": WRITE,  # the project-registry workbook: for those who may change projects
+    "progress:list_template": WRITE,  # the annual-list workbook (without ?list= it answers 400)
     "livelihood:report": REPORT,
     "livelihood:review": REVIEW,
     "livelihood:review_report": REVIEW,
@@ -96,12 +99,23 @@ URL_ACTIONS = {
     "problems:joint_new": WRITE,
     "problems:decision_done": WRITE,  # the decision's owner unit or the city's administrators: see DEPARTURES
     "api-v1:raise_problem": REPORT,
+    # 招商引资: registering, moving, logging, signing a lead and importing registers need WRITE.
+    "attraction:lead_create": WRITE,
+    "attraction:lead_move": WRITE,
+    "attraction:lead_contact": WRITE,
+    "attraction:lead_sign": WRITE,
+    "attraction:lead_decide": WRITE,
+    "attraction:target_create": WRITE,
+    "attraction:contract_milestone": WRITE,
+    "attraction:contract_arrival": WRITE,
+    "attraction:import": WRITE,
 }
 
 # URL parameters by name: the kind of world object that fills them.
 PARAM_KINDS = {"pk": "project", "project_id": "project", "project_pk": "project", "unit_id": "unit",
                "unit_pk": "unit", "report_id": "report", "entry_id": "entry", "user_id": "user",
-               "item_id": "item", "problem_id": "problem"}
+               "item_id": "item", "problem_id": "problem", "lead_id": "lead",
+               "contract_id": "contract"}
 # Where `pk` (or another name) means something else on a particular page: {(url name, param): kind}.
 PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("progress:review_report", "pk"): "report",
@@ -118,6 +132,7 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
 }
 # Parameters that are plain values, the same for every role.
 PARAM_VALUES = {"year": 2024, "month": 2,
+                "token": "0123456789abcdef0123456789abcdef",  # an import's progress key (the user's own only)
                 "step": "sign"}  # 签收: a problem's step (problems.selectors.STEP_FROM); unknown steps answer 404
 # Pages that name their object in the request body, not the URL: {url name: (kind or None, body(world, place))}.
 # They are POSTed that body (JSON for the API) instead of an empty form, so the page gets past its input checks
@@ -330,10 +345,10 @@ def expected(route: Route, role: str, place: str | None) -> set[int]:
 
 @pytest.fixture
 def world(world, settings, tmp_path):
-    """The access world with 问题协调's problems, departments, meetings and decisions (world.add_problems), and
-    an uploaded file of each kind per place (world.add_files)."""
+    """The access world with 问题协调's problems, departments, meetings and decisions (world.add_problems), an
+    uploaded file of each kind per place (world.add_files) and a 招商线索 per place (world.add_leads)."""
     settings.MEDIA_ROOT = tmp_path
-    return add_files(add_problems(world))
+    return add_leads(add_files(add_problems(world)))
 
 
 def test_the_walk_finds_the_pages_of_issue_3():

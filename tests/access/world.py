@@ -68,6 +68,8 @@ class Place:
     photo: object = None  # a photo of the place's monthly report (add_files)
     attachment: object = None  # an attachment of the place's problem (add_files)
     item_photo: object = None  # a photo of the place's livelihood item's January report (add_files)
+    lead: object = None  # 招商线索 followed by the place's unit (add_leads)
+    contract: object = None  # a contract signing the place's project, from another lead (add_leads)
 
 
 @dataclass
@@ -170,6 +172,27 @@ def add_files(w: World) -> World:
             problem=place.problem, file=ContentFile(b"%PDF-1.4", f"{key}.pdf"), name=f"{key}.pdf", uploaded_at=now)
         report = ItemReport.objects.create(item=place.item, year=datetime.date.today().year, month=1)
         place.item_photo = ItemPhoto.objects.create(report=report, image=ContentFile(b"\x89PNG", f"{key}.png"))
+    return w
+
+
+def add_leads(w: World) -> World:
+    """招商引资: a lead followed by each place's unit (its title names no project), and a contract signing the
+    place's project (through a second lead of the same unit, so the first stays open)."""
+    import datetime
+
+    from tuijin.attraction.services import create_lead, sign_lead
+
+    for key in PLACES:
+        place = w.places[key]
+        place.lead = create_lead(unit=place.unit, title=f"{place.unit.name}招商线索", investor=f"{key}投资公司",
+                                 investor_kind="private", source="visit", intended_investment=Decimal(10000),
+                                 stage_date=datetime.date(2024, 3, 1))
+        signed = create_lead(unit=place.unit, title=f"{place.unit.name}签约线索", investor=f"{key}签约公司",
+                             investor_kind="private", source="visit", intended_investment=Decimal(10000),
+                             stage_date=datetime.date(2024, 3, 1))
+        place.contract = sign_lead(lead=signed, signed_on=datetime.date(2024, 3, 10), investment=Decimal(10000),
+                                   project=place.project, milestones={"started": datetime.date(2024, 9, 1)},
+                                   instalments=[(datetime.date(2024, 6, 30), Decimal(5000))])
     return w
 
 

@@ -466,6 +466,11 @@ class Builder:
 
             build_problems_demo(zhenjiang=zj, suzhou=sz)
             self.progress("问题协调与周调度")
+        if _module("tuijin.attraction.demo"):
+            from tuijin.attraction.demo import build_attraction_demo
+
+            build_attraction_demo(zhenjiang=zj, suzhou=sz)
+            self.progress("招商引资与目标任务")
 
 
 def _module(name: str) -> bool:

@@ -17,7 +17,10 @@ Definitions (each figure below is computed here and nowhere else):
   planned month is within the period.
 - planned_completions / planned_operations: the same pattern for 计划竣工 / 计划投产.
 - new_signed / new_started / new_operating (新签约 / 新开工 / 新投产): projects whose 签约 / 开工 / 投产 event date
-  falls in the period: count and Σ total planned investment, with the same period a year earlier.
+  falls in the period: count and Σ total planned investment, with the same period a year earlier. A project
+  counts once, at its first signing (one 签约 event per project, however often it is re-signed); for new_signed
+  the amount also adds the increments of capital increases (增资 contracts, attraction.indicators) signed in
+  the period, of projects in scope, and the count does not change.
 - period_plan (同期计划): Σ entries' planned cumulative amounts through the period, where they carry one.
 - cohort_signed / cohort_started / cohort_operating (签约项目开工率 / 投产率, 转化率): of the projects in scope
   signed from 1 January of the period's year to its end (the signing cohort), those started and those in
@@ -475,6 +478,16 @@ def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Fi
             ev = per_unit[r["project__unit_id"]].events[stage_key[r["stage"]]]
             setattr(ev, "count" + suffix, r["n"])
             setattr(ev, "total" + suffix, r["s"] or ZERO)
+
+    # 增资 (capital increases): only the increment enters the new-signing amount, never the count. One query.
+    from tuijin.attraction.indicators import signing_increments
+
+    for (unit_id, i), increment in signing_increments(scope, [period, prev]).items():
+        ev = per_unit[unit_id].events["new_signed"]
+        if i == 0:
+            ev.total += increment
+        else:
+            ev.total_prev += increment
 
     _cohort(scope, period, per_unit)
 

@@ -326,6 +326,7 @@ AGENDA_SECTIONS = [
     ("milestones", "五、本周及下周到期未完成节点"),
     ("start_deadline", "六、签约超过百日未开工项目"),
     ("decisions", "七、前期决定事项未落实"),
+    ("stalled_leads", "八、长期未推进的招商线索"),  # only when tuijin.attraction is installed and finds any
 ]
 
 
@@ -438,7 +439,24 @@ def weekly_agenda(user, city: OrgUnit, week_start: datetime.date) -> Agenda:
         AgendaItem(d.project, d.text, decision=d,
                    detail=f"{d.meeting.title}; 责任单位 {d.owner}; 时限 {d.deadline:%Y-%m-%d}")
         for d in decisions]
+    stalled = _stalled_leads(user, city, end)
+    if stalled:
+        agenda.sections["stalled_leads"] = stalled
     return agenda
+
+
+def _stalled_leads(user, city: OrgUnit, end: datetime.date) -> list[AgendaItem]:
+    """招商线索 with no step or contact for longer than the setting (issue 11), when that app is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("tuijin.attraction"):
+        return []
+    from tuijin.attraction.selectors import stalled_leads
+
+    return [AgendaItem(None, f"{lead.unit.name}: {lead.title} ({lead.investor})",
+                       detail=f"{lead.get_stage_display()}; 最近推进 {lead.last_activity:%Y-%m-%d}, "
+                              f"已 {(end - lead.last_activity).days} 天")
+            for lead in stalled_leads(user, city, end)]
 
 
 def _lagging(user, city: OrgUnit, end: datetime.date, agenda: Agenda) -> list[AgendaItem]:

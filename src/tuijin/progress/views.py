@@ -12,7 +12,7 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -339,14 +339,15 @@ def list_template(request):
     from tuijin.projects.models import ListEntry, Stage
 
     _require(request.user, scoping.WRITE)
-    lst = registry.lists_for(request.user).filter(pk=request.GET.get("list") or 0).first() if (
-        request.GET.get("list") or "").isdigit() else None
+    raw_list, raw_year = (request.GET.get("list") or "").strip(), (request.GET.get("year") or "").strip()
+    if not raw_list.isdigit():
+        return HttpResponseBadRequest(f"请选择清单 (list 参数无效: {raw_list!r})", content_type="text/plain; charset=utf-8")
+    if raw_year and not (raw_year.isdigit() and 2000 <= int(raw_year) <= 2100):
+        return HttpResponseBadRequest(f"年度无效: {raw_year!r}", content_type="text/plain; charset=utf-8")
+    lst = registry.lists_for(request.user).filter(pk=int(raw_list)).first()
     if lst is None:
         raise Http404("清单不存在或不在您的城市")
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404("年度无效") from None
+    year = int(raw_year or timezone.localdate().year)
     projects = scoping.projects_for(request.user, scoping.WRITE).filter(unit__path__startswith=lst.city.path
                                                                         ).exclude(stage=Stage.TERMINATED)
     entries = {e.project_id: e for e in ListEntry.objects.filter(annual_list=lst, year=year, project__in=projects)}

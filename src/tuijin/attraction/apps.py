@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AttractionConfig(AppConfig):
+    name = "tuijin.attraction"
+    label = "attraction"
+    verbose_name = "招商引资"

@@ -1,0 +1,97 @@
+"""Forms of the 招商引资 pages: a new lead, a stage move, a contact, signing with the contract, funds arrived."""
+
+from __future__ import annotations
+
+from django import forms
+
+from tuijin.projects.models import Category
+
+from .models import AgreedMilestone, FundsSource, InvestorKind, LeadSource, LeadStage
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class LeadForm(forms.Form):
+    title = forms.CharField(label="项目名称", max_length=200)
+    investor = forms.CharField(label="投资方", max_length=200)
+    investor_region = forms.CharField(label="国别/地区", max_length=60, required=False)
+    investor_kind = forms.ChoiceField(label="投资方类型", choices=InvestorKind.choices)
+    source = forms.ChoiceField(label="线索来源", choices=LeadSource.choices)
+    intended_investment = forms.DecimalField(label="意向投资(万元)", min_value=0, decimal_places=2)
+    stage_date = forms.DateField(label="线索日期", widget=DATE)
+    team = forms.CharField(label="招商小分队", max_length=100, required=False)
+    city_leader = forms.CharField(label="挂钩市领导", max_length=50, required=False)
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(label="进入阶段", choices=[c for c in LeadStage.choices if c[0] != LeadStage.SIGNED])
+    date = forms.DateField(label="日期", widget=DATE)
+    note = forms.CharField(label="说明", max_length=500, required=False)
+    reason = forms.CharField(label="放弃原因", max_length=300, required=False)
+
+
+class ContactForm(forms.Form):
+    date = forms.DateField(label="洽谈日期", widget=DATE)
+    note = forms.CharField(label="洽谈内容", max_length=500)
+
+
+class SignForm(forms.Form):
+    signed_on = forms.DateField(label="签约日期", widget=DATE)
+    investment = forms.DecimalField(label="合同投资(万元)", decimal_places=2)
+    code = forms.CharField(label="项目代码", max_length=40, required=False,
+                           help_text="新建项目时填写; 关联已有项目时留空")
+    category = forms.ModelChoiceField(label="项目类别", queryset=Category.objects.all(), required=False)
+    existing_code = forms.CharField(label="关联已有项目 (项目代码)", max_length=40, required=False)
+    registered_capital = forms.DecimalField(label="注册资本(万元)", decimal_places=2, required=False)
+    foreign_capital = forms.DecimalField(label="外资(万元)", decimal_places=2, required=False)
+    foreign_currency = forms.CharField(label="外币币种", max_length=3, required=False)
+    foreign_amount = forms.DecimalField(label="外币金额(万)", decimal_places=2, required=False)
+    fx_rate = forms.DecimalField(label="折算汇率", decimal_places=4, required=False)
+    due_registered = forms.DateField(label="约定注册日期", widget=DATE, required=False)
+    due_land = forms.DateField(label="约定拿地日期", widget=DATE, required=False)
+    due_started = forms.DateField(label="约定开工日期", widget=DATE, required=False)
+    due_operating = forms.DateField(label="约定投产日期", widget=DATE, required=False)
+    confirm_new_project = forms.BooleanField(label="确认为该投资方的新项目", required=False)
+
+    def milestones(self) -> dict:
+        d = self.cleaned_data
+        return {k: d[f"due_{k}"] for k in ("registered", "land", "started", "operating") if d.get(f"due_{k}")}
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label="节点", choices=AgreedMilestone.choices)
+    actual_date = forms.DateField(label="实际日期", widget=DATE)
+
+
+class ArrivalForm(forms.Form):
+    date = forms.DateField(label="到位日期", widget=DATE)
+    amount = forms.DecimalField(label="到位金额(万元)", decimal_places=2)
+    source = forms.ChoiceField(label="资金来源", choices=FundsSource.choices)
+    confirm_over = forms.BooleanField(label="确认超过合同投资", required=False)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="台账类型", choices=[("leads", "招商线索台账"), ("contracts", "签约项目台账")])
+    file = forms.FileField(label="文件 (.xlsx/.xls/.ods/.csv)")
+
+
+class TargetForm(forms.Form):
+    """目标任务: a unit's yearly target for one indicator (the unit list is limited to what the user sees)."""
+
+    unit = forms.ModelChoiceField(label="单位", queryset=None)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    indicator = forms.CharField(label="指标", widget=forms.Select)
+    value = forms.DecimalField(label="目标值 (个 / 亿元 / %)", decimal_places=2)
+    level = forms.ChoiceField(label="下达层级", choices=[("city", "市定"), ("province", "省定")])
+    annual_list = forms.ModelChoiceField(label="清单", queryset=None, required=False)
+    due_month = forms.IntegerField(label="完成时限(月)", min_value=1, max_value=12, initial=12)
+    strictly_above = forms.BooleanField(label="须超过目标值", required=False)
+    description = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, units, lists, **kwargs):
+        from .targets import INDICATORS
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["annual_list"].queryset = lists
+        self.fields["indicator"].widget.choices = [(k, f"{v.label} ({v.unit})") for k, v in INDICATORS.items()]

@@ -1,0 +1,200 @@
+"""招商引资 indicators, computed in the database for any scope and period, by unit, with drill-down to projects.
+The new-signing figures themselves stay in the one engine (indicators.engine.compute); this module gives it the
+capital-increase increments (增资) and computes the performance (履约) figures:
+
+- signing_increments: Σ increments of 增资 contracts signed in the period, of projects in scope (万元). The engine
+  adds them to new_signed.total (never to the count): a project counts once, at its first signing.
+- contracts_due (应履约合同): contracts in scope with at least one agreed milestone (注册, 拿地, 开工, 投产) due in
+  the period; contracts_on_schedule (按约履约): of those, the ones whose every milestone due in the period was
+  reached on or before its agreed date (开工 / 投产 also count as reached by the project's stage event).
+  履约率 = on schedule ÷ due.
+- funds_due (应到位资金): Σ instalments due in the period; funds_arrived (到位资金): Σ funds arrived in the period.
+  资金到位率 = arrived ÷ due. foreign_arrived (实际到位外资): Σ funds arrived from abroad (境外) in the period.
+- cohort start / operating rates (签约项目开工率 / 投产率): the engine's signing cohort (compute()).
+A figure whose denominator is zero is absent (None), never 0%.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+
+from tuijin.core.numbers import ratio
+from tuijin.core.periods import Period
+from tuijin.indicators.scope import Scope
+from tuijin.projects.models import Project, Stage, StageEvent
+
+from .models import (
+    AgreedMilestone,
+    Contract,
+    ContractKind,
+    ContractMilestone,
+    FundsArrival,
+    FundsInstalment,
+    FundsSource,
+)
+
+ZERO = Decimal(0)
+
+
+def _contracts(scope: Scope, period: Period):
+    qs = Contract.objects.filter(scope.project_q("project__"), signed_on__lte=period.end)
+    if scope.annual_list is not None:
+        from tuijin.indicators.engine import entries_qs
+
+        qs = qs.filter(project__in=entries_qs(scope, period.year).values("project_id"))
+    return qs
+
+
+def signing_increments(scope: Scope, periods: list[Period]) -> dict[tuple[int, int], Decimal]:
+    """增资: {(project unit id, index of the period): Σ increments signed in that period} for the projects in
+    scope (on the period's chosen list, if one is chosen). One query for all the periods."""
+    from tuijin.indicators.engine import entries_qs
+
+    sums, any_period = {}, Q(pk__in=[])
+    for i, p in enumerate(periods):
+        in_p = Q(signed_on__gte=p.start, signed_on__lte=p.end)
+        if scope.annual_list is not None:
+            in_p &= Q(project__in=entries_qs(scope, p.year).values("project_id"))
+        sums[f"s{i}"] = Sum("investment", filter=in_p)
+        any_period |= in_p
+    qs = Contract.objects.filter(scope.project_q("project__"), kind=ContractKind.INCREASE).filter(any_period)
+    out = {}
+    for r in qs.values("project__unit_id").annotate(**sums).order_by():
+        for i in range(len(periods)):
+            if r[f"s{i}"]:
+                out[(r["project__unit_id"], i)] = r[f"s{i}"]
+    return out
+
+
+def _reached_by_due(kind: str, stage: str) -> Q:
+    return Q(kind=kind) & Exists(StageEvent.objects.filter(project=OuterRef("contract__project"), stage=stage,
+                                                           date__lte=OuterRef("due_date")))
+
+
+def _milestones_due(period: Period):
+    return ContractMilestone.objects.filter(due_date__gte=period.start, due_date__lte=period.end)
+
+
+def _late(period: Period):
+    """Milestones due in the period and not reached by their agreed date."""
+    on_time = (Q(actual_date__isnull=False, actual_date__lte=F("due_date"))
+               | _reached_by_due(AgreedMilestone.STARTED, Stage.STARTED)
+               | _reached_by_due(AgreedMilestone.OPERATING, Stage.OPERATING))
+    return _milestones_due(period).exclude(on_time)
+
+
+@dataclass
+class Performance:
+    """履约 figures of one scope (or one child unit) and period, unrounded."""
+
+    unit: object = None
+    own_level: bool = False
+    contracts_due: int = 0
+    contracts_on_schedule: int = 0
+    funds_due: Decimal = ZERO
+    funds_arrived: Decimal = ZERO
+    foreign_arrived: Decimal = ZERO
+    cohort_signed: int = 0
+    cohort_started: int = 0
+    cohort_operating: int = 0
+    by_unit: list[Performance] = field(default_factory=list)
+
+    ADDITIVE = ("contracts_due", "contracts_on_schedule", "funds_due", "funds_arrived", "foreign_arrived",
+                "cohort_signed", "cohort_started", "cohort_operating")
+
+    def add(self, other: Performance) -> None:
+        for name in self.ADDITIVE:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def performance_rate(self) -> Decimal | None:
+        """履约率: contracts on schedule ÷ contracts due."""
+        return ratio(self.contracts_on_schedule, self.contracts_due)
+
+    @property
+    def funds_arrival_rate(self) -> Decimal | None:
+        """资金到位率: funds arrived ÷ contracted funds due."""
+        return ratio(self.funds_arrived, self.funds_due)
+
+    @property
+    def cohort_start_rate(self) -> Decimal | None:
+        """签约项目开工率."""
+        return ratio(self.cohort_started, self.cohort_signed)
+
+    @property
+    def cohort_operating_rate(self) -> Decimal | None:
+        """签约项目投产率."""
+        return ratio(self.cohort_operating, self.cohort_signed)
+
+
+def performance(scope: Scope, period: Period, *, breakdown: bool = True) -> Performance:
+    """履约率, 资金到位率, 实际到位外资 and the signing cohort's rates for the scope and period (and each child unit).
+    Four grouped queries plus the engine's compute()."""
+    from tuijin.indicators.engine import _rollup_map, compute
+
+    per_unit: dict[int, Performance] = defaultdict(Performance)
+    contracts = _contracts(scope, period)
+    due = Exists(_milestones_due(period).filter(contract=OuterRef("pk")))
+    late = Exists(_late(period).filter(contract=OuterRef("pk")))
+    for r in contracts.filter(due).annotate(late=late).values("project__unit_id").annotate(
+            n=Count("id"), ok=Count("id", filter=Q(late=False))).order_by():
+        f = per_unit[r["project__unit_id"]]
+        f.contracts_due, f.contracts_on_schedule = r["n"], r["ok"]
+    ids = contracts.values("id")
+    for r in FundsInstalment.objects.filter(contract__in=ids, due_date__gte=period.start, due_date__lte=period.end
+                                            ).values("contract__project__unit_id").annotate(s=Sum("amount")).order_by():
+        per_unit[r["contract__project__unit_id"]].funds_due = r["s"] or ZERO
+    for r in FundsArrival.objects.filter(contract__in=ids, date__gte=period.start, date__lte=period.end).values(
+            "contract__project__unit_id").annotate(
+            s=Sum("amount"), f=Sum("amount", filter=Q(source=FundsSource.FOREIGN))).order_by():
+        f = per_unit[r["contract__project__unit_id"]]
+        f.funds_arrived, f.foreign_arrived = r["s"] or ZERO, r["f"] or ZERO
+
+    figures = compute(scope, period, breakdown=breakdown)
+    total = Performance(unit=scope.root)
+    for f in per_unit.values():
+        total.add(f)
+    total.cohort_signed, total.cohort_started = figures.cohort_signed, figures.cohort_started
+    total.cohort_operating = figures.cohort_operating
+    if breakdown:
+        children, owner = _rollup_map(scope.root)
+        by_child = {c.pk: Performance(unit=c) for c in children}
+        own = Performance(unit=scope.root, own_level=True)
+        for unit_id, f in per_unit.items():
+            child = owner.get(unit_id)
+            (by_child[child.pk] if child is not None else own).add(f)
+        cohort = {fig.unit.pk: fig for fig in figures.by_unit if not fig.own_level}
+        for c in children:
+            fig = cohort.get(c.pk)
+            if fig is not None:
+                p = by_child[c.pk]
+                p.cohort_signed, p.cohort_started, p.cohort_operating = (
+                    fig.cohort_signed, fig.cohort_started, fig.cohort_operating)
+        total.by_unit = [by_child[c.pk] for c in children]
+    return total
+
+
+def performance_drilldown(scope: Scope, period: Period, key: str):
+    """The projects behind a performance figure: contracts_due, contracts_on_schedule, contracts_late,
+    funds_due, funds_arrived, foreign_arrived."""
+    contracts = _contracts(scope, period)
+    if key == "contracts_due":
+        ids = contracts.filter(Exists(_milestones_due(period).filter(contract=OuterRef("pk"))))
+    elif key == "contracts_late":
+        ids = contracts.filter(Exists(_late(period).filter(contract=OuterRef("pk"))))
+    elif key == "contracts_on_schedule":
+        ids = contracts.filter(Exists(_milestones_due(period).filter(contract=OuterRef("pk")))).exclude(
+            Exists(_late(period).filter(contract=OuterRef("pk"))))
+    elif key == "funds_due":
+        ids = contracts.filter(instalments__due_date__gte=period.start, instalments__due_date__lte=period.end)
+    elif key in ("funds_arrived", "foreign_arrived"):
+        ids = contracts.filter(arrivals__date__gte=period.start, arrivals__date__lte=period.end)
+        if key == "foreign_arrived":
+            ids = ids.filter(arrivals__source=FundsSource.FOREIGN)
+    else:
+        raise KeyError(f"unknown figure {key!r}")
+    return Project.objects.filter(id__in=ids.values("project_id"))

@@ -1,0 +1,113 @@
+"""目标任务: the indicators a unit's yearly target can be set on (each read from the one engine, or from the
+attraction performance figures, which themselves use the engine), and progress against a target."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tuijin.core.numbers import HUNDRED, ratio, wan_to_yi
+from tuijin.core.periods import Period
+from tuijin.indicators.engine import Figures, compute
+from tuijin.indicators.scope import Scope
+
+from .indicators import Performance, performance
+
+
+def _pct(fraction):
+    return None if fraction is None else fraction * HUNDRED
+
+
+@dataclass(frozen=True)
+class TargetIndicator:
+    label: str
+    unit: str  # 个, 亿元, %
+    read: Callable[[Figures, Performance | None], Decimal | None]
+    needs_performance: bool = False
+
+
+# Target values are stored in the indicator's unit: counts in 个, amounts in 亿元, rates in %.
+INDICATORS: dict[str, TargetIndicator] = {
+    "new_signed_count": TargetIndicator("新签约项目个数", "个", lambda f, p: Decimal(f.new_signed.count)),
+    "new_signed_amount": TargetIndicator("新签约项目投资", "亿元", lambda f, p: wan_to_yi(f.new_signed.total)),
+    "new_started_count": TargetIndicator("新开工项目个数", "个", lambda f, p: Decimal(f.new_started.count)),
+    "new_operating_count": TargetIndicator("新投产项目个数", "个", lambda f, p: Decimal(f.new_operating.count)),
+    "completed_investment": TargetIndicator("完成投资", "亿元", lambda f, p: wan_to_yi(f.completed)),
+    "start_rate": TargetIndicator("计划新开工项目开工率", "%", lambda f, p: _pct(f.start_rate)),
+    "operations_done": TargetIndicator("计划投产项目投产个数", "个", lambda f, p: Decimal(f.planned_operations_done)),
+    "operation_rate": TargetIndicator("计划投产项目投产率", "%", lambda f, p: _pct(f.operation_rate)),
+    "cohort_start_rate": TargetIndicator("签约项目开工率", "%", lambda f, p: _pct(f.cohort_start_rate)),
+    "performance_rate": TargetIndicator("履约率", "%", lambda f, p: _pct(p.performance_rate), True),
+    "funds_arrival_rate": TargetIndicator("资金到位率", "%", lambda f, p: _pct(p.funds_arrival_rate), True),
+    "funds_arrived": TargetIndicator("到位资金", "亿元", lambda f, p: wan_to_yi(p.funds_arrived), True),
+    "foreign_capital_arrived": TargetIndicator("实际到位外资", "亿元", lambda f, p: wan_to_yi(p.foreign_arrived), True),
+}
+
+
+@dataclass
+class TargetProgress:
+    """A target and where it stands at the end of a month (unrounded)."""
+
+    target: object
+    through_month: int
+    actual: Decimal | None
+    expected: Decimal  # the target due by now: the breakdown step in force, else target × schedule share
+
+    @property
+    def indicator(self) -> TargetIndicator:
+        return INDICATORS[self.target.indicator]
+
+    @property
+    def progress(self) -> Decimal | None:
+        """完成目标任务的 x% (as a fraction)."""
+        return ratio(self.actual, self.target.value)
+
+    @property
+    def schedule(self) -> Decimal:
+        """The share of the target expected by now (进度)."""
+        return ratio(self.expected, self.target.value) or Decimal(0) if self.target.value else Decimal(1)
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the target is met: the actual at or above (or strictly above) the target value."""
+        if self.actual is None:
+            return None
+        value = self.target.value
+        return self.actual > value if self.target.strictly_above else self.actual >= value
+
+    @property
+    def on_schedule(self) -> bool | None:
+        return None if self.actual is None else self.actual >= self.expected
+
+
+def target_scope(target) -> Scope:
+    unit = target.unit
+    city = unit.city()
+    return Scope(city, None if unit.pk == city.pk else unit, target.annual_list, target.category)
+
+
+def expected_by(target, month: int) -> Decimal:
+    steps = [s for s in target.steps.all() if s.month <= month]
+    if target.steps.all():
+        return steps[-1].cumulative_value if steps else Decimal(0)
+    return target.value * min(Decimal(1), Decimal(month) / Decimal(target.due_month))
+
+
+def evaluate(targets, through_month: int) -> list[TargetProgress]:
+    """Progress of each target through a month of its year: the engine's figures for the target's scope (read
+    once per distinct scope) and, for performance indicators, the attraction figures."""
+    cache: dict = {}
+    rows = []
+    for t in targets:
+        spec = INDICATORS[t.indicator]
+        period = Period.year_to_date(t.year, through_month)
+        scope = target_scope(t)
+        key = (scope.root.pk, getattr(scope.annual_list, "pk", None), getattr(scope.category, "pk", None), t.year)
+        if key not in cache:
+            cache[key] = [compute(scope, period, breakdown=False), None]
+        if spec.needs_performance and cache[key][1] is None:
+            cache[key][1] = performance(scope, period, breakdown=False)
+        figures, perf = cache[key]
+        rows.append(TargetProgress(t, through_month, spec.read(figures, perf), expected_by(t, through_month)))
+    return rows

@@ -1,0 +1,368 @@
+"""Pages of 招商引资: the pipeline board (by stage, usable on a phone), a lead with its log and the forms that
+move it, sign it (the contract) or log a contact; the events list; contracts with their performance; a unit's
+targets. Thin: reads through attraction.selectors (scoped by accounts.scoping), writes through services."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Sum
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tuijin.accounts import scoping
+from tuijin.core.errors import InputError
+from tuijin.core.periods import Period, PeriodError
+from tuijin.indicators.present import Presenter
+from tuijin.indicators.scope import Scope
+from tuijin.orgs.services import city_config
+
+from . import excel, selectors, services
+from .forms import (
+    ArrivalForm,
+    ContactForm,
+    ImportForm,
+    LeadForm,
+    MilestoneForm,
+    MoveForm,
+    SignForm,
+    TargetForm,
+)
+from .indicators import performance
+from .models import LEAD_STAGE_ORDER, ContractMilestone, LeadStage
+from .present import performance_data, target_row
+from .targets import evaluate
+
+
+def _require(user, action):
+    if not scoping.can(user, action):
+        raise PermissionDenied("您的账号没有此权限")
+
+
+def _form_errors(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {'; '.join(errors)}" if label else "; ".join(errors))
+
+
+def _period(request) -> Period:
+    try:
+        return Period.parse(request.GET["through"]) if request.GET.get("through") else Period.year_to_date(
+            timezone.localdate().year, timezone.localdate().month)
+    except PeriodError as exc:
+        messages.error(request, str(exc))
+        today = timezone.localdate()
+        return Period.year_to_date(today.year, today.month)
+
+
+@login_required
+def pipeline(request):
+    """招商线索看板: the leads the user sees, one column per stage (stacked on a phone)."""
+    _require(request.user, scoping.READ)
+    leads = selectors.leads_for(request.user).select_related("unit").order_by("-stage_date", "id")
+    columns = {s: [] for s in [*LEAD_STAGE_ORDER, LeadStage.ABANDONED]}
+    for lead in leads:
+        columns[lead.stage].append(lead)
+    board = [{"stage": s, "label": LeadStage(s).label, "leads": ls} for s, ls in columns.items()]
+    form = LeadForm(initial={"stage_date": timezone.localdate()})
+    return render(request, "attraction/pipeline.html", {"board": board, "form": form,
+                                                        "may_write": scoping.can(request.user, scoping.WRITE)})
+
+
+@login_required
+@require_POST
+def lead_create(request):
+    _require(request.user, scoping.WRITE)
+    form = LeadForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("attraction:pipeline")
+    try:
+        lead = services.create_lead(unit=request.user.unit, actor=request.user, **form.cleaned_data)
+    except InputError as exc:
+        messages.error(request, exc.text)
+        return redirect("attraction:pipeline")
+    messages.success(request, f"已登记线索 {lead.title}")
+    return redirect("attraction:lead", lead.pk)
+
+
+@login_required
+def lead_detail(request, lead_id: int):
+    """招商线索: the investor, the intended project, the contact log, the contract once signed."""
+    _require(request.user, scoping.READ)
+    lead = selectors.get_lead_or_404(request.user, lead_id)
+    today = timezone.localdate()
+    return render(request, "attraction/lead.html", {
+        "lead": lead, "contacts": lead.contacts.order_by("-date", "-id"),
+        "contracts": lead.contracts.select_related("project"),
+        "duplicates": selectors.leads_for(request.user).filter(city=lead.city, investor_key=lead.investor_key)
+        .exclude(pk=lead.pk).select_related("unit"),
+        "open": lead.stage not in (LeadStage.SIGNED, LeadStage.ABANDONED),
+        "may_write": scoping.can(request.user, scoping.WRITE),
+        "move_form": MoveForm(initial={"date": today}), "contact_form": ContactForm(initial={"date": today}),
+        "sign_form": SignForm(initial={"signed_on": today, "investment": lead.intended_investment}),
+    })
+
+
+def _lead_for_write(request, lead_id):
+    _require(request.user, scoping.WRITE)
+    return selectors.get_lead_or_404(request.user, lead_id)
+
+
+@login_required
+@require_POST
+def lead_move(request, lead_id: int):
+    lead = _lead_for_write(request, lead_id)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.move_lead(lead=lead, actor=request.user, **form.cleaned_data)
+            messages.success(request, f"已进入{LeadStage(form.cleaned_data['stage']).label}")
+        except InputError as exc:
+            messages.error(request, exc.text)
+    else:
+        _form_errors(request, form)
+    return redirect("attraction:lead", lead.pk)
+
+
+@login_required
+@require_POST
+def lead_contact(request, lead_id: int):
+    lead = _lead_for_write(request, lead_id)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.log_contact(lead=lead, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已记录洽谈")
+        except InputError as exc:
+            messages.error(request, exc.text)
+    else:
+        _form_errors(request, form)
+    return redirect("attraction:lead", lead.pk)
+
+
+@login_required
+@require_POST
+def lead_sign(request, lead_id: int):
+    """签约: the contract; the project is created in the registry (or an existing one, in scope, linked)."""
+    lead = _lead_for_write(request, lead_id)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("attraction:lead", lead.pk)
+    d = form.cleaned_data
+    project = None
+    if d["existing_code"]:
+        project = scoping.projects_for(request.user).filter(code=d["existing_code"].strip().upper()).first()
+        if project is None:
+            messages.error(request, f"关联已有项目: 项目代码 {d['existing_code']!r} 不存在或不在您的权限范围内")
+            return redirect("attraction:lead", lead.pk)
+    try:
+        contract = services.sign_lead(
+            lead=lead, actor=request.user, signed_on=d["signed_on"], investment=d["investment"], project=project,
+            code=d["code"], category=d["category"], registered_capital=d["registered_capital"] or 0,
+            foreign_capital=d["foreign_capital"] or 0, foreign_currency=d["foreign_currency"],
+            foreign_amount=d["foreign_amount"], fx_rate=d["fx_rate"], milestones=form.milestones(),
+            confirm_new_project=d["confirm_new_project"])
+    except InputError as exc:
+        messages.error(request, exc.text)
+        return redirect("attraction:lead", lead.pk)
+    messages.success(request, f"已签约: 项目 {contract.project.name} ({contract.get_kind_display()})")
+    return redirect("attraction:lead", lead.pk)
+
+
+@login_required
+@require_POST
+def lead_decide(request, lead_id: int):
+    """重复招商裁定: the city decides which unit owns an investor's lead; the others are closed."""
+    lead = _lead_for_write(request, lead_id)
+    owner = selectors.leads_for(request.user).filter(
+        city=lead.city, investor_key=lead.investor_key, unit_id=request.POST.get("owner_unit") or 0).first()
+    if owner is None:
+        messages.error(request, f"归属单位无效: {request.POST.get('owner_unit')!r}")
+        return redirect("attraction:lead", lead.pk)
+    try:
+        services.decide_duplicate(lead=lead, owner_unit=owner.unit, decision=request.POST.get("decision", ""),
+                                  actor=request.user)
+        messages.success(request, f"已裁定由 {owner.unit.name} 跟进")
+    except InputError as exc:
+        messages.error(request, exc.text)
+    return redirect("attraction:lead", lead.pk)
+
+
+@login_required
+def events(request):
+    """招商活动: the events the user's units took part in, with counts per leader and per unit."""
+    _require(request.user, scoping.READ)
+    qs = selectors.events_for(request.user).prefetch_related("units", "leads").order_by("-date", "id")
+    return render(request, "attraction/events.html", {"events": qs, "counts": selectors.event_counts(qs)})
+
+
+@login_required
+def contracts(request):
+    """签约项目履约: the contracts with their milestones and funds, and the performance figures of the scope."""
+    _require(request.user, scoping.READ)
+    period = _period(request)
+    qs = (selectors.contracts_for(request.user).select_related("project", "project__unit", "lead")
+          .prefetch_related(Prefetch("milestones", queryset=ContractMilestone.objects.order_by("due_date")))
+          .annotate(arrived=Sum("arrivals__amount")).order_by("-signed_on", "id"))
+    user = request.user
+    city = user.unit.city() if user.unit_id else None
+    summary = None
+    if city is not None:
+        scope = scoping.restrict_scope(user, Scope(city, None if user.unit_id == city.pk else user.unit))
+        presenter = Presenter(city_config(city))
+        perf = performance(scope, period)
+        summary = performance_data(presenter, perf)
+        summary["by_unit"] = [{"unit": p.unit.name, **performance_data(presenter, p)} for p in perf.by_unit]
+    return render(request, "attraction/contracts.html", {"contracts": qs, "summary": summary, "period": period})
+
+
+@login_required
+def contract_detail(request, contract_id: int):
+    """签约合同: agreed milestones (约定 / 实际), instalments and funds arrived, with the forms that record them."""
+    _require(request.user, scoping.READ)
+    contract = selectors.get_contract_or_404(request.user, contract_id)
+    today = timezone.localdate()
+    return render(request, "attraction/contract.html", {
+        "contract": contract, "milestones": contract.milestones.order_by("due_date"),
+        "instalments": contract.instalments.all(), "arrivals": contract.arrivals.all(),
+        "may_write": scoping.can(request.user, scoping.WRITE),
+        "milestone_form": MilestoneForm(initial={"actual_date": today}),
+        "arrival_form": ArrivalForm(initial={"date": today}),
+    })
+
+
+def _contract_for_write(request, contract_id):
+    _require(request.user, scoping.WRITE)
+    return selectors.get_contract_or_404(request.user, contract_id)
+
+
+@login_required
+@require_POST
+def contract_milestone(request, contract_id: int):
+    contract = _contract_for_write(request, contract_id)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_milestone_reached(contract=contract, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已记录节点完成日期")
+        except InputError as exc:
+            messages.error(request, exc.text)
+    else:
+        _form_errors(request, form)
+    return redirect("attraction:contract", contract.pk)
+
+
+@login_required
+@require_POST
+def contract_arrival(request, contract_id: int):
+    """到位资金: above the contracted investment only when confirmed (the warning names both amounts)."""
+    contract = _contract_for_write(request, contract_id)
+    form = ArrivalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_funds_arrival(contract=contract, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已记录到位资金")
+        except InputError as exc:
+            messages.error(request, exc.text)
+    else:
+        _form_errors(request, form)
+    return redirect("attraction:contract", contract.pk)
+
+
+@login_required
+def targets(request):
+    """目标任务: the targets of the user's units for a year, with progress through a month."""
+    _require(request.user, scoping.READ)
+    period = _period(request)
+    qs = (selectors.targets_for(request.user, period.year).select_related("unit", "annual_list", "category")
+          .prefetch_related("steps").order_by("unit__path", "id"))
+    rows = [target_row(r) for r in evaluate(qs, period.last_month)]
+    form = _target_form(request.user, initial={"year": period.year}) if scoping.can(request.user, scoping.WRITE) \
+        else None
+    return render(request, "attraction/targets.html", {"rows": rows, "period": period, "form": form})
+
+
+def _target_form(user, data=None, **kwargs) -> TargetForm:
+    from tuijin.projects.models import AnnualList
+
+    city = user.unit.city() if user.unit_id else None
+    lists = AnnualList.objects.filter(city=city) if city else AnnualList.objects.none()
+    return TargetForm(data, units=scoping.units_for(user).exclude(kind="department"), lists=lists, **kwargs)
+
+
+@login_required
+@require_POST
+def target_create(request):
+    """下达目标任务: the indicator is checked by the service (an unknown one is refused, naming it)."""
+    _require(request.user, scoping.WRITE)
+    form = _target_form(request.user, request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("attraction:targets")
+    d = form.cleaned_data
+    try:
+        t = services.set_target(actor=request.user, unit=d["unit"], year=d["year"], indicator=d["indicator"],
+                                value=d["value"], level=d["level"], annual_list=d["annual_list"],
+                                due_month=d["due_month"], strictly_above=d["strictly_above"],
+                                description=d["description"])
+    except InputError as exc:
+        messages.error(request, exc.text)
+        return redirect("attraction:targets")
+    messages.success(request, f"已下达 {t.unit.name} {t.year} 年目标")
+    return redirect(f"{reverse('attraction:targets')}?through={t.year}-12")
+
+
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_register(request):
+    """导入台账: upload → preview of every row and cell problem → confirm (the same file again); all or nothing."""
+    _require(request.user, scoping.WRITE)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            plan = excel.plan_import(user=request.user, data=upload.read(), filename=upload.name,
+                                     kind=form.cleaned_data["kind"])
+        except InputError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            if "commit" in request.POST and plan.ok:
+                try:
+                    n = excel.commit_import(plan, user=request.user)
+                except InputError as exc:
+                    messages.error(request, exc.text)
+                else:
+                    messages.success(request, f"已导入 {n} 行")
+                    return redirect("attraction:pipeline")
+    return render(request, "attraction/import.html", {"form": form, "plan": plan})
+
+
+@login_required
+def export_leads(request):
+    """招商线索台账 (.xlsx) of the leads the user sees."""
+    _require(request.user, scoping.READ)
+    buf = io.BytesIO()
+    excel.write_leads_xlsx(buf, selectors.leads_for(request.user))
+    buf.seek(0)
+    return FileResponse(buf, as_attachment=True, filename="attraction-leads.xlsx")
+
+
+@login_required
+def export_contracts(request):
+    """签约项目履约表 (.xlsx) of the contracts the user sees."""
+    _require(request.user, scoping.READ)
+    buf = io.BytesIO()
+    excel.write_contracts_xlsx(buf, selectors.contracts_for(request.user))
+    buf.seek(0)
+    return FileResponse(buf, as_attachment=True, filename="attraction-contracts.xlsx")
