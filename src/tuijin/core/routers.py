@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 # The apps whose tables may be read from a replica. Everything else (accounts, sessions, axes, audit, admin,
 # contenttypes, api tokens) is read from the primary only.
 REPLICA_APPS = frozenset({"orgs", "industry", "projects", "progress", "indicators", "livelihood", "bulletins",
-                          "problems"})
+                          "problems", "attraction"})
 PIN_COOKIE = "tuijin_primary"
 
 _wanted: contextvars.ContextVar[bool] = contextvars.ContextVar("tuijin_use_replica", default=False)
