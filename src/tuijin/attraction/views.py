@@ -51,6 +51,20 @@ def _form_errors(request, form):
         messages.error(request, f"{label}: {'; '.join(errors)}" if label else "; ".join(errors))
 
 
+def _apply(request, form, service, success, **target):
+    """A posted form: on valid input call the service with the form's fields and `target`, and say what
+    happened (the service's InputError, or `success`, which may take the cleaned data)."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return
+    try:
+        service(actor=request.user, **target, **form.cleaned_data)
+    except InputError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, success(form.cleaned_data) if callable(success) else success)
+
+
 def _period(request) -> Period:
     try:
         return Period.parse(request.GET["through"]) if request.GET.get("through") else Period.year_to_date(
@@ -119,15 +133,8 @@ def _lead_for_write(request, lead_id):
 @require_POST
 def lead_move(request, lead_id: int):
     lead = _lead_for_write(request, lead_id)
-    form = MoveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.move_lead(lead=lead, actor=request.user, **form.cleaned_data)
-            messages.success(request, f"已进入{LeadStage(form.cleaned_data['stage']).label}")
-        except InputError as exc:
-            messages.error(request, exc.text)
-    else:
-        _form_errors(request, form)
+    _apply(request, MoveForm(request.POST), services.move_lead, lambda d: f"已进入{LeadStage(d['stage']).label}",
+           lead=lead)
     return redirect("attraction:lead", lead.pk)
 
 
@@ -135,15 +142,7 @@ def lead_move(request, lead_id: int):
 @require_POST
 def lead_contact(request, lead_id: int):
     lead = _lead_for_write(request, lead_id)
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.log_contact(lead=lead, actor=request.user, **form.cleaned_data)
-            messages.success(request, "已记录洽谈")
-        except InputError as exc:
-            messages.error(request, exc.text)
-    else:
-        _form_errors(request, form)
+    _apply(request, ContactForm(request.POST), services.log_contact, "已记录洽谈", lead=lead)
     return redirect("attraction:lead", lead.pk)
 
 
@@ -248,15 +247,8 @@ def _contract_for_write(request, contract_id):
 @require_POST
 def contract_milestone(request, contract_id: int):
     contract = _contract_for_write(request, contract_id)
-    form = MilestoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_milestone_reached(contract=contract, actor=request.user, **form.cleaned_data)
-            messages.success(request, "已记录节点完成日期")
-        except InputError as exc:
-            messages.error(request, exc.text)
-    else:
-        _form_errors(request, form)
+    _apply(request, MilestoneForm(request.POST), services.record_milestone_reached, "已记录节点完成日期",
+           contract=contract)
     return redirect("attraction:contract", contract.pk)
 
 
@@ -265,15 +257,7 @@ def contract_milestone(request, contract_id: int):
 def contract_arrival(request, contract_id: int):
     """到位资金: above the contracted investment only when confirmed (the warning names both amounts)."""
     contract = _contract_for_write(request, contract_id)
-    form = ArrivalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_funds_arrival(contract=contract, actor=request.user, **form.cleaned_data)
-            messages.success(request, "已记录到位资金")
-        except InputError as exc:
-            messages.error(request, exc.text)
-    else:
-        _form_errors(request, form)
+    _apply(request, ArrivalForm(request.POST), services.record_funds_arrival, "已记录到位资金", contract=contract)
     return redirect("attraction:contract", contract.pk)
 
 
