@@ -121,3 +121,40 @@ def test_a_foreign_amount_keeps_its_currency_and_rate_and_needs_the_rate(town):
               fx_rate="7.85")
     assert (ok.foreign_currency, ok.foreign_amount, ok.fx_rate, ok.intended_investment) == (
         "EUR", Decimal("1000.00"), Decimal("7.85"), Decimal("7850.00"))
+
+
+def test_the_list_behind_new_signed_adds_the_increments_and_equals_the_figure(client, town):
+    """The dashboard's list behind 新签约 holds the projects signed in the period and those with an increase in
+    it; its count is the first signings, its amount the figure (signings + increments), also in the export."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tuijin.accounts.models import Role
+
+    cat = f.category()
+    old = sign_lead(lead=lead(town.jia, investor="老厂公司", when=D(2023, 5, 1)), signed_on=D(2023, 5, 8),
+                    investment=20000, code=code(), category=cat).project
+    new = sign_lead(lead=lead(town.yi, investor="新厂公司"), signed_on=D(2024, 3, 3), investment=15000,
+                    code=code(), category=cat).project
+    record_capital_increase(project=old, signed_on=D(2024, 2, 1), increment=4000)
+    record_capital_increase(project=new, signed_on=D(2024, 5, 1), increment="1000.5")
+    record_capital_increase(project=old, signed_on=D(2024, 8, 1), increment=9999)  # after the period
+    # By hand, 1-6月 2024: one first signing (新厂 15000); increments 4000 + 1000.50; amount 20000.50 万元.
+    fig = signed(Scope(town.city), 2024, 6)
+    assert (fig.count, fig.total) == (1, Decimal("20000.50"))
+
+    client.force_login(f.user("city_admin", town.city, Role.CITY_ADMIN))
+    url = f"/dashboard/list/?key=new_signed&city={town.city.pk}&through=2024-06"
+    html = client.get(url).content.decode()
+    assert 'data-total="count">1 个<' in html
+    assert 'data-total="total_investment">2.0 亿元<' in html  # 20000.50 万元, printed in 亿元
+    assert 'data-total="increments">0.5 亿元<' in html
+    assert old.name in html and new.name in html and html.count("仅计增资") == 1
+    ws = load_workbook(io.BytesIO(client.get(url + "&format=xlsx").content)).active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    header = next(r for r in rows if r[0] == "序号")
+    assert header[5:8] == ["计划总投资(万元)", "增资(万元)", "计入金额(万元)"]
+    body = {r[2]: r for r in rows if isinstance(r[0], int)}
+    assert body[old.name][6:8] == [4000, 4000] and body[new.name][6:8] == [1000.5, 16000.5]
+    assert rows[-1][2] == "合计 1 个" and rows[-1][6:8] == [5000.5, 20000.5]

@@ -49,25 +49,48 @@ def _contracts(scope: Scope, period: Period):
     return qs
 
 
+def _increase_in(scope: Scope, period: Period) -> Q:
+    """增资 contracts signed in the period (of projects on the period's chosen list, if one is chosen)."""
+    q = Q(signed_on__gte=period.start, signed_on__lte=period.end)
+    if scope.annual_list is not None:
+        from tuijin.indicators.engine import entries_qs
+
+        q &= Q(project__in=entries_qs(scope, period.year).values("project_id"))
+    return q
+
+
+def _increases(scope: Scope):
+    return Contract.objects.filter(scope.project_q("project__"), kind=ContractKind.INCREASE)
+
+
 def signing_increments(scope: Scope, periods: list[Period]) -> dict[tuple[int, int], Decimal]:
     """增资: {(project unit id, index of the period): Σ increments signed in that period} for the projects in
     scope (on the period's chosen list, if one is chosen). One query for all the periods."""
-    from tuijin.indicators.engine import entries_qs
-
     sums, any_period = {}, Q(pk__in=[])
     for i, p in enumerate(periods):
-        in_p = Q(signed_on__gte=p.start, signed_on__lte=p.end)
-        if scope.annual_list is not None:
-            in_p &= Q(project__in=entries_qs(scope, p.year).values("project_id"))
+        in_p = _increase_in(scope, p)
         sums[f"s{i}"] = Sum("investment", filter=in_p)
         any_period |= in_p
-    qs = Contract.objects.filter(scope.project_q("project__"), kind=ContractKind.INCREASE).filter(any_period)
     out = {}
-    for r in qs.values("project__unit_id").annotate(**sums).order_by():
+    for r in _increases(scope).filter(any_period).values("project__unit_id").annotate(**sums).order_by():
         for i in range(len(periods)):
             if r[f"s{i}"]:
                 out[(r["project__unit_id"], i)] = r[f"s{i}"]
     return out
+
+
+def increments_by_project(scope: Scope, period: Period, projects=None) -> dict[int, Decimal]:
+    """增资 of the period per project ({project id: Σ increments}): the rows behind the increments that
+    signing_increments adds to the new-signing amount. `projects` (a queryset of ids) narrows it."""
+    qs = _increases(scope).filter(_increase_in(scope, period))
+    if projects is not None:
+        qs = qs.filter(project__in=projects)
+    return dict(qs.values("project_id").annotate(s=Sum("investment")).values_list("project_id", "s").order_by())
+
+
+def increment_project_ids(scope: Scope, period: Period):
+    """Ids of the projects in scope with a capital increase signed in the period (a subquery)."""
+    return _increases(scope).filter(_increase_in(scope, period)).values("project_id")
 
 
 def _reached_by_due(kind: str, stage: str) -> Q:

@@ -78,6 +78,8 @@ def drill_xlsx(data) -> bytes:
     """The drill-down list with its total row. Amounts in 万元, rates in % (unrounded; the format rounds)."""
     stamp = f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
     title = f"{data.scope_text} · {data.title}"
+    # With capital increases (增资) in the period, two columns say what each row adds to the new-signing amount.
+    inc = data.kind == "events" and bool(data.printed.get("increments"))
     if data.kind == "enterprises":
         headers = ["序号", "企业名称", "所在单位", "所属产业", "本期开票销售(万元)", "上年同期(万元)", "同比增长(%)"]
         wb, ws = _workbook(title, f"单位：万元    {stamp}", headers, [6, 40, 14, 26, 18, 18, 12])
@@ -106,22 +108,26 @@ def drill_xlsx(data) -> bytes:
                    _cell(t["completed"]), _pct(t["completion_rate"]), "", ""])
         money, rate = (7, 8, 9), (10,)
     else:
-        headers = ["序号", "项目代码", "项目名称", "所属单位", "类别", "计划总投资(万元)", "日期", "当前阶段"]
-        wb, ws = _workbook(title, f"单位：万元    {stamp}", headers, [6, 27, 40, 12, 10, 15, 12, 10])
+        headers = ["序号", "项目代码", "项目名称", "所属单位", "类别", "计划总投资(万元)",
+                   *(["增资(万元)", "计入金额(万元)"] if inc else []), "日期", "当前阶段"]
+        wb, ws = _workbook(title, f"单位：万元    {stamp}", headers,
+                           [6, 27, 40, 12, 10, 15, *([12, 15] if inc else []), 12, 10])
         for i, r in enumerate(data.rows, start=1):
             p = r.project
-            ws.append([i, p.code, _cell(p.name), p.unit.name, p.category.name, _cell(p.total_investment),
+            extra = [_cell(r.cells["increment"]), _cell(r.cells["amount"])] if inc else []
+            ws.append([i, p.code, _cell(p.name), p.unit.name, p.category.name, _cell(p.total_investment), *extra,
                        r.cells["date"], r.cells["stage"]])
         t = data.totals
-        ws.append(["", "", f"合计 {t['count']} 个", "", "", _cell(t["total_investment"]), "", ""])
-        money, rate = (6,), ()
+        extra = ["", _cell(t["increments"])] if inc else []
+        ws.append(["", "", f"合计 {t['count']} 个", "", "", *extra, _cell(t["total_investment"]), "", ""])
+        money, rate = ((6, 7, 8) if inc else (6,)), ()
     for row in ws.iter_rows(min_row=4):
         for c in row:
             if c.column in money:
                 c.number_format = "#,##0.00"
             elif c.column in rate:
                 c.number_format = "0.0"
-            elif c.column == 7 and data.kind == "events":
+            elif c.column == (9 if inc else 7) and data.kind == "events":
                 c.number_format = "yyyy-mm-dd"
     _bold_last(ws)
     return _save(wb)

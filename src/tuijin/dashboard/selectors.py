@@ -835,11 +835,27 @@ def drill_list(user, spec: DrillSpec) -> DrillList:
     stage = EVENT_STAGE[spec.key]
     events = dict(StageEvent.objects.filter(project__in=qs.values("pk"), stage=stage).values_list("project_id", "date"))
     projects = list(qs.select_related("unit", "category").order_by("unit__path", "code"))
-    rows = [DrillRow(p, cells={"date": events.get(p.pk), "stage": STAGE_LABELS.get(p.stage, p.stage), **flags(p)})
-            for p in projects]
-    total = sum((p.total_investment for p in projects), ZERO)
-    totals = {"count": len(rows), "total_investment": total, **flag_totals(projects)}
-    printed = {"count": f"{len(rows)} 个", "total_investment": pr.yi(total) + " 亿元",
+    increments = {}
+    if spec.key == "new_signed":
+        # 增资: a capital increase signed in the period adds its increment to the amount, never to the count;
+        # a project signed before the period is listed for its increment alone (engine.drilldown).
+        from tuijin.attraction.indicators import increments_by_project
+
+        increments = increments_by_project(scope, period, qs.values("pk"))
+    rows = []
+    for p in projects:
+        # Only new_signed's list holds projects that count for an increase alone (signed before the period).
+        in_period = not increments or (events.get(p.pk) is not None and period.start <= events[p.pk] <= period.end)
+        increment = increments.get(p.pk)
+        counted = (p.total_investment if in_period else ZERO) + (increment or ZERO)
+        rows.append(DrillRow(p, cells={"date": events.get(p.pk), "stage": STAGE_LABELS.get(p.stage, p.stage),
+                                       "counted": in_period, "increment": increment, "amount": counted, **flags(p)}))
+    counted_rows = [r.project for r in rows if r.cells["counted"]]
+    total = sum((r.cells["amount"] for r in rows), ZERO)
+    totals = {"count": len(counted_rows), "total_investment": total, "increments": sum(increments.values(), ZERO),
+              **flag_totals(counted_rows)}
+    printed = {"count": f"{len(counted_rows)} 个", "total_investment": pr.yi(total) + " 亿元",
+               "increments": pr.yi(totals["increments"]) + " 亿元" if increments else "",
                **{k: pr.pct(totals[k]) for k in ("start_rate", "completion_count_rate", "operation_rate")}}
     return DrillList(spec, "events", title + f" ({STAGE_LABELS[stage]}日期)", words, rows, totals, printed)
 

@@ -347,6 +347,12 @@ def drilldown(scope: Scope, period: Period, key: str, basis: str = "accepted"):
         ids = entries.filter(planned_new_start=True).exclude(_stage_reached_by(Stage.STARTED, end)).values("project_id")
     elif key in EVENT_FIGURES:
         ids = events_qs(scope, EVENT_FIGURES[key], period).values("project_id")
+        if key == "new_signed":
+            # The amount adds the period's capital increases (增资): their projects are on the list too, so
+            # its total equals the figure (the count stays the first signings; see the dashboard's list).
+            from tuijin.attraction.indicators import increment_project_ids
+
+            return Project.objects.filter(Q(id__in=ids) | Q(id__in=increment_project_ids(scope, period)))
     elif key in ("planned_starts_to_date", "planned_starts_to_date_started"):  # 序时开工率
         qs = entries.filter(planned_new_start=True, planned_start_month__lte=period.last_month)
         if key.endswith("_started"):
