@@ -61,3 +61,44 @@ def test_funds_above_contracted_need_confirmation(town, book):
     assert c1.arrivals.count() == 2
     record_funds_arrival(contract=c1, date=D(2024, 7, 1), amount=4001, source="domestic", confirm_over=True)
     assert c1.arrivals.count() == 3
+
+
+def test_every_performance_figure_on_the_contracts_page_opens_its_list(client, town, book):
+    """On the page: the figures of 1-6月 (by hand above), each a link to the contracts behind it whose number
+    (or sum) is the figure; a district user sees only its own; an unknown figure is a clear 400."""
+    import re
+
+    from tests import factories as f
+    from tuijin.accounts.models import Role
+
+    c1, c2, c3, c4 = book
+    client.force_login(f.user("city_admin", town.city, Role.CITY_ADMIN))
+    html = client.get("/attraction/contracts/?through=2024-06").content.decode()
+    total_row = html.split("<th>合计</th>", 1)[1].split("</tr>", 1)[0]
+    links = dict((k, v) for v, k in re.findall(r'href="(/attraction/contracts/figure/\?[^"]*key=(\w+))"', total_row))
+    assert set(links) == {"contracts_due", "contracts_on_schedule", "contracts_late", "funds_due", "funds_arrived",
+                          "foreign_arrived"}
+    assert "33.3%" in total_row and "61.5%" in total_row  # 1/3 and 8000/13000
+    want = {"contracts_due": ({c1, c2, c3}, None), "contracts_on_schedule": ({c1}, None),
+            "contracts_late": ({c2, c3}, None), "funds_due": ({c1, c2}, "1.3 亿元"),
+            "funds_arrived": ({c1, c2}, "0.8 亿元"), "foreign_arrived": ({c1}, "0.2 亿元")}
+    for key, (contracts, amount) in want.items():
+        page = client.get(links[key].replace("&amp;", "&")).content.decode()
+        assert f'data-total="count">{len(contracts)} 个<' in page, key
+        assert all(c.project.name in page for c in contracts), key
+        assert not any(c.project.name in page for c in {c1, c2, c3, c4} - contracts), key
+        if amount:
+            assert f'data-total="amount">{amount}<' in page, key
+    # The 甲区 row opens 甲区's lists: c1 and c3 are due there.
+    jia_row = html.split("<td>甲区</td>", 1)[1].split("</tr>", 1)[0]
+    jia_due = re.search(r'href="(/attraction/contracts/figure/\?[^"]*key=contracts_due)"', jia_row).group(1)
+    assert 'data-total="count">2 个<' in client.get(jia_due.replace("&amp;", "&")).content.decode()
+    # A district user: its own contracts only, whatever unit the query names.
+    client.force_login(f.user("yi_admin", town.yi, Role.DISTRICT_ADMIN))
+    page = client.get("/attraction/contracts/figure/?key=contracts_due&through=2024-06").content.decode()
+    assert 'data-total="count">1 个<' in page and c2.project.name in page and c1.project.name not in page
+    other = client.get(f"/attraction/contracts/figure/?key=contracts_due&through=2024-06&unit={town.jia.pk}")
+    assert other.status_code == 400 and "单位" in other.content.decode()  # not among its choices
+    assert c1.project.name not in other.content.decode()
+    bad = client.get("/attraction/contracts/figure/?key=nonsense&through=2024-06")
+    assert bad.status_code == 400 and "未知的指标: &#x27;nonsense&#x27;" in bad.content.decode()

@@ -201,23 +201,41 @@ def performance(scope: Scope, period: Period, *, breakdown: bool = True) -> Perf
     return total
 
 
-def performance_drilldown(scope: Scope, period: Period, key: str):
-    """The projects behind a performance figure: contracts_due, contracts_on_schedule, contracts_late,
-    funds_due, funds_arrived, foreign_arrived."""
-    contracts = _contracts(scope, period)
-    if key == "contracts_due":
-        ids = contracts.filter(Exists(_milestones_due(period).filter(contract=OuterRef("pk"))))
-    elif key == "contracts_late":
-        ids = contracts.filter(Exists(_late(period).filter(contract=OuterRef("pk"))))
-    elif key == "contracts_on_schedule":
-        ids = contracts.filter(Exists(_milestones_due(period).filter(contract=OuterRef("pk")))).exclude(
-            Exists(_late(period).filter(contract=OuterRef("pk"))))
-    elif key == "funds_due":
-        ids = contracts.filter(instalments__due_date__gte=period.start, instalments__due_date__lte=period.end)
-    elif key in ("funds_arrived", "foreign_arrived"):
-        ids = contracts.filter(arrivals__date__gte=period.start, arrivals__date__lte=period.end)
-        if key == "foreign_arrived":
-            ids = ids.filter(arrivals__source=FundsSource.FOREIGN)
-    else:
+# The figures a performance list can be opened from: key → (title, whether each row carries an amount).
+FIGURE_LISTS = {
+    "contracts_due": ("应履约合同", False),
+    "contracts_on_schedule": ("按约履约合同", False),
+    "contracts_late": ("未按约履约合同", False),
+    "funds_due": ("应到位资金", True),
+    "funds_arrived": ("到位资金", True),
+    "foreign_arrived": ("实际到位外资", True),
+}
+
+
+def performance_contracts(scope: Scope, period: Period, key: str):
+    """The contracts behind a performance figure (the list a user opens from it): their number is the figure
+    for the contract counts; for the money figures each carries `amount` (its instalments due / funds arrived
+    in the period) and Σ amount is the figure."""
+    if key not in FIGURE_LISTS:
         raise KeyError(f"unknown figure {key!r}")
-    return Project.objects.filter(id__in=ids.values("project_id"))
+    contracts = _contracts(scope, period)
+    due = Exists(_milestones_due(period).filter(contract=OuterRef("pk")))
+    late = Exists(_late(period).filter(contract=OuterRef("pk")))
+    if key == "contracts_due":
+        return contracts.filter(due)
+    if key == "contracts_on_schedule":
+        return contracts.filter(due).exclude(late)
+    if key == "contracts_late":
+        return contracts.filter(late)
+    if key == "funds_due":
+        in_p = Q(instalments__due_date__gte=period.start, instalments__due_date__lte=period.end)
+        return contracts.annotate(amount=Sum("instalments__amount", filter=in_p)).filter(amount__gt=0)
+    in_p = Q(arrivals__date__gte=period.start, arrivals__date__lte=period.end)
+    if key == "foreign_arrived":
+        in_p &= Q(arrivals__source=FundsSource.FOREIGN)
+    return contracts.annotate(amount=Sum("arrivals__amount", filter=in_p)).filter(amount__gt=0)
+
+
+def performance_drilldown(scope: Scope, period: Period, key: str):
+    """The projects behind a performance figure (see performance_contracts)."""
+    return Project.objects.filter(id__in=performance_contracts(scope, period, key).values("project_id"))

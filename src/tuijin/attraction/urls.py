@@ -15,6 +15,7 @@ urlpatterns = [
     path("leads/<int:lead_id>/decide/", views.lead_decide, name="lead_decide"),
     path("events/", views.events, name="events"),
     path("contracts/", views.contracts, name="contracts"),
+    path("contracts/figure/", views.contract_figure, name="contract_figure"),
     path("contracts/<int:contract_id>/", views.contract_detail, name="contract"),
     path("contracts/<int:contract_id>/milestone/", views.contract_milestone, name="contract_milestone"),
     path("contracts/<int:contract_id>/arrival/", views.contract_arrival, name="contract_arrival"),

@@ -4,7 +4,10 @@ targets. Thin: reads through attraction.selectors (scoped by accounts.scoping), 
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +23,6 @@ from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.periods import Period, PeriodError
 from tuijin.indicators.present import Presenter
-from tuijin.indicators.scope import Scope
 from tuijin.orgs.services import city_config
 
 from . import excel, selectors, services
@@ -31,10 +33,11 @@ from .forms import (
     LeadForm,
     MilestoneForm,
     MoveForm,
+    PerformanceForm,
     SignForm,
     TargetForm,
 )
-from .indicators import performance
+from .indicators import FIGURE_LISTS, performance, performance_contracts
 from .models import LEAD_STAGE_ORDER, ContractMilestone, LeadStage
 from .present import performance_data, target_row
 from .targets import evaluate
@@ -203,24 +206,88 @@ def events(request):
     return render(request, "attraction/events.html", {"events": qs, "counts": selectors.event_counts(qs)})
 
 
+def _performance_scope(request, form):
+    """(scope, period, query) from a valid PerformanceForm: the dashboard's scope (the one that limits a user to
+    their units) narrowed to an industry node; None when there is no city or no period to show."""
+    from tuijin.dashboard.selectors import dashboard_scope
+    from tuijin.web.selectors import default_through
+
+    d = form.cleaned_data
+    city = d["city"]
+    if city is None:
+        return None
+    scope = dashboard_scope(request.user, city, d.get("unit"), d.get("annual_list"))
+    if d.get("industry_node") is not None:
+        scope = dataclasses.replace(scope, industry_node=d["industry_node"])
+    through = d["through"] or default_through(scope)
+    if through is None:
+        today = timezone.localdate()
+        through = (today.year, today.month)
+    period = Period.parse(f"{through[0]:04d}-{through[1]:02d}", d["kind"])
+    query = {k: v for k, v in request.GET.items() if k in ("city", "unit", "industry_node", "annual_list", "kind")}
+    query["through"] = period.through
+    return scope, period, query
+
+
 @login_required
 def contracts(request):
-    """签约项目履约: the contracts with their milestones and funds, and the performance figures of the scope."""
+    """签约项目履约: the performance figures of the chosen scope and period (each opens its list) by unit, and the
+    contracts of the scope with their milestones and funds."""
     _require(request.user, scoping.READ)
-    period = _period(request)
-    qs = (selectors.contracts_for(request.user).select_related("project", "project__unit", "lead")
-          .prefetch_related(Prefetch("milestones", queryset=ContractMilestone.objects.order_by("due_date")))
-          .annotate(arrived=Sum("arrivals__amount")).order_by("-signed_on", "id"))
-    user = request.user
-    city = user.unit.city() if user.unit_id else None
-    summary = None
-    if city is not None:
-        scope = scoping.restrict_scope(user, Scope(city, None if user.unit_id == city.pk else user.unit))
-        presenter = Presenter(city_config(city))
+    form = PerformanceForm(request.user, request.GET)
+    context = {"form": form, "summary": None}
+    resolved = _performance_scope(request, form) if form.is_valid() else None
+    qs = selectors.contracts_for(request.user)
+    if resolved is not None:
+        scope, period, query = resolved
+        presenter = Presenter(city_config(scope.city))
         perf = performance(scope, period)
         summary = performance_data(presenter, perf)
-        summary["by_unit"] = [{"unit": p.unit.name, **performance_data(presenter, p)} for p in perf.by_unit]
-    return render(request, "attraction/contracts.html", {"contracts": qs, "summary": summary, "period": period})
+        # The cohort rates open the dashboard's cohort lists (same scope: its parameter names differ).
+        dash = {"city": scope.city.pk, "through": period.through, "kind": form.cleaned_data["kind"],
+                "cohort": period.year, "list": getattr(scope.annual_list, "pk", ""),
+                "node": getattr(scope.industry_node, "pk", "")}
+        summary["query"] = urlencode(query)
+        summary["dash_query"] = urlencode({**dash, "unit": scope.root.pk})
+        summary["by_unit"] = [{"unit": p.unit, **performance_data(presenter, p),
+                               "query": urlencode({**query, "unit": p.unit.pk}),
+                               "dash_query": urlencode({**dash, "unit": p.unit.pk})} for p in perf.by_unit]
+        qs = qs.filter(scope.project_q("project__"))
+        context.update(summary=summary, period=period)
+    qs = (qs.select_related("project", "project__unit", "lead")
+          .prefetch_related(Prefetch("milestones", queryset=ContractMilestone.objects.order_by("due_date")))
+          .annotate(arrived=Sum("arrivals__amount")).order_by("-signed_on", "id"))
+    context["contracts"] = qs
+    return render(request, "attraction/contracts.html", context, status=200 if form.is_valid() else 400)
+
+
+@login_required
+def contract_figure(request):
+    """The contracts behind one performance figure (应履约 / 按约履约 / 未按约 / 应到位 / 到位 / 到位外资): their
+    number, or the sum of their amounts, is the figure on the contracts page."""
+    _require(request.user, scoping.READ)
+    key = request.GET.get("key", "")
+    form = PerformanceForm(request.user, request.GET)
+    if key not in FIGURE_LISTS or not form.is_valid():
+        error = f"未知的指标: {key!r}" if key not in FIGURE_LISTS else "; ".join(
+            f"{form.fields[k].label if k in form.fields else ''} {', '.join(v)}".strip() for k, v in form.errors.items())
+        return render(request, "attraction/figure.html", {"error": error}, status=400)
+    resolved = _performance_scope(request, form)
+    if resolved is None:
+        return render(request, "attraction/figure.html", {"error": "没有可查看的城市"}, status=400)
+    scope, period, query = resolved
+    title, with_amount = FIGURE_LISTS[key]
+    rows = list(performance_contracts(scope, period, key).select_related("project", "project__unit", "lead")
+                .prefetch_related(Prefetch("milestones", queryset=ContractMilestone.objects.order_by("due_date")))
+                .order_by("project__unit__path", "signed_on", "id"))
+    presenter = Presenter(city_config(scope.city))
+    total = sum((r.amount for r in rows), Decimal(0)) if with_amount else None
+    return render(request, "attraction/figure.html", {
+        "title": title, "key": key, "rows": rows, "with_amount": with_amount, "period": period,
+        "scope_text": scope.root.name + (f" · {scope.industry_node.name}" if scope.industry_node else ""),
+        "count": len(rows), "total": total, "total_yi": presenter.yi(total) if with_amount else None,
+        "back": f"{reverse('attraction:contracts')}?{urlencode(query)}",
+    })
 
 
 @login_required
