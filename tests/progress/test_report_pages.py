@@ -73,6 +73,23 @@ def test_submit_with_photos_keeps_time_and_location(client, reporter_world):
     assert client.get(f"/reports/photos/{photos[0].pk}/").status_code == 302  # to the login page
 
 
+def test_a_bad_photo_leaves_nothing_written(client, reporter_world):
+    """A file that is not an image is refused by name, and neither the report nor the ticked milestone nor the
+    good photo beside it is saved (one transaction)."""
+    from tuijin.projects.models import Milestone
+
+    reporter, mine, _ = reporter_world
+    client.force_login(reporter)
+    response = client.post(f"/reports/{mine.pk}/2024/7/", {
+        "amount": "1200", "progress_text": "设备进场", "submit": "1", "milestones": ["land"],
+        "photos": [SimpleUploadedFile("a.jpg", jpeg(True), "image/jpeg"),
+                   SimpleUploadedFile("合同.pdf", b"%PDF-1.4 not a photo", "application/pdf")],
+    })
+    assert response.status_code == 200 and "合同.pdf 不是图片" in response.content.decode()
+    assert not MonthlyReport.objects.filter(project=mine, year=2024, month=7).exists()
+    assert not Milestone.objects.filter(project=mine).exists() and not ReportPhoto.objects.exists()
+
+
 def test_a_jump_is_shown_for_confirmation_then_saved(client, reporter_world):
     reporter, mine, _ = reporter_world
     client.force_login(reporter)

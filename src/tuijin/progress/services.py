@@ -4,6 +4,7 @@ and corrections of a locked period with a recorded reason. Every write is audite
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from decimal import Decimal
 
@@ -189,16 +190,20 @@ def lock_due_periods(*, today: datetime.date | None = None, actor=None) -> list[
 
 
 @transaction.atomic
-def add_photo(*, report: MonthlyReport, upload, actor=None):
-    """Attach a site photo, keeping when (and, if the file says, where) it was taken."""
-    from .models import ReportPhoto
-    from .photos import exif_facts
-
+def _check_photo(upload) -> None:
     if getattr(upload, "size", 0) > 15 * 1024 * 1024:
         raise InputError(f"照片 {upload.name} 超过 15 MB", field="photos")
     content_type = getattr(upload, "content_type", "") or ""
     if content_type and not content_type.startswith("image/"):
         raise InputError(f"{upload.name} 不是图片", field="photos")
+
+
+def add_photo(*, report: MonthlyReport, upload, actor=None):
+    """Attach a site photo, keeping when (and, if the file says, where) it was taken."""
+    from .models import ReportPhoto
+    from .photos import exif_facts
+
+    _check_photo(upload)
     facts = exif_facts(upload)
     photo = ReportPhoto(report=report, image=upload, uploaded_by=actor if getattr(actor, "pk", None) else None,
                         **facts)
@@ -206,3 +211,23 @@ def add_photo(*, report: MonthlyReport, upload, actor=None):
     record_change(actor=actor, action="create", obj=photo, before=None, after=snapshot(photo),
                   project_id=report.project_id)
     return photo
+
+
+@transaction.atomic
+def save_report_with_attachments(*, project, year: int, month: int, milestones=(), photos=(), actor=None,
+                                 **report) -> MonthlyReport:
+    """The report form's one write: the month's report (save_report), the milestones ticked on it (dated the
+    month's last day, or today if earlier) and its site photos, all or nothing. The photos are checked before
+    anything is written, so a bad file never leaves a saved report behind."""
+    from tuijin.projects.services import record_milestone
+
+    for upload in photos:
+        _check_photo(upload)
+    saved = save_report(project=project, year=year, month=month, actor=actor, **report)
+    last_day = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    for kind in milestones:
+        record_milestone(project=project, kind=kind, actual_date=min(last_day, timezone.localdate()),
+                         actor=actor, note=f"{year}年{month}月月报")
+    for upload in photos:
+        add_photo(report=saved, upload=upload, actor=actor)
+    return saved

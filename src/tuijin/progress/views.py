@@ -3,9 +3,7 @@ Thin: every read goes through progress.selectors / accounts.scoping, every write
 
 from __future__ import annotations
 
-import calendar
 import csv
-import datetime
 import io
 import tempfile
 
@@ -25,7 +23,6 @@ from tuijin.core.files import file_response
 from tuijin.core.periods import Period
 from tuijin.indicators.scope import Scope
 from tuijin.projects.models import MilestoneKind
-from tuijin.projects.services import record_milestone
 
 from . import registry, selectors, services, tracking
 from .excel import (
@@ -88,16 +85,11 @@ def report_form(request, project_id: int, year: int, month: int):
             c = form.cleaned_data
             status = ReportStatus.DRAFT if "save_draft" in request.POST else ReportStatus.SUBMITTED
             try:
-                report = services.save_report(
+                services.save_report_with_attachments(
                     project=project, year=year, month=month, amount=c["amount"], ytd=c["ytd"],
                     progress_text=c["progress_text"], problems_text=c["problems_text"], actor=request.user,
-                    status=status, reason=c["reason"], confirm_warnings=c["confirm_warnings"])
-                last_day = datetime.date(year, month, calendar.monthrange(year, month)[1])
-                for kind in c["milestones"]:
-                    record_milestone(project=project, kind=kind, actual_date=min(last_day, timezone.localdate()),
-                                     actor=request.user, note=f"{year}年{month}月月报")
-                for upload in c["photos"]:
-                    services.add_photo(report=report, upload=upload, actor=request.user)
+                    status=status, reason=c["reason"], confirm_warnings=c["confirm_warnings"],
+                    milestones=c["milestones"], photos=c["photos"])
             except services.NeedsConfirmation as exc:
                 warnings = exc.findings
             except InputError as exc:
