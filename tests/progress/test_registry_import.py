@@ -333,3 +333,37 @@ def test_a_gbk_csv_with_header_variants_and_the_cli(world, tmp_path):
     with pytest.raises(CommandError, match="权限"):
         call_command("import", str(path), "--as", "jia_rep", "--kind", "projects", stdout=io.StringIO(),
                      stderr=io.StringIO())
+
+
+def test_responsible_department_column(client, world):
+    """责任部门: offered in the template from the departments the user may assign (the city's, its own, never
+    another district's), read back by full name or without the city's prefix; an unknown one names its cell."""
+    from tuijin.orgs.services import create_unit
+
+    city, d = world["city"], world["d"]
+    create_unit(name="测试市发展和改革委员会", kind="department", parent=city)
+    create_unit(name="甲区住房和城乡建设局", kind="department", parent=d["甲区"])
+    create_unit(name="乙区住房和城乡建设局", kind="department", parent=d["乙区"])
+    admin = world["admin"]
+    client.force_login(admin)
+    wb = openpyxl.load_workbook(io.BytesIO(b"".join(client.get("/reports/template/projects/").streaming_content)))
+    ws = wb["项目库"]
+    assert ws["M3"].value == "责任部门"
+    offered = [c.value for c in wb["选项"]["E"] if c.value]
+    assert offered[0] == "责任部门" and sorted(offered[1:]) == ["测试市发展和改革委员会", "甲区住房和城乡建设局"]
+    assert "M5:M206" in {str(dv.sqref) for dv in ws.data_validations.dataValidation}
+    ws["M5"] = "发展和改革委员会"  # P1: without the city's prefix
+    ws["M6"] = "甲区住房和城乡建设局"  # P3
+    plan = registry.plan_projects(user=admin, data=saved(wb), filename="项目库.xlsx")
+    assert plan.ok, [str(e) for e in plan.errors]
+    assert [(c.code, c.diffs) for c in plan.changes] == [
+        (P1, [("责任部门", None, "测试市发展和改革委员会")]), (P3, [("责任部门", None, "甲区住房和城乡建设局")])]
+    registry.commit_projects(user=admin, plan=plan)
+    assert Project.objects.get(code=P3).responsible_department.name == "甲区住房和城乡建设局"
+
+    ws["M5"] = "乙区住房和城乡建设局"  # another district's department
+    ws["M6"] = "不存在局"
+    plan = registry.plan_projects(user=admin, data=saved(wb), filename="项目库.xlsx")
+    assert [str(e) for e in plan.errors] == [
+        "工作表“项目库”第 5 行 M 列「责任部门」 (值: '乙区住房和城乡建设局'): 责任部门 乙区住房和城乡建设局 不存在, 或不在您可指定的部门中",
+        "工作表“项目库”第 6 行 M 列「责任部门」 (值: '不存在局'): 责任部门 不存在局 不存在, 或不在您可指定的部门中"]

@@ -260,14 +260,14 @@ def _drop_down(ws, formula: str, cells: str, title: str) -> None:
 
 
 PROJECT_TEMPLATE_HEADERS = ["项目代码", "项目名称", "项目业主", "所属单位", "项目类别", "产业链", "计划总投资",
-                            "当前阶段", "建设地点", "建设内容", "责任领导", "服务专员"]
+                            "当前阶段", "建设地点", "建设内容", "责任领导", "服务专员", "责任部门"]
 
 
-def write_projects_template(stream, projects, *, units, categories, nodes, stages, title_prefix: str = "",
-                            blank_rows: int = 200) -> None:
+def write_projects_template(stream, projects, *, units, categories, nodes, stages, departments=(),
+                            title_prefix: str = "", blank_rows: int = 200) -> None:
     """项目库模板: the user's in-scope projects pre-listed, Chinese headers with a units row (万元), drop-downs
-    for 所属单位 / 项目类别 / 产业链 / 当前阶段 (from a hidden sheet) and non-negative amounts. New projects
-    go on the empty rows below; it imports back unchanged."""
+    for 所属单位 / 项目类别 / 产业链 / 当前阶段 / 责任部门 (from a hidden sheet) and non-negative amounts. New
+    projects go on the empty rows below; it imports back unchanged."""
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -276,18 +276,21 @@ def write_projects_template(stream, projects, *, units, categories, nodes, stage
     ws.title = "项目库"
     _template_head(ws, f"{title_prefix}重大项目库", "填报说明: 按项目代码新增或修改项目; 空白单元格表示不修改; "
                    "阶段请按阶段事件录入, 此处仅供核对; 金额单位见第4行。",
-                   PROJECT_TEMPLATE_HEADERS, ["", "", "", "", "", "", "万元", "", "", "", "", ""],
-                   [27, 40, 24, 14, 12, 16, 14, 10, 24, 40, 10, 10])
+                   PROJECT_TEMPLATE_HEADERS, ["", "", "", "", "", "", "万元", "", "", "", "", "", ""],
+                   [27, 40, 24, 14, 12, 16, 14, 10, 24, 40, 10, 10, 24])
     n = 0
     for p in projects:
         ws.append([p.code, p.name, p.owner, p.unit.name, p.category.name,
                    p.industry_node.name if p.industry_node_id else "", float(p.total_investment),
-                   p.get_stage_display(), p.location, p.description, p.responsible_leader, p.service_contact])
+                   p.get_stage_display(), p.location, p.description, p.responsible_leader, p.service_contact,
+                   p.responsible_department.name if p.responsible_department_id else ""])
         ws.cell(ws.max_row, 7).number_format = "#,##0.00"
         n += 1
     last = 4 + n + blank_rows
     ranges = _options_sheet(wb, {"所属单位": list(units), "项目类别": list(categories), "产业链": list(nodes),
-                                 "当前阶段": list(stages)})
+                                 "当前阶段": list(stages), "责任部门": list(departments)})
+    if departments:
+        _drop_down(ws, ranges["责任部门"], f"M5:M{last}", "责任部门")
     _drop_down(ws, ranges["所属单位"], f"D5:D{last}", "所属单位")
     _drop_down(ws, ranges["项目类别"], f"E5:E{last}", "项目类别")
     if nodes:

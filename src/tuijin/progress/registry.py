@@ -43,7 +43,8 @@ KIND_LABELS = {KIND_REPORTS: "月报", KIND_PROJECTS: "项目库", KIND_LIST: "�
 PROJECT_LABELS = {"code": "项目代码", "name": "项目名称", "owner": "项目业主", "unit": "所属单位",
                   "category": "项目类别", "industry_node": "产业链", "total_investment": "计划总投资",
                   "stage": "当前阶段", "location": "建设地点", "description": "建设内容",
-                  "responsible_leader": "责任领导", "service_contact": "服务专员"}
+                  "responsible_leader": "责任领导", "service_contact": "服务专员",
+                  "responsible_department": "责任部门"}
 PROJECT_TEXT_FIELDS = ("name", "owner", "location", "description", "responsible_leader", "service_contact")
 LIST_LABELS = {"code": "项目代码", "name": "项目名称", "annual_plan": "年度计划投资",
                "planned_new_start": "计划新开工", "planned_start_month": "计划开工月份", "continuing": "续建",
@@ -74,6 +75,8 @@ def match_project_field(header: str) -> str | None:
         return "total_investment"
     if "年度" in t or "当月" in t or "本月" in t or "累计" in t:
         return None
+    if "部门" in t:  # 责任部门 / 牵头部门, before 单位 (a 责任单位 is the project's unit)
+        return "responsible_department"
     if "单位" in t or "板块" in t or "县市区" in t or "属地" in t or t in ("地区", "区县", "县区"):
         return "unit"
     if "类别" in t or "类型" in t or "分类" in t:
@@ -360,9 +363,16 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
     for n in TaxonomyNode.objects.filter(name__in=node_names).select_related("taxonomy").order_by(
             "-taxonomy__is_primary", "taxonomy_id", "depth"):
         nodes.setdefault((n.taxonomy.city_id, n.name), []).append(n)
+    # 责任部门: the departments the user may assign (web.selectors.visible_departments), by full name or by the
+    # name without the city's prefix (发展和改革委员会 → 镇江市发展和改革委员会) within the project's city.
+    from tuijin.web.selectors import visible_departments
+
+    departments = list(visible_departments(user)) if any(
+        text_of(r.cells.get("responsible_department")) for r, _ in parsed) else []
     unit_ids = {i for us in in_scope.values() for u in us for i in u.ancestor_ids} | {
-        i for p in known.values() for i in p.unit.ancestor_ids}
-    city_ids = set(OrgUnit.objects.filter(pk__in=unit_ids, kind=UnitKind.CITY).values_list("pk", flat=True))
+        i for p in known.values() for i in p.unit.ancestor_ids} | {i for d in departments for i in d.ancestor_ids}
+    city_names = dict(OrgUnit.objects.filter(pk__in=unit_ids, kind=UnitKind.CITY).values_list("pk", "name"))
+    city_ids = set(city_names)
 
     for row, code in parsed:
         project = known.get(code)
@@ -406,6 +416,17 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
                 plan.errors.append(row.problem("industry_node", f"产业链 {node_name} 不在本市产业体系中", L))
             else:
                 node = found_nodes[0]
+        department = None
+        dept_name = text_of(row.cells.get("responsible_department"))
+        if dept_name and target_unit is not None:
+            city_id = _city_of(target_unit, city_ids)
+            city_name = city_names.get(city_id)
+            same_city = [d for d in departments if _city_of(d, city_ids) == city_id]
+            department = next((d for d in same_city if d.name == dept_name), None) or next(
+                (d for d in same_city if city_name and d.name == city_name + dept_name), None)
+            if department is None:
+                plan.errors.append(row.problem("responsible_department",
+                                               f"责任部门 {dept_name} 不存在, 或不在您可指定的部门中", L))
         if project is None:
             for f, present in (("name", values.get("name")), ("unit", unit_name), ("category", cat_name),
                                ("total_investment", total is not None)):
@@ -422,9 +443,11 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
         if total is not None:
             new["total_investment"] = total
         if project is None:
-            kwargs = dict(new, code=code, unit=unit, category=category, industry_node=node)
+            kwargs = dict(new, code=code, unit=unit, category=category, industry_node=node,
+                          responsible_department=department)
             after = dict(new, code=code, unit=unit.name, category=category.name,
-                         industry_node=node.name if node else None)
+                         industry_node=node.name if node else None,
+                         responsible_department=department.name if department else None)
             plan.changes.append(RecordChange(row.sheet.name, row.row, code, new["name"], None, after, kwargs,
                                              None, L))
             continue
@@ -433,7 +456,8 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             current = getattr(project, f)
             if v != current:
                 kwargs[f], before[f], after[f] = v, current, v
-        for f, obj in (("unit", unit), ("category", category), ("industry_node", node)):
+        for f, obj in (("unit", unit), ("category", category), ("industry_node", node),
+                       ("responsible_department", department)):
             current = getattr(project, f)
             if obj is not None and obj != current:
                 kwargs[f], before[f], after[f] = obj, current.name if current else None, obj.name

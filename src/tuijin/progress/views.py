@@ -307,11 +307,12 @@ def projects_template(request):
     from tuijin.industry.models import TaxonomyNode
     from tuijin.orgs.models import UnitKind
     from tuijin.projects.models import Category, Stage
+    from tuijin.web.selectors import visible_departments
 
     _require(request.user, scoping.WRITE)
     user = request.user
-    projects = scoping.projects_for(user, scoping.WRITE).select_related("unit", "category", "industry_node"
-                                                                         ).order_by("unit__path", "code")
+    projects = scoping.projects_for(user, scoping.WRITE).select_related(
+        "unit", "category", "industry_node", "responsible_department").order_by("unit__path", "code")
     units = scoping.units_for(user).exclude(kind__in=[UnitKind.DEPARTMENT, UnitKind.PROVINCE]).order_by("path")
     city = user.unit.city() if user.unit_id else None
     nodes = TaxonomyNode.objects.filter(taxonomy__city=city) if city else TaxonomyNode.objects.all()
@@ -320,7 +321,9 @@ def projects_template(request):
     buf = io.BytesIO()
     write_projects_template(buf, projects, units=units.values_list("name", flat=True),
                             categories=Category.objects.values_list("name", flat=True), nodes=node_names,
-                            stages=[s.label for s in Stage], title_prefix=user.unit.name if user.unit_id else "")
+                            stages=[s.label for s in Stage],
+                            departments=visible_departments(user).values_list("name", flat=True),
+                            title_prefix=user.unit.name if user.unit_id else "")
     buf.seek(0)
     return FileResponse(buf, as_attachment=True, filename="projects-template.xlsx")
 
