@@ -65,7 +65,8 @@ _DEPARTMENTS = {**_CITIES, "district_admin": set(), "reporter": set()}
 VISIBLE = {"project": _PROJECTS, "entry": _PROJECTS, "report": _PROJECTS, "unit": _UNITS, "user": _USERS,
            "item": _PROJECTS, "problem": _PROJECTS, "city": _CITIES, "meeting": _CITIES, "decision": _CITIES,
            "department": _DEPARTMENTS, "photo": _PROJECTS, "attachment": _PROJECTS, "item_photo": _PROJECTS,
-           "lead": _UNITS, "contract": _PROJECTS}  # 招商线索: seen by the units a user sees
+           "lead": _UNITS, "contract": _PROJECTS,  # 招商线索: seen by the units a user sees
+           "event": _UNITS}  # 招商活动: seen by the units a user sees taking part (each place's: its unit)
 
 # The action a page requires, by URL name; pages not listed require READ.
 URL_ACTIONS = {
@@ -109,13 +110,18 @@ URL_ACTIONS = {
     "attraction:contract_milestone": WRITE,
     "attraction:contract_arrival": WRITE,
     "attraction:import": WRITE,
+    "attraction:lead_event": WRITE,
+    # 招商活动: registering and editing need WRITE (a district's writer edits only events whose units are all its
+    # own; each place's event here has only the place's unit).
+    "attraction:event_create": WRITE,
+    "attraction:event_edit": WRITE,
 }
 
 # URL parameters by name: the kind of world object that fills them.
 PARAM_KINDS = {"pk": "project", "project_id": "project", "project_pk": "project", "unit_id": "unit",
                "unit_pk": "unit", "report_id": "report", "entry_id": "entry", "user_id": "user",
                "item_id": "item", "problem_id": "problem", "lead_id": "lead",
-               "contract_id": "contract"}
+               "contract_id": "contract", "event_id": "event"}
 # Where `pk` (or another name) means something else on a particular page: {(url name, param): kind}.
 PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("progress:review_report", "pk"): "report",

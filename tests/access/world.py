@@ -70,6 +70,7 @@ class Place:
     item_photo: object = None  # a photo of the place's livelihood item's January report (add_files)
     lead: object = None  # 招商线索 followed by the place's unit (add_leads)
     contract: object = None  # a contract signing the place's project, from another lead (add_leads)
+    event: object = None  # 招商活动 of the place's city with the place's unit, where both leads were met (add_leads)
 
 
 @dataclass
@@ -177,10 +178,11 @@ def add_files(w: World) -> World:
 
 def add_leads(w: World) -> World:
     """招商引资: a lead followed by each place's unit (its title names no project), and a contract signing the
-    place's project (through a second lead of the same unit, so the first stays open)."""
+    place's project (through a second lead of the same unit, so the first stays open), signed at an event of
+    the place's city in which only the place's unit took part."""
     import datetime
 
-    from tuijin.attraction.services import create_lead, sign_lead
+    from tuijin.attraction.services import create_event, create_lead, sign_lead
 
     for key in PLACES:
         place = w.places[key]
@@ -190,9 +192,12 @@ def add_leads(w: World) -> World:
         signed = create_lead(unit=place.unit, title=f"{place.unit.name}签约线索", investor=f"{key}签约公司",
                              investor_kind="private", source="visit", intended_investment=Decimal(10000),
                              stage_date=datetime.date(2024, 3, 1))
+        place.event = create_event(city=place.unit.city(), name=f"{place.unit.name}招商推介会", kind="promotion",
+                                   date=datetime.date(2024, 3, 5), place="上海", leader="市长",
+                                   units=[place.unit], leads=[place.lead])
         place.contract = sign_lead(lead=signed, signed_on=datetime.date(2024, 3, 10), investment=Decimal(10000),
                                    project=place.project, milestones={"started": datetime.date(2024, 9, 1)},
-                                   instalments=[(datetime.date(2024, 6, 30), Decimal(5000))])
+                                   instalments=[(datetime.date(2024, 6, 30), Decimal(5000))], event=place.event)
     return w
 
 

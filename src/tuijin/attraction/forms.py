@@ -9,7 +9,7 @@ from tuijin.projects.models import Category
 from tuijin.web import selectors as web_selectors
 from tuijin.web.forms import NodeChoiceField
 
-from .models import AgreedMilestone, FundsSource, InvestorKind, LeadSource, LeadStage
+from .models import AgreedMilestone, EventKind, FundsSource, InvestorKind, LeadSource, LeadStage
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -55,6 +55,12 @@ class SignForm(forms.Form):
     due_started = forms.DateField(label="约定开工日期", widget=DATE, required=False)
     due_operating = forms.DateField(label="约定投产日期", widget=DATE, required=False)
     confirm_new_project = forms.BooleanField(label="确认为该投资方的新项目", required=False)
+    event = forms.ModelChoiceField(label="签约活动", queryset=None, required=False,
+                                   help_text="在招商活动上签约时选择")
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events
 
     def milestones(self) -> dict:
         d = self.cleaned_data
@@ -71,6 +77,38 @@ class ArrivalForm(forms.Form):
     amount = forms.DecimalField(label="到位金额(万元)", decimal_places=2)
     source = forms.ChoiceField(label="资金来源", choices=FundsSource.choices)
     confirm_over = forms.BooleanField(label="确认超过合同投资", required=False)
+
+
+class UnitsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class EventForm(forms.Form):
+    """招商活动: the units offered are those the user may name (any unit of the city for a city-level writer, its
+    own subtree otherwise); a unit posted from elsewhere in the city reaches the service, which names it."""
+
+    name = forms.CharField(label="活动名称", max_length=200)
+    kind = forms.ChoiceField(label="类型", choices=EventKind.choices)
+    date = forms.DateField(label="日期", widget=DATE)
+    place = forms.CharField(label="地点", max_length=100)
+    leader = forms.CharField(label="带队领导", max_length=50, required=False, help_text="如 市长、分管副市长")
+    units = UnitsField(label="参加单位", queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, offered, city_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = city_units
+        self.fields["units"].widget.choices = [(u.pk, u.name) for u in offered]
+
+
+class LeadEventForm(forms.Form):
+    """对接线索: the event (among those the user sees in the lead's city) where the lead was met."""
+
+    event = forms.ModelChoiceField(label="招商活动", queryset=None)
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events
 
 
 class ImportForm(forms.Form):

@@ -12,15 +12,21 @@ capital-increase increments (增资) and computes the performance (履约) figur
   资金到位率 = arrived ÷ due. foreign_arrived (实际到位外资): Σ funds arrived from abroad (境外) in the period.
 - cohort start / operating rates (签约项目开工率 / 投产率): the engine's signing cohort (compute()).
 A figure whose denominator is zero is absent (None), never 0%.
+
+For the weekly dispatch agenda (attraction.selectors.stalled_contracts): overdue_milestones (agreed milestones due
+more than N days before a date and not reached by it, by the same rule as the 履约率) and overdue_instalments
+(the oldest instalment due that long that the funds arrived by the date do not cover).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from tuijin.core.numbers import ratio
 from tuijin.core.periods import Period
@@ -93,9 +99,18 @@ def increment_project_ids(scope: Scope, period: Period):
     return _increases(scope).filter(_increase_in(scope, period)).values("project_id")
 
 
-def _reached_by_due(kind: str, stage: str) -> Q:
+def _reached_stage(kind: str, stage: str, by) -> Q:
     return Q(kind=kind) & Exists(StageEvent.objects.filter(project=OuterRef("contract__project"), stage=stage,
-                                                           date__lte=OuterRef("due_date")))
+                                                           date__lte=by))
+
+
+def _reached(by=None) -> Q:
+    """A milestone reached by a date (`by`; None: by its own agreed date): its actual date, or for 开工 / 投产 the
+    project's stage event."""
+    own, outer = (F("due_date"), OuterRef("due_date")) if by is None else (by, by)
+    return (Q(actual_date__isnull=False, actual_date__lte=own)
+            | _reached_stage(AgreedMilestone.STARTED, Stage.STARTED, outer)
+            | _reached_stage(AgreedMilestone.OPERATING, Stage.OPERATING, outer))
 
 
 def _milestones_due(period: Period):
@@ -104,10 +119,37 @@ def _milestones_due(period: Period):
 
 def _late(period: Period):
     """Milestones due in the period and not reached by their agreed date."""
-    on_time = (Q(actual_date__isnull=False, actual_date__lte=F("due_date"))
-               | _reached_by_due(AgreedMilestone.STARTED, Stage.STARTED)
-               | _reached_by_due(AgreedMilestone.OPERATING, Stage.OPERATING))
-    return _milestones_due(period).exclude(on_time)
+    return _milestones_due(period).exclude(_reached())
+
+
+def overdue_milestones(contracts, as_of: datetime.date, days: int):
+    """逾期未履约节点: the agreed milestones of `contracts` due more than `days` days before `as_of` and not reached
+    by `as_of` (a milestone reached late is no longer overdue). One query, with contract, project and unit."""
+    limit = as_of - datetime.timedelta(days=days)
+    return (ContractMilestone.objects.filter(contract__in=contracts, due_date__lt=limit).exclude(_reached(as_of))
+            .select_related("contract__project__unit").order_by("due_date", "contract_id", "id"))
+
+
+def overdue_instalments(contracts, as_of: datetime.date, days: int) -> list[FundsInstalment]:
+    """逾期未到位资金: for each contract of `contracts`, its oldest instalment due more than `days` days before
+    `as_of` that the funds arrived by `as_of` do not cover (arrivals pay the instalments in order of their due
+    dates), annotated with `due_through` (Σ instalments due by its date) and `arrived` (Σ arrived by `as_of`),
+    万元. One query."""
+    limit = as_of - datetime.timedelta(days=days)
+    money = DecimalField(max_digits=16, decimal_places=2)
+    due_through = (FundsInstalment.objects.filter(contract=OuterRef("contract"), due_date__lte=OuterRef("due_date"))
+                   .values("contract").annotate(s=Sum("amount")).values("s"))
+    arrived = (FundsArrival.objects.filter(contract=OuterRef("contract"), date__lte=as_of)
+               .values("contract").annotate(s=Sum("amount")).values("s"))
+    rows = (FundsInstalment.objects.filter(contract__in=contracts, due_date__lt=limit)
+            .annotate(due_through=Subquery(due_through, output_field=money),
+                      arrived=Coalesce(Subquery(arrived, output_field=money), Value(ZERO), output_field=money))
+            .filter(due_through__gt=F("arrived")).select_related("contract__project__unit")
+            .order_by("contract_id", "due_date", "id"))
+    first: dict[int, FundsInstalment] = {}
+    for row in rows:
+        first.setdefault(row.contract_id, row)
+    return list(first.values())
 
 
 @dataclass

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Q
 from django.http import Http404
 
-from tuijin.accounts.scoping import READ, can, units_for
+from tuijin.accounts.scoping import READ, WRITE, can, units_for
 
 from .models import LEAD_STAGE_ORDER, AttractionEvent, Contract, Lead, LeadStage, Target
 
@@ -49,6 +51,43 @@ def events_for(user):
     return AttractionEvent.objects.none() if q is None else AttractionEvent.objects.filter(q).distinct()
 
 
+def get_event_or_404(user, pk) -> AttractionEvent:
+    event = events_for(user).filter(pk=pk).select_related("city").first()
+    if event is None:
+        raise Http404("招商活动不存在或不在您的权限范围内")
+    return event
+
+
+def may_write_at(user, unit) -> bool:
+    """Whether the user may write at `unit`: the write right and the unit within its own (None is the system:
+    the demo, the CLI; a superuser without a unit reaches everything)."""
+    if user is None or getattr(user, "is_superuser", False) and not getattr(user, "unit_id", None):
+        return True
+    return bool(can(user, WRITE) and user.unit_id and unit.is_within(user.unit))
+
+
+def may_edit_event(user, event, units=None) -> bool:
+    """A city-level writer may edit any event of its city; a district's writer only an event whose every
+    participating unit is within its own unit (it cannot drop another district from a joint event).
+    `units`: the event's units when already loaded."""
+    if may_write_at(user, event.city):
+        return True
+    units = list(event.units.all() if units is None else units)
+    return bool(units) and all(may_write_at(user, u) for u in units)
+
+
+def event_units_choices(user, city):
+    """The units a user may name as taking part in an event of `city`: any unit of the city for a city-level
+    writer, else the user's own subtree (no writer: none)."""
+    from tuijin.orgs.models import OrgUnit
+
+    if city is None or not can(user, WRITE):
+        return OrgUnit.objects.none()
+    if may_write_at(user, city):
+        return OrgUnit.objects.subtree(city)
+    return OrgUnit.objects.subtree(user.unit).filter(path__startswith=city.path)
+
+
 def targets_for(user, year: int | None = None):
     q = _unit_q(user, "unit")
     qs = Target.objects.none() if q is None else Target.objects.filter(q)
@@ -62,11 +101,32 @@ def leads_by_stage(leads) -> dict[str, int]:
 
 
 def event_counts(events) -> dict:
-    """招商活动 counts per leading official and per participating unit (two queries)."""
-    by_leader = dict(events.exclude(leader="").values_list("leader").annotate(n=Count("id", distinct=True))
-                     .order_by())
-    by_unit = dict(events.values_list("units__name").annotate(n=Count("id", distinct=True)).order_by())
-    return {"total": events.count(), "by_leader": by_leader, "by_unit": {k: v for k, v in by_unit.items() if k}}
+    """招商活动 counts per leading official (市领导带队招商) and per participating unit, most first (two queries
+    and a count). For a user's events (events_for) the units are those the user sees."""
+    by_leader = events.exclude(leader="").values_list("leader").annotate(n=Count("id", distinct=True)).order_by()
+    by_unit = events.values_list("units__name").annotate(n=Count("id", distinct=True)).order_by()
+
+    def most_first(rows):
+        return dict(sorted(((k, n) for k, n in rows if k), key=lambda t: (-t[1], t[0])))
+
+    return {"total": events.count(), "by_leader": most_first(by_leader), "by_unit": most_first(by_unit)}
+
+
+def with_event_figures(user, events):
+    """The events annotated with what the user sees of them: `lead_count` (leads met), `contract_count` and
+    `contract_total` (contracts signed there, Σ investment 万元). Subqueries: no row multiplication."""
+    from django.db.models import DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    met = (AttractionEvent.leads.through.objects.filter(attractionevent=OuterRef("pk"), lead__in=leads_for(user))
+           .values("attractionevent").annotate(n=Count("lead")).values("n"))
+    signed = contracts_for(user).filter(event=OuterRef("pk")).values("event").order_by()
+    money = DecimalField(max_digits=16, decimal_places=2)
+    return events.annotate(
+        lead_count=Coalesce(Subquery(met, output_field=IntegerField()), Value(0)),
+        contract_count=Coalesce(Subquery(signed.annotate(n=Count("id")).values("n"), output_field=IntegerField()),
+                                Value(0)),
+        contract_total=Subquery(signed.annotate(s=Sum("investment")).values("s"), output_field=money))
 
 
 def stalled_days() -> int:
@@ -89,6 +149,36 @@ def stalled_leads(user, city, as_of):
             .annotate(last_activity=Greatest("stage_date", Coalesce(Max("contacts__date"), "stage_date"),
                                              output_field=DateField()))
             .filter(last_activity__lt=limit).select_related("unit").order_by("last_activity", "id"))
+
+
+@dataclass
+class StalledContract:
+    """A contract on the weekly agenda: its overdue milestones and its oldest uncovered instalment (or none)."""
+
+    contract: Contract
+    milestones: list = field(default_factory=list)  # ContractMilestone, oldest first
+    instalment: object = None  # FundsInstalment annotated with due_through and arrived (万元)
+
+    @property
+    def since(self):
+        """The oldest overdue due date."""
+        return min([m.due_date for m in self.milestones] + ([self.instalment.due_date] if self.instalment else []))
+
+
+def stalled_contracts(user, city, as_of) -> list[StalledContract]:
+    """逾期未履约的签约项目: the contracts of the city's projects the user sees with an agreed milestone due more
+    than stalled_days() before `as_of` and not reached by then (开工 / 投产 also by the project's stage event), or
+    an instalment overdue that long and not covered by the funds arrived by then; oldest first. Two queries."""
+    from .indicators import overdue_instalments, overdue_milestones
+
+    contracts = contracts_for(user).filter(project__unit__path__startswith=city.path)
+    days = stalled_days()
+    by_contract: dict[int, StalledContract] = {}
+    for m in overdue_milestones(contracts, as_of, days):
+        by_contract.setdefault(m.contract_id, StalledContract(m.contract)).milestones.append(m)
+    for i in overdue_instalments(contracts, as_of, days):
+        by_contract.setdefault(i.contract_id, StalledContract(i.contract)).instalment = i
+    return sorted(by_contract.values(), key=lambda s: (s.since, s.contract.project.code, s.contract.pk))
 
 
 def get_contract_or_404(user, pk):

@@ -16,6 +16,7 @@ from tuijin.accounts.scoping import WRITE, can
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
+from tuijin.orgs.models import UnitKind
 from tuijin.projects.models import Project, Stage, StageEvent
 from tuijin.projects.services import create_project, record_stage
 
@@ -39,6 +40,8 @@ from .models import (
     TargetLevel,
     TargetStep,
 )
+from .selectors import events_for, may_edit_event
+from .selectors import may_write_at as _reaches
 
 
 def _money(value, field: str, label: str, *, positive: bool = False, allow_none: bool = False) -> Decimal | None:
@@ -249,6 +252,8 @@ def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, p
     signed_on = _date(signed_on, "signed_on", "签约日期")
     amount = _money(investment, "investment", "合同投资", positive=True)
     currency, f_amount, rate = _foreign(foreign_currency, foreign_amount, fx_rate)
+    if event is not None and event.city_id != lead.city_id:
+        raise InputError(f"签约活动 {event.name} 不是 {lead.city.name} 的招商活动", field="event")
     if project is None:
         earlier = (Contract.objects.filter(lead__city=lead.city, lead__investor_key=lead.investor_key)
                    .select_related("project").order_by("signed_on").first())
@@ -352,24 +357,116 @@ def record_funds_arrival(*, contract: Contract, date: datetime.date, amount, sou
     return arrival
 
 
-@transaction.atomic
-def create_event(*, city, name: str, kind: str, date: datetime.date, place: str, actor=None, leader: str = "",
-                 units=(), leads=(), is_demo: bool = False) -> AttractionEvent:
-    """招商活动: a delegation, trade fair or promotion with its participating units and the leads met."""
-    _check_reach(actor, city, "city", city.name)
-    name = (name or "").strip()
+EVENT_FIELDS = ["city", "name", "kind", "date", "place", "leader"]
+
+
+def _event_snapshot(event: AttractionEvent) -> dict:
+    """The event's fields with its participating units and leads met (ids, sorted): what the audit trail keeps."""
+    return {**snapshot(event, EVENT_FIELDS), "units": sorted(event.units.values_list("pk", flat=True)),
+            "leads": sorted(event.leads.values_list("pk", flat=True))}
+
+
+def _event_input(*, name, kind, date, place, leader) -> dict:
+    name, place, leader = (name or "").strip(), (place or "").strip(), (leader or "").strip()
     if not name:
         raise InputError("活动名称不能为空", field="name")
+    if len(name) > 200:
+        raise InputError(f"活动名称超过 200 字: {name[:20]}…", field="name")
     if kind not in EventKind.values:
         raise InputError(f"活动类型未知: {kind!r}", field="kind")
+    if date in (None, ""):
+        raise InputError("活动日期不能为空", field="date")
+    if not place:
+        raise InputError("活动地点不能为空", field="place")
+    if len(place) > 100:
+        raise InputError(f"活动地点超过 100 字: {place[:20]}…", field="place")
+    if len(leader) > 50:
+        raise InputError(f"带队领导超过 50 字: {leader[:20]}…", field="leader")
+    return {"name": name, "kind": kind, "date": _date(date, "date", "活动日期"), "place": place, "leader": leader}
+
+
+def _event_units(actor, city, units) -> list:
+    """参加单位: at least one, all of the city; a city-level writer may name any unit of its city, anyone else only
+    units within its own."""
+    units = list(units or ())
+    if not units:
+        raise InputError("参加单位不能为空: 至少选择一个单位", field="units")
+    city_wide = _reaches(actor, city)
     for u in units:
         if not u.is_within(city):
             raise InputError(f"参加单位 {u.name} 不属于 {city.name}", field="units")
-    event = AttractionEvent.objects.create(city=city, name=name, kind=kind, date=_date(date, "date", "活动日期"),
-                                           place=place, leader=leader, is_demo=is_demo)
+        if not city_wide and not _reaches(actor, u):
+            raise InputError(f"参加单位 {u.name} 不在您的权限范围内", field="units")
+    return units
+
+
+def _event_leads(actor, city, leads) -> list:
+    leads = list(leads or ())
+    for lead in leads:
+        if lead.city_id != city.pk:
+            raise InputError(f"线索 {lead.title} 不属于 {city.name}", field="leads")
+        _check_reach(actor, lead.unit, "leads", f"线索 {lead.title}")
+    return leads
+
+
+@transaction.atomic
+def create_event(*, city, name: str, kind: str, date: datetime.date, place: str, actor=None, leader: str = "",
+                 units=(), leads=(), is_demo: bool = False) -> AttractionEvent:
+    """招商活动: a delegation, trade fair or promotion of the city, with its participating units (at least one;
+    a district's writer only its own units, a city's any unit of the city) and the leads met (within reach)."""
+    if city is None or city.kind != UnitKind.CITY:
+        raise InputError(f"城市无效: {getattr(city, 'name', city)!r}", field="city")
+    if actor is not None and not can(actor, WRITE):
+        raise InputError("您的账号没有登记招商活动的权限", field="city")
+    fields = _event_input(name=name, kind=kind, date=date, place=place, leader=leader)
+    units = _event_units(actor, city, units)
+    leads = _event_leads(actor, city, leads)
+    event = AttractionEvent.objects.create(city=city, is_demo=is_demo, **fields)
     event.units.set(units)
     event.leads.set(leads)
-    record_change(actor=actor, action="create", obj=event, before=None, after=snapshot(event))
+    record_change(actor=actor, action="create", obj=event, before=None, after=_event_snapshot(event))
+    return event
+
+
+@transaction.atomic
+def update_event(*, event: AttractionEvent, name: str, kind: str, date: datetime.date, place: str, units,
+                 actor=None, leader: str = "") -> AttractionEvent:
+    """Edit a 招商活动: its name, kind, date, place, leading official and participating units (checked as on
+    creation; the units it had must all be within the actor's reach unless the actor writes for the city).
+    The leads met stay as they are (add_lead_to_event)."""
+    event = AttractionEvent.objects.select_for_update().select_related("city").get(pk=event.pk)
+    if not may_edit_event(actor, event):
+        outside = [u.name for u in event.units.all() if not _reaches(actor, u)]
+        raise InputError(f"活动 {event.name} 的参加单位 {'、'.join(outside) or '—'} 不在您的权限范围内, 须由市级修改",
+                         field="units")
+    fields = _event_input(name=name, kind=kind, date=date, place=place, leader=leader)
+    units = _event_units(actor, event.city, units)
+    before = _event_snapshot(event)
+    for key, value in fields.items():
+        setattr(event, key, value)
+    event.save()
+    event.units.set(units)
+    record_change(actor=actor, action="update", obj=event, before=before, after=_event_snapshot(event))
+    return event
+
+
+@transaction.atomic
+def add_lead_to_event(*, event: AttractionEvent, lead: Lead, actor=None) -> AttractionEvent:
+    """对接线索: record that a lead was met at an event (a contact on the event's date in the lead's log).
+    The lead must be within the actor's reach and of the event's city; the event one the actor sees."""
+    _check_reach(actor, lead.unit, "lead", f"线索 {lead.title}")
+    if actor is not None and not events_for(actor).filter(pk=event.pk).exists():
+        raise InputError(f"招商活动 {event.name} 不在您的权限范围内", field="event")
+    if lead.city_id != event.city_id:
+        raise InputError(f"线索 {lead.title} 不属于 {event.city.name}, 不能记录在活动 {event.name}", field="lead")
+    if event.leads.filter(pk=lead.pk).exists():
+        raise InputError(f"线索 {lead.title} 已记录在活动 {event.name}", field="event")
+    before = _event_snapshot(event)
+    event.leads.add(lead)
+    ContactLog.objects.create(lead=lead, date=event.date, note=f"招商活动对接: {event.name} ({event.place})",
+                              recorded_by=actor if getattr(actor, "pk", None) else None)
+    record_change(actor=actor, action="update", obj=event, before=before, after=_event_snapshot(event),
+                  reason=f"对接线索 {lead.title}")
     return event
 
 
@@ -405,4 +502,4 @@ def set_target(*, unit, year: int, indicator: str, value, actor=None, level: str
 
 __all__ = ["LEAD_STAGE_ORDER", "create_lead", "decide_duplicate", "move_lead", "log_contact", "sign_lead",
            "record_capital_increase", "record_milestone_reached", "record_funds_arrival", "create_event",
-           "set_target", "investor_key"]
+           "update_event", "add_lead_to_event", "set_target", "investor_key"]

@@ -23,13 +23,17 @@ from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.periods import Period, PeriodError
 from tuijin.indicators.present import Presenter
+from tuijin.orgs.models import OrgUnit
 from tuijin.orgs.services import city_config
+from tuijin.web.forms import apply_input_error
 
 from . import excel, selectors, services
 from .forms import (
     ArrivalForm,
     ContactForm,
+    EventForm,
     ImportForm,
+    LeadEventForm,
     LeadForm,
     MilestoneForm,
     MoveForm,
@@ -123,8 +127,16 @@ def lead_detail(request, lead_id: int):
         "open": lead.stage not in (LeadStage.SIGNED, LeadStage.ABANDONED),
         "may_write": scoping.can(request.user, scoping.WRITE),
         "move_form": MoveForm(initial={"date": today}), "contact_form": ContactForm(initial={"date": today}),
-        "sign_form": SignForm(initial={"signed_on": today, "investment": lead.intended_investment}),
+        "sign_form": SignForm(initial={"signed_on": today, "investment": lead.intended_investment},
+                              events=_lead_events(request.user, lead)),
+        "events": lead.events.filter(pk__in=selectors.events_for(request.user).values("pk")).order_by("-date"),
+        "event_form": LeadEventForm(events=_lead_events(request.user, lead).exclude(leads=lead)),
     })
+
+
+def _lead_events(user, lead):
+    """The events a lead may be recorded at (met, or signed): those of its city the user sees."""
+    return selectors.events_for(user).filter(city=lead.city).order_by("-date", "id")
 
 
 def _lead_for_write(request, lead_id):
@@ -154,7 +166,7 @@ def lead_contact(request, lead_id: int):
 def lead_sign(request, lead_id: int):
     """签约: the contract; the project is created in the registry (or an existing one, in scope, linked)."""
     lead = _lead_for_write(request, lead_id)
-    form = SignForm(request.POST)
+    form = SignForm(request.POST, events=_lead_events(request.user, lead))
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("attraction:lead", lead.pk)
@@ -171,7 +183,7 @@ def lead_sign(request, lead_id: int):
             code=d["code"], category=d["category"], registered_capital=d["registered_capital"] or 0,
             foreign_capital=d["foreign_capital"] or 0, foreign_currency=d["foreign_currency"],
             foreign_amount=d["foreign_amount"], fx_rate=d["fx_rate"], milestones=form.milestones(),
-            confirm_new_project=d["confirm_new_project"])
+            confirm_new_project=d["confirm_new_project"], event=d["event"])
     except InputError as exc:
         messages.error(request, exc.text)
         return redirect("attraction:lead", lead.pk)
@@ -200,10 +212,95 @@ def lead_decide(request, lead_id: int):
 
 @login_required
 def events(request):
-    """招商活动: the events the user's units took part in, with counts per leader and per unit."""
+    """招商活动: the events the user's units took part in, with counts per leading official and per unit, and the
+    leads met and contracts signed at each (those the user sees). The same few queries for any number of events."""
     _require(request.user, scoping.READ)
-    qs = selectors.events_for(request.user).prefetch_related("units", "leads").order_by("-date", "id")
-    return render(request, "attraction/events.html", {"events": qs, "counts": selectors.event_counts(qs)})
+    user = request.user
+    base = selectors.events_for(user)
+    qs = selectors.with_event_figures(user, base).prefetch_related("units").order_by("-date", "id")
+    counts = selectors.event_counts(base)
+    return render(request, "attraction/events.html", {
+        "events": qs, "counts": counts, "led": sum(counts["by_leader"].values()),
+        "may_write": scoping.can(user, scoping.WRITE)})
+
+
+def _event_form(request, data=None, **kwargs) -> EventForm:
+    user = request.user
+    city = kwargs.pop("city", None) or (user.unit.city() if user.unit_id else None)
+    city_units = OrgUnit.objects.subtree(city) if city is not None else OrgUnit.objects.none()
+    return EventForm(data, offered=selectors.event_units_choices(user, city), city_units=city_units, **kwargs)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request):
+    """登记招商活动: a city-level writer names any unit of its city, a district's writer its own units."""
+    _require(request.user, scoping.WRITE)
+    data = request.POST if request.method == "POST" else None
+    form = _event_form(request, data, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        city = request.user.unit.city() if request.user.unit_id else d["units"][0].city()
+        try:
+            event = services.create_event(actor=request.user, city=city, **d)
+        except InputError as exc:
+            apply_input_error(form, exc)
+        else:
+            messages.success(request, f"已登记招商活动 {event.name}")
+            return redirect("attraction:event", event.pk)
+    return render(request, "attraction/event_form.html", {"form": form, "event": None},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+def event_detail(request, event_id: int):
+    """招商活动: the event, the leads met there and the contracts signed there (those the user sees)."""
+    _require(request.user, scoping.READ)
+    user = request.user
+    event = selectors.get_event_or_404(user, event_id)
+    units = list(event.units.all())
+    contracts = (selectors.contracts_for(user).filter(event=event).select_related("project", "project__unit", "lead")
+                 .order_by("signed_on", "id"))
+    return render(request, "attraction/event.html", {
+        "event": event, "units": units, "contracts": contracts,
+        "total": contracts.aggregate(s=Sum("investment"))["s"],
+        "leads": selectors.leads_for(user).filter(events=event).select_related("unit").order_by("unit__path", "id"),
+        "may_edit": scoping.can(user, scoping.WRITE) and selectors.may_edit_event(user, event, units)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request, event_id: int):
+    """修改招商活动: 404 outside the user's events; 403 for an event with units outside the user's reach."""
+    _require(request.user, scoping.WRITE)
+    event = selectors.get_event_or_404(request.user, event_id)
+    units = list(event.units.all())
+    if not selectors.may_edit_event(request.user, event, units):
+        raise PermissionDenied("该活动有您权限范围以外的参加单位, 须由市级修改")
+    initial = {"name": event.name, "kind": event.kind, "date": event.date, "place": event.place,
+               "leader": event.leader, "units": units}
+    data = request.POST if request.method == "POST" else None
+    form = _event_form(request, data, city=event.city, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_event(actor=request.user, event=event, **form.cleaned_data)
+        except InputError as exc:
+            apply_input_error(form, exc)
+        else:
+            messages.success(request, f"已保存招商活动 {form.cleaned_data['name']}")
+            return redirect("attraction:event", event.pk)
+    return render(request, "attraction/event_form.html", {"form": form, "event": event},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def lead_event(request, lead_id: int):
+    """对接线索: the lead was met at an event (one the user sees, of the lead's city)."""
+    lead = _lead_for_write(request, lead_id)
+    _apply(request, LeadEventForm(request.POST, events=_lead_events(request.user, lead)), services.add_lead_to_event,
+           lambda d: f"已记录: 在 {d['event'].name} 对接", lead=lead)
+    return redirect("attraction:lead", lead.pk)
 
 
 def _performance_scope(request, form):

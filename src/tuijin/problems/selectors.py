@@ -327,6 +327,7 @@ AGENDA_SECTIONS = [
     ("start_deadline", "六、签约超过百日未开工项目"),
     ("decisions", "七、前期决定事项未落实"),
     ("stalled_leads", "八、长期未推进的招商线索"),  # only when tuijin.attraction is installed and finds any
+    ("stalled_contracts", "九、逾期未履约的签约项目"),  # likewise
 ]
 
 
@@ -378,7 +379,9 @@ def weekly_agenda(user, city: OrgUnit, week_start: datetime.date) -> Agenda:
     - planned starts: on a list of the Sunday's year, planned to start in the Sunday's month, not started by it;
     - milestones: planned within the week or the next, not reached;
     - 百日开工: signed, not started, more days since signing than the city's limit on the Sunday;
-    - decisions: open meeting decisions (of earlier meetings) due by the Sunday.
+    - decisions: open meeting decisions (of earlier meetings) due by the Sunday;
+    - with tuijin.attraction, and only when there are any: stalled leads, and signed contracts with an agreed
+      milestone or funds instalment overdue longer than ATTRACTION_STALLED_DAYS on the Sunday.
     Statuses are today's (a problem answered since the week ended is no longer open)."""
     if not scoping.can(user, scoping.READ) or not visible_cities(user).filter(pk=city.pk).exists():
         raise Http404("城市不在您的权限范围内")
@@ -442,6 +445,9 @@ def weekly_agenda(user, city: OrgUnit, week_start: datetime.date) -> Agenda:
     stalled = _stalled_leads(user, city, end)
     if stalled:
         agenda.sections["stalled_leads"] = stalled
+    overdue = _stalled_contracts(user, city, end)
+    if overdue:
+        agenda.sections["stalled_contracts"] = overdue
     return agenda
 
 
@@ -457,6 +463,32 @@ def _stalled_leads(user, city: OrgUnit, end: datetime.date) -> list[AgendaItem]:
                        detail=f"{lead.get_stage_display()}; 最近推进 {lead.last_activity:%Y-%m-%d}, "
                               f"已 {(end - lead.last_activity).days} 天")
             for lead in stalled_leads(user, city, end)]
+
+
+def _stalled_contracts(user, city: OrgUnit, end: datetime.date) -> list[AgendaItem]:
+    """签约项目 with an agreed milestone or funds instalment overdue longer than the setting (issue 11)."""
+    from django.apps import apps
+
+    if not apps.is_installed("tuijin.attraction"):
+        return []
+    from tuijin.attraction.selectors import stalled_contracts
+    from tuijin.core.numbers import quantize, wan_to_yi
+
+    def wan_yi(amount):
+        return f"{quantize(wan_to_yi(amount), 2):f}"
+
+    items = []
+    for s in stalled_contracts(user, city, end):
+        c = s.contract
+        parts = [f"约定{m.get_kind_display()} {m.due_date:%Y-%m-%d} 未完成, 逾期 {(end - m.due_date).days} 天"
+                 for m in s.milestones]
+        if s.instalment is not None:
+            i = s.instalment
+            parts.append(f"约定 {i.due_date:%Y-%m-%d} 累计到位资金 {wan_yi(i.due_through)} 亿元, 实际到位 "
+                         f"{wan_yi(i.arrived)} 亿元, 逾期 {(end - i.due_date).days} 天")
+        items.append(AgendaItem(c.project, f"{c.project.unit.name}: {c.project.name} ({c.get_kind_display()} "
+                                           f"{c.signed_on:%Y-%m-%d})", detail="; ".join(parts)))
+    return items
 
 
 def _lagging(user, city: OrgUnit, end: datetime.date, agenda: Agenda) -> list[AgendaItem]:
