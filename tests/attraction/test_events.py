@@ -252,3 +252,19 @@ def test_signing_on_the_lead_page_at_an_event(client, town, jia_admin, met):
     with pytest.raises(InputError, match="签约活动 别市推介会 不是 招商市 的招商活动"):
         sign_lead(lead=met["yours"], signed_on=D(2024, 4, 2), investment=1000, code=code(), category=f.category(),
                   event=elsewhere)
+
+
+def test_an_event_may_be_planned_ahead_but_leads_are_recorded_once_it_took_place(town):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    planned = event(town, "下月深圳招商推介会", [town.jia], when=today + datetime.timedelta(days=30))
+    assert planned.date == today + datetime.timedelta(days=30)
+    with pytest.raises(InputError, match="超过一年以后") as err:
+        event(town, "远期活动", [town.jia], when=today + datetime.timedelta(days=400))
+    assert err.value.field == "date"
+    with pytest.raises(InputError, match="尚未举行"):
+        add_lead_to_event(event=planned, lead=lead(town.jia))
+    assert not planned.leads.exists() and AttractionEvent.objects.count() == 1

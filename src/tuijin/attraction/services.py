@@ -382,7 +382,12 @@ def _event_input(*, name, kind, date, place, leader) -> dict:
         raise InputError(f"活动地点超过 100 字: {place[:20]}…", field="place")
     if len(leader) > 50:
         raise InputError(f"带队领导超过 50 字: {leader[:20]}…", field="leader")
-    return {"name": name, "kind": kind, "date": _date(date, "date", "活动日期"), "place": place, "leader": leader}
+    # An event may be planned ahead (下月赴深圳招商), up to a year; leads are recorded once it has taken place.
+    if not isinstance(date, datetime.date):
+        raise InputError(f"活动日期无效: {date!r}", field="date")
+    if date > timezone.localdate() + datetime.timedelta(days=366):
+        raise InputError(f"活动日期 {date} 超过一年以后", field="date")
+    return {"name": name, "kind": kind, "date": date, "place": place, "leader": leader}
 
 
 def _event_units(actor, city, units) -> list:
@@ -461,6 +466,8 @@ def add_lead_to_event(*, event: AttractionEvent, lead: Lead, actor=None) -> Attr
         raise InputError(f"线索 {lead.title} 不属于 {event.city.name}, 不能记录在活动 {event.name}", field="lead")
     if event.leads.filter(pk=lead.pk).exists():
         raise InputError(f"线索 {lead.title} 已记录在活动 {event.name}", field="event")
+    if event.date > timezone.localdate():
+        raise InputError(f"活动 {event.name} 尚未举行 ({event.date}), 举行后再记录对接的线索", field="event")
     before = _event_snapshot(event)
     event.leads.add(lead)
     ContactLog.objects.create(lead=lead, date=event.date, note=f"招商活动对接: {event.name} ({event.place})",
