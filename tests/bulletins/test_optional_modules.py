@@ -96,7 +96,7 @@ def test_the_livelihood_paragraph_can_be_switched_off(town, monkeypatch):
 # ---------------------------------------------------------------- 目标任务 (tuijin.attraction)
 #
 # The town's 2024 targets, through May (5/12 of a year due in December):
-#   测试市 完成投资 20 亿元: P1 1200 × 5 + P2 500 × 3 = 7500 万元 = 0.75 亿元 → printed 0.8 (half up, once);
+#   测试市 完成投资 over 20 亿元: P1 1200 × 5 + P2 500 × 3 = 7500 万元 = 0.75 亿元 → printed 0.8 (half up, once);
 #          0.75 / 20 = 3.75% → 3.8%; expected 8.33 → behind
 #   甲区 新签约项目个数 5: S1, S4 → 2 = 40.0%; expected 2.08 → behind
 #   乙区 新签约项目投资 4 亿元: S2 10000 + S3 9999 = 19999 万元 = 1.9999 亿元 → 2.0; 49.9975% → 50.0%; on schedule
@@ -107,7 +107,7 @@ def test_the_livelihood_paragraph_can_be_switched_off(town, monkeypatch):
 def town_targets(town):
     from tuijin.attraction.services import set_target
 
-    set_target(unit=town.city, year=2024, indicator="completed_investment", value=20)
+    set_target(unit=town.city, year=2024, indicator="completed_investment", value=20, strictly_above=True)
     set_target(unit=town.units["甲区"], year=2024, indicator="new_signed_count", value=5)
     set_target(unit=town.units["乙区"], year=2024, indicator="new_signed_amount", value=4)
     set_target(unit=town.units["乙区"], year=2024, indicator="new_signed_count", value=2)
@@ -120,7 +120,7 @@ def test_targets_paragraph_by_hand(town_targets):
     assert section.title == "目标任务完成情况"
     assert [s.text for s in section.sentences] == [
         "全市2024年目标任务4项，已完成1项，测试市完成投资、甲区新签约项目个数进度滞后。",
-        "测试市完成投资目标20.0亿元，完成0.8亿元，完成目标的3.8%。",
+        "测试市完成投资目标超过20.0亿元，完成0.8亿元，完成目标的3.8%。",
         "甲区新签约项目个数目标5个，完成2个，完成目标的40.0%。",
         "乙区新签约项目投资目标4.0亿元，完成2.0亿元，完成目标的50.0%。",
         "乙区新签约项目个数目标2个，完成2个，完成目标的100.0%。",
@@ -140,7 +140,7 @@ def test_targets_paragraph_of_a_unit_and_by_the_citys_rounding_rule(town_targets
     # A city that truncates: 0.75 → 0.7 亿元, 3.75% → 3.7%, 1.9999 → 1.9 亿元, 49.9975% → 49.9%.
     f.config(town_targets.city, rounding="truncate")
     texts = [s.text for s in generate(town_targets.city, MAY).sentences if s.key == "targets.item"]
-    assert texts[0] == "测试市完成投资目标20.0亿元，完成0.7亿元，完成目标的3.7%。"
+    assert texts[0] == "测试市完成投资目标超过20.0亿元，完成0.7亿元，完成目标的3.7%。"
     assert texts[2] == "乙区新签约项目投资目标4.0亿元，完成1.9亿元，完成目标的49.9%。"
 
 

@@ -121,6 +121,7 @@ FIGURES: dict[str, dict[str, str]] = {
         "targets_behind_list": "进度滞后的目标任务, 如 甲区新签约项目个数、乙区到位资金",
         "target_unit": "目标任务的单位名称 (逐项句式)",
         "target_label": "目标任务的指标, 如 新签约项目个数、市重大项目计划新开工项目开工率",
+        "target_above": "目标须超过目标值时为“超过”, 否则为空",
         "target_value": "目标值 (按指标单位, 城市口径的小数位)",
         "target_unit_label": "目标值的单位: 个、亿元 或 %",
         "target_actual": "截至期末的完成值",
@@ -153,7 +154,7 @@ FIGURES: dict[str, dict[str, str]] = {
 
 # Figures that name rather than measure (besides LABELS): a sentence of only these is dropped.
 SECTION_LABELS = {"list_name", "unit", "threshold_label", "category", "item_name", "target_unit", "target_label",
-                  "target_unit_label"}
+                  "target_unit_label", "target_above"}
 
 SECTION_TITLES = {s.value: s.label for s in Section}
 SECTION_TITLES.update({
@@ -228,8 +229,8 @@ DEFAULT_TEMPLATES: list[tuple[str, str, int, str]] = [
     ("targets.summary", Section.TARGETS, 10,
      "{area}{year}年目标任务{targets}项[，已完成{targets_met}项][，{targets_behind_list}进度滞后]。"),
     ("targets.item", Section.TARGETS, 20,
-     "{target_unit}{target_label}目标{target_value}{target_unit_label}，完成{target_actual}{target_unit_label}，"
-     "完成目标的{target_progress_pct}%。"),
+     "{target_unit}{target_label}目标{target_above}{target_value}{target_unit_label}，"
+     "完成{target_actual}{target_unit_label}，完成目标的{target_progress_pct}%。"),
     ("livelihood.summary", Section.LIVELIHOOD, 10,
      "{area}{categories}大类{items}件民生实事中，[已完成年度目标{done_count}件，][超序时推进{ahead_count}件，]"
      "[按序时推进{on_schedule_count}件，][欠序时{behind_count}件]。"),

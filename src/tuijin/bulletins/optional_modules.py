@@ -171,6 +171,7 @@ def target_items(city, unit, period, fb, user=None, scope=None) -> list[dict]:
             "target_unit": Fig(r["unit"], r["unit"], src_i, label=True),
             "target_label": Fig(label(r), r["indicator"], src_i, label=True),
             "target_unit_label": Fig(r["measure"], r["measure"], src_i, label=True),
+            "target_above": Fig("超过" if r["strictly_above"] else "", r["strictly_above"], src_i, label=True),
             "target_value": _measure(fb, r["measure"], r["target"], src_i),
             "target_actual": _measure(fb, r["measure"], r["actual"], src_i),
             "target_progress_pct": fb.pct(r["progress_pct"], src_i),
