@@ -1,5 +1,6 @@
 """On the demo database: 苏州市's published 2024 targets (B6 张家港市, B7 吴中区) with their actual values at 2024-06
-and whether each is met, and the attraction summary of both cities (the published figures stay exact)."""
+and whether each is met (as the CLI and the bulletin's 目标任务 paragraph print them), and the attraction summary of
+both cities (the published figures stay exact)."""
 
 import io
 import json
@@ -43,3 +44,18 @@ def test_attraction_summary_and_published_signings(demo):
     print(json.dumps({k: v for k, v in zj.items() if k != "by_unit"}, ensure_ascii=False, indent=1))
     assert {"leads_by_stage", "events", "new_signed", "performance_rate_pct", "funds_arrival_rate_pct",
             "cohort_start_rate_pct", "cohort_operating_rate_pct"} <= set(zj)
+
+
+def test_suzhou_bulletin_states_the_targets(demo):
+    """The bulletin's 目标任务 paragraph for 苏州市 at 2024-06 prints the same figures as the CLI above."""
+    from tuijin.bulletins.generator import generate
+    from tuijin.core.periods import Period
+    from tuijin.orgs.selectors import city_by_name
+
+    texts = [s.text for s in generate(city_by_name("苏州市"), Period.year_to_date(2024, 6)).sentences
+             if s.section == "targets"]
+    assert texts[0].startswith("全市2024年目标任务4项，已完成1项，")
+    assert "张家港市新增长点项目计划投产项目投产个数目标86个，完成33个，完成目标的38.4%。" in texts
+    assert "吴中区省重大项目计划新开工项目开工率目标100.0%，完成100.0%，完成目标的100.0%。" in texts
+    assert "吴中区市重大项目计划新开工项目开工率目标100.0%，完成75.0%，完成目标的75.0%。" in texts
+    assert any(t.startswith("张家港市产业计划新开工项目开工率目标超过90.0%，") for t in texts)

@@ -35,6 +35,11 @@ def wait_for_charts(page):
 
 def test_dashboard_charts_drill_down_and_layouts(page, live_server, transactional_db, output_dir):
     town = build_town()
+    from tuijin.attraction.services import set_target
+
+    # Two targets, so the 目标任务 panel is on the page for the phone and print layouts below.
+    set_target(unit=town.jia, year=2024, indicator="new_signed_count", value=4)
+    set_target(unit=town.city, year=2024, indicator="completed_investment", value=10, steps={6: 5})
     login(page, live_server, "town_admin", PASSWORD)
     page.goto(f"{live_server.url}/dashboard/?through=2024-05")
     wait_for_charts(page)
@@ -84,8 +89,9 @@ def test_dashboard_charts_drill_down_and_layouts(page, live_server, transactiona
     page.reload()
     wait_for_charts(page)
     widths = page.evaluate("""() => [document.documentElement.scrollWidth,
-        ...[...document.querySelectorAll('.chart')].map(e => Math.round(e.getBoundingClientRect().width))]""")
+        ...[...document.querySelectorAll('.chart, .target-card')].map(e => Math.round(e.getBoundingClientRect().width))]""")
     assert widths[0] <= 390 and all(0 < w <= 390 for w in widths[1:]), widths
+    assert page.locator(".target-card .target-bar .fill").count() == 2
     page.screenshot(path=str(output_dir / "dashboard-phone.png"), full_page=True)
 
     # Print: A4 landscape (the page's @page rule), charts redrawn for the paper.

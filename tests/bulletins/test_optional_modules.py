@@ -1,9 +1,13 @@
-"""The 民生实事 and 问题协调 paragraphs: written from the livelihood module's status (issue 7's JSON contract)
-and the problems module's bulletin_figures() when they exist; absent, the bulletin is complete without them."""
+"""The 民生实事, 目标任务 and 问题协调 paragraphs: written from the livelihood module's status (issue 7's JSON
+contract), the attraction module's targets and the problems module's bulletin_figures() when they exist; absent,
+the bulletin is complete without them."""
 
 import sys
 import types
 
+import pytest
+
+from tests import factories as f
 from tuijin.bulletins import optional_modules
 from tuijin.bulletins.generator import generate
 from tuijin.core.periods import Period
@@ -87,3 +91,72 @@ def test_the_livelihood_paragraph_can_be_switched_off(town, monkeypatch):
     monkeypatch.setattr(optional_modules, "livelihood_status", lambda city, unit, period, user=None, basis="accepted": STATUS)
     save_config(city=town.city, include_livelihood=False)
     assert not [s for s in generate(town.city, MAY).sentences if s.section == "livelihood"]
+
+
+# ---------------------------------------------------------------- 目标任务 (tuijin.attraction)
+#
+# The town's 2024 targets, through May (5/12 of a year due in December):
+#   测试市 完成投资 over 20 亿元: P1 1200 × 5 + P2 500 × 3 = 7500 万元 = 0.75 亿元 → printed 0.8 (half up, once);
+#          0.75 / 20 = 3.75% → 3.8%; expected 8.33 → behind
+#   甲区 新签约项目个数 5: S1, S4 → 2 = 40.0%; expected 2.08 → behind
+#   乙区 新签约项目投资 4 亿元: S2 10000 + S3 9999 = 19999 万元 = 1.9999 亿元 → 2.0; 49.9975% → 50.0%; on schedule
+#   乙区 新签约项目个数 2: S2, S3 → 2 = 100.0% → met
+
+
+@pytest.fixture
+def town_targets(town):
+    from tuijin.attraction.services import set_target
+
+    set_target(unit=town.city, year=2024, indicator="completed_investment", value=20, strictly_above=True)
+    set_target(unit=town.units["甲区"], year=2024, indicator="new_signed_count", value=5)
+    set_target(unit=town.units["乙区"], year=2024, indicator="new_signed_amount", value=4)
+    set_target(unit=town.units["乙区"], year=2024, indicator="new_signed_count", value=2)
+    return town
+
+
+def test_targets_paragraph_by_hand(town_targets):
+    b = generate(town_targets.city, MAY)
+    section = next(s for s in b.sections if s.key == "targets")
+    assert section.title == "目标任务完成情况"
+    assert [s.text for s in section.sentences] == [
+        "全市2024年目标任务4项，已完成1项，测试市完成投资、甲区新签约项目个数进度滞后。",
+        "测试市完成投资目标超过20.0亿元，完成0.8亿元，完成目标的3.8%。",
+        "甲区新签约项目个数目标5个，完成2个，完成目标的40.0%。",
+        "乙区新签约项目投资目标4.0亿元，完成2.0亿元，完成目标的50.0%。",
+        "乙区新签约项目个数目标2个，完成2个，完成目标的100.0%。",
+    ]
+    fig = section.sentences[0].figures["targets"]
+    assert fig["source"]["command"] == "tuijin targets --city 测试市 --year 2024 --through 2024-05 --format json"
+    actual = section.sentences[3].figures["target_actual"]
+    assert (actual["text"], actual["value"], actual["source"]["target"]) == ("2.0", 2, "new_signed_amount")
+
+
+def test_targets_paragraph_of_a_unit_and_by_the_citys_rounding_rule(town_targets):
+    yi = town_targets.units["乙区"]
+    texts = [s.text for s in generate(town_targets.city, MAY, unit=yi).sentences if s.section == "targets"]
+    assert texts == ["乙区2024年目标任务2项，已完成1项。",
+                     "乙区新签约项目投资目标4.0亿元，完成2.0亿元，完成目标的50.0%。",
+                     "乙区新签约项目个数目标2个，完成2个，完成目标的100.0%。"]
+    # A city that truncates: 0.75 → 0.7 亿元, 3.75% → 3.7%, 1.9999 → 1.9 亿元, 49.9975% → 49.9%.
+    f.config(town_targets.city, rounding="truncate")
+    texts = [s.text for s in generate(town_targets.city, MAY).sentences if s.key == "targets.item"]
+    assert texts[0] == "测试市完成投资目标超过20.0亿元，完成0.7亿元，完成目标的3.7%。"
+    assert texts[2] == "乙区新签约项目投资目标4.0亿元，完成1.9亿元，完成目标的49.9%。"
+
+
+def test_targets_paragraph_follows_the_users_reach_and_can_be_switched_off(town_targets):
+    from tuijin.accounts.models import Role
+    from tuijin.bulletins.services import save_config
+
+    jia = town_targets.units["甲区"]
+    jia_admin = f.user("jia_admin", jia, Role.DISTRICT_ADMIN)
+    texts = [s.text for s in generate(town_targets.city, MAY, unit=jia, user=jia_admin).sentences
+             if s.section == "targets"]
+    assert texts == ["甲区2024年目标任务1项，甲区新签约项目个数进度滞后。", "甲区新签约项目个数目标5个，完成2个，完成目标的40.0%。"]
+    reporter = f.user("jia_reporter", jia, Role.REPORTER)
+    assert not [s for s in generate(town_targets.city, MAY, unit=jia, user=reporter).sentences
+                if s.section == "targets"]
+    assert not [s for s in generate(town_targets.city, Period.year_to_date(2023, 5)).sentences
+                if s.section == "targets"]
+    save_config(city=town_targets.city, include_targets=False)
+    assert not [s for s in generate(town_targets.city, MAY).sentences if s.section == "targets"]

@@ -227,3 +227,107 @@ def test_the_city_administrator_sets_up_a_campaign_on_the_page(client, race):
     assert bad.status_code == 400 and "至少设置一个竞赛指标" in bad.content.decode()
     client.force_login(f.user("race_leader2", race["city"], Role.CITY_LEADER))
     assert client.post("/dashboard/competition/", {**data, "name": "领导"}).status_code == 403
+
+
+# ---------------------------------------------------------------- 目标任务完成率 (target_progress)
+#
+# The race's 2024 targets for 新签约项目个数 (市定 unless said): A区 4, B区 5; C区 has none (it has a 完成投资
+# target, which this indicator ignores). A区 also has a 省定 target of 2 and B区 one on 市重大项目 only, of 8:
+# neither counts (the indicator reads the 市定 target on the unit's whole programme).
+# Signed in 2024 through June (the Q2 campaign's last month): A 2, B 4, C 3.
+#   progress      A 2/4 = 0.5, B 4/5 = 0.8, C none          → 20 × v / 0.8 (标杆法): A 12.5, B 20, C 0
+#   完成投资 Q2    A 12000, B 6000, C 30000                  → 50 × v / 30000:        A 20,   B 10, C 50
+#   totals        A 32.5, B 30, C 50: ranks C 1, A 2, B 3
+# Q1 (through March): nobody signed in Q1 but C (no target): A 0, B 0 → best 0 → all 0; 完成投资 A 25, B 12.5,
+# C 50: same order, so no rank changes.
+
+
+@pytest.fixture
+def target_race(race):
+    from tuijin.attraction.services import set_target
+
+    a, b, c = race["a"], race["b"], race["c"]
+    set_target(unit=a, year=2024, indicator="new_signed_count", value=4)
+    set_target(unit=a, year=2024, indicator="new_signed_count", value=2, level="province")
+    set_target(unit=b, year=2024, indicator="new_signed_count", value=8, annual_list=_list(race["city"]))
+    set_target(unit=b, year=2024, indicator="new_signed_count", value=5)
+    set_target(unit=c, year=2024, indicator="completed_investment", value=10)
+    campaign = services.create_campaign(
+        city=race["city"], name="二季度目标任务赛", year=2024, first_month=4, last_month=6, units=[a, b, c],
+        actor=race["admin"],
+        indicators=[dict(name="新签约目标完成率", kind="target_progress", weight=20, method="best",
+                         params={"indicator": "new_signed_count"}),
+                    dict(name="完成投资", kind="completed", weight=50, method="best")])
+    return {**race, "campaign": campaign}
+
+
+def _list(city):
+    from tuijin.projects.models import AnnualList
+
+    return AnnualList.objects.get(city=city, name="市重大项目")
+
+
+def test_target_progress_ranks_as_computed_by_hand(target_race):
+    from tuijin.dashboard.selectors import ranking_page
+
+    page = ranking_page(target_race["admin"], target_race["campaign"])
+    keys = [s.key for s in page.ranking.specs]
+    by = {r.unit.name: r for r in page.ranking.rows}
+    assert {n: [by[n].raw[k] for k in keys] for n in by} == {
+        "A区": [X("0.5"), X(12000)], "B区": [X("0.8"), X(6000)], "C区": [None, X(30000)]}
+    assert {n: [by[n].scores[k] for k in keys] for n in by} == {
+        "A区": [X("12.5"), X(20)], "B区": [X(20), X(10)], "C区": [X(0), X(50)]}
+    assert [(r.unit.name, r.total, r.rank, r.rank_change) for r in page.ranking.rows] == [
+        ("C区", X(50), 1, 0), ("A区", X("32.5"), 2, 0), ("B区", X(30), 3, 0)]
+    spec = page.ranking.specs[0]
+    assert (spec.unit_label, C.KIND_LABELS[spec.kind]) == ("%", "目标任务完成率")
+    # Printed as the other rates are: 50.0% and 80.0%, — for C区.
+    cells = {row["r"].unit.name: row["cells"][0]["raw"] for row in page.rows}
+    assert cells == {"A区": "50.0%", "B区": "80.0%", "C区": "—"}
+
+
+def test_target_progress_reads_every_unit_in_one_evaluation(target_race, django_assert_max_num_queries):
+    """One query for the targets, one for their steps, one for their cities, then the engine once per distinct
+    target scope (A区 and B区 here): never a query per unit or per target."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tuijin.indicators.engine import compute
+    from tuijin.indicators.scope import Scope
+
+    units = [target_race["a"], target_race["b"], target_race["c"]]
+    spec = C.IndicatorSpec("t", "t", C.TARGET_PROGRESS, X(20), C.BEST, {"indicator": "new_signed_count"})
+    with CaptureQueriesContext(connection) as one:
+        compute(Scope(target_race["city"], target_race["a"]), Period.year_to_date(2024, 6), breakdown=False)
+    with django_assert_max_num_queries(3 + 2 * len(one.captured_queries)):
+        values = C.target_progress(units, [spec], Period(2024, 4, 6))
+    assert values == {units[0].pk: {"t": X("0.5")}, units[1].pk: {"t": X("0.8")}, units[2].pk: {"t": None}}
+
+
+def test_target_progress_needs_a_known_target_indicator(target_race, client):
+    from tuijin.core.errors import InputError
+
+    camp = target_race["campaign"]
+    with pytest.raises(InputError, match="目标任务指标未知: 'gdp'") as err:
+        services.add_indicator(campaign=camp, name="GDP目标", kind="target_progress", weight=10,
+                               params={"indicator": "gdp"})
+    assert err.value.field == "params"
+    with pytest.raises(InputError, match="须选择目标任务指标"):
+        services.add_indicator(campaign=camp, name="无指标", kind="target_progress", weight=10)
+    with pytest.raises(InputError, match="下达层级未知: 'county'"):
+        services.add_indicator(campaign=camp, name="县定", kind="target_progress", weight=10,
+                               params={"indicator": "funds_arrived", "level": "county"})
+    assert camp.indicators.count() == 2
+    # The campaign form: the target indicator is chosen per row; without it the campaign is refused.
+    client.force_login(target_race["admin"])
+    data = {"action": "create_campaign", "city": target_race["city"].pk, "name": "三季度目标赛", "year": 2024,
+            "first_month": 7, "last_month": 9, "units": [target_race["a"].pk, target_race["b"].pk],
+            "red_count": 1, "black_count": 1, "ind0_name": "到位资金目标", "ind0_kind": "target_progress",
+            "ind0_weight": "30", "ind0_method": "best"}
+    r = client.post("/dashboard/competition/", data)
+    assert r.status_code == 400 and "须选择目标任务指标" in r.content.decode()
+    r = client.post("/dashboard/competition/", {**data, "ind0_target": "funds_arrived"})
+    assert r.status_code == 302
+    from tuijin.dashboard.models import CampaignIndicator
+
+    assert CampaignIndicator.objects.get(campaign__name="三季度目标赛").params == {"indicator": "funds_arrived"}

@@ -8,7 +8,7 @@ from tuijin.indicators.present import Presenter, num
 from tuijin.orgs.services import city_config
 
 from .indicators import Performance
-from .targets import TargetProgress
+from .targets import STATUS_LABELS, TargetProgress, evaluate
 
 
 def performance_data(presenter: Presenter, p: Performance) -> dict:
@@ -39,12 +39,13 @@ def _value(presenter: Presenter, unit: str, value):
 
 def target_row(row: TargetProgress, presenter: Presenter | None = None) -> dict:
     t = row.target
-    presenter = presenter or Presenter(city_config(t.unit.city()))
+    presenter = presenter or Presenter(city_config(row.city or t.unit.city()))
     spec = row.indicator
     progress = row.progress
     schedule = row.schedule
     return {
         "unit": t.unit.name,
+        "unit_id": t.unit_id,
         "year": t.year,
         "indicator": t.indicator,
         "indicator_label": spec.label,
@@ -64,4 +65,24 @@ def target_row(row: TargetProgress, presenter: Presenter | None = None) -> dict:
             quantize((progress - schedule) * HUNDRED, presenter.config.rate_places, presenter.config.rounding)),
         "met": row.met,
         "on_schedule": row.on_schedule,
+        "status": row.status,
+        "status_label": STATUS_LABELS.get(row.status, "—"),
     }
+
+
+def target_rows(targets, through_month: int) -> list[dict]:
+    """Targets evaluated through a month (targets.evaluate) and presented, one presenter per city: the rows of
+    the targets page, the dashboard's 目标任务 panel, the CLI and the bulletin's targets paragraph."""
+    presenters: dict[int, Presenter] = {}
+    rows = []
+    for r in evaluate(targets, through_month):
+        city = r.city or r.target.unit.city()
+        if city.pk not in presenters:
+            presenters[city.pk] = Presenter(city_config(city))
+        rows.append(target_row(r, presenters[city.pk]))
+    return rows
+
+
+def bar_width(pct) -> float:
+    """A progress bar's width in % (0-100) from a printed percentage (None: empty)."""
+    return 0 if pct is None else max(0, min(100, float(pct)))

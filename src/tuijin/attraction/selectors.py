@@ -94,6 +94,32 @@ def targets_for(user, year: int | None = None):
     return qs.filter(year=year) if year else qs
 
 
+def target_progress(user, year: int, through_month: int, *, root=None) -> list[dict]:
+    """目标任务 with their progress through a month: the targets of the units the user sees (targets_for), in
+    `root`'s subtree when given, presented (present.target_rows) with the widths of their progress bars and
+    the link to the unit's targets. The targets page and the dashboard's panel both show these rows. Queries:
+    the targets, their steps, their cities, and the engine's per distinct scope (none per target)."""
+    from django.urls import reverse
+
+    from .present import bar_width, target_rows
+
+    qs = targets_for(user, year)
+    if root is not None:
+        qs = qs.filter(unit__path__startswith=root.path)
+    qs = (qs.select_related("unit", "annual_list", "category").prefetch_related("steps")
+          .order_by("unit__path", "id"))
+    rows = target_rows(qs, through_month)
+    base = reverse("attraction:targets")
+    for r in rows:
+        r["bar_pct"] = bar_width(r["progress_pct"])
+        r["schedule_bar_pct"] = bar_width(r["schedule_pct"])
+        r["url"] = f"{base}?unit={r['unit_id']}&through={year:04d}-{through_month:02d}"
+        pp = r["vs_schedule_pp"]  # 超进度 / 欠进度 y 个百分点, as DOMAIN.md words it
+        r["schedule_word"] = None if pp is None else "超进度" if pp > 0 else "欠进度" if pp < 0 else "与进度持平"
+        r["schedule_gap_pp"] = abs(pp) if pp else None
+    return rows
+
+
 def leads_by_stage(leads) -> dict[str, int]:
     """线索 counts by stage (every stage, in pipeline order, 放弃 last). One query."""
     counts = dict(leads.values_list("stage").annotate(n=Count("id")).order_by())

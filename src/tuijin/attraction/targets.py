@@ -11,6 +11,7 @@ from tuijin.core.numbers import HUNDRED, ratio, wan_to_yi
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import Figures, compute
 from tuijin.indicators.scope import Scope
+from tuijin.orgs.models import OrgUnit, UnitKind
 
 from .indicators import Performance, performance
 
@@ -53,6 +54,7 @@ class TargetProgress:
     through_month: int
     actual: Decimal | None
     expected: Decimal  # the target due by now: the breakdown step in force, else target × schedule share
+    city: OrgUnit | None = None  # the target's city (its conventions round the printed figures)
 
     @property
     def indicator(self) -> TargetIndicator:
@@ -80,11 +82,35 @@ class TargetProgress:
     def on_schedule(self) -> bool | None:
         return None if self.actual is None else self.actual >= self.expected
 
+    @property
+    def status(self) -> str | None:
+        """met (已完成), on_schedule (按进度), behind (滞后), or None without an actual value."""
+        if self.actual is None:
+            return None
+        return "met" if self.met else "on_schedule" if self.on_schedule else "behind"
 
-def target_scope(target) -> Scope:
+
+STATUS_LABELS = {"met": "已完成", "on_schedule": "按进度", "behind": "滞后"}
+
+
+def target_scope(target, city: OrgUnit | None = None) -> Scope:
     unit = target.unit
-    city = unit.city()
+    city = city or unit.city()
     return Scope(city, None if unit.pk == city.pk else unit, target.annual_list, target.category)
+
+
+def cities_of(units) -> dict[int, OrgUnit]:
+    """{unit id: its city} for many units in one query (OrgUnit.city() would cost one per unit). The city's
+    conventions come with it (select_related), so presenting its figures costs nothing more."""
+    units = list(units)
+    ancestors = {a for u in units for a in u.ancestor_ids} | {u.pk for u in units}
+    cities = {c.pk: c for c in OrgUnit.objects.filter(pk__in=ancestors, kind=UnitKind.CITY).select_related("config")}
+    out = {}
+    for u in units:
+        city = cities.get(u.pk) or next((cities[a] for a in u.ancestor_ids if a in cities), None)
+        if city is not None:
+            out[u.pk] = city
+    return out
 
 
 def expected_by(target, month: int) -> Decimal:
@@ -96,18 +122,23 @@ def expected_by(target, month: int) -> Decimal:
 
 def evaluate(targets, through_month: int) -> list[TargetProgress]:
     """Progress of each target through a month of its year: the engine's figures for the target's scope (read
-    once per distinct scope) and, for performance indicators, the attraction figures."""
+    once per distinct scope) and, for performance indicators, the attraction figures. Besides those, one
+    query finds the targets' cities; pass targets with unit, list and category selected and steps prefetched,
+    so nothing is read per target."""
+    targets = list(targets)
+    cities = cities_of({t.unit_id: t.unit for t in targets}.values())
     cache: dict = {}
     rows = []
     for t in targets:
         spec = INDICATORS[t.indicator]
         period = Period.year_to_date(t.year, through_month)
-        scope = target_scope(t)
+        scope = target_scope(t, cities.get(t.unit_id))
         key = (scope.root.pk, getattr(scope.annual_list, "pk", None), getattr(scope.category, "pk", None), t.year)
         if key not in cache:
             cache[key] = [compute(scope, period, breakdown=False), None]
         if spec.needs_performance and cache[key][1] is None:
             cache[key][1] = performance(scope, period, breakdown=False)
         figures, perf = cache[key]
-        rows.append(TargetProgress(t, through_month, spec.read(figures, perf), expected_by(t, through_month)))
+        rows.append(TargetProgress(t, through_month, spec.read(figures, perf), expected_by(t, through_month),
+                                   scope.city))
     return rows

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Sum
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,8 +43,7 @@ from .forms import (
 )
 from .indicators import FIGURE_LISTS, performance, performance_contracts
 from .models import LEAD_STAGE_ORDER, ContractMilestone, LeadStage
-from .present import performance_data, target_row
-from .targets import evaluate
+from .present import performance_data
 
 
 def _require(user, action):
@@ -427,15 +426,29 @@ def contract_arrival(request, contract_id: int):
 
 @login_required
 def targets(request):
-    """目标任务: the targets of the user's units for a year, with progress through a month."""
+    """目标任务: the targets of the user's units for a year, with progress through a month; ?unit=<id> keeps one
+    unit's (and its sub-units') targets: the page the dashboard's 目标任务 panel links each unit to."""
     _require(request.user, scoping.READ)
     period = _period(request)
-    qs = (selectors.targets_for(request.user, period.year).select_related("unit", "annual_list", "category")
-          .prefetch_related("steps").order_by("unit__path", "id"))
-    rows = [target_row(r) for r in evaluate(qs, period.last_month)]
-    form = _target_form(request.user, initial={"year": period.year}) if scoping.can(request.user, scoping.WRITE) \
-        else None
-    return render(request, "attraction/targets.html", {"rows": rows, "period": period, "form": form})
+    unit = _unit_param(request)
+    rows = selectors.target_progress(request.user, period.year, period.last_month, root=unit)
+    form = _target_form(request.user, initial={"year": period.year, "unit": unit.pk if unit else None}) \
+        if scoping.can(request.user, scoping.WRITE) else None
+    return render(request, "attraction/targets.html", {"rows": rows, "period": period, "form": form, "unit": unit})
+
+
+def _unit_param(request):
+    """?unit=<id>: one of the units the user sees (another answers 404); a malformed id is said and ignored."""
+    raw = (request.GET.get("unit") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        messages.error(request, f"单位编号无效: {raw!r}")
+        return None
+    unit = scoping.units_for(request.user).filter(pk=int(raw)).first()
+    if unit is None:
+        raise Http404("单位不存在或不在您的权限范围内")
+    return unit
 
 
 def _target_form(user, data=None, **kwargs) -> TargetForm:

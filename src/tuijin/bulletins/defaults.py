@@ -114,6 +114,21 @@ FIGURES: dict[str, dict[str, str]] = {
         "total_growth_abs": "规上工业开票销售同比增减(%, 绝对值)",
         **_chain("clusters", "产业集群合计"), **_chain("chains", "产业链合计"),
     },
+    Section.TARGETS: {
+        "targets": "目标任务项数 (本单位及下属单位当年的全部目标)",
+        "targets_met": "已完成的目标任务项数",
+        "targets_behind_count": "进度滞后 (未完成且低于应完成进度) 的目标任务项数",
+        "targets_behind_list": "进度滞后的目标任务, 如 甲区新签约项目个数、乙区到位资金",
+        "target_unit": "目标任务的单位名称 (逐项句式)",
+        "target_label": "目标任务的指标, 如 新签约项目个数、市重大项目计划新开工项目开工率",
+        "target_above": "目标须超过目标值时为“超过”, 否则为空",
+        "target_value": "目标值 (按指标单位, 城市口径的小数位)",
+        "target_unit_label": "目标值的单位: 个、亿元 或 %",
+        "target_actual": "截至期末的完成值",
+        "target_progress_pct": "完成目标的比例(%)",
+        "target_schedule_pct": "截至期末应完成的比例(%) (分月目标, 否则按完成时限均匀)",
+        "target_status": "目标任务状态: 已完成 / 按进度 / 滞后",
+    },
     Section.LIVELIHOOD: {
         "categories": "民生实事大类个数",
         "items": "民生实事件数",
@@ -138,7 +153,8 @@ FIGURES: dict[str, dict[str, str]] = {
 }
 
 # Figures that name rather than measure (besides LABELS): a sentence of only these is dropped.
-SECTION_LABELS = {"list_name", "unit", "threshold_label", "category", "item_name"}
+SECTION_LABELS = {"list_name", "unit", "threshold_label", "category", "item_name", "target_unit", "target_label",
+                  "target_unit_label", "target_above"}
 
 SECTION_TITLES = {s.value: s.label for s in Section}
 SECTION_TITLES.update({
@@ -149,6 +165,7 @@ SECTION_TITLES.update({
     Section.RANKING: "各板块投资完成情况",
     Section.LAGGING: "进度滞后项目",
     Section.CHAINS: "产业集群和产业链发展情况",
+    Section.TARGETS: "目标任务完成情况",
     Section.LIVELIHOOD: "民生实事推进情况",
     Section.PROBLEMS: "问题协调情况",
 })
@@ -209,6 +226,11 @@ DEFAULT_TEMPLATES: list[tuple[str, str, int, str]] = [
     ("chains.chains", Section.CHAINS, 20,
      "{chains_label}开票销售占规上工业的{chains_share_pct}%，同比{chains_growth_word}{chains_growth_abs}%，"
      "{chains_gap_word}规上工业增速{chains_gap_abs}个百分点。"),
+    ("targets.summary", Section.TARGETS, 10,
+     "{area}{year}年目标任务{targets}项[，已完成{targets_met}项][，{targets_behind_list}进度滞后]。"),
+    ("targets.item", Section.TARGETS, 20,
+     "{target_unit}{target_label}目标{target_above}{target_value}{target_unit_label}，"
+     "完成{target_actual}{target_unit_label}，完成目标的{target_progress_pct}%。"),
     ("livelihood.summary", Section.LIVELIHOOD, 10,
      "{area}{categories}大类{items}件民生实事中，[已完成年度目标{done_count}件，][超序时推进{ahead_count}件，]"
      "[按序时推进{on_schedule_count}件，][欠序时{behind_count}件]。"),

@@ -116,6 +116,7 @@ class ConfigForm(forms.Form):
     include_unit_events = forms.BooleanField(label="各板块招引落地", required=False)
     include_lagging = forms.BooleanField(label="点名滞后项目", required=False)
     include_chains = forms.BooleanField(label="产业集群和产业链", required=False)
+    include_targets = forms.BooleanField(label="目标任务", required=False)
     include_livelihood = forms.BooleanField(label="民生实事", required=False)
     include_problems = forms.BooleanField(label="问题协调", required=False)
     reason = forms.CharField(label="修改原因", max_length=200, required=False)

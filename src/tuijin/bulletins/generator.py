@@ -444,6 +444,9 @@ class Generator:
     def livelihood(self) -> list[dict[str, Fig]]:
         return optional_modules.livelihood_items(self.city, self.unit, self.period, self.fb, self.user)
 
+    def targets(self) -> list[dict[str, Fig]]:
+        return optional_modules.target_items(self.city, self.unit, self.period, self.fb, self.user, self.base)
+
     def problems(self) -> list[dict[str, Fig]]:
         return optional_modules.problem_items(self.city, self.unit, self.period, self.fb, self.base)
 
@@ -453,7 +456,8 @@ class Generator:
         builders = {
             Section.OVERVIEW: self.overview, Section.LISTS: self.lists, Section.EVENTS: self.events,
             Section.UNIT_EVENTS: self.unit_events, Section.RANKING: self.ranking, Section.LAGGING: self.lagging,
-            Section.CHAINS: self.chains, Section.LIVELIHOOD: self.livelihood, Section.PROBLEMS: self.problems,
+            Section.CHAINS: self.chains, Section.TARGETS: self.targets, Section.LIVELIHOOD: self.livelihood,
+            Section.PROBLEMS: self.problems,
         }
         templates = [t for t in effective_templates(self.city) if t.enabled]
         sections = []

@@ -18,6 +18,7 @@ class Section(models.TextChoices):
     RANKING = "ranking", "板块排名"
     LAGGING = "lagging", "进度滞后"
     CHAINS = "chains", "产业集群和产业链"
+    TARGETS = "targets", "目标任务"
     LIVELIHOOD = "livelihood", "民生实事"
     PROBLEMS = "problems", "问题协调"
     EMPTY = "empty", "无数据"
@@ -74,6 +75,7 @@ class BulletinConfig(models.Model):
     include_unit_events = models.BooleanField("各板块招引落地", default=True)
     include_lagging = models.BooleanField("点名滞后板块和项目", default=True)
     include_chains = models.BooleanField("产业集群和产业链", default=True)
+    include_targets = models.BooleanField("目标任务", default=True)
     include_livelihood = models.BooleanField("民生实事", default=True)
     include_problems = models.BooleanField("问题协调", default=True)
     lagging_limit = models.PositiveSmallIntegerField("点名项目数上限", default=10)

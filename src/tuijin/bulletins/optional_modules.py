@@ -1,5 +1,5 @@
-"""Paragraphs from modules that may not be installed: 民生实事 (tuijin.livelihood) and 问题协调
-(tuijin.problems). Each adapter returns no items when its module, or what it reads, is absent, so a
+"""Paragraphs from modules that may not be installed: 民生实事 (tuijin.livelihood), 目标任务
+(tuijin.attraction) and 问题协调 (tuijin.problems). Each adapter returns no items when its module, or what it reads, is absent, so a
 bulletin is written the same way with or without them.
 
 - 民生实事 reads the programme's status from the livelihood module (selectors.programme_for /
@@ -7,6 +7,11 @@ bulletin is written the same way with or without them.
   contract) → {items, categories, completed, ahead, on_schedule, behind, item_list: [{name, unit, done,
   progress_pct, status, sub_items}]}, status one of completed / ahead / on_schedule / behind, limited to the
   user's reach. The livelihood module computes every figure; nothing is recomputed here.
+- 目标任务 reads the targets of the bulletin's unit and its sub-units for the period's year, evaluated through
+  the period's last month and presented by the attraction module (present.target_rows: the rows of `tuijin
+  targets --format json`, rounded once by the city's rule) → a summary (how many, how many met, which are
+  behind schedule) and one item per target. Limited to the user's units (attraction.selectors.targets_for);
+  left out for a user limited to some projects, whose figures a unit's target would exceed.
 - 问题协调 calls `tuijin.problems.selectors.bulletin_figures(city=, unit=, period=, scope=)` if the problems
   module provides it: a dict with any of open_count, new_count, closed_count, overdue_count and
   overdue_problems (a list of short descriptions). Figures it does not give are simply left out.
@@ -102,6 +107,77 @@ def livelihood_items(city, unit, period, fb, user=None) -> list[dict]:
         })
     behind = [item["name"] for item in item_list if item.get("status") == "behind"]
     out.append({"behind_items": Fig("、".join(behind) or None, behind, s("item_list.behind"))})
+    return out
+
+
+def target_rows(city, unit, period, user=None, scope=None) -> list[dict] | None:
+    """The presented targets of the bulletin's root (and its sub-units) for the period; None without the
+    attraction module or for a user limited to some projects."""
+    if not apps.is_installed("tuijin.attraction"):
+        return None
+    if user is not None and scope is not None and scope.restrict is not None and not user.is_superuser:
+        return None
+    try:
+        from tuijin.attraction.models import Target
+        from tuijin.attraction.present import target_rows as present_rows
+        from tuijin.attraction.selectors import targets_for
+    except ImportError:
+        return None
+    from tuijin.orgs.models import OrgUnit
+
+    root = unit or city
+    targets = targets_for(user, period.year) if user is not None else Target.objects.filter(year=period.year)
+    targets = (targets.filter(unit__in=OrgUnit.objects.subtree(root))
+               .select_related("unit", "annual_list", "category").prefetch_related("steps")
+               .order_by("unit__path", "id"))
+    return present_rows(targets, period.last_month)
+
+
+def _measure(fb, unit_label: str, value, src) -> Fig:
+    """A target's value or actual in its unit, as the attraction module rounded it (个: whole; 亿元: the
+    city's amount places; %: its rate places). A zero is printed: it is a count of something targeted."""
+    if value is None:
+        return Fig(None, None, src)
+    if unit_label == "个":
+        return Fig(str(int(value)), value, src)
+    return fb.pct(value, src) if unit_label == "%" else fb.yi(value, src)
+
+
+def target_items(city, unit, period, fb, user=None, scope=None) -> list[dict]:
+    rows = target_rows(city, unit, period, user, scope)
+    if not rows:
+        return []
+    root = unit or city
+    src = {"indicator": "targets", "unit": root.name, "period": period.label,
+           "command": f"tuijin targets --city {city.name}{f' --unit {unit.name}' if unit else ''} "
+                      f"--year {period.year} --through {period.through} --format json"}
+    s = lambda key: {**src, "figure": key}  # noqa: E731
+
+    def label(r):
+        return f"{r['list'] or ''}{r['category'] or ''}{r['indicator_label']}"
+
+    behind = [r for r in rows if r["status"] == "behind"]
+    out = [{
+        "targets": fb.count(len(rows), s("targets")),
+        "targets_met": fb.count(sum(1 for r in rows if r["met"]), s("met")),
+        "targets_behind_count": fb.count(len(behind), s("behind")),
+        "targets_behind_list": Fig("、".join(f"{r['unit']}{label(r)}" for r in behind) or None,
+                                   [(r["unit"], r["indicator"]) for r in behind], s("behind")),
+    }]
+    for i, r in enumerate(rows):
+        src_i = {**src, "figure": f"targets[{i}]", "unit": r["unit"], "target": r["indicator"],
+                 "level": r["level"], "list": r["list"], "category": r["category"]}
+        out.append({
+            "target_unit": Fig(r["unit"], r["unit"], src_i, label=True),
+            "target_label": Fig(label(r), r["indicator"], src_i, label=True),
+            "target_unit_label": Fig(r["measure"], r["measure"], src_i, label=True),
+            "target_above": Fig("超过" if r["strictly_above"] else "", r["strictly_above"], src_i, label=True),
+            "target_value": _measure(fb, r["measure"], r["target"], src_i),
+            "target_actual": _measure(fb, r["measure"], r["actual"], src_i),
+            "target_progress_pct": fb.pct(r["progress_pct"], src_i),
+            "target_schedule_pct": fb.pct(r["schedule_pct"], src_i),
+            "target_status": Fig(r["status_label"] if r["status"] else None, r["status"], src_i),
+        })
     return out
 
 

@@ -107,7 +107,7 @@ def bulletin_settings(city: OrgUnit, root: OrgUnit | None = None) -> BulletinSet
         include={
             Section.RANKING: cfg.include_ranking, Section.UNIT_EVENTS: cfg.include_unit_events,
             Section.LAGGING: cfg.include_lagging, Section.CHAINS: cfg.include_chains,
-            Section.LIVELIHOOD: cfg.include_livelihood, Section.PROBLEMS: cfg.include_problems,
+            Section.TARGETS: cfg.include_targets, Section.LIVELIHOOD: cfg.include_livelihood, Section.PROBLEMS: cfg.include_problems,
         },
         lagging_limit=cfg.lagging_limit,
         lag_threshold_pp=cfg.lag_threshold_pp,

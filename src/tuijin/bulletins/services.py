@@ -77,7 +77,8 @@ def reset_template(*, city: OrgUnit, key: str, actor=None, reason: str = "") -> 
 
 
 CONFIG_FIELDS = ["heading", "issuer", "threshold_wan", "signing_category", "include_ranking", "include_unit_events",
-                 "include_lagging", "include_chains", "include_livelihood", "include_problems", "lagging_limit",
+                 "include_lagging", "include_chains", "include_targets", "include_livelihood", "include_problems",
+                 "lagging_limit",
                  "lag_threshold_pp"]
 
 

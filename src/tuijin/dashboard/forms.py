@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tuijin.indicators import lights
+from tuijin.indicators import competition, lights
 from tuijin.web import selectors as web_selectors
 from tuijin.web.forms import OverviewForm, UnitChoiceField
 
@@ -127,7 +127,6 @@ class CampaignForm(forms.Form):
     description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, city, *args, **kwargs):
-        from tuijin.indicators import competition
         from tuijin.orgs.models import DISTRICT_KINDS
 
         from .models import Campaign
@@ -136,6 +135,8 @@ class CampaignForm(forms.Form):
         self.fields["units"].queryset = city.children.filter(kind__in=DISTRICT_KINDS).order_by("sort_order", "pk")
         self.fields["previous"].queryset = Campaign.objects.filter(city=city)
         kinds = [("", "—")] + list(competition.KIND_LABELS.items())
+        # Only for 目标任务完成率: which target indicator counts (the service refuses it missing or unknown).
+        target_choices = [("", "—")] + [(k, v.label) for k, v in competition.target_indicators().items()]
         for i in range(INDICATOR_ROWS):
             self.fields[f"ind{i}_name"] = forms.CharField(label=f"指标{i + 1}名称", max_length=60, required=False)
             self.fields[f"ind{i}_kind"] = forms.ChoiceField(label="指标", choices=kinds, required=False)
@@ -143,10 +144,12 @@ class CampaignForm(forms.Form):
                                                                max_digits=8, decimal_places=2)
             self.fields[f"ind{i}_method"] = forms.ChoiceField(label="计分方法", required=False,
                                                               choices=list(competition.METHOD_LABELS.items()))
+            self.fields[f"ind{i}_target"] = forms.ChoiceField(label="目标任务指标", required=False,
+                                                              choices=target_choices)
 
     def indicator_rows(self):
-        return [(self[f"ind{i}_name"], self[f"ind{i}_kind"], self[f"ind{i}_weight"], self[f"ind{i}_method"])
-                for i in range(INDICATOR_ROWS)]
+        return [(self[f"ind{i}_name"], self[f"ind{i}_kind"], self[f"ind{i}_weight"], self[f"ind{i}_method"],
+                 self[f"ind{i}_target"]) for i in range(INDICATOR_ROWS)]
 
     def clean(self):
         data = super().clean()
@@ -157,8 +160,10 @@ class CampaignForm(forms.Form):
                 continue
             if not name or not kind or data.get(f"ind{i}_weight") is None:
                 raise forms.ValidationError(f"指标{i + 1}: 请填写名称、指标和权重")
+            target = data.get(f"ind{i}_target")
+            params = {"indicator": target} if kind == competition.TARGET_PROGRESS and target else {}
             rows.append({"name": name, "kind": kind, "weight": data[f"ind{i}_weight"],
-                         "method": data.get(f"ind{i}_method") or "best", "params": {}})
+                         "method": data.get(f"ind{i}_method") or "best", "params": params})
         if not rows:
             raise forms.ValidationError("至少设置一个竞赛指标")
         data["indicators"] = rows

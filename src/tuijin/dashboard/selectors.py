@@ -223,6 +223,7 @@ class Dashboard:
     cohort_year: int
     restricted: bool
     figs: list[Fig] = field(default_factory=list)  # every figure on the page (KPIs, tables, charts)
+    targets: list[dict] = field(default_factory=list)  # the 目标任务 panel (attraction.selectors.target_progress)
 
 
 def _kind_of(period: Period) -> str:
@@ -363,12 +364,25 @@ def dashboard(user, scope: Scope, period: Period, kind: str, *, city: OrgUnit, u
         del charts["industry"]
 
     title = f"{scope.root.name} · {period.label} · {scope.annual_list.name if scope.annual_list else '全部清单'}"
-    return Dashboard(
+    return Dashboard(targets=target_panel(user, scope, period, restricted),
         scope=scope, period=period, kind=kind, data_title=title,
         share_text=pr.pct(fig.schedule_share), kpis=kpis, units=unit_rows, charts=charts, chains=None,
         light_counts=light_report.counts(), rules=rules, default_rules=default_rules, cohort_year=cohort_year,
         restricted=restricted, figs=all_figs,
     )
+
+
+def target_panel(user, scope: Scope, period: Period, restricted: bool) -> list[dict]:
+    """The 目标任务 panel: the targets of the units in view (the chosen unit and its sub-units, else the user's
+    whole view) for the period's year, through its last month. Not for a user limited to some projects: a
+    target measures its whole unit, more than such a user may see (the chain section is left out likewise)."""
+    from django.apps import apps
+
+    if restricted or not apps.is_installed("tuijin.attraction"):
+        return []
+    from tuijin.attraction.selectors import target_progress
+
+    return target_progress(user, period.year, period.last_month, root=scope.root)
 
 
 def _sign(value) -> str:

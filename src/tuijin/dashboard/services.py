@@ -148,6 +148,9 @@ def add_indicator(*, campaign: Campaign, name: str, kind: str, weight, method: s
         raise InputError("; ".join(errors), field="kind")
     if params is not None and not isinstance(params, dict):
         raise InputError("计分参数应为 JSON 对象", field="params")
+    errors = competition.validate_params(kind, params)
+    if errors:
+        raise InputError(f"竞赛指标 {name}: {'; '.join(errors)}", field="params")
     ind = CampaignIndicator.objects.create(campaign=campaign, name=name, kind=kind, weight=w, method=method,
                                            params=params or {}, sort_order=sort_order)
     record_change(actor=actor, action="create", obj=ind, before=None, after=snapshot(ind))

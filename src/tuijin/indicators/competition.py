@@ -9,6 +9,12 @@ A campaign names a period, the units that compete and its indicators. Each indic
   plan size 20 (≥ 10 亿), 10 (5-10 亿), 6 (1-5 亿), 3 (below); by category 15 产业, 8 社会民生, 6 基础设施;
   progress = 60 × the project's completion rate in the period (capped at 100% unless `progress_cap` is
   null); and a bonus per project that entered production in the period.
+- `target_progress` (目标任务完成率): the unit's progress on its yearly target (目标任务, attraction.targets)
+  for the indicator named in `params["indicator"]` (a key of attraction.targets.INDICATORS; optionally
+  `params["level"]`, 市定 `city` by default, or 省定 `province`): actual ÷ target for the period's year through
+  the period's last month, a fraction like the other rates (printed as %). A unit without such a target has
+  no value (scores 0). All competing units' targets are evaluated together (targets.evaluate: the engine once
+  per distinct target scope).
 
 Each indicator turns raw values into points by its method:
 
@@ -58,8 +64,10 @@ ENGINE_INDICATORS: dict[str, tuple[str, str, Callable[[Figures], Decimal | None]
     "cohort_start_rate": ("签约项目开工率", "%", lambda f: f.cohort_start_rate, "cohort_started"),
 }
 PROJECT_POINTS = "project_points"
-KIND_LABELS = {**{k: v[0] for k, v in ENGINE_INDICATORS.items()}, PROJECT_POINTS: "项目赋分 (按项目计分)"}
-KIND_UNITS = {**{k: v[1] for k, v in ENGINE_INDICATORS.items()}, PROJECT_POINTS: "分"}
+TARGET_PROGRESS = "target_progress"
+KIND_LABELS = {**{k: v[0] for k, v in ENGINE_INDICATORS.items()}, PROJECT_POINTS: "项目赋分 (按项目计分)",
+               TARGET_PROGRESS: "目标任务完成率"}
+KIND_UNITS = {**{k: v[1] for k, v in ENGINE_INDICATORS.items()}, PROJECT_POINTS: "分", TARGET_PROGRESS: "%"}
 
 # DOMAIN.md's scheme. Plan sizes in 万元 (annual plan ≥ threshold → points, first match); categories by code.
 DEFAULT_POINTS = {
@@ -127,6 +135,36 @@ def validate_spec(kind: str, weight: Decimal, method: str) -> list[str]:
         errors.append(f"计分方法未知: {method!r}")
     if weight is None or weight < 0:
         errors.append("权重不能为负数")
+    return errors
+
+
+def target_indicators() -> dict:
+    """attraction.targets.INDICATORS, or {} without the attraction app (imported late: the engine package
+    does not depend on the apps above it; engine.py reads attraction's increments the same way)."""
+    from django.apps import apps
+
+    if not apps.is_installed("tuijin.attraction"):
+        return {}
+    from tuijin.attraction.targets import INDICATORS
+
+    return INDICATORS
+
+
+def validate_params(kind: str, params) -> list[str]:
+    """The parameters an indicator kind needs: target_progress names a target indicator (and maybe a level)."""
+    if kind != TARGET_PROGRESS:
+        return []
+    params = params if isinstance(params, dict) else {}
+    indicators = target_indicators()
+    name = params.get("indicator")
+    errors = []
+    if not name:
+        errors.append("目标任务完成率须选择目标任务指标 (计分参数 indicator)")
+    elif name not in indicators:
+        errors.append(f"目标任务指标未知: {name!r} (可选: {', '.join(indicators) or '无, 未安装招商引资模块'})")
+    level = params.get("level", "city")
+    if level not in ("city", "province"):
+        errors.append(f"目标任务下达层级未知: {level!r} (可选: city 市定, province 省定)")
     return errors
 
 
@@ -225,7 +263,8 @@ def project_points(scope: Scope, period: Period, params: dict | None = None, bas
 def raw_values(scope: Scope, units: list[OrgUnit], specs: list[IndicatorSpec], period: Period,
                basis: str = "accepted") -> dict[int, dict[str, Decimal | None]]:
     """Each unit's raw value of each indicator for the period: engine figures from one compute() of the scope
-    (its by-unit breakdown), project points summed over each unit's subtree."""
+    (its by-unit breakdown), project points summed over each unit's subtree, target progress from one
+    evaluation of the units' targets (target_progress)."""
     out: dict[int, dict[str, Decimal | None]] = {u.pk: {} for u in units}
     engine_specs = [s for s in specs if s.kind in ENGINE_INDICATORS]
     if engine_specs:
@@ -249,6 +288,42 @@ def raw_values(scope: Scope, units: list[OrgUnit], specs: list[IndicatorSpec], p
                     totals[unit_of[pid]] += pts
             for u in units:
                 out[u.pk][s.key] = totals[u.pk]
+    target_specs = [s for s in specs if s.kind == TARGET_PROGRESS]
+    if target_specs and target_indicators():
+        for pk, values in target_progress(units, target_specs, period).items():
+            out[pk].update(values)
+    return out
+
+
+def target_progress(units: list[OrgUnit], specs: list[IndicatorSpec], period: Period
+                    ) -> dict[int, dict[str, Decimal | None]]:
+    """{unit id: {spec key: progress}} for target_progress indicators: the competing units' targets of the
+    period's year, read in one query and evaluated in one targets.evaluate() call through the period's last
+    month. Of several targets a unit has for the indicator and level, the one on its whole programme (no list,
+    no category) counts, else the first set."""
+    from tuijin.attraction.models import Target
+    from tuijin.attraction.targets import evaluate
+
+    out: dict[int, dict[str, Decimal | None]] = {u.pk: {s.key: None for s in specs} for u in units}
+    wanted = {(s.params.get("indicator"), s.params.get("level", "city")) for s in specs}
+    targets = (Target.objects.filter(unit__in=[u.pk for u in units], year=period.year,
+                                     indicator__in={i for i, _ in wanted})
+               .select_related("unit", "annual_list", "category").prefetch_related("steps")
+               .order_by("unit_id", "id"))
+    chosen: dict[tuple, object] = {}
+    for t in targets:
+        key = (t.unit_id, t.indicator, t.level)
+        if key[1:] not in wanted:
+            continue
+        current = chosen.get(key)
+        if current is None or ((current.annual_list_id or current.category_id)
+                               and not (t.annual_list_id or t.category_id)):
+            chosen[key] = t
+    progress = {(r.target.unit_id, r.target.indicator, r.target.level): r.progress
+                for r in evaluate(chosen.values(), period.last_month)}
+    for u in units:
+        for s in specs:
+            out[u.pk][s.key] = progress.get((u.pk, s.params.get("indicator"), s.params.get("level", "city")))
     return out
 
 

@@ -1,8 +1,7 @@
 """tuijin targets: each unit's yearly targets (目标任务) of a city with the actual value through a month, the share
 of the target done (完成目标任务的 x%), the schedule, and whether the target is met."""
 
-from tuijin.attraction.present import target_row
-from tuijin.attraction.targets import evaluate
+from tuijin.attraction.present import target_rows
 from tuijin.core.errors import InputError
 from tuijin.core.management.base import TuijinCommand
 from tuijin.core.periods import parse_year_month
@@ -32,7 +31,7 @@ class Command(TuijinCommand):
         targets = (Target.objects.filter(year=year, unit__in=OrgUnit.objects.subtree(root))
                    .select_related("unit", "annual_list", "category").prefetch_related("steps")
                    .order_by("unit__path", "id"))
-        rows = [target_row(r) for r in evaluate(targets, month)]
+        rows = target_rows(targets, month)
         data = {"city": city.name, "unit": root.name, "year": year, "through": o["through"], "targets": rows}
         if o["format"] == "json":
             self.emit_json(data)
