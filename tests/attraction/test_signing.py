@@ -158,3 +158,26 @@ def test_the_list_behind_new_signed_adds_the_increments_and_equals_the_figure(cl
     body = {r[2]: r for r in rows if isinstance(r[0], int)}
     assert body[old.name][6:8] == [4000, 4000] and body[new.name][6:8] == [1000.5, 16000.5]
     assert rows[-1][2] == "合计 1 个" and rows[-1][6:8] == [5000.5, 20000.5]
+
+
+def test_signing_may_fill_the_new_projects_record_fields_and_nothing_else(town):
+    cat = f.category()
+    fields = {"location": "甲区滨江路", "description": "新建生产基地", "responsible_leader": "张副市长",
+              "registered_on": D(2023, 11, 20)}
+    for bad, field in (({"owner": "别人"}, "owner"), ({"registered_on": D(2024, 3, 1)}, "registered_on")):
+        with pytest.raises(InputError) as err:
+            sign_lead(lead=lead(town.jia, investor=f"字段{field}公司"), signed_on=D(2024, 2, 10), investment=9000,
+                      code=code(), category=cat, project_fields=bad)
+        assert err.value.field == field
+    assert (Contract.objects.count(), Project.objects.count()) == (0, 0)
+    c = sign_lead(lead=lead(town.jia, investor="字段公司", title="字段项目"), signed_on=D(2024, 2, 10),
+                  investment=9000, code=code(), category=cat, project_fields=fields)
+    p = c.project
+    assert (p.name, p.owner, p.location, p.description, p.responsible_leader, p.total_investment) == (
+        "字段项目", "字段公司", "甲区滨江路", "新建生产基地", "张副市长", Decimal("9000.00"))
+    assert StageEvent.objects.get(project=p, stage=Stage.PLANNING).date == D(2023, 11, 20)
+    # Linking an existing project takes its record as it is.
+    with pytest.raises(InputError, match="关联已有项目") as err:
+        sign_lead(lead=lead(town.yi, investor="另一公司"), signed_on=D(2024, 3, 1), investment=100, project=p,
+                  project_fields={"location": "乙区"})
+    assert err.value.field == "location"

@@ -1,9 +1,27 @@
-"""The attraction part of the demo (演示数据): leads, events and contracts of 镇江市 and 苏州市 in 2023–2024, and
-苏州市's published 2024 targets (B6 张家港市, B7 吴中区), all through the services.
+"""The attraction part of the demo (演示数据): the pipeline that signs the demo's projects, events, the
+performance of the contracts, leads still in the pipeline, and 苏州市's published 2024 targets (B6 张家港市,
+B7 吴中区), all through the services.
 
-The demo's signings were built before the pipeline: its contracts are linked to existing signed projects, on
-their signing date (kind 首次签约), so no new-signing figure (A1/A2, B1–B4) moves. The capital increases are
-dated where no published figure reads them (镇江市 after June 2024; 苏州市 after the first quarter)."""
+Every demo project signed in 2023 or 2024 (镇江市 and 苏州市) is signed through the pipeline (`Pipeline.sign`,
+called by the builder): a lead (招商线索) for its investor (the project's owner), with a kind, a source, the
+project's industry node, unit and team (小分队) and sometimes a city leader, moves through one or two stages
+with dated contact-log entries and is signed with `services.sign_lead(project=None, ...)`, which creates the
+project in the registry with its 签约 stage event and the contract (kind 首次签约); the builder then enters the
+later stages (开工, 竣工, 投产). So every new-signing figure (A1/A2, B1–B4) counts exactly the contracts of its
+window. Nothing here draws from the builder's random sequence: the pipeline's choices come from counters.
+Projects signed before 2023 (the continuing projects of the annual lists, the 2021 signings that are in
+production in 2024) were entered before the pipeline existed: they have no lead or contract.
+
+An investor whose name (normalised) already signed a project in the city signs a new project with
+`confirm_new_project` (the demo's owner names, drawn by the builder, repeat now and then).
+
+Performance (履约): every 40th industrial signing of a city, 16 at most, agrees milestones (注册, 拿地, 开工 after
+100 days: 百日开工) and an instalment of funds at signing, and is signed at the city's event of the previous 120
+days when there is one (`event=`; of the signed leads, exactly these have the source 招商活动). The city's four
+events (two led by a city leader) are made at its first signing. `build_city` then records the milestones
+reached, the funds arrived and one capital increase (增资) per city, dated where no published figure reads it
+(镇江市 after June 2024; 苏州市 after the first quarter), and adds the leads still in the pipeline: one per unit,
+at every stage before 签约, the last one given up (放弃), all met at the city's last event."""
 
 from __future__ import annotations
 
@@ -12,13 +30,14 @@ import random
 from decimal import Decimal
 
 from tuijin.orgs.models import OrgUnit
-from tuijin.projects.models import AnnualList, Category, ListEntry, Project, Stage, StageEvent
+from tuijin.projects.models import AnnualList, Category, ListEntry, Project, Stage
 from tuijin.projects.services import add_list_entry
 
-from .models import LeadStage
+from .models import AttractionEvent, Contract, ContractKind, InvestorKind, LeadSource, LeadStage
 from .services import (
     create_event,
     create_lead,
+    investor_key,
     move_lead,
     record_capital_increase,
     record_funds_arrival,
@@ -33,62 +52,138 @@ SOURCES = ["event", "delegation", "agency", "visit", "referral"]
 INVESTORS = ["华瑞", "东晟", "凯邦", "中科远", "博维", "新锐", "恒拓", "金岭", "海蓝", "德林", "长风", "锦程",
              "启明", "同创", "鼎盛", "云帆"]
 LEADERS = ["市委书记", "市长", "常务副市长", "分管副市长"]
+EVENTS = [("赴深圳招商推介会", "promotion", D(2023, 5, 18), "深圳"),
+          ("德国经贸交流团组", "delegation", D(2023, 9, 12), "慕尼黑"),
+          ("长三角产业链对接会", "fair", D(2024, 3, 22), "上海"),
+          ("重点产业链招商周", "promotion", D(2024, 5, 16), None)]
+# The stages a lead goes through before signing (one path per lead, in turn), with the contact-log note.
+PATHS = [(LeadStage.CONTACT, LeadStage.NEGOTIATION), (LeadStage.NEGOTIATION,),
+         (LeadStage.VISIT, LeadStage.PRE_SIGNING), (LeadStage.PRE_SIGNING,)]
+NOTES = {LeadStage.CONTACT: "首次接洽, 介绍投资环境与政策", LeadStage.VISIT: "投资方实地考察",
+         LeadStage.NEGOTIATION: "项目洽谈, 明确投资规模", LeadStage.PRE_SIGNING: "合同文本审定, 拟签约"}
+PIPELINE_YEARS = (2023, 2024)
+PERFORMANCE_WINDOW = (D(2023, 1, 1), D(2024, 6, 30))
+PERFORMANCE_EVERY, PERFORMANCE_MAX = 40, 16
 
 
 def _districts(city: OrgUnit) -> list[OrgUnit]:
     return list(city.children.exclude(kind="department").order_by("sort_order", "id"))
 
 
-def build_city(city: OrgUnit, rng: random.Random, *, increase_on: datetime.date) -> None:
-    units = _districts(city)
-    signed = list(StageEvent.objects.filter(project__unit__path__startswith=city.path, stage=Stage.SIGNED,
-                                            date__gte=D(2023, 1, 1), date__lte=D(2024, 6, 30),
-                                            project__category__name="产业")
-                  .select_related("project", "project__unit").order_by("id")[:: 40][:16])
-    events = []
-    for i, (name, kind, when, place) in enumerate([
-            ("赴深圳招商推介会", "promotion", D(2023, 5, 18), "深圳"),
-            ("德国经贸交流团组", "delegation", D(2023, 9, 12), "慕尼黑"),
-            ("长三角产业链对接会", "fair", D(2024, 3, 22), "上海"),
-            ("重点产业链招商周", "promotion", D(2024, 5, 16), city.name)]):
-        events.append(create_event(city=city, name=f"{city.name}{name}", kind=kind, date=when, place=place,
-                                   leader=LEADERS[i % 4] if i % 2 == 0 else "",
-                                   units=units[i % len(units):][:3] or units[:3], is_demo=True))
-    for i, ev in enumerate(signed):
-        p = ev.project
-        investor = f"{INVESTORS[i % len(INVESTORS)]}{p.unit.name[:2]}实业有限公司"
-        foreign = i % 5 == 3
-        lead = create_lead(unit=p.unit, title=p.name, investor=investor, investor_kind=KINDS[i % 5],
-                           source=SOURCES[i % 5], intended_investment=p.total_investment,
-                           stage_date=ev.date - datetime.timedelta(days=90), investor_region="德国" if foreign else "中国",
-                           industry_node=p.industry_node, team=f"{p.unit.name}招商小分队",
-                           city_leader=LEADERS[i % 4], is_demo=True)
-        move_lead(lead=lead, stage=LeadStage.NEGOTIATION, date=ev.date - datetime.timedelta(days=30),
-                  note="项目洽谈, 明确投资规模")
-        investment = p.total_investment
-        due_start = ev.date + datetime.timedelta(days=100)  # 百日开工
+def _wan(x) -> Decimal:
+    return Decimal(x).quantize(Decimal("0.01"))
+
+
+class Pipeline:
+    """Signs the builder's projects through the pipeline (see the module docstring). Deterministic: every choice
+    comes from a counter (`n` over all signings, and per city over its industrial signings)."""
+
+    def __init__(self):
+        self.n = 0
+        self.cities: dict[int, OrgUnit] = {}  # unit id → its city
+        self.events: dict[int, list[AttractionEvent]] = {}  # city id → its events
+        self.industrial: dict[int, int] = {}  # city id → industrial signings in the performance window so far
+        self.with_terms: dict[int, int] = {}  # city id → contracts signed with agreed milestones
+        self.investors: set[tuple[int, str]] = set()  # (city id, investor key) that signed already
+
+    @staticmethod
+    def applies(stages: dict) -> bool:
+        signed = stages.get(Stage.SIGNED)
+        return signed is not None and signed.year in PIPELINE_YEARS
+
+    def city(self, unit: OrgUnit) -> OrgUnit:
+        if unit.pk not in self.cities:
+            self.cities[unit.pk] = unit.city()
+        return self.cities[unit.pk]
+
+    def city_events(self, city: OrgUnit) -> list[AttractionEvent]:
+        """The city's four events (two led by a city leader), made at its first signing."""
+        if city.pk not in self.events:
+            units = _districts(city)
+            self.events[city.pk] = [
+                create_event(city=city, name=f"{city.name}{name}", kind=kind, date=when, place=place or city.name,
+                             leader=LEADERS[i % 4] if i % 2 == 0 else "", units=units[i % len(units):][:3] or units[:3],
+                             is_demo=True)
+                for i, (name, kind, when, place) in enumerate(EVENTS)]
+        return self.events[city.pk]
+
+    def sign(self, *, unit: OrgUnit, code: str, name: str, category: Category, total, industry_node, owner: str,
+             registered: datetime.date, signed_on: datetime.date, project_fields: dict) -> Project:
+        """A lead for the project, moved through its stages from `registered` to `signed_on`, then signed: the
+        project (with exactly these fields) and its 签约 stage event come out of `sign_lead`."""
+        n = self.n
+        self.n += 1
+        city = self.city(unit)
+        investment = Decimal(total)
+        terms = self._terms(city, category, signed_on, investment)
+        kind = KINDS[terms["index"] % 5] if terms else KINDS[n % 5]
+        foreign = kind == InvestorKind.FOREIGN
+        # 招商活动 is the source of exactly the leads whose contract is signed at an event.
+        source = LeadSource.EVENT if terms and terms["contract"]["event"] else SOURCES[1 + n // 5 % 4]
+        lead = create_lead(unit=unit, title=name, investor=owner, investor_kind=kind, source=source,
+                           intended_investment=investment, stage_date=registered,
+                           investor_region="德国" if foreign else "中国", industry_node=industry_node,
+                           team=f"{unit.name}招商小分队", city_leader=LEADERS[n % 4] if n % 3 == 0 else "",
+                           is_demo=True)
+        path = PATHS[n % len(PATHS)]
+        span = (signed_on - registered).days
+        for k, stage in enumerate(path, start=1):
+            when = registered + datetime.timedelta(days=span * k // (len(path) + 1))
+            lead = move_lead(lead=lead, stage=stage, date=when, note=NOTES[stage])
+        key = (city.pk, investor_key(owner))
         contract = sign_lead(
-            lead=lead, signed_on=ev.date, investment=investment, project=p,
-            registered_capital=(investment / 5).quantize(Decimal("0.01")),
-            foreign_capital=(investment / 4).quantize(Decimal("0.01")) if foreign else 0,
-            foreign_currency="EUR" if foreign else "", fx_rate="7.8" if foreign else None,
-            foreign_amount=(investment / 4 / Decimal("7.8")).quantize(Decimal("0.01")) if foreign else None,
-            milestones={"registered": ev.date + datetime.timedelta(days=30),
-                        "land": ev.date + datetime.timedelta(days=60), "started": due_start},
-            instalments=[(ev.date + datetime.timedelta(days=180), (investment * Decimal("0.3")).quantize(Decimal("0.01")))],
-            event=next((e for e in events if e.date <= ev.date and e.date >= ev.date - datetime.timedelta(days=120)),
-                       None), is_demo=True)
+            lead=lead, signed_on=signed_on, investment=investment, code=code, category=category,
+            registered_capital=_wan(investment / 5),
+            foreign_capital=_wan(investment / 4) if foreign else 0, foreign_currency="EUR" if foreign else "",
+            fx_rate="7.8" if foreign else None,
+            foreign_amount=_wan(investment / 4 / Decimal("7.8")) if foreign else None,
+            confirm_new_project=key in self.investors, project_fields=project_fields, is_demo=True,
+            **(terms["contract"] if terms else {}))
+        self.investors.add(key)
+        return contract.project
+
+    def _terms(self, city: OrgUnit, category: Category, signed_on: datetime.date, investment: Decimal) -> dict | None:
+        """Agreed milestones, an instalment and the event for every 40th industrial signing of the city."""
+        events = self.city_events(city)
+        if category.name != "产业" or not PERFORMANCE_WINDOW[0] <= signed_on <= PERFORMANCE_WINDOW[1]:
+            return None
+        c = self.industrial[city.pk] = self.industrial.get(city.pk, -1) + 1
+        made = self.with_terms.get(city.pk, 0)
+        if c % PERFORMANCE_EVERY or made >= PERFORMANCE_MAX:
+            return None
+        self.with_terms[city.pk] = made + 1
+        event = next((e for e in events if signed_on - datetime.timedelta(days=120) <= e.date <= signed_on), None)
+        return {"index": made, "contract": {
+            "milestones": {"registered": signed_on + datetime.timedelta(days=30),
+                           "land": signed_on + datetime.timedelta(days=60),
+                           "started": signed_on + datetime.timedelta(days=100)},  # 百日开工
+            "instalments": [(signed_on + datetime.timedelta(days=180), _wan(investment * Decimal("0.3")))],
+            "event": event}}
+
+
+def build_city(city: OrgUnit, rng: random.Random, *, increase_on: datetime.date) -> None:
+    """Performance of the contracts signed with agreed milestones (milestones reached, funds arrived, one
+    capital increase), and the leads still in the pipeline: one per unit, at every stage, the last one given up."""
+    units = _districts(city)
+    contracts = list(Contract.objects.filter(unit__path__startswith=city.path, kind=ContractKind.FIRST,
+                                             milestones__kind="registered")
+                     .select_related("project", "project__unit").order_by("id"))
+    for i, contract in enumerate(contracts):
+        signed_on, investment = contract.signed_on, contract.investment
         record_milestone_reached(contract=contract, kind="registered",
-                                 actual_date=ev.date + datetime.timedelta(days=rng.choice([20, 25, 28, 45])))
+                                 actual_date=signed_on + datetime.timedelta(days=rng.choice([20, 25, 28, 45])))
         if i % 4:
-            record_milestone_reached(contract=contract, kind="land", actual_date=ev.date + datetime.timedelta(days=50))
+            record_milestone_reached(contract=contract, kind="land",
+                                     actual_date=signed_on + datetime.timedelta(days=50))
         if i % 3:
-            record_funds_arrival(contract=contract, date=ev.date + datetime.timedelta(days=150),
-                                 amount=(investment * Decimal("0.2")).quantize(Decimal("0.01")),
-                                 source="foreign" if foreign else rng.choice(["province", "domestic"]))
+            record_funds_arrival(contract=contract, date=signed_on + datetime.timedelta(days=150),
+                                 amount=_wan(investment * Decimal("0.2")),
+                                 source="foreign" if contract.foreign_capital else rng.choice(["province", "domestic"]))
         if i == 0:
-            record_capital_increase(project=p, signed_on=increase_on, increment=Decimal(5000), is_demo=True)
+            record_capital_increase(project=contract.project, signed_on=increase_on, increment=Decimal(5000),
+                                    is_demo=True)
     # Leads still in the pipeline, one per stage and unit group, and one given up.
+    last_event = AttractionEvent.objects.filter(city=city).order_by("-date", "-id").first()
     stages = [LeadStage.LEAD, LeadStage.CONTACT, LeadStage.VISIT, LeadStage.NEGOTIATION, LeadStage.PRE_SIGNING]
     for i, unit in enumerate(units):
         lead = create_lead(unit=unit, title=f"{unit.name}意向产业项目{i + 1}", investor=f"{INVESTORS[-1 - i % 8]}控股集团",
@@ -100,7 +195,8 @@ def build_city(city: OrgUnit, rng: random.Random, *, increase_on: datetime.date)
             move_lead(lead=lead, stage=target, date=D(2024, 5, 10), note="按计划推进")
         if i == len(units) - 1:
             move_lead(lead=lead, stage=LeadStage.ABANDONED, date=D(2024, 6, 20), reason="投资方调整战略布局")
-        events[-1].leads.add(lead)
+        if last_event is not None:
+            last_event.leads.add(lead)
 
 
 def suzhou_targets(city: OrgUnit) -> None:

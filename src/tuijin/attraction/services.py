@@ -169,7 +169,7 @@ def decide_duplicate(*, lead: Lead, owner_unit, decision: str, actor=None) -> Le
 def move_lead(*, lead: Lead, stage: str, date: datetime.date, actor=None, note: str = "",
               reason: str = "") -> Lead:
     """Move a lead to another pre-signing stage, or 放弃 with a reason (签约 goes through sign_lead)."""
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("unit").get(pk=lead.pk)
     _check_reach(actor, lead.unit, "lead", f"线索 {lead}")
     if stage not in LeadStage.values:
         raise InputError(f"阶段未知: {stage!r}", field="stage")
@@ -228,6 +228,10 @@ def _instalments(contract: Contract, instalments) -> None:
         raise InputError(f"约定到位资金合计 {total} 万元超过合同投资 {contract.investment} 万元", field="instalments")
 
 
+# Project record fields a signing may fill when it creates the project (the rest come from the lead and contract).
+SIGNING_PROJECT_FIELDS = ("location", "description", "responsible_leader", "responsible_department",
+                          "service_contact", "registered_on")
+
 CONTRACT_FIELDS = ["project", "lead", "unit", "event", "kind", "signed_on", "investment", "registered_capital",
                    "foreign_capital", "foreign_currency", "foreign_amount", "fx_rate"]
 
@@ -236,14 +240,20 @@ CONTRACT_FIELDS = ["project", "lead", "unit", "event", "kind", "signed_on", "inv
 def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, project: Project | None = None,
               code: str = "", category=None, registered_capital=0, foreign_capital=0, foreign_currency: str = "",
               foreign_amount=None, fx_rate=None, milestones: dict | None = None, instalments=(), event=None,
-              confirm_new_project: bool = False, is_demo: bool = False) -> Contract:
-    """签约: sign a lead. Without `project`, the project is created in the registry (code, category; its total
-    planned investment is the contracted investment) and enters 签约 on the signing date: the first signing,
-    counted once as a new signing. With `project`, the contract is linked to it: if that project was never
-    signed it enters 签约 now (first signing); if it was, this is a re-signing (再签约) by whatever unit or under
-    whatever name, which counts nothing again. When the same investor already signed a project in the city,
-    a new project must be confirmed (or the existing one linked), so nothing is counted twice by mistake."""
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+              confirm_new_project: bool = False, project_fields: dict | None = None,
+              is_demo: bool = False) -> Contract:
+    """签约: sign a lead. Without `project`, the project is created in the registry (code, category; its name,
+    owner and industry node are the lead's, its total planned investment the contracted investment, its
+    registration date the lead's date or the signing date if earlier; `project_fields` may give its location,
+    description, responsible leader / department, service contact and registration date, not after signing)
+    and enters 签约 on the signing date: the first signing, counted once as a new signing. With `project`, the
+    contract is linked to it: if that project was never signed it enters 签约 now (first signing); if it was,
+    this is a re-signing (再签约) by whatever unit or under whatever name, which counts nothing again. When the
+    same investor already signed a project in the city, a new project must be confirmed (or the existing one
+    linked), so nothing is counted twice by mistake."""
+    # The unit, city and industry node come with the lead (one query; only the lead's row is locked).
+    lead = (Lead.objects.select_for_update(of=("self",)).select_related("unit", "city", "industry_node__taxonomy")
+            .get(pk=lead.pk))
     _check_reach(actor, lead.unit, "lead", f"线索 {lead}")
     if lead.stage == LeadStage.SIGNED:
         raise InputError(f"线索 {lead.title} 已签约, 不能重复签约", field="lead")
@@ -254,10 +264,23 @@ def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, p
     currency, f_amount, rate = _foreign(foreign_currency, foreign_amount, fx_rate)
     if event is not None and event.city_id != lead.city_id:
         raise InputError(f"签约活动 {event.name} 不是 {lead.city.name} 的招商活动", field="event")
-    if project is None:
-        earlier = (Contract.objects.filter(lead__city=lead.city, lead__investor_key=lead.investor_key)
-                   .select_related("project").order_by("signed_on").first())
-        if earlier is not None and not confirm_new_project:
+    extra = dict(project_fields or {})
+    unknown = sorted(set(extra) - set(SIGNING_PROJECT_FIELDS))
+    if unknown:
+        raise InputError(f"签约时不能填写的项目字段: {', '.join(unknown)}", field=unknown[0])
+    if project is not None and extra:
+        raise InputError(f"关联已有项目 {project.name} 时不能填写项目字段", field=sorted(extra)[0])
+    registered_on = extra.pop("registered_on", None) or min(lead.stage_date, signed_on)
+    if not isinstance(registered_on, datetime.date):
+        raise InputError(f"登记日期无效: {registered_on!r}", field="registered_on")
+    if registered_on > signed_on:
+        raise InputError(f"登记日期 {registered_on} 晚于签约日期 {signed_on}", field="registered_on")
+    created = project is None
+    if created:
+        earlier = None if confirm_new_project else (
+            Contract.objects.filter(lead__city_id=lead.city_id, lead__investor_key=lead.investor_key)
+            .select_related("project").order_by("signed_on").first())
+        if earlier is not None:
             raise InputError(
                 f"投资方 {lead.investor} 已于 {earlier.signed_on} 签约项目 {earlier.project.name}: 同一项目请关联已有"
                 f"项目 (不重复统计); 确为新项目请确认", field="project")
@@ -265,10 +288,10 @@ def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, p
             raise InputError("新建项目须选择项目类别", field="category")
         project, _ = create_project(code=code, name=lead.title, unit=lead.unit, category=category,
                                     total_investment=amount, owner=lead.investor, industry_node=lead.industry_node,
-                                    actor=actor, registered_on=min(lead.stage_date, signed_on), is_demo=is_demo)
+                                    actor=actor, registered_on=registered_on, is_demo=is_demo, **extra)
     elif project.unit.city() != lead.city:
         raise InputError(f"项目 {project.name} 不属于 {lead.city.name}", field="project")
-    already = StageEvent.objects.filter(project=project, stage=Stage.SIGNED).first()
+    already = None if created else StageEvent.objects.filter(project=project, stage=Stage.SIGNED).first()
     if already is None:
         record_stage(project=project, stage=Stage.SIGNED, date=signed_on, actor=actor,
                      note=f"签约: {lead.investor}")

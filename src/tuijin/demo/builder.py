@@ -5,7 +5,12 @@ shared/reference/bulletins-2024.md (A1–A9, B1–B4). Deterministic: a fixed se
 How the published aggregates are met: each figure is a total over a set of projects; the builder creates
 that set with amounts split exactly from the total (allocate.split_total), and places every other project's
 dated events outside the figure's window or below its threshold, so filters matter and nothing leaks in.
-No aggregate is stored anywhere."""
+No aggregate is stored anywhere.
+
+Every project signed in 2023 or 2024 is signed through the attraction pipeline (attraction/demo.py `Pipeline`):
+a lead moved through its stages and `sign_lead`, which creates the project and its 签约 event with the
+contract, so the new-signing figures (A1/A2, B1–B4) count contracts. Projects signed earlier are created with
+`create_project` and their stages entered directly. The pipeline draws nothing from `rng`."""
 
 from __future__ import annotations
 
@@ -17,12 +22,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from tuijin.attraction.demo import Pipeline
 from tuijin.industry.services import add_node, create_enterprise, create_taxonomy, record_sales
 from tuijin.orgs.models import OrgUnit
 from tuijin.orgs.services import create_unit
 from tuijin.progress.models import ReportStatus
 from tuijin.progress.services import save_report
-from tuijin.projects.models import Category, Stage
+from tuijin.projects.models import Category, Stage, stage_rank
 from tuijin.projects.services import (
     add_list_entry,
     advance_to,
@@ -105,6 +111,7 @@ class Builder:
         self.serial: dict[str, int] = {}
         self.result = DemoResult()
         self.categories: dict[str, Category] = {}
+        self.pipeline = Pipeline()
 
     # ------------------------------------------------------------ basics
 
@@ -135,19 +142,34 @@ class Builder:
 
     def project(self, unit: OrgUnit, *, total: int, category: str = "产业", stages: dict[str, datetime.date],
                 chains: list | None = None, registered: datetime.date | None = None):
+        """One demo project. Signed in 2023 or 2024, it is signed through the attraction pipeline (a lead, its
+        stages, `sign_lead`, which creates the project and its 签约 event); otherwise `create_project`. Either
+        way the fields, and the draws from `self.rng`, are the same; the later stages are entered here."""
         first = min(stages.values()) if stages else D(2024, 1, 1)
         registered = registered or max(D(2019, 1, 1), first - datetime.timedelta(days=self.rng.randint(20, 200)))
         node = self.rng.choice(chains) if chains and category == "产业" else None
-        project, _ = create_project(
-            code=self.code(unit, registered.year), name=self.name(unit, category), unit=unit,
-            category=self.categories[category], total_investment=Decimal(total), industry_node=node,
-            owner=f"{unit.name}演示企业{self.rng.randint(1, 999):03d}有限公司",
-            location=unit.name, description="演示数据: 合成项目, 不对应真实项目。",
-            responsible_leader=self.rng.choice(["张副市长", "李副市长", "王副市长", "陈副市长"]),
-            is_demo=True, registered_on=registered,
-        )
-        if stages:
-            advance_to(project=project, dates=stages)
+        # Drawn in this order (code, name, owner, leader): the sequence every synthetic amount depends on.
+        code = self.code(unit, registered.year)
+        name = self.name(unit, category)
+        owner = f"{unit.name}演示企业{self.rng.randint(1, 999):03d}有限公司"
+        fields = {"location": unit.name, "description": "演示数据: 合成项目, 不对应真实项目。",
+                  "responsible_leader": self.rng.choice(["张副市长", "李副市长", "王副市长", "陈副市长"])}
+        if self.pipeline.applies(stages):
+            if any(stage_rank(s) < stage_rank(Stage.SIGNED) for s in stages):
+                raise AssertionError("a project signed through the pipeline has no stage before 签约")
+            project = self.pipeline.sign(
+                unit=unit, code=code, name=name, category=self.categories[category], total=total,
+                industry_node=node, owner=owner, registered=registered, signed_on=stages[Stage.SIGNED],
+                project_fields={**fields, "registered_on": registered})
+            later = {s: d for s, d in stages.items() if s != Stage.SIGNED}
+        else:
+            project, _ = create_project(
+                code=code, name=name, unit=unit, category=self.categories[category],
+                total_investment=Decimal(total), industry_node=node, owner=owner, is_demo=True,
+                registered_on=registered, **fields)
+            later = stages
+        if later:
+            advance_to(project=project, dates=later)
         self.result.projects += 1
         return project
 
