@@ -16,7 +16,7 @@ An investor whose name (normalised) already signed a project in the city signs a
 `confirm_new_project` (the demo's owner names, drawn by the builder, repeat now and then).
 
 Performance (履约): every 40th industrial signing of a city, 16 at most, agrees milestones (注册, 拿地, 开工 after
-100 days: 百日开工) and an instalment of funds at signing, and is signed at the city's event of the previous 120
+a year: 一年内开工) and an instalment of funds at signing, and is signed at the city's event of the previous 120
 days when there is one (`event=`; of the signed leads, exactly these have the source 招商活动). The city's four
 events (two led by a city leader) are made at its first signing. `build_city` then records the milestones
 reached, the funds arrived and one capital increase (增资) per city, dated where no published figure reads it
@@ -156,7 +156,7 @@ class Pipeline:
         return {"index": made, "contract": {
             "milestones": {"registered": signed_on + datetime.timedelta(days=30),
                            "land": signed_on + datetime.timedelta(days=60),
-                           "started": signed_on + datetime.timedelta(days=100)},  # 百日开工
+                           "started": signed_on + datetime.timedelta(days=365)},  # 签约后一年内开工
             "instalments": [(signed_on + datetime.timedelta(days=180), _wan(investment * Decimal("0.3")))],
             "event": event}}
 
@@ -175,9 +175,11 @@ def build_city(city: OrgUnit, rng: random.Random, *, increase_on: datetime.date)
         if i % 4:
             record_milestone_reached(contract=contract, kind="land",
                                      actual_date=signed_on + datetime.timedelta(days=50))
-        if i % 3:
-            record_funds_arrival(contract=contract, date=signed_on + datetime.timedelta(days=150),
-                                 amount=_wan(investment * Decimal("0.2")),
+        # Funds arrive shortly before the instalment (+180 days) is due, 25% of the investment against 30% due,
+        # for two contracts in three and every contract with foreign capital (实际到位外资).
+        if i % 3 or contract.foreign_capital:
+            record_funds_arrival(contract=contract, date=signed_on + datetime.timedelta(days=175),
+                                 amount=_wan(investment * Decimal("0.25")),
                                  source="foreign" if contract.foreign_capital else rng.choice(["province", "domestic"]))
         if i == 0:
             record_capital_increase(project=contract.project, signed_on=increase_on, increment=Decimal(5000),

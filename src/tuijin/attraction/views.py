@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -325,6 +326,9 @@ def _performance_scope(request, form):
     return scope, period, query
 
 
+CONTRACTS_PAGE_SIZE = 50
+
+
 @login_required
 def contracts(request):
     """签约项目履约: the performance figures of the chosen scope and period (each opens its list) by unit, and the
@@ -348,12 +352,12 @@ def contracts(request):
         summary["by_unit"] = [{"unit": p.unit, **performance_data(presenter, p),
                                "query": urlencode({**query, "unit": p.unit.pk}),
                                "dash_query": urlencode({**dash, "unit": p.unit.pk})} for p in perf.by_unit]
-        qs = qs.filter(scope.project_q("project__"))
+        qs = qs.filter(scope.project_q("project__"), signed_on__lte=period.end)
         context.update(summary=summary, period=period)
     qs = (qs.select_related("project", "project__unit", "lead")
           .prefetch_related(Prefetch("milestones", queryset=ContractMilestone.objects.order_by("due_date")))
           .annotate(arrived=Sum("arrivals__amount")).order_by("-signed_on", "id"))
-    context["contracts"] = qs
+    context["contracts"] = Paginator(qs, CONTRACTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "attraction/contracts.html", context, status=200 if form.is_valid() else 400)
 
 

@@ -573,13 +573,15 @@ def _breakdown_chart(scope, period, dimension: str, pr: Printer, links: Links, a
 
 def chains_section(user, city: OrgUnit, unit: OrgUnit | None, period: Period, kind: str) -> dict | None:
     """The chain report (sales shares and growth) with each figure's enterprise list; None when the user's
-    reach is not a unit subtree (a reporter, a department) or the city has no taxonomy."""
+    reach is not a unit subtree (a reporter, a department), the city has no taxonomy or no sales reported."""
     if is_restricted(user) or not scoping.can(user, scoping.READ):
         return None
     try:
         report = chain_engine.chain_report(city, period, unit)
     except InputError:
         return None
+    if not report.total and not report.total_prev:
+        return None  # no above-scale enterprise reports sales in the city: an empty chart says nothing
     pr = Printer(city)
     base = {"key": ENTERPRISE_KEY, "city": city.pk, "through": period.through, "kind": kind}
     if unit is not None:
