@@ -239,16 +239,24 @@ def event_create(request):
     data = request.POST if request.method == "POST" else None
     form = _event_form(request, data, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        city = request.user.unit.city() if request.user.unit_id else d["units"][0].city()
+        units = form.cleaned_data["units"]
+        city = request.user.unit.city() if request.user.unit_id else units[0].city()
+        return _save_event(request, form, None, lambda **d: services.create_event(city=city, **d), "已登记")
+    return _save_event(request, form, None)
+
+
+def _save_event(request, form, event, service=None, verb=""):
+    """The event form after its checks: call the service with the form's fields and go to the event's page,
+    or show the form again (with the service's message on its field)."""
+    if service is not None:
         try:
-            event = services.create_event(actor=request.user, city=city, **d)
+            event = service(actor=request.user, **form.cleaned_data)
         except InputError as exc:
             apply_input_error(form, exc)
         else:
-            messages.success(request, f"已登记招商活动 {event.name}")
+            messages.success(request, f"{verb}招商活动 {event.name}")
             return redirect("attraction:event", event.pk)
-    return render(request, "attraction/event_form.html", {"form": form, "event": None},
+    return render(request, "attraction/event_form.html", {"form": form, "event": event},
                   status=400 if form.is_bound else 200)
 
 
@@ -282,15 +290,8 @@ def event_edit(request, event_id: int):
     data = request.POST if request.method == "POST" else None
     form = _event_form(request, data, city=event.city, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_event(actor=request.user, event=event, **form.cleaned_data)
-        except InputError as exc:
-            apply_input_error(form, exc)
-        else:
-            messages.success(request, f"已保存招商活动 {form.cleaned_data['name']}")
-            return redirect("attraction:event", event.pk)
-    return render(request, "attraction/event_form.html", {"form": form, "event": event},
-                  status=400 if form.is_bound else 200)
+        return _save_event(request, form, event, lambda **d: services.update_event(event=event, **d), "已保存")
+    return _save_event(request, form, event)
 
 
 @login_required
