@@ -134,3 +134,23 @@ def test_contract_page_records_milestones_and_funds(client, town, jia_admin, boo
                     follow=True)
     assert "已记录节点完成日期" in r.content.decode()
     assert c1.milestones.get(kind="started").actual_date == D(2024, 4, 20)
+
+
+def test_contracts_page_lists_those_signed_by_the_period_end_fifty_a_page(client, town):
+    from tests import factories as f2
+    from tuijin.attraction.services import sign_lead
+
+    cat = f2.category()
+    for i in range(52):
+        sign_lead(lead=lead(town.jia, investor=f"投资方{i:02d}"), signed_on=D(2024, 1, 1 + i % 28),
+                  investment=10000 + i, code=code(), category=cat)
+    sign_lead(lead=lead(town.jia, investor="七月公司", when=D(2024, 7, 1)), signed_on=D(2024, 7, 2),
+              investment=9999, code=code(), category=cat)  # after June: not listed through 2024-06
+    client.force_login(f2.user("city_admin", town.city, Role.CITY_ADMIN))
+    first = client.get("/attraction/contracts/?through=2024-06").content.decode()
+    assert "合同 <small>52 份, 截至 2024-06-30</small>" in first and "第 1 / 2 页" in first
+    assert first.count('href="/attraction/contracts/') - first.count("/attraction/contracts/figure/") >= 50
+    assert "七月公司" not in first and "?through=2024-06&amp;page=2" in first
+    second = client.get("/attraction/contracts/?through=2024-06&page=2").content.decode()
+    assert "第 2 / 2 页" in second and "上一页" in second
+    assert second.count("<tr><td class=\"nowrap\"><a href=\"/attraction/contracts/") == 2
