@@ -189,7 +189,6 @@ def lock_due_periods(*, today: datetime.date | None = None, actor=None) -> list[
     return due
 
 
-@transaction.atomic
 def _check_photo(upload) -> None:
     if getattr(upload, "size", 0) > 15 * 1024 * 1024:
         raise InputError(f"照片 {upload.name} 超过 15 MB", field="photos")
@@ -198,6 +197,7 @@ def _check_photo(upload) -> None:
         raise InputError(f"{upload.name} 不是图片", field="photos")
 
 
+@transaction.atomic
 def add_photo(*, report: MonthlyReport, upload, actor=None):
     """Attach a site photo, keeping when (and, if the file says, where) it was taken."""
     from .models import ReportPhoto
