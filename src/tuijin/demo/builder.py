@@ -26,8 +26,6 @@ from tuijin.attraction.demo import Pipeline
 from tuijin.industry.services import add_node, create_enterprise, create_taxonomy, record_sales
 from tuijin.orgs.models import OrgUnit
 from tuijin.orgs.services import create_unit
-from tuijin.progress.models import ReportStatus
-from tuijin.progress.services import save_report
 from tuijin.projects.models import Category, Stage, stage_rank
 from tuijin.projects.services import (
     add_list_entry,
@@ -110,6 +108,7 @@ class Builder:
         self.progress = progress or (lambda msg: None)
         self.serial: dict[str, int] = {}
         self.result = DemoResult()
+        self.pending_reports: dict[tuple[int, int], list[tuple[str, int, str]]] = {}
         self.categories: dict[str, Category] = {}
         self.pipeline = Pipeline()
 
@@ -174,13 +173,42 @@ class Builder:
         return project
 
     def reports(self, project, year: int, months: list[int], total: int) -> None:
-        """Monthly reports whose amounts add up to `total` (万元) over `months`."""
+        """Monthly reports whose amounts add up to `total` (万元) over `months`. They are kept until the city
+        is built, then imported month by month (import_reports), as a city's 重大办 imports its reports."""
         amounts = split_total(total, len(months), self.rng, weights=month_weights(months, self.rng))
         for m, a in zip(months, amounts, strict=True):
-            save_report(project=project, year=year, month=m, amount=Decimal(a), status=ReportStatus.ACCEPTED,
-                        progress_text=self.rng.choice(["主体结构施工中", "设备安装调试", "厂房封顶", "基础施工",
-                                                       "室内装修", "道路管网施工", "桩基施工完成"]))
+            text = self.rng.choice(["主体结构施工中", "设备安装调试", "厂房封顶", "基础施工", "室内装修",
+                                    "道路管网施工", "桩基施工完成"])
+            self.pending_reports.setdefault((year, m), []).append((project.code, a, text))
             self.result.reports += 1
+
+    def import_reports(self, city: OrgUnit) -> None:
+        """The city's monthly reports through the spreadsheet import (progress.importer: the same checks as
+        the report form, written in bulk), one CSV per month in order, by an import account of the city
+        (市管理员, switched off afterwards: nobody logs in with it)."""
+        import csv
+        import io
+        import secrets
+
+        from tuijin.accounts.models import Role
+        from tuijin.accounts.services import create_user, set_user_active
+        from tuijin.progress.importer import commit_import, plan_import
+
+        loader = create_user(username=f"import_{city.region_code}", password=secrets.token_urlsafe(24) + "Aa1!",
+                             unit=city, role=Role.CITY_ADMIN, first_name=f"{city.name}月报导入 (演示数据)")
+        for (year, month), rows in sorted(self.pending_reports.items()):
+            buf = io.StringIO()
+            out = csv.writer(buf)
+            out.writerow(["项目代码", "当月完成投资(万元)", "形象进度"])
+            out.writerows(rows)
+            name = f"{city.name}{year}年{month}月重大项目进展.csv"
+            plan = plan_import(user=loader, data=buf.getvalue().encode("utf-8"), filename=name, year=year,
+                               month=month)
+            if not plan.ok or plan.warnings:
+                raise AssertionError(f"{name}: {[str(e) for e in plan.errors] + plan.warnings}")
+            commit_import(user=loader, plan=plan)
+        self.pending_reports.clear()
+        set_user_active(user=loader, active=False, reason="演示数据导入完毕")
 
     def tree(self, province: OrgUnit, city_name: str, region: str, units) -> tuple[OrgUnit, dict[str, OrgUnit]]:
         city = create_unit(name=city_name, kind="city", parent=province, region_code=region)
@@ -328,6 +356,7 @@ class Builder:
             self.project(places[i % len(places)], total=self.rng.randint(1, 50) * 2000, stages=stage,
                          chains=chain_nodes, registered=D(2023, 12, 1))
         self.progress("镇江市: 签约、开工项目")
+        self.import_reports(city)
         self.chains_sales(city, places, chains)
         return city, u
 
@@ -415,6 +444,7 @@ class Builder:
                     planned_starts=[self.rng.randint(4, 9) for _ in range(40)], started_by=D(2024, 6, 30),
                     chains=chain_nodes, report_months=[1, 2, 3, 4, 5, 6], done_months=[1, 2, 3, 4, 5, 6],
                     category_mix={"产业": 0.7, "基础设施": 0.2, "社会民生": 0.1}, prior_list=lists["市重大项目"])
+        self.import_reports(city)
         self.progress("苏州市: 省市重大项目与月报")
         return city, u
 
