@@ -268,3 +268,14 @@ def test_an_event_may_be_planned_ahead_but_leads_are_recorded_once_it_took_place
     with pytest.raises(InputError, match="尚未举行"):
         add_lead_to_event(event=planned, lead=lead(town.jia))
     assert not planned.leads.exists() and AttractionEvent.objects.count() == 1
+
+
+def test_editing_an_event_in_a_chinese_browser_keeps_its_date(client, town, jia_admin):
+    """A zh-CN browser (Accept-Language: zh-CN) gets the date input's value as 2024-03-05: Django would localise
+    it to 2024/03/05, which `<input type=date>` rejects and shows empty, so saving the edit lost the date."""
+    own = event(town, "甲区推介会", [town.jia])
+    client.force_login(jia_admin)
+    page = client.get(f"/attraction/events/{own.pk}/edit/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'type="date"' in page
+    assert 'value="2024-03-05"' in page
+    assert "2024/03/05" not in page

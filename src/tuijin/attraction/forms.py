@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tuijin.core.forms import DateInput
 from tuijin.dashboard.forms import DashboardForm
 from tuijin.projects.models import Category
 from tuijin.web import selectors as web_selectors
@@ -11,7 +12,7 @@ from tuijin.web.forms import NodeChoiceField
 
 from .models import AgreedMilestone, EventKind, FundsSource, InvestorKind, LeadSource, LeadStage
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class LeadForm(forms.Form):

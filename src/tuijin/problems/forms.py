@@ -2,9 +2,11 @@
 
 from django import forms
 
+from tuijin.core.forms import DateInput
+
 from .models import ProblemCategory
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class RaiseForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from tuijin.core.forms import MultipleFileField
+from tuijin.core.forms import DateInput, MultipleFileField
 from tuijin.core.periods import PeriodError, parse_year_month
 
 
@@ -73,8 +73,8 @@ class ImportForm(forms.Form):
 
 class OpenPeriodForm(forms.Form):
     period = forms.CharField(label="期间 (YYYY-MM)")
-    opens_on = forms.DateField(label="开始填报", widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label="开始填报", widget=DateInput())
+    deadline = forms.DateField(label="截止日期", widget=DateInput())
 
     def clean_period(self):
         try:

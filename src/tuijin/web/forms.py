@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from tuijin.core.errors import InputError
+from tuijin.core.forms import DateInput
 from tuijin.core.periods import PeriodError, parse_year_month
 from tuijin.projects.models import Stage
 
@@ -143,7 +144,7 @@ class ProjectEditForm(ProjectForm):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label="进入阶段")
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label="日期", widget=DateInput())
     note = forms.CharField(label="说明", max_length=300, required=False)
     reason = forms.CharField(label="原因", max_length=500, required=False, help_text="写入变更记录")
 
