@@ -47,7 +47,7 @@ def test_overview(w, page):
     assert "提请分管领导研究调度" in text and "学校建设" in text  # 8.3% against 41.7%: lagging
     data = chart_data(r, "lh-overview-data")
     assert {s["key"]: s["value"] for s in data["statuses"]} == {"completed": 0, "ahead": 1, "on_schedule": 0,
-                                                                "behind": 1}
+                                                                "behind": 1, "not_reported": 0}
     assert data["categories"] == ["交通出行", "教育提质"]
     assert "vendor/echarts.min.js" in text and "livelihood/livelihood.js" in text
     assert "<script>" not in text  # no inline script (CSP)

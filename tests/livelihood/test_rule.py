@@ -62,9 +62,14 @@ def test_tolerance_is_a_setting():
 def test_an_item_with_sub_items_is_as_far_as_its_slowest_and_completed_only_when_all_are():
     a = progress.TargetState(target=None, quantity=D(4), done=D("4.73"))
     b = progress.TargetState(target=None, quantity=D(10), done=D(3))
-    state = progress.ItemState(item=None, targets=[a, b], planned=D(5) / 12, tolerance_pp=D(5))
+    state = progress.ItemState(item=None, targets=[a, b], planned=D(5) / 12, tolerance_pp=D(5), report=object())
     assert state.done_share == D("0.3")
     assert not state.met
     assert state.status == BEHIND
     b = progress.TargetState(target=None, quantity=D(10), done=D(10))
-    assert progress.ItemState(item=None, targets=[a, b], planned=D(1), tolerance_pp=D(5)).status == COMPLETED
+    assert progress.ItemState(item=None, targets=[a, b], planned=D(1), tolerance_pp=D(5),
+                              report=object()).status == COMPLETED
+    # Without a counted report the item is 未报, neither on nor behind schedule.
+    half = progress.TargetState(target=None, quantity=D(10), done=D(3))
+    assert progress.ItemState(item=None, targets=[a, half], planned=D(5) / 12,
+                              tolerance_pp=D(5)).status == "not_reported"

@@ -7,7 +7,7 @@ import pytest
 
 from tuijin.livelihood import selectors, services
 from tuijin.livelihood.models import ReportStatus
-from tuijin.livelihood.progress import AHEAD, BEHIND, COMPLETED, ON_SCHEDULE
+from tuijin.livelihood.progress import AHEAD, BEHIND, COMPLETED, NOT_REPORTED, ON_SCHEDULE
 
 from .conftest import dec
 
@@ -68,10 +68,17 @@ def test_behind_beyond_the_tolerance(w):
     assert s.lagging
 
 
-def test_no_report_yet_counts_as_nothing_done(w):
+def test_an_item_without_a_report_is_not_reported_never_behind(w):
+    """Issue 17: the bulletin called items without a report 欠序时 (35 of 40) while the page said 0. An item
+    with no counted report through the month is 未报; once it reports 0 done it is compared with its plan."""
     item = w.item()
+    assert state(w, item, month=1).status == NOT_REPORTED
+    assert state(w, item, month=1).status_label == "未报"
+    w.report(item, 1, 0)
     assert state(w, item, month=1).status == BEHIND  # 0% against 8.33%
     late = w.item("农贸市场改造", quantity=20, start_month=7)
+    assert state(w, late, month=5).status == NOT_REPORTED
+    w.report(late, 5, 0)
     assert state(w, late, month=5).status == ON_SCHEDULE  # nothing due before July
 
 
@@ -144,7 +151,7 @@ def test_counts_by_status_category_and_lead_unit(w):
     w.report(b, 5, 8)
     w.report(c, 5, 1)
     status = selectors.programme_status(programme=w.programme, month=5)
-    assert status.total.counts == {COMPLETED: 0, AHEAD: 1, ON_SCHEDULE: 1, BEHIND: 1}
+    assert status.total.counts == {COMPLETED: 0, AHEAD: 1, ON_SCHEDULE: 1, BEHIND: 1, NOT_REPORTED: 0}
     assert status.categories == 2
     assert [(t.label, t.items) for t in status.by_category] == [("交通出行", 2), ("教育提质", 1)]
     assert {t.label: t.counts[BEHIND] for t in status.by_lead_unit} == {"镇江市住房和城乡建设局": 0,
@@ -162,3 +169,18 @@ def test_a_province_item_counts_in_the_city_programme(w):
     names = [s.item.name for s in selectors.programme_status(programme=w.programme, month=5).states]
     assert names == ["全省统一办理"]
     assert selectors.programme_status(programme=w.programme, month=5).total.counts[COMPLETED] == 1
+
+
+def test_the_bulletin_says_not_reported_where_the_page_does(w):
+    """Three items, one reported ahead (1113 of 2000 through May: 55.7% against 41.7%), two without a report:
+    the bulletin's summary counts 超序时 1 and 未报 2 and no 欠序时, and names no item as 欠序时."""
+    from tuijin.bulletins.generator import generate
+    from tuijin.core.periods import Period
+
+    a = w.item()
+    w.item("公交线路", quantity=20, unit="条", lead="教育局", category="交通出行")
+    w.item("学校建设", quantity=12, unit="所", lead="教育局", category="教育提质")
+    w.report(a, 5, 1113)
+    texts = [s.text for s in generate(w.city, Period.year_to_date(2024, 5)).sentences if s.section == "livelihood"]
+    assert texts[0].endswith("3件民生实事中，超序时推进1件，尚未报送进度2件。"), texts[0]
+    assert not any("欠序时" in t for t in texts)

@@ -136,6 +136,7 @@ FIGURES: dict[str, dict[str, str]] = {
         "ahead_count": "超序时推进的件数",
         "on_schedule_count": "按序时推进的件数",
         "behind_count": "欠序时(滞后)的件数",
+        "not_reported_count": "截至本期尚未报送进度的件数 (未报: 不计入欠序时)",
         "behind_items": "欠序时的事项名称",
         "item_name": "事项名称 (逐项句式)",
         "item_progress": "事项进展, 如 宫颈癌筛查4.01万人、乳腺癌筛查4.73万人",
@@ -233,7 +234,7 @@ DEFAULT_TEMPLATES: list[tuple[str, str, int, str]] = [
      "完成{target_actual}{target_unit_label}，完成目标的{target_progress_pct}%。"),
     ("livelihood.summary", Section.LIVELIHOOD, 10,
      "{area}{categories}大类{items}件民生实事中，[已完成年度目标{done_count}件，][超序时推进{ahead_count}件，]"
-     "[按序时推进{on_schedule_count}件，][欠序时{behind_count}件]。"),
+     "[按序时推进{on_schedule_count}件，][欠序时{behind_count}件，][尚未报送进度{not_reported_count}件]。"),
     ("livelihood.item", Section.LIVELIHOOD, 20,
      "{item_name}：{item_progress}[，完成年度目标的{item_rate_pct}%]，{item_status}。"),
     ("livelihood.behind", Section.LIVELIHOOD, 30,

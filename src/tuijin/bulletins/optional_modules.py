@@ -92,6 +92,7 @@ def livelihood_items(city, unit, period, fb, user=None) -> list[dict]:
         "ahead_count": fb.count(data.get("ahead"), s("ahead")),
         "on_schedule_count": fb.count(data.get("on_schedule"), s("on_schedule")),
         "behind_count": fb.count(data.get("behind"), s("behind")),
+        "not_reported_count": fb.count(data.get("not_reported"), s("not_reported")),
     }
     out = [summary]
     item_list = [i for i in data.get("item_list") or [] if isinstance(i, dict) and i.get("name")]

@@ -113,6 +113,7 @@ def present_status(status: ProgrammeStatus) -> dict:
         "ahead": total.counts[progress.AHEAD],
         "on_schedule": total.counts[progress.ON_SCHEDULE],
         "behind": total.counts[progress.BEHIND],
+        "not_reported": total.counts[progress.NOT_REPORTED],
         "planned_investment_yi": number_for_json(p.yi(total.planned_investment)) if total.investment_items else None,
         "investment_ytd_yi": number_for_json(p.yi(total.investment_ytd)) if total.investment_items else None,
         "investment_rate_pct": pct(p, total.investment_rate),
@@ -163,7 +164,7 @@ def status_table(data: dict) -> str:
     """The terminal table (`--format table`): the counts in words, then one line per item."""
     head = (f"{data['programme']} {data['period']} ({data['basis_label']}): 共 {data['categories']} 类 "
             f"{data['items']} 件, 已完成 {data['completed']} 件, 超序时 {data['ahead']} 件, "
-            f"按序时 {data['on_schedule']} 件, 欠序时 {data['behind']} 件")
+            f"按序时 {data['on_schedule']} 件, 欠序时 {data['behind']} 件, 未报 {data['not_reported']} 件")
     rows = []
     for it in data["item_list"]:
         target, done = target_text(it)

@@ -6,7 +6,9 @@ At the end of a month, an item is
     已完成 completed    every target met: cumulative done ≥ annual target (whatever the month);
     超序时 ahead        done share − planned share >  tolerance;
     按序时 on_schedule  |done share − planned share| ≤ tolerance (有序推进);
-    欠序时 behind       done share − planned share < −tolerance (滞后: 提请分管领导研究调度).
+    欠序时 behind       done share − planned share < −tolerance (滞后: 提请分管领导研究调度);
+    未报 not_reported   no report counted through the month (the basis's statuses): nothing to compare, so
+                        neither on nor behind schedule; the bulletin and the page say 未报, never 欠序时.
 
 The done share of an item is the share of its least advanced target (an item split into 事项 is only as far
 along as its slowest sub-item, and is completed only when every sub-item is). The tolerance is the
@@ -30,8 +32,9 @@ from decimal import Decimal
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 
 COMPLETED, AHEAD, ON_SCHEDULE, BEHIND = "completed", "ahead", "on_schedule", "behind"
-STATUSES = (COMPLETED, AHEAD, ON_SCHEDULE, BEHIND)
-STATUS_LABELS = {COMPLETED: "已完成", AHEAD: "超序时", ON_SCHEDULE: "按序时", BEHIND: "欠序时"}
+NOT_REPORTED = "not_reported"
+STATUSES = (COMPLETED, AHEAD, ON_SCHEDULE, BEHIND, NOT_REPORTED)
+STATUS_LABELS = {COMPLETED: "已完成", AHEAD: "超序时", ON_SCHEDULE: "按序时", BEHIND: "欠序时", NOT_REPORTED: "未报"}
 
 
 def linear_share(month: int, start_month: int = 1, deadline_month: int = 12) -> Decimal:
@@ -118,6 +121,8 @@ class ItemState:
 
     @property
     def status(self) -> str:
+        if self.report is None and not self.met:
+            return NOT_REPORTED
         return status_of(done_share=self.done_share, planned=self.planned, met=self.met,
                          tolerance_pp=self.tolerance_pp)
 
