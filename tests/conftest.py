@@ -24,6 +24,19 @@ def pytest_report_header(config):
             f"; CI={'yes' if os.environ.get('CI') else 'no'}"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Argon2 (the production hasher, asserted in tests/access/test_login_security.py from the settings module)
+    costs about 0.1-0.6 s a password on these machines, and the suite creates users by the hundred: tests hash
+    with MD5. The CLI's subprocess tests still use the real settings."""
+    from django.test.utils import override_settings
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast.enable()
+    yield
+    fast.disable()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """TUIJIN_TEST_DB_SUFFIX=name gives this run its own PostgreSQL test database (test_<db>_<name>), so two

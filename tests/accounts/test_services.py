@@ -78,8 +78,13 @@ def test_assign_reporter(world):
     assert entry.after["reporters"] == sorted([world.users["reporter"].pk, jk_other.pk])
 
 
-def test_new_users_get_argon2_hashes(db):
+def test_new_users_get_argon2_hashes(db, settings):
     from tests import factories
+
+    # The suite hashes with MD5 for speed (tests/conftest.py); this test puts the production hashers back.
+    from tuijin import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
 
     city, d = factories.city_tree("哈希市", ("一区",), province="哈希省")
     u = create_user(username="hash_check", password=GOOD, unit=d["一区"], role=Role.REPORTER)

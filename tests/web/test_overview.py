@@ -1,10 +1,13 @@
 """The overview (总览): the indicator table of the user's root unit and each child unit, as printed."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from tests import factories as f
+from tuijin.progress.models import ReportStatus
+from tuijin.progress.services import open_period, save_report
 
 from .conftest import login, more_projects, row_for, tables
 
@@ -48,14 +51,31 @@ def test_events_table_prints_counts_amounts_and_year_on_year(client, city):
     assert row_for(rows, "乙区")[1:5] == ["1", "0.8", "—", "—"]  # no signing in 乙区 a year earlier: no base
 
 
-def test_default_month_is_the_latest_with_city_accepted_reports(client, city):
-    # June has only a submitted report (P2) and May has an accepted one (P1, P2): the default is 2024-05.
+def test_default_month_is_the_latest_closed_month_and_completeness_is_shown(client, city):
+    """Issue 17: one accepted report of a new month turned every page to it. 2024 lists P1, P2, P3; April has
+    all three reports accepted (3/3, closed); May has P1 and P2 accepted and P3 only submitted (2/3, in progress);
+    June only a submitted report. The default is April; May opens when asked, marked as in progress, and becomes
+    the default once its last report is accepted or its period is locked."""
     login(client, city.admin)
+    html = client.get("/overview/").content.decode()
+    assert "2024年1-4月" in html and "默认取最近一个已关账的月份 (2024-04)" in html
+    assert "4月已确认 3/3" in html and "填报中" not in html
+    html = client.get("/overview/", {"through": "2024-05"}).content.decode()
+    assert "5月已确认 2/3 (本月填报中, 数据未全部确认)" in html
+    # The city locks May (its deadline passed): May is closed with 2 of 3, and the pages open on it.
+    open_period(city=city.city, year=2024, month=5, opens_on=date(2024, 5, 1), deadline=date(2024, 6, 5))
     response = client.get("/overview/")
-    assert response.status_code == 200
     html = response.content.decode()
-    assert "2024年1-5月" in html and "默认取最近一个有市级确认月报的月份" in html
+    assert "2024年1-5月" in html and "5月已确认 2/3" in html and "填报中" not in html
     assert tables(response)["investment-table"][1] == CITY_1_5
+
+
+def test_a_month_becomes_the_default_when_every_listed_report_is_accepted(client, city):
+    save_report(project=city.p3, year=2024, month=5, amount=300, status=ReportStatus.ACCEPTED)
+    login(client, city.admin)
+    html = client.get("/overview/").content.decode()
+    assert "2024年1-5月" in html and "5月已确认 3/3" in html
+
 
 
 def test_quarter_and_single_month(client, city):

@@ -9,6 +9,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from tuijin.core.errors import InputError
 from tuijin.core.numbers import WAN_PER_YI
 from tuijin.core.periods import Period
 from tuijin.orgs.models import OrgUnit
-from tuijin.progress.models import MonthlyReport, ReportStatus
+from tuijin.progress import selectors as progress_selectors
 
 from . import services
 from .defaults import FIGURES, LABELS, SECTION_TITLES
@@ -32,11 +33,10 @@ from .selectors import bulletin_config, effective_templates, is_city_admin
 
 
 def _default_through(city: OrgUnit) -> str:
-    """The latest month with an accepted report in the city, else last month."""
-    last = (MonthlyReport.objects.filter(project__unit__path__startswith=city.path, status=ReportStatus.ACCEPTED)
-            .order_by("-year", "-month").values("year", "month").first())
+    """The city's latest closed month (progress.selectors.closed_through), else last month."""
+    last = progress_selectors.closed_through(Q(unit__path__startswith=city.path), city)
     if last:
-        return f"{last['year']:04d}-{last['month']:02d}"
+        return f"{last[0]:04d}-{last[1]:02d}"
     today = timezone.localdate()
     y, m = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
     return f"{y:04d}-{m:02d}"

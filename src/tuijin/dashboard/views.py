@@ -99,6 +99,7 @@ def index(request):
     query = {k: v for k, v in request.GET.items() if k in ("city", "unit", "annual_list", "through", "kind")}
     query.setdefault("through", period.through)
     context.update(board=board, city=city, defaulted=not form.cleaned_data["through"], charts=board.charts,
+                   month_status=web_selectors.month_status(scope, period),
                    chains_url=None if selectors.is_restricted(request.user) else
                    f"{reverse('dashboard:index')}?{urlencode({**query, 'part': 'chains'})}",
                    competition=selectors.can_see_rankings(request.user) and

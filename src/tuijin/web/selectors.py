@@ -20,7 +20,8 @@ from tuijin.indicators.scope import Scope
 from tuijin.industry.models import TaxonomyNode
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.orgs.services import city_config
-from tuijin.progress.models import MonthlyReport, ReportStatus
+from tuijin.progress import selectors as progress_selectors
+from tuijin.progress.models import MonthlyReport
 from tuijin.projects.models import (
     STAGE_ORDER,
     AnnualList,
@@ -224,10 +225,14 @@ def overview_scope(user, city: OrgUnit, annual_list: AnnualList | None = None) -
 
 
 def default_through(scope: Scope) -> tuple[int, int] | None:
-    """The latest month with city-accepted reports (市级确认) for a project in scope, or None."""
-    return (MonthlyReport.objects.filter(status=ReportStatus.ACCEPTED)
-            .filter(project__in=Project.objects.filter(scope.project_q()).values("pk"))
-            .order_by("-year", "-month").values_list("year", "month").first())
+    """The month the pages open on: the city's latest closed month (progress.selectors.closed_through), so that
+    the first accepted report of a new month does not turn every page to it; None without accepted reports."""
+    return progress_selectors.closed_through(scope.project_q(), scope.city)
+
+
+def month_status(scope: Scope, period) -> progress_selectors.MonthStatus:
+    """The reporting completeness of the period's last month for the projects in scope (7月已确认 1/575)."""
+    return progress_selectors.month_status(scope.project_q(), scope.city, period.year, period.last_month)
 
 
 @dataclass
