@@ -18,4 +18,140 @@
     if (!form || window.htmx || event.target.tagName !== "SELECT") return;
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   });
+
+  // <form data-upload>: a form with a file chosen is sent with XMLHttpRequest, so that a bar under it (the form's
+  // [data-upload-bar], else one added) shows how much of the file has gone up. Once it is up the bar receives
+  // `upload-sent` (the import page then asks the server with htmx how far the import has got). The answer:
+  // - at the form's own address, on a page without scripts of its own (a preview, the form with its errors, the
+  //   import page after a confirmed import): replaces <main>, as a page load would;
+  // - else (a redirect to another page, a page with charts): the browser loads that address, and the messages
+  //   the server put on the answer ("已导入 n 行") are shown there, since the request that followed the redirect
+  //   has used them up.
+  // Without JavaScript, or without a file chosen, the form is sent the ordinary way.
+  // (A bar on `hx-trigger="submit from:#form"` would not do: htmx cancels the submit events it listens to.)
+  var MESSAGES = "tuijin:messages";
+  var OWN_SCRIPTS = /\/(htmx[^/]*|tuijin)\.js$/;
+
+  function size(bytes) {
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  function showBar(bar, text, done, total) {
+    var progress = document.createElement("progress");
+    progress.setAttribute("aria-label", "上传");
+    if (total) {
+      progress.max = total;
+      progress.value = done;
+    }
+    var label = document.createElement("span");
+    label.textContent = text;
+    var box = document.createElement("div");
+    box.className = "import-progress";
+    box.append(progress, " ", label);
+    bar.replaceChildren(box);
+  }
+
+  function barOf(form) {
+    var bar = form.querySelector("[data-upload-bar]");
+    if (!bar) {
+      bar = document.createElement("div");
+      bar.className = "wide upload-progress";
+      bar.setAttribute("data-upload-bar", "");
+      bar.setAttribute("aria-live", "polite");
+      form.append(bar);
+    }
+    return bar;
+  }
+
+  function hasFile(form) {
+    return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+      return input.files && input.files.length > 0;
+    });
+  }
+
+  function needsScripts(doc) {
+    return Array.prototype.some.call(doc.querySelectorAll("script[src]"), function (script) {
+      return !OWN_SCRIPTS.test(new URL(script.getAttribute("src"), location.href).pathname);
+    });
+  }
+
+  function load(url, doc) {
+    var shown = Array.prototype.map.call(doc.querySelectorAll("#main > .messages li"), function (li) {
+      return {tags: li.className, text: li.textContent};
+    });
+    try {
+      if (shown.length) sessionStorage.setItem(MESSAGES, JSON.stringify(shown));
+    } catch (e) { /* storage off: the page comes without its messages */ }
+    location.assign(url);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.matches("form[data-upload]") || !window.FormData || !hasFile(form)) return;
+    event.preventDefault();
+    var bar = barOf(form);
+    var data = new FormData(form);
+    var button = event.submitter;
+    if (button && button.name) data.append(button.name, button.value);
+    var buttons = form.querySelectorAll("button, input[type=submit]");
+    buttons.forEach(function (b) { b.disabled = true; });
+    form.setAttribute("aria-busy", "true");
+    var address = new URL(form.getAttribute("action") || location.href, location.href).href;
+
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", address);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) {
+        showBar(bar, "上传中: " + Math.floor(e.loaded * 100 / e.total) + "% (" + size(e.loaded) + " / " +
+                size(e.total) + ")", e.loaded, e.total);
+      }
+    });
+    xhr.upload.addEventListener("load", function () {
+      showBar(bar, "已上传, 服务器处理中…");
+      bar.dispatchEvent(new CustomEvent("upload-sent"));
+    });
+    xhr.addEventListener("load", function () {
+      var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var main = doc.getElementById("main");
+      var url = xhr.responseURL || address;
+      if (!main || url.split("#")[0] !== address.split("#")[0] || needsScripts(doc)) {
+        load(url, doc);
+        return;
+      }
+      document.title = doc.title;
+      document.getElementById("main").replaceWith(main);
+      if (window.htmx) window.htmx.process(main);
+      window.scrollTo(0, 0);
+    });
+    xhr.addEventListener("error", function () {
+      buttons.forEach(function (b) { b.disabled = false; });
+      form.removeAttribute("aria-busy");
+      showBar(bar, "上传失败: 网络中断或服务器无应答, 请重新选择文件后再试");
+    });
+    showBar(bar, "上传中…");
+    xhr.send(data);
+  });
+
+  // The messages of an upload's answer, on the page the browser loaded after it (see above).
+  (function () {
+    var stored;
+    try {
+      stored = JSON.parse(sessionStorage.getItem(MESSAGES) || "null");
+      sessionStorage.removeItem(MESSAGES);
+    } catch (e) {
+      return;
+    }
+    var main = document.getElementById("main");
+    if (!stored || !main || main.querySelector(".messages")) return;
+    var list = document.createElement("ul");
+    list.className = "messages";
+    list.setAttribute("role", "status");
+    stored.forEach(function (m) {
+      var li = document.createElement("li");
+      li.className = m.tags;
+      li.textContent = m.text;
+      list.append(li);
+    });
+    main.prepend(list);
+  })();
 })();
