@@ -92,3 +92,11 @@ def test_every_model_describes_without_error():
             for c in changes:
                 if c.field != "no_such_field":
                     assert CJK.search(c.label), (entry.model, c.field, c.label)
+
+
+@pytest.mark.django_db
+def test_livelihood_reports_are_a_filter_choice_before_any_is_filed():
+    from tuijin.audit.selectors import AuditFilters, model_choices
+
+    assert AuditFilters.parse({"model": "livelihood.ItemReport"}).model == "livelihood.ItemReport"
+    assert ("livelihood.ItemReport", "民生实事月度进展") in model_choices()

@@ -105,7 +105,8 @@ def search(user, filters: AuditFilters):
 
 # The models the trail records, for the object-type filter.
 AUDITED_MODELS = ["orgs.OrgUnit", "orgs.CityConfig", "accounts.User", "projects.Project", "projects.StageEvent",
-                  "projects.Milestone", "projects.AnnualList", "projects.ListEntry", "progress.MonthlyReport"]
+                  "projects.Milestone", "projects.AnnualList", "projects.ListEntry", "progress.MonthlyReport",
+                  "livelihood.Programme", "livelihood.Item", "livelihood.ItemReport"]
 
 
 # Chinese names for the models (and field names) whose own verbose_name is Django's English default. Kept here,
