@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from tuijin.accounts.scoping import WRITE, can, units_for
+from tuijin.core import exports
 from tuijin.core.errors import InputError
 from tuijin.progress.importer import CellProblem
 from tuijin.progress.spreadsheets import (
@@ -209,11 +210,8 @@ def _workbook(title: str, headers: list[str], rows: list[list]):
     wb = Workbook()
     ws = wb.active
     ws.title = title
-    ws.append(headers)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
+    exports.append_row(ws, headers, font=Font(bold=True))
+    exports.append_rows(ws, rows)
     for i, h in enumerate(headers, start=1):
         ws.column_dimensions[column_letter(i - 1)].width = max(10, len(h) * 2 + 2)
     ws.freeze_panes = "A2"
@@ -223,9 +221,8 @@ def _workbook(title: str, headers: list[str], rows: list[list]):
 def write_leads_xlsx(fh, leads) -> None:
     """招商线索台账: one row per lead (amounts in 万元, as entered)."""
     rows = [[lead.title, lead.investor, lead.get_investor_kind_display(), lead.investor_region,
-             lead.get_source_display(), lead.unit.name, float(lead.intended_investment), lead.foreign_currency,
-             float(lead.foreign_amount) if lead.foreign_amount is not None else None,
-             float(lead.fx_rate) if lead.fx_rate is not None else None, lead.city_leader, lead.get_stage_display(),
+             lead.get_source_display(), lead.unit.name, lead.intended_investment, lead.foreign_currency,
+             lead.foreign_amount, lead.fx_rate, lead.city_leader, lead.get_stage_display(),
              lead.stage_date, "是" if lead.duplicate_of_id else ""]
             for lead in leads.select_related("unit").order_by("unit__path", "id")]
     _workbook("招商线索台账", ["项目名称", "投资方", "投资方类型", "国别/地区", "线索来源", "跟进单位", "意向投资(万元)",
@@ -242,7 +239,7 @@ def write_contracts_xlsx(fh, contracts) -> None:
               .annotate(arrived=Sum("arrivals__amount")).order_by("signed_on", "id")):
         ms = {m.kind: m for m in c.milestones.all()}
         row = [c.project.code, c.project.name, c.project.unit.name, c.get_kind_display(), c.signed_on,
-               float(c.investment), float(c.arrived or 0)]
+               c.investment, c.arrived or 0]
         for k in kinds:
             m = ms.get(k)
             row += [m.due_date if m else None, m.actual_date if m else None]

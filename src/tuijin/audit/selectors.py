@@ -7,10 +7,12 @@ history is shown to whoever may see the project."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import CharField, Q
+from django.core.exceptions import ValidationError
+from django.db.models import CharField, ForeignObjectRel, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -103,14 +105,53 @@ def search(user, filters: AuditFilters):
 
 # The models the trail records, for the object-type filter.
 AUDITED_MODELS = ["orgs.OrgUnit", "orgs.CityConfig", "accounts.User", "projects.Project", "projects.StageEvent",
-                  "projects.Milestone", "projects.AnnualList", "projects.ListEntry", "progress.MonthlyReport"]
+                  "projects.Milestone", "projects.AnnualList", "projects.ListEntry", "progress.MonthlyReport",
+                  "livelihood.Programme", "livelihood.Item", "livelihood.ItemReport"]
+
+
+# Chinese names for the models (and field names) whose own verbose_name is Django's English default. Kept here,
+# not on the models, so the labels need no migration.
+MODEL_LABELS = {
+    "projects.StagePlan": "阶段计划", "projects.EntryMonthlyPlan": "清单月度计划", "problems.DigestSent": "待办摘要发送记录",
+    "attraction.ContactLog": "洽谈记录", "attraction.ContractMilestone": "合同履约节点",
+    "attraction.FundsInstalment": "约定到位资金", "attraction.FundsArrival": "资金到位", "attraction.TargetStep": "目标分解",
+}
+FIELD_LABELS = {
+    "id": "编号", "path": "层级路径", "depth": "层级深度", "sort_order": "排序", "year": "年度", "month": "月份",
+    "key": "标识", "key_hash": "密钥摘要", "items": "事项", "from_status": "原状态", "to_status": "新状态",
+    "created_at": "创建时间", "updated_at": "更新时间", "submitted_at": "报送时间", "reviewed_at": "审核时间",
+    "uploaded_at": "上传时间", "recorded_at": "记录时间", "done_at": "落实时间", "sent_at": "发送时间",
+    "created_by": "创建人", "submitted_by": "报送人", "reviewed_by": "审核人", "uploaded_by": "上传人",
+    "recorded_by": "记录人", "done_by": "落实人", "assigned_by": "交办人", "signed_by": "签收人",
+    "answered_by": "答复人", "closed_by": "办结人", "actor": "操作人", "recipient": "接收人",
+    "done": "累计完成", "delivered": "已完成的建设内容", "milestones": "节点计划", "progress": "累计完成",
+}
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def model_label(label: str) -> str:
+    """A model's name in Chinese (its verbose_name; the table above where that is Django's English default)."""
+    if label in MODEL_LABELS:
+        return MODEL_LABELS[label]
     try:
         return str(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):
         return label
+
+
+def field_label(meta, name: str) -> str:
+    """A changed field's label: its verbose_name when that is Chinese; else the name's usual Chinese label, the
+    related model's name (a foreign key or a reverse relation such as a report's 累计完成 rows), or the name."""
+    f = _field(meta, name) if meta is not None else None
+    verbose = getattr(f, "verbose_name", None)
+    if verbose is not None and CJK.search(str(verbose)):
+        return str(verbose)
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    related = getattr(f, "related_model", None)
+    if related is not None:
+        return model_label(related._meta.label)
+    return str(verbose) if verbose else name
 
 
 def model_choices() -> list[tuple[str, str]]:
@@ -129,8 +170,8 @@ class Change:
 
 
 def describe(entries) -> list[tuple[AuditEntry, list[Change]]]:
-    """Each entry with its changed fields in words: field names as the forms call them, foreign keys by
-    name (looked up once per page), choices by their label."""
+    """Each entry with its changed fields in words: Chinese labels (field_label), foreign keys by name (looked up
+    once per page), choices by their label, times in the local time zone, nested data as text."""
     entries = list(entries)
     lookups: dict[tuple[str, str], set] = {}
     meta_cache = {}
@@ -139,42 +180,89 @@ def describe(entries) -> list[tuple[AuditEntry, list[Change]]]:
         if meta is None:
             continue
         for name, before, after in e.changes:
-            f = _field(meta, name)
-            if f is not None and f.is_relation and f.related_model is not None:
-                ids = lookups.setdefault((e.model, name), set())
-                for v in (before, after):
-                    if isinstance(v, list):  # a many-to-many field (填报员): a list of ids
-                        ids.update(x for x in v if isinstance(x, int | str))
-                    elif isinstance(v, int | str):
-                        ids.add(v)
+            related = _forward_related(meta, name) or NESTED_KEYS.get((e.model, name))
+            if related is None:
+                continue
+            ids = lookups.setdefault((e.model, name), set())
+            for v in (before, after):
+                if isinstance(v, dict):  # keyed by the related objects' ids (a report's 累计完成 per 事项)
+                    ids.update(v)
+                elif isinstance(v, list):  # a many-to-many field (填报员): a list of ids
+                    ids.update(x for x in v if isinstance(x, int | str))
+                elif isinstance(v, int | str) and not isinstance(v, bool):
+                    ids.add(v)
     names: dict[tuple[str, str], dict] = {}
     for (model, name), ids in lookups.items():
-        related = _field(meta_cache[model], name).related_model
-        names[(model, name)] = {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids)}
+        related = _forward_related(meta_cache[model], name) or NESTED_KEYS[(model, name)]
+        if isinstance(related, str):
+            related = apps.get_model(related)
+        try:
+            objs = list(related._default_manager.filter(pk__in=ids))
+        except (ValueError, TypeError, ValidationError):  # ids of another type than the model's keys
+            objs = []
+        names[(model, name)] = {str(obj.pk): str(obj) for obj in objs}
     out = []
     for e in entries:
         meta = meta_cache.get(e.model)
         changes = []
         for name, before, after in e.changes:
-            if e.action == AuditEntry.Action.CREATE and (name == "id" or after in (None, "", [])):
+            if e.action == AuditEntry.Action.CREATE and (name == "id" or after in (None, "", [], {})):
                 continue  # a new object: only the values it was given
             f = _field(meta, name) if meta else None
-            label = str(f.verbose_name) if f is not None else name
-            if f is not None and (e.model, name) in names:
+            label = field_label(meta, name)
+            if (e.model, name) in names:
                 before, after = (_named(names[(e.model, name)], v) for v in (before, after))
-            elif f is not None and f.choices:
+            elif getattr(f, "choices", None):
                 display = dict(f.flatchoices)
                 before, after = display.get(before, before), display.get(after, after)
-            before, after = (("是" if v else "否") if isinstance(v, bool) else v for v in (before, after))
+            before, after = (_text(v) for v in (before, after))
             changes.append(Change(name, label, before, after))
         out.append((e, changes))
     return out
 
 
+# Keys that are no field but hold related objects' ids: (model, key) → the related model.
+NESTED_KEYS = {("livelihood.ItemReport", "progress"): "livelihood.Target"}
+
+
+def _forward_related(meta, name: str):
+    """The model a foreign key or many-to-many field points to; None for other fields, reverse relations
+    (their values are the service's own summaries) and names that are no field."""
+    f = _field(meta, name)
+    if f is None or not f.is_relation or isinstance(f, ForeignObjectRel):
+        return None
+    return f.related_model
+
+
 def _named(names: dict, value):
+    if isinstance(value, dict):
+        return {names.get(str(k), k): v for k, v in value.items()}
     if isinstance(value, list):
-        return "、".join(str(names.get(v, v)) for v in value) or "—"
-    return names.get(value, value) if isinstance(value, int | str) else value
+        return "、".join(str(names.get(str(v), v)) for v in value) or "—"
+    if isinstance(value, int | str) and not isinstance(value, bool):
+        return names.get(str(value), value)
+    return value
+
+
+# A stored aware time (snapshot() writes isoformat() of UTC times); naive text is left as it is.
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+
+
+def _text(value):
+    """A stored value as the page shows it: 是/否, times local (YYYY-MM-DD HH:MM:SS), lists and dicts as text."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str) and ISO_DATETIME.match(value):
+        try:
+            moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S}"
+    if isinstance(value, dict):
+        return "; ".join(f"{FIELD_LABELS.get(str(k), k)}: {_text(v)}" for k, v in value.items()) or "—"
+    if isinstance(value, list):
+        return "、".join(str(_text(v)) for v in value) or "—"
+    return value
 
 
 def _meta(label: str):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import functools
 import io
-from decimal import Decimal
 from urllib.parse import quote
 
 from django.utils import timezone
+
+from tuijin.core import exports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -16,15 +17,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def disposition(filename: str) -> str:
     safe = filename.replace("/", "-").replace("\\", "-").replace('"', "")
     return f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(safe)}"
-
-
-def _cell(value):
-    """Excel cell value: Decimal as a number, text that Excel would run as a formula escaped with a quote."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _workbook(title: str, subtitle: str, headers: list[str], widths: list[int]):
@@ -36,16 +28,12 @@ def _workbook(title: str, subtitle: str, headers: list[str], widths: list[int]):
     wb = Workbook()
     ws = wb.active
     ws.title = "清单"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([subtitle])
-    ws.append(headers)
+    exports.append_row(ws, [title], font=Font(bold=True, size=14))
+    exports.append_row(ws, [subtitle])
+    exports.append_row(ws, headers, font=Font(bold=True), fill=PatternFill("solid", fgColor="DDE6F0"),
+                       alignment=Alignment(wrap_text=True, vertical="center"))
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-        c = ws.cell(row=3, column=i)
-        c.font = Font(bold=True)
-        c.fill = PatternFill("solid", fgColor="DDE6F0")
-        c.alignment = Alignment(wrap_text=True, vertical="center")
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
@@ -85,11 +73,11 @@ def drill_xlsx(data) -> bytes:
         wb, ws = _workbook(title, f"单位：万元    {stamp}", headers, [6, 40, 14, 26, 18, 18, 12])
         for i, r in enumerate(data.rows, start=1):
             e = r.enterprise
-            ws.append([i, e.name, e.unit.name, r.cells["nodes"], _cell(r.cells["sales"]), _cell(r.cells["sales_prev"]),
-                       _pct(r.cells["growth"])])
+            exports.append_row(ws, [i, e.name, e.unit.name, r.cells["nodes"], r.cells["sales"], r.cells["sales_prev"],
+                                    _pct(r.cells["growth"])])
         t = data.totals
-        ws.append(["", f"合计 {t['count']} 家", "", f"占规上工业 {data.printed['share']}", _cell(t["sales"]),
-                   _cell(t["sales_prev"]), _pct(t["growth"])])
+        exports.append_row(ws, ["", f"合计 {t['count']} 家", "", f"占规上工业 {data.printed['share']}", t["sales"],
+                                t["sales_prev"], _pct(t["growth"])])
         money, rate = (5, 6), (7,)
     elif data.kind == "listed":
         headers = ["序号", "项目代码", "项目名称", "所属单位", "类别", "清单", "计划总投资(万元)", "年度计划(万元)",
@@ -99,13 +87,13 @@ def drill_xlsx(data) -> bytes:
         for i, r in enumerate(data.rows, start=1):
             p = r.project
             light = r.light
-            ws.append([i, p.code, _cell(p.name), p.unit.name, p.category.name, r.cells["list"],
-                       _cell(p.total_investment), _cell(r.cells["annual_plan"]), _cell(r.cells["completed"]),
-                       _pct(r.cells["completion_rate"]), light.label if light else "",
-                       f"{light.rule.name if light and light.rule else ''} {light.reason if light else ''}".strip()])
+            basis = f"{light.rule.name if light and light.rule else ''} {light.reason if light else ''}".strip()
+            exports.append_row(ws, [i, p.code, p.name, p.unit.name, p.category.name, r.cells["list"],
+                                    p.total_investment, r.cells["annual_plan"], r.cells["completed"],
+                                    _pct(r.cells["completion_rate"]), light.label if light else "", basis])
         t = data.totals
-        ws.append(["", "", f"合计 {t['count']} 个", "", "", "", _cell(t["total_investment"]), _cell(t["annual_plan"]),
-                   _cell(t["completed"]), _pct(t["completion_rate"]), "", ""])
+        exports.append_row(ws, ["", "", f"合计 {t['count']} 个", "", "", "", t["total_investment"], t["annual_plan"],
+                                t["completed"], _pct(t["completion_rate"]), "", ""])
         money, rate = (7, 8, 9), (10,)
     else:
         headers = ["序号", "项目代码", "项目名称", "所属单位", "类别", "计划总投资(万元)",
@@ -114,12 +102,12 @@ def drill_xlsx(data) -> bytes:
                            [6, 27, 40, 12, 10, 15, *([12, 15] if inc else []), 12, 10])
         for i, r in enumerate(data.rows, start=1):
             p = r.project
-            extra = [_cell(r.cells["increment"]), _cell(r.cells["amount"])] if inc else []
-            ws.append([i, p.code, _cell(p.name), p.unit.name, p.category.name, _cell(p.total_investment), *extra,
-                       r.cells["date"], r.cells["stage"]])
+            extra = [r.cells["increment"], r.cells["amount"]] if inc else []
+            exports.append_row(ws, [i, p.code, p.name, p.unit.name, p.category.name, p.total_investment, *extra,
+                                    r.cells["date"], r.cells["stage"]])
         t = data.totals
-        extra = ["", _cell(t["increments"])] if inc else []
-        ws.append(["", "", f"合计 {t['count']} 个", "", "", *extra, _cell(t["total_investment"]), "", ""])
+        extra = ["", t["increments"]] if inc else []
+        exports.append_row(ws, ["", "", f"合计 {t['count']} 个", "", "", *extra, t["total_investment"], "", ""])
         money, rate = ((6, 7, 8) if inc else (6,)), ()
     for row in ws.iter_rows(min_row=4):
         for c in row:
@@ -145,8 +133,8 @@ def honours_xlsx(page, red: list[dict], black: list[dict]) -> bytes:
             r = row["r"]
             change = "" if r.rank_change is None else (f"↑{r.rank_change}" if r.rank_change > 0 else
                                                          (f"↓{-r.rank_change}" if r.rank_change < 0 else "持平"))
-            ws.append([label, r.rank, r.unit.name, *[float(round(r.scores[s.key], 2)) for s in specs],
-                       float(round(r.adjustment, 2)), float(round(r.total, 2)), change])
+            exports.append_row(ws, [label, r.rank, r.unit.name, *[float(round(r.scores[s.key], 2)) for s in specs],
+                                    float(round(r.adjustment, 2)), float(round(r.total, 2)), change])
     return _save(wb)
 
 

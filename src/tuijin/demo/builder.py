@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from tuijin.attraction.demo import Pipeline
+from tuijin.core import exports
 from tuijin.industry.services import add_node, create_enterprise, create_taxonomy, record_sales
 from tuijin.orgs.models import OrgUnit
 from tuijin.orgs.services import create_unit
@@ -186,8 +187,6 @@ class Builder:
         """The city's monthly reports through the spreadsheet import (progress.importer: the same checks as
         the report form, written in bulk), one CSV per month in order, by an import account of the city
         (市管理员, switched off afterwards: nobody logs in with it)."""
-        import csv
-        import io
         import secrets
 
         from tuijin.accounts.models import Role
@@ -197,13 +196,9 @@ class Builder:
         loader = create_user(username=f"import_{city.region_code}", password=secrets.token_urlsafe(24) + "Aa1!",
                              unit=city, role=Role.CITY_ADMIN, first_name=f"{city.name}月报导入 (演示数据)")
         for (year, month), rows in sorted(self.pending_reports.items()):
-            buf = io.StringIO()
-            out = csv.writer(buf)
-            out.writerow(["项目代码", "当月完成投资(万元)", "形象进度"])
-            out.writerows(rows)
+            data = exports.csv_text([["项目代码", "当月完成投资(万元)", "形象进度"], *rows]).encode("utf-8")
             name = f"{city.name}{year}年{month}月重大项目进展.csv"
-            plan = plan_import(user=loader, data=buf.getvalue().encode("utf-8"), filename=name, year=year,
-                               month=month)
+            plan = plan_import(user=loader, data=data, filename=name, year=year, month=month)
             if not plan.ok or plan.warnings:
                 raise AssertionError(f"{name}: {[str(e) for e in plan.errors] + plan.warnings}")
             commit_import(user=loader, plan=plan)

@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from tuijin.core import exports
+
 from .present import target_text
 
 HEADERS = ["序号", "实事项目", "年度目标", "牵头单位", "配合单位", "累计完成", "完成进度(%)", "计划进度(%)",
@@ -46,16 +48,16 @@ def write_notice_xlsx(fh, data: dict) -> None:
     pct_format = "0" if places == 0 else "0." + "0" * places
     last_col = get_column_letter(len(HEADERS))
 
-    ws.append([title(data)])
+    exports.append_row(ws, [title(data)])
     ws.merge_cells(f"A1:{last_col}1")
     ws["A1"].font = Font(bold=True, size=16)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    ws.append([f"{summary(data)} (统计口径: {data['basis_label']})"])
+    exports.append_row(ws, [f"{summary(data)} (统计口径: {data['basis_label']})"])
     ws.merge_cells(f"A2:{last_col}2")
     ws["A2"].alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
     ws.row_dimensions[2].height = 22
-    ws.append(HEADERS)
+    exports.append_row(ws, HEADERS)
     for cell in ws[3]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE5F0")
@@ -66,16 +68,16 @@ def write_notice_xlsx(fh, data: dict) -> None:
     for item in data["item_list"]:
         groups.setdefault(item["category"], []).append(item)
     for n, (category, items) in enumerate(groups.items(), start=1):
-        ws.append([f"{chinese_ordinal(n)}、{category}（{len(items)}件）"])
+        exports.append_row(ws, [f"{chinese_ordinal(n)}、{category}（{len(items)}件）"])
         row = ws.max_row
         ws.merge_cells(f"A{row}:{last_col}{row}")
         ws[f"A{row}"].font = Font(bold=True)
         ws[f"A{row}"].fill = PatternFill("solid", fgColor="F2F5FA")
         for item in items:
             target, done = target_text(item)
-            ws.append([item["seq"], item["name"], target, item["lead_department"],
-                       "、".join(item["cooperating_units"]), done, item["progress_pct"], item["planned_pct"],
-                       item["status_label"], item.get("progress_text", "")])
+            exports.append_row(ws, [item["seq"], item["name"], target, item["lead_department"],
+                                    "、".join(item["cooperating_units"]), done, item["progress_pct"],
+                                    item["planned_pct"], item["status_label"], item.get("progress_text", "")])
             row = ws.max_row
             for col, cell in enumerate(ws[row], start=1):
                 cell.border = BORDER

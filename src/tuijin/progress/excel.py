@@ -5,13 +5,13 @@ never disagree with the dashboard. Both formats stream row by row (openpyxl writ
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from django.utils import timezone
 
+from tuijin.core import exports
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import Figures, compute, project_rows
 from tuijin.indicators.present import unit_label
@@ -84,7 +84,6 @@ def write_xlsx(stream, scope: Scope, period: Period, basis: str = "accepted",
                progress: Callable[[int], None] | None = None) -> None:
     """Write the table as .xlsx to a binary stream (write-only workbook: constant memory)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
@@ -106,75 +105,30 @@ def write_xlsx(stream, scope: Scope, period: Period, basis: str = "accepted",
     head_fill = PatternFill("solid", fgColor="DDE6F0")
     sub_fill = PatternFill("solid", fgColor="F2F2F2")
 
-    def cell(value, *, font=None, fill=None, fmt=None, wrap=False):
-        c = WriteOnlyCell(ws, value=value)
-        if font:
-            c.font = font
-        if fill:
-            c.fill = fill
-        if fmt:
-            c.number_format = fmt
-        if wrap:
-            c.alignment = Alignment(wrap_text=True, vertical="center")
-        return c
-
     basis_label = "市级确认数" if basis == "accepted" else "报送数(含未确认)"
-    ws.append([cell(title(scope, period), font=Font(bold=True, size=14))])
-    ws.append([cell(f"单位：万元    口径：{basis_label}    导出时间：{timezone.localtime():%Y-%m-%d %H:%M}")])
-    ws.append([cell(h, font=bold, fill=head_fill, wrap=True) for h in header_row(period)])
+    exports.append_row(ws, [title(scope, period)], font=Font(bold=True, size=14))
+    exports.append_row(ws, [f"单位：万元    口径：{basis_label}    导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"])
+    exports.append_row(ws, header_row(period), font=bold, fill=head_fill,
+                       alignment=Alignment(wrap_text=True, vertical="center"))
+    formats = {**dict.fromkeys(MONEY_COLUMNS, "#,##0.00"), 8: "0.0"}
     for kind, values in table_rows(scope, period, basis, progress):
         font = bold if kind in ("group", "subtotal", "total") else None
         fill = sub_fill if kind in ("subtotal", "total") else None
-        row = []
-        for i, v in enumerate(values):
-            fmt = "#,##0.00" if i in MONEY_COLUMNS else ("0.0" if i == 8 else None)
-            row.append(cell(float(v) if isinstance(v, Decimal) else v, font=font, fill=fill, fmt=fmt))
-        ws.append(row)
+        exports.append_row(ws, values, formats=formats, font=font, fill=fill)
     wb.save(stream)
 
 
-def _safe(value) -> str:
-    """CSV cell text: Decimals plain, and text that Excel would run as a formula escaped with a quote."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.quantize(Decimal("0.01")), "f")
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-        return True
-    except Exception:  # noqa: BLE001 - any parse failure means "not a number"
-        return False
+def _csv_cell(value):
+    """CSV amounts to the cent (the .xlsx keeps them unrounded behind its number format)."""
+    return value.quantize(Decimal("0.01")) if isinstance(value, Decimal) else value
 
 
 def iter_csv(scope: Scope, period: Period, basis: str = "accepted",
              progress: Callable[[int], None] | None = None) -> Iterator[str]:
     """The table as CSV text chunks (UTF-8 with BOM so Excel opens the Chinese correctly)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-
-    def flush() -> str:
-        text = buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-        return text
-
-    yield "\ufeff"
-    writer.writerow([title(scope, period)])
-    writer.writerow(["单位：万元"])
-    writer.writerow(header_row(period))
-    yield flush()
-    for n, (_, values) in enumerate(table_rows(scope, period, basis, progress), start=1):
-        writer.writerow([_safe(v) for v in values])
-        if n % 500 == 0:
-            yield flush()
-    yield flush()
+    head = [[title(scope, period)], ["单位：万元"], header_row(period)]
+    rows = ([_csv_cell(v) for v in values] for _, values in table_rows(scope, period, basis, progress))
+    yield from exports.iter_csv(itertools.chain(head, rows))
 
 
 def write_report_template(stream, projects, year: int, month: int, title_prefix: str = "") -> None:
@@ -187,19 +141,15 @@ def write_report_template(stream, projects, year: int, month: int, title_prefix:
     wb = Workbook()
     ws = wb.active
     ws.title = f"{month}月月报"
-    ws.append([f"{title_prefix}{year}年1-{month}月重大项目月报填报表"])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["填报说明: 当月完成投资与1-N月累计填写其一即可; 金额单位见第4行; 小计、合计行导入时自动跳过。"])
-    ws.append(["项目代码", "项目名称", "所属单位", "当月完成投资", f"1-{month}月累计完成投资", "形象进度",
-               "存在问题", "本月达成节点"])
-    ws.append(["", "", "", "万元", "万元", "", "", "拿地/施工许可/封顶/首台设备/试生产"])
-    fill = PatternFill("solid", fgColor="DDE6F0")
-    for row in (3, 4):
-        for cell in ws[row]:
-            cell.font, cell.fill = Font(bold=True), fill
+    exports.append_row(ws, [f"{title_prefix}{year}年1-{month}月重大项目月报填报表"], font=Font(bold=True, size=14))
+    exports.append_row(ws, ["填报说明: 当月完成投资与1-N月累计填写其一即可; 金额单位见第4行; 小计、合计行导入时自动跳过。"])
+    head = {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DDE6F0")}
+    exports.append_row(ws, ["项目代码", "项目名称", "所属单位", "当月完成投资", f"1-{month}月累计完成投资", "形象进度",
+                            "存在问题", "本月达成节点"], **head)
+    exports.append_row(ws, ["", "", "", "万元", "万元", "", "", "拿地/施工许可/封顶/首台设备/试生产"], **head)
     n = 0
     for p in projects:
-        ws.append([p.code, p.name, p.unit.name, None, None, "", "", ""])
+        exports.append_row(ws, [p.code, p.name, p.unit.name, None, None, "", "", ""])
         n += 1
     last = max(5, 4 + n)
     money = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
@@ -224,10 +174,8 @@ def _options_sheet(wb, columns: dict[str, list[str]]) -> dict[str, str]:
     ranges = {}
     for i, (label, values) in enumerate(columns.items(), start=1):
         letter = get_column_letter(i)
-        ws.cell(1, i, label)
-        for r, v in enumerate(values, start=2):
-            ws.cell(r, i, v)
         ranges[label] = f"{quote_sheetname('选项')}!${letter}$2:${letter}${max(2, len(values) + 1)}"
+    exports.append_rows(ws, itertools.zip_longest(*[[label, *values] for label, values in columns.items()]))
     ws.sheet_state = "hidden"
     return ranges
 
@@ -236,15 +184,11 @@ def _template_head(ws, title: str, note: str, headers: list[str], units: list[st
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([note])
-    ws.append(headers)
-    ws.append(units)
-    fill = PatternFill("solid", fgColor="DDE6F0")
-    for row in (3, 4):
-        for cell in ws[row]:
-            cell.font, cell.fill = Font(bold=True), fill
+    exports.append_row(ws, [title], font=Font(bold=True, size=14))
+    exports.append_row(ws, [note])
+    head = {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DDE6F0")}
+    exports.append_row(ws, headers, **head)
+    exports.append_row(ws, units, **head)
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "C5"
@@ -280,11 +224,12 @@ def write_projects_template(stream, projects, *, units, categories, nodes, stage
                    [27, 40, 24, 14, 12, 16, 14, 10, 24, 40, 10, 10, 24])
     n = 0
     for p in projects:
-        ws.append([p.code, p.name, p.owner, p.unit.name, p.category.name,
-                   p.industry_node.name if p.industry_node_id else "", float(p.total_investment),
-                   p.get_stage_display(), p.location, p.description, p.responsible_leader, p.service_contact,
-                   p.responsible_department.name if p.responsible_department_id else ""])
-        ws.cell(ws.max_row, 7).number_format = "#,##0.00"
+        exports.append_row(ws, [p.code, p.name, p.owner, p.unit.name, p.category.name,
+                                p.industry_node.name if p.industry_node_id else "", p.total_investment,
+                                p.get_stage_display(), p.location, p.description, p.responsible_leader,
+                                p.service_contact,
+                                p.responsible_department.name if p.responsible_department_id else ""],
+                           formats={6: "#,##0.00"})
         n += 1
     last = 4 + n + blank_rows
     ranges = _options_sheet(wb, {"所属单位": list(units), "项目类别": list(categories), "产业链": list(nodes),
@@ -328,11 +273,11 @@ def write_list_template(stream, rows, *, list_name: str, year: int, title_prefix
 
     for p, e in rows:
         if e is None:
-            ws.append([p.code, p.name, p.unit.name, None, "", None, "", "", ""])
+            exports.append_row(ws, [p.code, p.name, p.unit.name, None, "", None, "", "", ""])
         else:
-            ws.append([p.code, p.name, p.unit.name, float(e.annual_plan), yes(e.planned_new_start),
-                       e.planned_start_month, yes(e.continuing), yes(e.planned_completion), yes(e.planned_operation)])
-            ws.cell(ws.max_row, 4).number_format = "#,##0.00"
+            exports.append_row(ws, [p.code, p.name, p.unit.name, e.annual_plan, yes(e.planned_new_start),
+                                    e.planned_start_month, yes(e.continuing), yes(e.planned_completion),
+                                    yes(e.planned_operation)], formats={3: "#,##0.00"})
         n += 1
     last = max(5, 4 + n)
     yes_no = DataValidation(type="list", formula1='"是,否"', allow_blank=True, showErrorMessage=True,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from tuijin.core.errors import InputError
+from tuijin.core.exports import unneutralise
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -88,11 +89,12 @@ def _read_csv(data: bytes, filename: str) -> Sheet:
 
 
 def text_of(value) -> str:
+    """A cell as text; text our exports neutralised ('=…, '+…) back as it was, so an export imports back as it is."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unneutralise(str(value)).strip()
 
 
 def normalise(text: str) -> str:

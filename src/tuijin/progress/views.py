@@ -3,7 +3,6 @@ Thin: every read goes through progress.selectors / accounts.scoping, every write
 
 from __future__ import annotations
 
-import csv
 import io
 import tempfile
 
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
+from tuijin.core import exports
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.periods import Period
@@ -161,18 +161,11 @@ def missing(request):
     rows = selectors.missing_reports(request.user, year, month)
     if request.GET.get("format") == "csv":
         def lines():
-            buf = io.StringIO()
-            writer = csv.writer(buf)
-            yield "\ufeff"
-            writer.writerow(["项目代码", "项目名称", "所属单位", "填报员"])
+            yield ["项目代码", "项目名称", "所属单位", "填报员"]
             for p in rows.iterator(chunk_size=1000):
-                writer.writerow([p.code, p.name, p.unit.name,
-                                 "、".join(u.get_full_name() or u.username for u in p.reporters.all())])
-                yield buf.getvalue()
-                buf.seek(0)
-                buf.truncate()
-            yield buf.getvalue()
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+                yield [p.code, p.name, p.unit.name, "、".join(u.get_full_name() or u.username for u in p.reporters.all())]
+        response = StreamingHttpResponse(exports.iter_csv(lines(), chunk_rows=100),
+                                         content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="missing-{year}-{month:02d}.csv"'
         return response
     return render(request, "progress/missing.html", {"rows": rows, "year": year, "month": month})
