@@ -16,3 +16,27 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class RangeConstraintMiddleware:
+    """A write that reaches the database with a number out of its column's range (the `CheckConstraint`s of
+    `core.bounds`) answers 400 with the constraint's Chinese message instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import IntegrityError
+        from django.shortcuts import render
+
+        from .bounds import constraint_message
+
+        if not isinstance(exception, IntegrityError):
+            return None
+        message = constraint_message(exception)
+        if message is None:
+            return None
+        return render(request, "400.html", {"message": message}, status=400)
