@@ -80,7 +80,7 @@ def test_database_refuses_an_out_of_range_amount_written_directly(project, amoun
 
 def test_database_refuses_an_out_of_range_update(project):
     with pytest.raises(IntegrityError) as caught, transaction.atomic():
-        Project.objects.filter(pk=project.pk).update(total_investment=Decimal("1e12"))
+        Project.objects.filter(pk=project.pk).update(total_investment=Decimal("1e9"))  # fits numeric(14,2), beyond the range
     assert "计划总投资超出允许范围" in constraint_message(caught.value)
     project.refresh_from_db()
     assert project.total_investment == Decimal(1000)
@@ -90,7 +90,7 @@ def test_database_refuses_text_and_infinity_in_sqlite(project):
     from django.db import connection
 
     if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL refuses 'NaN'::numeric beyond the range and Infinity in numeric(14,2) itself")
+        pytest.skip("PostgreSQL's numeric(14,2) refuses text and Infinity itself (a DataError); this is SQLite's case")
     for raw in ("'NaN'", "'1E+309'", "9e999", "'abc'"):
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
             cur.execute(f"UPDATE projects_project SET total_investment = {raw} WHERE id = %s", [project.pk])
