@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tuijin.core.middleware.SecurityHeadersMiddleware",
+    "tuijin.core.middleware.RangeConstraintMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 if os.environ.get("TUIJIN_DATABASE_REPLICA_URLS", "").strip():

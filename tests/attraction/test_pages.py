@@ -35,7 +35,7 @@ def test_board_lead_page_and_signing(client, town, jia_admin):
     assert "已进入洽谈" in r.content.decode()
     bad = client.post(f"/attraction/leads/{mine.pk}/sign/", {"signed_on": "2024-03-01", "investment": "-1",
                                                             "code": code()}, follow=True).content.decode()
-    assert "合同投资必须大于 0" in bad and Contract.objects.count() == 0
+    assert "合同投资：-1 超出允许范围" in bad and Contract.objects.count() == 0
     cat = f.category()
     r = client.post(f"/attraction/leads/{mine.pk}/sign/", {
         "signed_on": "2024-03-01", "investment": "25000", "code": code(), "category": cat.pk,

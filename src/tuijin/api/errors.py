@@ -16,6 +16,7 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from tuijin.core.bounds import constraint_message
 from tuijin.core.errors import InputError
 from tuijin.core.periods import PeriodError
 
@@ -195,6 +196,9 @@ def on_permission_denied(request, exc: PermissionDenied):
 
 def on_integrity_error(request, exc: IntegrityError):
     logger.info("API integrity error: %s", exc)
+    message = constraint_message(exc)
+    if message is not None:
+        return error_response(422, "invalid_input", message)
     return error_response(409, "conflict", "与已有数据冲突 (重复或被引用), 请刷新后重试")
 
 

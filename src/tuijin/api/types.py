@@ -19,7 +19,9 @@ from pydantic import (
     WithJsonSchema,
 )
 
-MAX_AMOUNT_WAN = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
+from tuijin.core.bounds import MONEY
+
+MAX_AMOUNT_WAN = MONEY.high  # the domain's ceiling (core.bounds), far inside DecimalField(max_digits=14)
 MAX_ID = 2**63 - 1
 AMOUNT_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
 AMOUNT_TEXT = re.compile(AMOUNT_PATTERN)
@@ -46,11 +48,11 @@ def _to_amount(value):
     except (InvalidOperation, ValueError):
         raise ValueError(f"不是数字: {value!r}") from None
     if not amount.is_finite():
-        raise ValueError("应为有限的数字")
+        raise ValueError(f"{value!r} 不是有限的数字")
     if amount < 0:
-        raise ValueError("不能为负数")
+        raise ValueError(f"不能为负数: {value!r}")
     if amount > MAX_AMOUNT_WAN:
-        raise ValueError(f"数值过大 (最大 {MAX_AMOUNT_WAN} 万元)")
+        raise ValueError(f"{value!r} 超出允许范围（{MONEY.describe()}）")
     if amount.as_tuple().exponent < -2:
         raise ValueError("最多两位小数 (万元)")
     return amount
@@ -69,7 +71,7 @@ Text = Annotated[str, AfterValidator(_clean_text)]
 Amount = Annotated[
     Decimal,
     BeforeValidator(_to_amount),
-    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0, "maximum": 999999999999.99},
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT_WAN)},
                               {"type": "string", "pattern": AMOUNT_PATTERN}],
                     "description": "万元, 数字或十进制字符串, 最多两位小数"}),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tuijin.core.bounds import FX_RATE, MONEY, SALES, BoundedDecimalField
 from tuijin.core.forms import DateInput
 from tuijin.dashboard.forms import DashboardForm
 from tuijin.projects.models import Category
@@ -21,7 +22,7 @@ class LeadForm(forms.Form):
     investor_region = forms.CharField(label="国别/地区", max_length=60, required=False)
     investor_kind = forms.ChoiceField(label="投资方类型", choices=InvestorKind.choices)
     source = forms.ChoiceField(label="线索来源", choices=LeadSource.choices)
-    intended_investment = forms.DecimalField(label="意向投资(万元)", min_value=0, decimal_places=2)
+    intended_investment = BoundedDecimalField(label="意向投资(万元)", bounds=MONEY)
     stage_date = forms.DateField(label="线索日期", widget=DATE)
     team = forms.CharField(label="招商小分队", max_length=100, required=False)
     city_leader = forms.CharField(label="挂钩市领导", max_length=50, required=False)
@@ -41,16 +42,16 @@ class ContactForm(forms.Form):
 
 class SignForm(forms.Form):
     signed_on = forms.DateField(label="签约日期", widget=DATE)
-    investment = forms.DecimalField(label="合同投资(万元)", decimal_places=2)
+    investment = BoundedDecimalField(label="合同投资(万元)", bounds=MONEY)
     code = forms.CharField(label="项目代码", max_length=40, required=False,
                            help_text="新建项目时填写; 关联已有项目时留空")
     category = forms.ModelChoiceField(label="项目类别", queryset=Category.objects.all(), required=False)
     existing_code = forms.CharField(label="关联已有项目 (项目代码)", max_length=40, required=False)
-    registered_capital = forms.DecimalField(label="注册资本(万元)", decimal_places=2, required=False)
-    foreign_capital = forms.DecimalField(label="外资(万元)", decimal_places=2, required=False)
+    registered_capital = BoundedDecimalField(label="注册资本(万元)", bounds=MONEY, required=False)
+    foreign_capital = BoundedDecimalField(label="外资(万元)", bounds=MONEY, required=False)
     foreign_currency = forms.CharField(label="外币币种", max_length=3, required=False)
-    foreign_amount = forms.DecimalField(label="外币金额(万)", decimal_places=2, required=False)
-    fx_rate = forms.DecimalField(label="折算汇率", decimal_places=4, required=False)
+    foreign_amount = BoundedDecimalField(label="外币金额(万)", bounds=MONEY, required=False)
+    fx_rate = BoundedDecimalField(label="折算汇率", bounds=FX_RATE, required=False)
     due_registered = forms.DateField(label="约定注册日期", widget=DATE, required=False)
     due_land = forms.DateField(label="约定拿地日期", widget=DATE, required=False)
     due_started = forms.DateField(label="约定开工日期", widget=DATE, required=False)
@@ -75,7 +76,7 @@ class MilestoneForm(forms.Form):
 
 class ArrivalForm(forms.Form):
     date = forms.DateField(label="到位日期", widget=DATE)
-    amount = forms.DecimalField(label="到位金额(万元)", decimal_places=2)
+    amount = BoundedDecimalField(label="到位金额(万元)", bounds=MONEY)
     source = forms.ChoiceField(label="资金来源", choices=FundsSource.choices)
     confirm_over = forms.BooleanField(label="确认超过合同投资", required=False)
 
@@ -123,7 +124,7 @@ class TargetForm(forms.Form):
     unit = forms.ModelChoiceField(label="单位", queryset=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     indicator = forms.CharField(label="指标", widget=forms.Select)
-    value = forms.DecimalField(label="目标值 (个 / 亿元 / %)", decimal_places=2)
+    value = BoundedDecimalField(label="目标值 (个 / 亿元 / %)", bounds=SALES)
     level = forms.ChoiceField(label="下达层级", choices=[("city", "市定"), ("province", "省定")])
     annual_list = forms.ModelChoiceField(label="清单", queryset=None, required=False)
     due_month = forms.IntegerField(label="完成时限(月)", min_value=1, max_value=12, initial=12)

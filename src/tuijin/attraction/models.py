@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tuijin.core.bounds import FX_RATE, MONEY, SALES
+
 
 class InvestorKind(models.TextChoices):
     FORTUNE500 = "fortune500", "世界500强"
@@ -73,7 +75,9 @@ class Lead(models.Model):
         verbose_name_plural = "招商线索"
         ordering = ["unit__path", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(intended_investment__gte=0), name="lead_investment_non_negative"),
+            MONEY.constraint("intended_investment", "lead_investment_range", "意向投资"),
+            MONEY.constraint("foreign_amount", "lead_foreign_amount_range", "外币金额"),
+            FX_RATE.constraint("fx_rate", "lead_fx_rate_range", "折算汇率"),
             models.CheckConstraint(condition=Q(foreign_amount__isnull=True) | Q(fx_rate__gt=0),
                                    name="lead_foreign_amount_needs_rate"),
             models.CheckConstraint(condition=~Q(stage="abandoned") | ~Q(abandon_reason=""),
@@ -161,7 +165,11 @@ class Contract(models.Model):
         verbose_name_plural = "签约合同"
         ordering = ["signed_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(investment__gte=0), name="contract_investment_non_negative"),
+            MONEY.constraint("investment", "contract_investment_range", "合同投资/增资额"),
+            MONEY.constraint("registered_capital", "contract_registered_capital_range", "注册资本"),
+            MONEY.constraint("foreign_capital", "contract_foreign_capital_range", "外资"),
+            MONEY.constraint("foreign_amount", "contract_foreign_amount_range", "外币金额"),
+            FX_RATE.constraint("fx_rate", "contract_fx_rate_range", "折算汇率"),
             models.CheckConstraint(condition=~Q(kind="increase") | Q(investment__gt=0),
                                    name="contract_increase_positive"),
             models.CheckConstraint(condition=Q(foreign_amount__isnull=True) | Q(fx_rate__gt=0),
@@ -206,7 +214,8 @@ class FundsInstalment(models.Model):
 
     class Meta:
         ordering = ["contract", "due_date"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_positive")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_positive"),
+                       MONEY.constraint("amount", "instalment_amount_range", "约定金额")]
 
     def __str__(self):
         return f"{self.contract} {self.due_date} {self.amount}"
@@ -228,7 +237,8 @@ class FundsArrival(models.Model):
 
     class Meta:
         ordering = ["contract", "date"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="arrival_positive")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="arrival_positive"),
+                       MONEY.constraint("amount", "arrival_amount_range", "到位金额")]
 
     def __str__(self):
         return f"{self.contract} {self.date} {self.amount}"
@@ -262,7 +272,7 @@ class Target(models.Model):
         verbose_name_plural = "目标任务"
         ordering = ["unit__path", "year", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_non_negative"),
+            SALES.constraint("value", "target_value_range", "目标值"),
             models.CheckConstraint(condition=Q(due_month__gte=1, due_month__lte=12), name="target_due_month_range"),
             models.UniqueConstraint(fields=["unit", "year", "indicator", "level", "annual_list", "category"],
                                     name="target_once_per_level"),
@@ -284,6 +294,7 @@ class TargetStep(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["target", "month"], name="target_step_once"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="target_step_month_range"),
+            SALES.constraint("cumulative_value", "target_step_value_range", "累计目标"),
         ]
 
     def __str__(self):

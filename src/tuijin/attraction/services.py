@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tuijin.accounts.scoping import WRITE, can
 from tuijin.audit.services import record_change, snapshot
+from tuijin.core.bounds import FX_RATE, MONEY, SALES, Bounds, check_finite_below
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
 from tuijin.orgs.models import UnitKind
@@ -44,13 +45,15 @@ from .selectors import events_for, may_edit_event
 from .selectors import may_write_at as _reaches
 
 
-def _money(value, field: str, label: str, *, positive: bool = False, allow_none: bool = False) -> Decimal | None:
+def _money(value, field: str, label: str, *, positive: bool = False, allow_none: bool = False,
+           bounds: Bounds = MONEY) -> Decimal | None:
     if value in (None, "") and allow_none:
         return None
     try:
         amount = to_decimal(value)
     except (ValueError, TypeError):
         raise InputError(f"{label}不是数字: {value!r}", field=field) from None
+    check_finite_below(amount, bounds, label=label, value=value, field=field)
     if positive and amount <= 0:
         raise InputError(f"{label}必须大于 0: {value}", field=field)
     if amount < 0:
@@ -87,8 +90,10 @@ def _foreign(currency, amount, rate, prefix: str = "") -> tuple[str, Decimal | N
         rate = to_decimal(rate)
     except (ValueError, TypeError):
         raise InputError(f"折算汇率不是数字: {rate!r}", field="fx_rate") from None
-    if rate <= 0:
+    check_finite_below(rate, FX_RATE, label="折算汇率", field="fx_rate")
+    if rate < FX_RATE.low:
         raise InputError(f"折算汇率必须大于 0: {rate}", field="fx_rate")
+    rate = rate.quantize(Decimal("0.0001"))
     return currency, amount, rate
 
 
@@ -515,7 +520,7 @@ def set_target(*, unit, year: int, indicator: str, value, actor=None, level: str
         raise InputError(f"下达层级未知: {level!r}", field="level")
     if not 1 <= int(due_month) <= 12:
         raise InputError(f"完成时限月份应在 1-12 之间: {due_month!r}", field="due_month")
-    amount = _money(value, "value", "目标值")
+    amount = _money(value, "value", "目标值", bounds=SALES)
     if Target.objects.filter(unit=unit, year=year, indicator=indicator, level=level, annual_list=annual_list,
                              category=category).exists():
         raise InputError(f"{unit.name} {year} 年已有 {INDICATORS[indicator].label} 目标", field="indicator")
@@ -525,7 +530,7 @@ def set_target(*, unit, year: int, indicator: str, value, actor=None, level: str
     for month, cum in sorted((steps or {}).items()):
         if not 1 <= int(month) <= 12:
             raise InputError(f"分月目标月份应在 1-12 之间: {month!r}", field="steps")
-        TargetStep.objects.create(target=target, month=month, cumulative_value=_money(cum, "steps", "分月目标"))
+        TargetStep.objects.create(target=target, month=month, cumulative_value=_money(cum, "steps", "分月目标", bounds=SALES))
     record_change(actor=actor, action="create", obj=target, before=None, after=snapshot(target))
     return target
 

@@ -16,3 +16,30 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class RangeConstraintMiddleware:
+    """A write that reaches the database with a number out of its column's range (the `CheckConstraint`s of
+    `core.bounds`, or PostgreSQL's numeric overflow) answers 400 with a Chinese message instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DataError, IntegrityError
+        from django.shortcuts import render
+
+        from .bounds import constraint_message
+
+        if isinstance(exception, DataError):  # PostgreSQL: a value beyond the column's digits
+            message = "数值超出允许范围或格式无效, 未保存"
+        elif isinstance(exception, IntegrityError):
+            message = constraint_message(exception)
+        else:
+            return None
+        if message is None:
+            return None
+        return render(request, "400.html", {"message": message}, status=400)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from tuijin.core.bounds import SALES
+
 
 class Taxonomy(models.Model):
     """产业体系: one named tree per city (a city may run several, e.g. 四群八链 and 876)."""
@@ -76,7 +78,7 @@ class MonthlySales(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year", "month"], name="sales_unique_month"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="sales_month_range"),
-            models.CheckConstraint(condition=Q(invoiced_sales__gte=0), name="sales_non_negative"),
+            SALES.constraint("invoiced_sales", "sales_range", "开票销售"),
         ]
         indexes = [models.Index(fields=["year", "month"])]
 

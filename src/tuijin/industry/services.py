@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from tuijin.audit.services import record_change, snapshot
+from tuijin.core.bounds import SALES, check_finite_below
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
 
@@ -51,7 +52,12 @@ def create_enterprise(*, unit, name: str, nodes=(), credit_code="", above_scale=
 def record_sales(*, enterprise: Enterprise, year: int, month: int, invoiced_sales, actor=None) -> MonthlySales:
     if not 1 <= int(month) <= 12:
         raise InputError(f"月份应在 1-12 之间, 收到 {month!r}", field="month")
-    amount = to_decimal(invoiced_sales)
+    try:
+        amount = to_decimal(invoiced_sales)
+    except ValueError:
+        raise InputError(f"开票销售不是数字: {invoiced_sales!r}", field="invoiced_sales") from None
+    check_finite_below(amount, SALES, label="开票销售", value=invoiced_sales, field="invoiced_sales")
+    amount = amount.quantize(Decimal("0.01"))
     if amount < 0:
         raise InputError(f"开票销售不能为负数: {amount}", field="invoiced_sales")
     row, created = MonthlySales.objects.get_or_create(

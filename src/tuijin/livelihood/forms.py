@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tuijin.core.bounds import MONEY, PERCENT, QUANTITY, BoundedDecimalField
 from tuijin.core.forms import MultipleFileField
 from tuijin.core.periods import PeriodError, parse_year_month
 
@@ -34,8 +35,7 @@ def target_field(target) -> str:
 class ProgressForm(forms.Form):
     """月度进展: built for an item's targets."""
 
-    investment_ytd = forms.DecimalField(label="1-N月累计完成投资 (万元)", required=False, min_value=0,
-                                        max_digits=14, decimal_places=2)
+    investment_ytd = BoundedDecimalField(label="1-N月累计完成投资 (万元)", required=False, bounds=MONEY)
     progress_text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     photos = MultipleFileField(label="现场照片", required=False)
     reason = forms.CharField(label="原因说明", required=False, max_length=500,
@@ -52,11 +52,11 @@ class ProgressForm(forms.Form):
                     label=f"{name}: 已完成的建设内容", required=False, widget=forms.CheckboxSelectMultiple,
                     choices=[(str(d.pk), d.name) for d in t.deliverables.all()])
             elif t.kind == TargetKind.POLICY:
-                fields[target_field(t)] = forms.DecimalField(
-                    label=f"{name}: 工作进度 (%)", min_value=0, max_value=100, decimal_places=2, max_digits=5)
+                fields[target_field(t)] = BoundedDecimalField(
+                    label=f"{name}: 工作进度 (%)", bounds=PERCENT)
             else:
-                fields[target_field(t)] = forms.DecimalField(
-                    label=f"{name}: 累计完成 ({t.unit})", min_value=0, decimal_places=2, max_digits=14,
+                fields[target_field(t)] = BoundedDecimalField(
+                    label=f"{name}: 累计完成 ({t.unit})", bounds=QUANTITY,
                     help_text=f"年度目标 {t.quantity.normalize():f} {t.unit}; 超过目标可以照实填写")
         # Target fields first, in the item's order.
         self.fields = {**fields, **self.fields}

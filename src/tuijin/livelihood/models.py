@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from tuijin.core.bounds import MONEY, QUANTITY
+
 
 class TargetKind(models.TextChoices):
     QUANTITY = "quantity", "数量指标"
@@ -127,8 +129,7 @@ class Item(models.Model):
             models.CheckConstraint(condition=Q(start_month__gte=1, deadline_month__lte=12,
                                                start_month__lte=F("deadline_month")),
                                    name="livelihood_item_months"),
-            models.CheckConstraint(condition=Q(planned_investment__isnull=True) | Q(planned_investment__gte=0),
-                                   name="livelihood_item_investment_non_negative"),
+            MONEY.constraint("planned_investment", "livelihood_item_investment_range", "计划投资"),
         ]
         indexes = [models.Index(fields=["lead_unit", "programme"])]
 
@@ -160,6 +161,7 @@ class Target(models.Model):
                            | Q(kind=TargetKind.QUANTITY, quantity__gt=0)
                            | Q(kind=TargetKind.POLICY, quantity=POLICY_TARGET)),
                 name="livelihood_target_quantity_by_kind"),
+            QUANTITY.constraint("quantity", "livelihood_target_quantity_range", "年度目标"),
         ]
 
     def __str__(self):
@@ -209,6 +211,7 @@ class Milestone(models.Model):
                              planned_pct__lte=100)
                            | Q(planned_pct__isnull=True, planned_quantity__isnull=False, planned_quantity__gte=0)),
                 name="livelihood_milestone_one_value"),
+            QUANTITY.constraint("planned_quantity", "livelihood_milestone_quantity_range", "累计计划(数量)"),
         ]
 
     def __str__(self):
@@ -244,8 +247,7 @@ class ItemReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["item", "year", "month"], name="livelihood_report_once_per_month"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="livelihood_report_month"),
-            models.CheckConstraint(condition=Q(investment_ytd__isnull=True) | Q(investment_ytd__gte=0),
-                                   name="livelihood_report_investment_non_negative"),
+            MONEY.constraint("investment_ytd", "livelihood_report_investment_range", "1-N月累计完成投资"),
         ]
         indexes = [models.Index(fields=["year", "month", "status"])]
 
@@ -268,7 +270,7 @@ class TargetProgress(models.Model):
         verbose_name_plural = "累计完成"
         constraints = [
             models.UniqueConstraint(fields=["report", "target"], name="livelihood_progress_once_per_target"),
-            models.CheckConstraint(condition=Q(done__gte=0), name="livelihood_progress_non_negative"),
+            QUANTITY.constraint("done", "livelihood_progress_done_range", "累计完成"),
         ]
 
     def __str__(self):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuijin.audit.services import record_change, snapshot
+from tuijin.core.bounds import MONEY, QUANTITY, Bounds
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
 from tuijin.orgs.models import OrgUnit, UnitKind
@@ -42,7 +43,8 @@ CENT = Decimal("0.01")
 # ---------------------------------------------------------------- helpers
 
 
-def _number(value, *, field: str, label: str, allow_none: bool = False) -> Decimal | None:
+def _number(value, *, field: str, label: str, allow_none: bool = False, bounds: Bounds = QUANTITY
+            ) -> Decimal | None:
     if value is None or value == "":
         if allow_none:
             return None
@@ -55,6 +57,8 @@ def _number(value, *, field: str, label: str, allow_none: bool = False) -> Decim
         raise InputError(f"{label}不是数字: {value!r}", field=field)
     if number < 0:
         raise InputError(f"{label}不能为负数: {value}", field=field)
+    if number > bounds.high:
+        raise InputError(f"{label}：{value} 超出允许范围（{bounds.describe()}）", field=field)
     return number
 
 
@@ -225,7 +229,8 @@ def add_item(*, programme: Programme, category: Category | str, name: str, lead_
     cooperating = [_check_lead(u, programme, "cooperating_units", "配合单位") for u in cooperating_units]
     if lead_unit in cooperating:
         raise InputError(f"{lead_unit.name} 已是牵头单位, 不再列为配合单位", field="cooperating_units")
-    investment = _number(planned_investment, field="planned_investment", label="计划投资(万元)", allow_none=True)
+    investment = _number(planned_investment, field="planned_investment", label="计划投资(万元)", allow_none=True,
+                         bounds=MONEY)
     start = _month(start_month, field="start_month", label="开始月份")
     deadline = _month(deadline_month, field="deadline_month", label="完成时限")
     if start > deadline:
@@ -422,7 +427,8 @@ def save_progress(*, item: Item, year: int, month: int, done=None, delivered=Non
         raise InputError(f"{year}年{month}月 不在 {programme.name} 的年度 ({programme.year}年) 内", field="month")
     if datetime.date(year, month, 1) > today:
         raise InputError(f"{year}年{month}月 尚未开始, 不能填报", field="month")
-    investment = _number(investment_ytd, field="investment_ytd", label="1-N月累计完成投资(万元)", allow_none=True)
+    investment = _number(investment_ytd, field="investment_ytd", label="1-N月累计完成投资(万元)", allow_none=True,
+                         bounds=MONEY)
 
     targets = list(item.targets.prefetch_related("deliverables"))
     values = _resolve_done(item, targets, done, delivered)

@@ -2,13 +2,14 @@
 
 from django import forms
 
+from tuijin.core.bounds import MONEY, BoundedDecimalField
 from tuijin.core.forms import DateInput, MultipleFileField
 from tuijin.core.periods import PeriodError, parse_year_month
 
 
 class ReportForm(forms.Form):
-    amount = forms.DecimalField(label="当月完成投资 (万元)", required=False, max_digits=14, decimal_places=2)
-    ytd = forms.DecimalField(label="1-N月累计完成投资 (万元)", required=False, max_digits=14, decimal_places=2,
+    amount = BoundedDecimalField(label="当月完成投资 (万元)", required=False, bounds=MONEY)
+    ytd = BoundedDecimalField(label="1-N月累计完成投资 (万元)", required=False, bounds=MONEY,
                              help_text="填写当月或累计其一即可, 另一项自动计算")
     progress_text = forms.CharField(label="形象进度", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     problems_text = forms.CharField(label="存在问题", widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tuijin.core.bounds import MONEY
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
@@ -43,8 +45,8 @@ class MonthlyReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "year", "month"], name="report_once_per_month"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="report_month_range"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="report_amount_non_negative"),
-            models.CheckConstraint(condition=Q(ytd__gte=0), name="report_ytd_non_negative"),
+            MONEY.constraint("amount", "report_amount_range", "当月完成投资"),
+            MONEY.constraint("ytd", "report_ytd_range", "1-N月累计完成投资"),
         ]
         indexes = [models.Index(fields=["year", "month", "status"])]
 

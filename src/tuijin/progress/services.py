@@ -13,8 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from tuijin.audit.services import record_change, snapshot
+from tuijin.core.bounds import MONEY, parse_number
 from tuijin.core.errors import InputError
-from tuijin.core.numbers import to_decimal
 
 from .checks import Finding, check_report
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
@@ -29,15 +29,9 @@ class NeedsConfirmation(InputError):
 
 
 def _money(value, field: str, label: str) -> Decimal | None:
-    if value is None or value == "":
+    if isinstance(value, str) and not value.strip():
         return None
-    try:
-        amount = to_decimal(value)
-    except ValueError:
-        raise InputError(f"{label}不是数字: {value!r}", field=field) from None
-    if amount < 0:
-        raise InputError(f"{label}不能为负数: {value}", field=field)
-    return amount.quantize(Decimal("0.01"))
+    return parse_number(value, MONEY, label=label, field=field)
 
 
 def previous_ytd(project, year: int, month: int) -> Decimal:
@@ -78,6 +72,9 @@ def save_report(*, project, year: int, month: int, amount=None, ytd=None, progre
         ytd = prev + amount
     elif prev + amount != ytd:
         raise InputError(f"当月 {amount} + 上月累计 {prev} ≠ 1-{month}月累计 {ytd} (万元)", field="ytd")
+    if ytd > MONEY.high:
+        raise InputError(f"1-N月累计完成投资：上月累计 {prev} + 当月 {amount} = {ytd} 超出允许范围"
+                         f"（{MONEY.describe()}）", field="amount")
 
     period = period_for(project, year, month)
     correction = period is not None and period.is_locked(today)
@@ -111,6 +108,11 @@ def save_report(*, project, year: int, month: int, amount=None, ytd=None, progre
         report.submitted_at = timezone.now()
     report.save()
     if delta:
+        later = (MonthlyReport.objects.filter(project=project, year=year, month__gt=month)
+                 .order_by("-ytd").values_list("ytd", flat=True).first())
+        if later is not None and later + delta > MONEY.high:
+            raise InputError(f"当月完成投资：{amount} 使以后月份的累计 {later + delta} 超出允许范围"
+                             f"（{MONEY.describe()}）", field="amount")
         MonthlyReport.objects.filter(project=project, year=year, month__gt=month).update(ytd=F("ytd") + delta)
     record_change(actor=actor, action="update" if before else "create", obj=report, before=before,
                   after=snapshot(report), reason=reason or ("确认提示: " + "; ".join(f.code for f in warnings)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from tuijin.core.bounds import MONEY, Bounds
 from tuijin.core.errors import InputError
 from tuijin.core.exports import unneutralise
 
@@ -112,13 +114,19 @@ def unit_in(text: str) -> Decimal | None:
     return None
 
 
-def parse_amount(value, factor: Decimal) -> Decimal | None:
-    """A cell as 万元: numbers as they are (via str, never float noise), text with commas, blank → None."""
+def parse_amount(value, factor: Decimal, bounds: Bounds = MONEY) -> Decimal | None:
+    """A cell as 万元: numbers as they are (via str, never float noise), text with commas, blank → None.
+    NaN, infinities and amounts above the domain's ceiling (`core.bounds`) are refused (the ValueError's text
+    follows the column's label: "当月完成投资：1e13 超出允许范围（0 至 100000000万元）"); a negative amount is
+    returned for the caller to word."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         raise ValueError("不是数字")
+    shown = repr(value) if isinstance(value, float) else str(value).strip()
     if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"：{shown} 不是有限的数字")
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
         text = str(value).strip().replace(",", "").replace("，", "")
@@ -128,7 +136,13 @@ def parse_amount(value, factor: Decimal) -> Decimal | None:
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError("不是数字") from None
-    return (number * factor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if not number.is_finite():
+        raise ValueError(f"：{shown} 不是有限的数字")
+    amount = number * factor
+    if amount > bounds.high or amount < -bounds.high:
+        unit = "" if factor == 1 else f", 折合 {amount:.6g} 万元"
+        raise ValueError(f"：{shown}{unit} 超出允许范围（{bounds.describe()}）")
+    return amount.quantize(Decimal(1).scaleb(-bounds.places), rounding=ROUND_HALF_UP)
 
 
 def fill_merged(sheet: Sheet, last_row: int) -> list[list]:

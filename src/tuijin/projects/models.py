@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tuijin.core.bounds import MONEY
+
 
 class Stage(models.TextChoices):
     """全生命周期阶段, in order. 终止 ends a project at any point."""
@@ -79,7 +81,7 @@ class Project(models.Model):
         verbose_name_plural = "项目"
         ordering = ["unit__path", "code"]
         constraints = [
-            models.CheckConstraint(condition=Q(total_investment__gte=0), name="project_total_non_negative"),
+            MONEY.constraint("total_investment", "project_total_range", "计划总投资"),
         ]
         indexes = [models.Index(fields=["unit", "category"]), models.Index(fields=["total_investment"])]
 
@@ -179,7 +181,7 @@ class ListEntry(models.Model):
         verbose_name_plural = "清单项目"
         constraints = [
             models.UniqueConstraint(fields=["annual_list", "project", "year"], name="list_entry_once_per_year"),
-            models.CheckConstraint(condition=Q(annual_plan__gte=0), name="list_entry_plan_non_negative"),
+            MONEY.constraint("annual_plan", "list_entry_plan_range", "年度计划投资"),
             models.CheckConstraint(
                 condition=Q(planned_start_month__isnull=True) | Q(planned_start_month__gte=1, planned_start_month__lte=12),
                 name="list_entry_start_month_range",
@@ -204,6 +206,7 @@ class EntryMonthlyPlan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entry", "month"], name="entry_plan_once_per_month"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="entry_plan_month_range"),
+            MONEY.constraint("cumulative_plan", "entry_plan_cumulative_range", "累计计划"),
         ]
 
     def __str__(self):

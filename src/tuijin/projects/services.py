@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuijin.audit.services import record_change, snapshot
+from tuijin.core.bounds import MONEY, check_finite_below
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
 
@@ -35,6 +36,7 @@ def _amount(value, field: str, label: str) -> Decimal:
         amount = to_decimal(value)
     except ValueError:
         raise InputError(f"{label}不是数字: {value!r}", field=field) from None
+    check_finite_below(amount, MONEY, label=label, value=value, field=field)
     if amount < 0:
         raise InputError(f"{label}不能为负数: {value}", field=field)
     if amount.as_tuple().exponent < -2:

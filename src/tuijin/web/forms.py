@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django import forms
 
+from tuijin.core.bounds import MONEY, check_finite_below
 from tuijin.core.errors import InputError
 from tuijin.core.forms import DateInput
+from tuijin.core.numbers import to_decimal
 from tuijin.core.periods import PeriodError, parse_year_month
 from tuijin.projects.models import Stage
 
@@ -120,11 +122,17 @@ class ProjectForm(forms.Form):
         self.fields["responsible_department"].queryset = selectors.visible_departments(user)
 
     def clean_total_investment(self):
-        # A figure too large for the column would fail in the database, not as a message: refuse it here.
+        # NaN, inf, 1e14 or a figure in 元 would poison the column: refuse it here, naming the value.
         raw = (self.cleaned_data.get("total_investment") or "").strip()
-        digits = raw.lstrip("+-").split(".")[0].replace(",", "")
-        if digits.isdigit() and len(digits) > 12:
-            raise forms.ValidationError(f"计划总投资过大: {raw} 万元 (是否误填为元?)")
+        try:
+            amount = to_decimal(raw)
+        except ValueError:
+            return raw  # the service names the text that is not a number
+        try:
+            check_finite_below(amount, MONEY, label="计划总投资", value=raw)
+        except InputError as exc:
+            hint = " (是否误填为元?)" if amount.is_finite() else ""
+            raise forms.ValidationError(exc.messages[0] + hint) from None
         return raw
 
     @classmethod

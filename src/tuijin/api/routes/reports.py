@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from ninja import Router
 from ninja.responses import Status
 
@@ -62,11 +63,14 @@ def submit_report(request, project_id: PathId, payload: ReportIn):
     are checked. In a locked period the change is a correction and needs a `reason`."""
     user = request.auth
     project = scoping.get_project_or_404(user, project_id, scoping.REPORT)
-    existing = MonthlyReport.objects.filter(project=project, year=payload.year, month=payload.month).exists()
-    report = services.save_report(
-        project=project, year=payload.year, month=payload.month, amount=payload.amount, ytd=payload.ytd,
-        progress_text=payload.progress_text, problems_text=payload.problems_text, status=payload.status,
-        actor=user, reason=payload.reason, confirm_warnings=payload.confirm_warnings,
-    )
-    report = MonthlyReport.objects.select_related("project", "submitted_by").get(pk=report.pk)
-    return Status(200 if existing else 201, serialize.report(report))
+    # One transaction for the write and the answer: if reading the row back fails, nothing stays written.
+    with transaction.atomic():
+        existing = MonthlyReport.objects.filter(project=project, year=payload.year, month=payload.month).exists()
+        report = services.save_report(
+            project=project, year=payload.year, month=payload.month, amount=payload.amount, ytd=payload.ytd,
+            progress_text=payload.progress_text, problems_text=payload.problems_text, status=payload.status,
+            actor=user, reason=payload.reason, confirm_warnings=payload.confirm_warnings,
+        )
+        report = MonthlyReport.objects.select_related("project", "submitted_by").get(pk=report.pk)
+        body = serialize.report(report)
+    return Status(200 if existing else 201, body)
