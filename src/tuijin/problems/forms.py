@@ -2,6 +2,8 @@
 
 from django import forms
 
+from tuijin.core.params import MAX_ID
+
 from .models import ProblemCategory
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -45,7 +47,7 @@ class AttachForm(forms.Form):
 
 class WeekForm(forms.Form):
     week = forms.DateField(label="调度周 (任选一天)", required=False, widget=DATE)
-    city = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    city = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
 
 
 class MeetingForm(forms.Form):
