@@ -26,7 +26,7 @@ def file_response(field_file, *, filename: str | None = None) -> FileResponse:
     inline = content_type in INLINE_TYPES
     response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
