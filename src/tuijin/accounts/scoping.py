@@ -15,6 +15,9 @@ from django.http import Http404
 from .models import Role
 
 READ, WRITE, REPORT, REVIEW, MANAGE_USERS = "read", "write", "report", "review", "manage_users"
+# What a user is told about a code or name they may not see: the same words whether it exists elsewhere or not
+# at all, so no import, filter or form becomes an oracle for another city's (or district's) projects and units.
+OUT_OF_REACH = "不在您的范围内或不存在"
 AUDIT = "audit"  # search the audit trail of the user's city
 CONFIGURE = "configure"  # the city's own settings: conventions (口径), bulletin wording, open-data exports
 
