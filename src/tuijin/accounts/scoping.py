@@ -128,6 +128,19 @@ def users_for(user):
     return User.objects.filter(unit__path__startswith=user.unit.path)
 
 
+def coverage(user, scope=None) -> str:
+    """Whose projects a figure covers, for a user who reaches projects one by one (填报员, 部门经办): "您负责的 5 个
+    项目" / "XX局负责的 5 个项目" (without a scope: "…负责的项目"); "" for a unit role, whose unit names it."""
+    if user is None or user.is_superuser or user.role not in (Role.REPORTER, Role.DEPARTMENT):
+        return ""
+    who = user.unit.name if user.role == Role.DEPARTMENT and user.unit_id else "您"
+    if scope is None:
+        return f"{who}负责的项目"
+    from tuijin.projects.models import Project
+
+    return f"{who}负责的 {Project.objects.filter(scope.project_q()).count()} 个项目"
+
+
 def restrict_scope(user, scope):
     """Limit an indicator scope to the user's reach, so figures are computed over the scoped set only."""
     from tuijin.indicators.scope import Scope
