@@ -40,3 +40,16 @@ def test_notifications_read_with_an_id_too_large_is_not_a_500(world, client_admi
                                  f"/problems/attachments/{JUST_OVER}/", f"/projects/{JUST_OVER}/"])
 def test_url_ids_out_of_range_are_404(world, client_admin, url):
     assert client_admin.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", [
+    f"/overview/?unit={HUGE}&annual_list={HUGE}&through=1900-01", f"/projects/?unit={HUGE}&annual_list={HUGE}&year=1",
+    f"/projects/?industry_node={JUST_OVER}&category={HUGE}", f"/dashboard/lights/?city={HUGE}&unit={HUGE}",
+    f"/dashboard/lights/rules/?city={HUGE}", f"/dashboard/lights/project/?project={JUST_OVER}",
+    f"/dashboard/competition/?campaign={HUGE}", f"/dashboard/competition/media/?highlight={HUGE}",
+    f"/dashboard/list/?key=completed&city={HUGE}", "/dashboard/list/?key=completed&cohort=1",
+    f"/bulletins/?city={HUGE}", f"/bulletins/?unit={HUGE}&through=0-1", f"/attraction/targets/?unit={HUGE}",
+    f"/attraction/contracts/?unit={JUST_OVER}", f"/problems/weekly/?city={HUGE}", "/reports/?period=1900-01",
+    "/reports/export/?period=0001-01", f"/reports/template/list/?list={HUGE}"])
+def test_pages_with_ids_and_years_out_of_range_are_never_a_500(world, client_admin, url):
+    assert client_admin.get(url).status_code < 500, url
