@@ -4,6 +4,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from tuijin.core.params import register_converters
+
+register_converters()  # <id:…>, <year:…>, <month:…>: out-of-range values do not match (404), never reach the DB
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

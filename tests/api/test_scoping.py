@@ -73,6 +73,19 @@ def test_out_of_scope_filters_are_404(api, world):
     assert r.status_code == 404 and error_of(r)["field"] == "list"
 
 
+@pytest.mark.parametrize("path,field", [("reports", "project"), ("problems", "project"), ("list-entries", "project"),
+                                        ("units", "parent")])
+def test_every_list_filter_with_an_out_of_reach_or_unknown_id_is_404(api, world, path, field):
+    """Not an empty page: docs/api.md says an id out of reach in a query filter answers 404, like an unknown one."""
+    token = world.tokens["jia_admin"]
+    foreign = world.units["yi"].pk if field == "parent" else world.projects["yi"].pk
+    for value in (foreign, 2**63 - 1):
+        r = api.get(path, {field: value}, token=token)
+        assert r.status_code == 404 and error_of(r)["field"] == field, (path, value, r.content)
+    own = world.units["jia"].pk if field == "parent" else world.projects["jia1"].pk
+    assert api.get(path, {field: own}, token=token).status_code == 200
+
+
 def test_city_leader_cannot_write(api, world):
     token = world.tokens["city_leader"]
     body = {"code": "2024-320000-34-03-900001", "name": "领导新建", "unit_id": world.units["jia"].pk,

@@ -331,3 +331,15 @@ def test_target_progress_needs_a_known_target_indicator(target_race, client):
     from tuijin.dashboard.models import CampaignIndicator
 
     assert CampaignIndicator.objects.get(campaign__name="三季度目标赛").params == {"indicator": "funds_arrived"}
+
+
+def test_a_highlight_video_is_checked_by_its_bytes(client, race):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    camp = race["campaign"]
+    client.force_login(race["admin"])
+    video = SimpleUploadedFile("亮点.mp4", b"<html><script>alert(1)</script></html>", content_type="video/mp4")
+    r = client.post("/dashboard/competition/", {"campaign": camp.pk, "action": "highlight", "unit": race["c"].pk,
+                                                "title": "C区亮点", "video": video}, follow=True)
+    assert "亮点.mp4 不是视频" in r.content.decode()
+    assert not camp.highlights.exists()

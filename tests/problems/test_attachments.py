@@ -39,9 +39,21 @@ def test_an_uploaded_web_page_downloads(client, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     problem = services.raise_problem(actor=world.district, project=world.project, category=world.category(),
                                      title="环评批复")
-    services.add_attachment(actor=world.district, problem=problem,
-                            file=SimpleUploadedFile("说明.html", b"<script>alert(1)</script>", "text/html"))
-    att = ProblemAttachment.objects.get(problem=problem)
+    # Refused on upload now (by its bytes); a web page stored before that check still only downloads.
+    att = ProblemAttachment.objects.create(problem=problem, name="说明.html", uploaded_at=problem.raised_at,
+                                           file=SimpleUploadedFile("说明.html", b"<script>alert(1)</script>"))
     client.force_login(world.district)
     served = client.get(f"/problems/attachments/{att.pk}/")
     assert served.status_code == 200 and served["Content-Disposition"].startswith("attachment")
+
+
+def test_a_web_page_or_an_svg_is_refused_as_an_attachment_by_its_content(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    problem = services.raise_problem(actor=world.district, project=world.project, category=world.category(),
+                                     title="规划条件")
+    client.force_login(world.district)
+    for name, data in (("说明.html", b"<html><script>alert(1)</script>"), ("红线图.pdf", b"<svg onload=alert(1)>")):
+        r = client.post(f"/problems/{problem.pk}/attach/", {"file": SimpleUploadedFile(name, data, "application/pdf")},
+                        follow=True)
+        assert f"{name} 不是允许的附件类型" in r.content.decode()
+    assert not ProblemAttachment.objects.filter(problem=problem).exists()

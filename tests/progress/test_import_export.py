@@ -159,7 +159,7 @@ def test_bad_files_are_refused_with_a_clear_message(small_city):
     plan = plan_import(user=admin, data=csv_text, filename="月报.csv", year=2024, month=5)
     messages = [str(e) for e in plan.errors]
     assert any("第 2 行 B 列" in m and "'一千'" in m and "不是数字" in m for m in messages)
-    assert any("第 3 行" in m and "不在项目库中" in m for m in messages)
+    assert any("第 3 行" in m and "不在您的范围内或不存在" in m for m in messages)
     with pytest.raises(InputError):
         commit_import(user=admin, plan=plan)
     assert MonthlyReport.objects.filter(month=5).count() == 0

@@ -139,8 +139,8 @@ def test_project_rows_with_errors_name_the_cell_and_write_nothing(world):
     assert "不符合 24 位格式" in messages[0]
     assert messages[1] == "工作表“项目”第 4 行 D 列「项目类别」 (值: '旅游'): 项目类别 旅游 未知, 应为: 产业、基础设施、社会民生、生态环保、其他"
     assert messages[2] == "工作表“项目”第 5 行 E 列「计划总投资」 (值: '一亿'): 计划总投资不是数字"
-    assert messages[3] == "工作表“项目”第 6 行 C 列「所属单位」 (值: '乙区'): 所属单位 乙区 不在您的权限范围内"
-    assert messages[4] == f"工作表“项目”第 7 行 A 列「项目代码」 (值: '{world['p2'].code}'): 该项目不在您的权限范围内"
+    assert messages[3] == "工作表“项目”第 6 行 C 列「所属单位」 (值: '乙区'): 所属单位 乙区 不在您的范围内或不存在 (部门不能作为所属单位)"
+    assert messages[4] == f"工作表“项目”第 7 行 A 列「项目代码」 (值: '{world['p2'].code}'): 项目代码不在您的范围内或不存在"
     assert plan.skipped == 1 and [c.code for c in plan.changes] == [NEW1]
     assert plan.changes[0].after["total_investment"] == Decimal("15000.00")  # 亿元 in the header
     with pytest.raises(InputError, match="5 处错误"):
@@ -234,8 +234,9 @@ def test_list_errors_planned_start_without_month_and_scope(world):
     assert messages == [
         "工作表“清单”第 3 行 F 列「计划开工月份」: 计划新开工须填写计划开工月份",
         "工作表“清单”第 4 行 D 列「年度计划投资」 (值: '两亿'): 年度计划投资不是数字",
-        f"工作表“清单”第 5 行 B 列「项目代码」 (值: '{world['p2'].code}'): 该项目不在您的权限范围内",
-        "工作表“清单”第 6 行 B 列「项目代码」 (值: '2024-320101-34-03-00099A'): 项目代码不在项目库中 (请先导入项目库)",
+        # another district's project and a code that exists nowhere: the same words (no existence oracle)
+        f"工作表“清单”第 5 行 B 列「项目代码」 (值: '{world['p2'].code}'): 项目代码不在您的范围内或不存在 (新项目请先导入项目库)",
+        "工作表“清单”第 6 行 B 列「项目代码」 (值: '2024-320101-34-03-00099A'): 项目代码不在您的范围内或不存在 (新项目请先导入项目库)",
         f"工作表“清单”第 7 行 B 列「项目代码」 (值: '{P1}'): 项目代码 {P1} 在第 4 行已出现",
     ]
     with pytest.raises(InputError):

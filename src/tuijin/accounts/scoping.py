@@ -15,6 +15,9 @@ from django.http import Http404
 from .models import Role
 
 READ, WRITE, REPORT, REVIEW, MANAGE_USERS = "read", "write", "report", "review", "manage_users"
+# What a user is told about a code or name they may not see: the same words whether it exists elsewhere or not
+# at all, so no import, filter or form becomes an oracle for another city's (or district's) projects and units.
+OUT_OF_REACH = "不在您的范围内或不存在"
 AUDIT = "audit"  # search the audit trail of the user's city
 CONFIGURE = "configure"  # the city's own settings: conventions (口径), bulletin wording, open-data exports
 
@@ -123,6 +126,19 @@ def users_for(user):
     if user.is_superuser and not user.unit_id:
         return User.objects.all()
     return User.objects.filter(unit__path__startswith=user.unit.path)
+
+
+def coverage(user, scope=None) -> str:
+    """Whose projects a figure covers, for a user who reaches projects one by one (填报员, 部门经办): "您负责的 5 个
+    项目" / "XX局负责的 5 个项目" (without a scope: "…负责的项目"); "" for a unit role, whose unit names it."""
+    if user is None or user.is_superuser or user.role not in (Role.REPORTER, Role.DEPARTMENT):
+        return ""
+    who = user.unit.name if user.role == Role.DEPARTMENT and user.unit_id else "您"
+    if scope is None:
+        return f"{who}负责的项目"
+    from tuijin.projects.models import Project
+
+    return f"{who}负责的 {Project.objects.filter(scope.project_q()).count()} 个项目"
 
 
 def restrict_scope(user, scope):

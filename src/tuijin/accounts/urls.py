@@ -6,5 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("users/", views.user_list, name="users"),
-    path("users/<int:user_id>/active/", views.user_active, name="user_active"),
+    path("users/<id:user_id>/active/", views.user_active, name="user_active"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.core.params import parse_id
 
 from . import selectors, services
 from .forms import TokenCreateForm
@@ -59,8 +60,8 @@ def tokens(request):
 def revoke(request):
     """Revoke one token (its id in the form): the owner's, or one of a managed user's."""
     raw_id = request.POST.get("token_id", "")
-    token = Token.objects.select_related("user").filter(pk=int(raw_id)).first() if raw_id.isdigit() \
-        and len(raw_id) < 19 else None
+    token_id = parse_id(raw_id)
+    token = Token.objects.select_related("user").filter(pk=token_id).first() if token_id else None
     if token is None or not services.can_revoke(request.user, token):
         messages.error(request, "令牌不存在或不在您的权限范围内")
         return redirect("api-tokens:list")

@@ -109,6 +109,7 @@ class Bulletin:
     empty: bool
     filters: dict
     basis: str = "accepted"
+    covers: str = ""  # "您负责的 5 个项目" for a 填报员 / 部门经办 (scoping.coverage), "" for a unit
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -116,7 +117,7 @@ class Bulletin:
 
     @property
     def subtitle(self) -> str:
-        return f"（{self.period.label}）"
+        return f"（{self.period.label} · {self.covers}）" if self.covers else f"（{self.period.label}）"
 
     @property
     def issued_text(self) -> str:
@@ -252,9 +253,12 @@ class Generator:
 
             scope = restrict_scope(user, scope)
         self.base = scope
+        from tuijin.accounts.scoping import coverage
+
+        self.covers = coverage(user, scope) if user is not None else ""
         self.labels = {
             "period": _label(period_words(period)), "year": _label(str(period.year)),
-            "area": _label("全市" if self.unit is None else self.root.name),
+            "area": _label(coverage(user) if self.covers else "全市" if self.unit is None else self.root.name),
             "unit_prefix": _label("" if self.unit is None else self.root.name),
         }
         self.tables: list[Table] = []
@@ -493,7 +497,7 @@ class Generator:
             self.tables = []
         return Bulletin(city=self.city, unit=self.unit, period=self.period, heading=self.settings.heading,
                         issuer=self.settings.issuer, issued=self.issued, sections=sections, tables=self.tables,
-                        empty=empty, filters=self.base.describe(), basis=self.basis)
+                        empty=empty, filters=self.base.describe(), basis=self.basis, covers=self.covers)
 
 
 def _jsonable(value):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import WAN_PER_YI
+from tuijin.core.params import parse_id
 from tuijin.core.periods import Period
 from tuijin.orgs.models import OrgUnit
 from tuijin.progress import selectors as progress_selectors
@@ -128,7 +129,7 @@ def _admin_city(request, refusal: str = "只有市管理员可以修改通报句
     cities = cities_for(request.user)
     raw = request.GET.get("city") or request.POST.get("city")
     if raw:
-        city = cities.filter(pk=raw).first() if str(raw).isdigit() else None
+        city = cities.filter(pk=parse_id(raw)).first() if parse_id(raw) else None
         if city is None:
             raise Http404("城市不存在或不在您的权限范围内")
     else:

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .params import YEAR_MAX, YEAR_MIN
+
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
@@ -22,8 +24,8 @@ def parse_year_month(text: str, field: str = "--through") -> tuple[int, int]:
     year, month = int(m.group(1)), int(m.group(2))
     if not 1 <= month <= 12:
         raise PeriodError(f"{field}: 月份应在 1-12 之间, 收到 {text!r}")
-    if not 1900 <= year <= 2200:
-        raise PeriodError(f"{field}: 年份超出范围, 收到 {text!r}")
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise PeriodError(f"{field}: 年份应在 {YEAR_MIN}-{YEAR_MAX} 之间, 收到 {text!r}")
     return year, month
 
 

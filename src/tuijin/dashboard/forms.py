@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tuijin.core.params import YEAR_MAX, YEAR_MIN
 from tuijin.indicators import competition, lights
 from tuijin.web import selectors as web_selectors
 from tuijin.web.forms import OverviewForm, UnitChoiceField
@@ -21,7 +22,7 @@ class DashboardForm(OverviewForm):
     through = forms.CharField(label="截至月份", required=False, max_length=7,
                               widget=forms.TextInput(attrs={"type": "month"}))
     kind = forms.ChoiceField(label="期间", choices=PERIOD_KINDS, required=False)  # with 半年
-    cohort = forms.IntegerField(label="签约批次", required=False, min_value=2000, max_value=2200,
+    cohort = forms.IntegerField(label="签约批次", required=False, min_value=YEAR_MIN, max_value=YEAR_MAX,
                                 widget=forms.Select)
     field_order = ["city", "unit", "annual_list", "through", "kind", "cohort"]
 
@@ -116,7 +117,7 @@ class CampaignForm(forms.Form):
     skipped). Project points use DOMAIN.md's scheme (competition.DEFAULT_POINTS)."""
 
     name = forms.CharField(label="竞赛名称", max_length=100)
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2200)
+    year = forms.IntegerField(label="年度", min_value=YEAR_MIN, max_value=YEAR_MAX)
     first_month = forms.IntegerField(label="起始月份", min_value=1, max_value=12)
     last_month = forms.IntegerField(label="截止月份", min_value=1, max_value=12)
     units = forms.ModelMultipleChoiceField(label="参赛单位", queryset=None, widget=forms.CheckboxSelectMultiple)

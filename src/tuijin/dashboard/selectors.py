@@ -23,6 +23,7 @@ from django.urls import reverse
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import growth, ratio
+from tuijin.core.params import parse_id, parse_year
 from tuijin.core.periods import Period, PeriodError, parse_year_month
 from tuijin.indicators import chains as chain_engine
 from tuijin.indicators import competition, engine
@@ -682,13 +683,15 @@ class DrillSpec:
         return q
 
 
-def _int(params, name: str, label: str) -> int | None:
+def _int(params, name: str, label: str, parse=parse_id) -> int | None:
+    """An id (or, with parse=parse_year, a year) from the query string; malformed or out of range is refused."""
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
-        raise InputError(f"{label}无效: {raw!r}", field=name)
-    return int(raw)
+    value = parse(raw)
+    if value is None:
+        raise InputError(f"{label}无效: {raw[:40]!r}", field=name)
+    return value
 
 
 def parse_drill(user, params) -> DrillSpec:
@@ -729,12 +732,11 @@ def parse_drill(user, params) -> DrillSpec:
     if node == "none":
         spec.node_none = True
     elif node:
-        if not node.isdigit():
-            raise InputError(f"产业节点无效: {node!r}", field="node")
-        spec.node = TaxonomyNode.objects.filter(pk=int(node), taxonomy__city=city).first()
+        node_id = _int(params, "node", "产业节点")
+        spec.node = TaxonomyNode.objects.filter(pk=node_id, taxonomy__city=city).first()
         if spec.node is None:
             raise Http404("产业节点不存在")
-    spec.cohort_year = _int(params, "cohort", "签约年度")
+    spec.cohort_year = _int(params, "cohort", "签约年度", parse_year)
     chain = _int(params, "chain", "产业链")
     if chain:
         spec.chain = TaxonomyNode.objects.filter(pk=chain, taxonomy__city=city).first()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
+from tuijin.core.files import check_photo, check_video
 from tuijin.core.numbers import to_decimal
 from tuijin.indicators import competition, lights
 from tuijin.orgs.models import DISTRICT_KINDS, OrgUnit, UnitKind
@@ -195,6 +196,10 @@ def add_highlight(*, campaign: Campaign, unit: OrgUnit, title: str, project=None
         raise InputError("照片不能超过 10 MB", field="photo")
     if video is not None and getattr(video, "size", 0) > 200 * 1024 * 1024:
         raise InputError("视频不能超过 200 MB", field="video")
+    if photo is not None:
+        check_photo(photo, field="photo")
+    if video is not None:
+        check_video(video, field="video")
     h = Highlight(campaign=campaign, unit=unit, project=project, title=title.strip(), summary=summary,
                   sort_order=sort_order, is_demo=is_demo)
     if photo is not None:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.core.params import id_or_404, parse_id
 from tuijin.core.periods import Period
 from tuijin.core.routers import use_replica
 from tuijin.web import selectors as web_selectors
@@ -170,10 +171,10 @@ def lights(request):
 def project_light(request):
     """The light box of a project page (loaded by htmx from the page's include hook, so the page stays fast)."""
     _require_read(request.user)
-    pid = request.GET.get("project") or ""
-    if not pid.isdigit():
-        return HttpResponseBadRequest("缺少项目")
-    project = scoping.get_project_or_404(request.user, int(pid))
+    pid = parse_id(request.GET.get("project"))
+    if pid is None:
+        return HttpResponseBadRequest(f"项目编号无效: {(request.GET.get('project') or '')[:40]!r}")
+    project = scoping.get_project_or_404(request.user, pid)
     light, period, city = selectors.project_light(request.user, project)
     return render(request, "dashboard/_light_box.html", {
         "light": light, "period": period, "project": project,
@@ -200,7 +201,7 @@ def rules(request):
     _require_read(request.user)
     cities = web_selectors.visible_cities(request.user)
     city_id = request.POST.get("city") or request.GET.get("city")
-    city = cities.filter(pk=city_id).first() if str(city_id or "").isdigit() else cities.first()
+    city = cities.filter(pk=parse_id(city_id) or 0).first() if city_id else cities.first()
     if city_id and city is None:
         raise Http404("城市不在您的权限范围内")
     can_configure = scoping.can(request.user, scoping.CONFIGURE)
@@ -213,7 +214,7 @@ def rules(request):
                 services.install_default_rules(city=city, actor=request.user)
                 messages.success(request, "已采用默认规则")
             elif action == "delete":
-                rule = LightRule.objects.filter(pk=request.POST.get("rule") or 0, city=city).first()
+                rule = LightRule.objects.filter(pk=parse_id(request.POST.get("rule")) or 0, city=city).first()
                 if rule is None:
                     raise Http404("规则不存在")
                 services.delete_rule(rule=rule, actor=request.user, reason=request.POST.get("reason", ""))
@@ -264,9 +265,7 @@ def _rules_context(request, city, can_configure, new_form):
 def _campaign(request, value):
     campaigns = selectors.campaigns_for(request.user)
     if value:
-        if not str(value).isdigit():
-            raise Http404("竞赛不存在")
-        campaign = campaigns.filter(pk=int(value)).first()
+        campaign = campaigns.filter(pk=id_or_404(value, "竞赛编号")).first()
         if campaign is None:
             raise Http404("竞赛不存在或不在您的权限范围内")
         return campaign, campaigns
@@ -294,7 +293,8 @@ def competition(request):
                 services.add_adjustment(campaign=campaign, actor=request.user, **form.cleaned_data)
                 messages.success(request, "已记录加减分")
             elif action == "delete_adjustment":
-                adj = CampaignAdjustment.objects.filter(pk=request.POST.get("adjustment") or 0, campaign=campaign).first()
+                adj = CampaignAdjustment.objects.filter(pk=parse_id(request.POST.get("adjustment")) or 0,
+                                                        campaign=campaign).first()
                 if adj is None:
                     raise Http404("加减分记录不存在")
                 services.delete_adjustment(adjustment=adj, actor=request.user)
@@ -375,11 +375,11 @@ def honours(request):
 def media(request):
     """A highlight's photo (or its demo placeholder) or video, for a user who may see the highlight."""
     _require_read(request.user)
-    hid = request.GET.get("highlight") or ""
-    if not hid.isdigit():
+    hid = parse_id(request.GET.get("highlight"))
+    if hid is None:
         return HttpResponseBadRequest("缺少亮点项目")
     h = Highlight.objects.select_related("campaign", "unit", "project").filter(
-        pk=int(hid), campaign__in=selectors.campaigns_for(request.user)).first()
+        pk=hid, campaign__in=selectors.campaigns_for(request.user)).first()
     if h is None or not selectors.can_see_rankings(request.user):
         raise Http404("亮点项目不存在")
     if h.project_id and not scoping.projects_for(request.user).filter(pk=h.project_id).exists():

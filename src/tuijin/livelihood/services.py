@@ -15,6 +15,7 @@ from django.utils import timezone
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.bounds import MONEY, QUANTITY, Bounds
 from tuijin.core.errors import InputError
+from tuijin.core.files import check_photo
 from tuijin.core.numbers import to_decimal
 from tuijin.orgs.models import OrgUnit, UnitKind
 
@@ -574,9 +575,7 @@ def add_photo(*, report: ItemReport, upload, actor=None) -> ItemPhoto:
 
     if getattr(upload, "size", 0) > 15 * 1024 * 1024:
         raise InputError(f"照片 {upload.name} 超过 15 MB", field="photos")
-    content_type = getattr(upload, "content_type", "") or ""
-    if content_type and not content_type.startswith("image/"):
-        raise InputError(f"{upload.name} 不是图片", field="photos")
+    check_photo(upload, field="photos")  # by its bytes, not the declared type
     photo = ItemPhoto(report=report, image=upload, uploaded_by=_actor(actor), **exif_facts(upload))
     photo.save()
     after = snapshot(photo, fields=[f.name for f in ItemPhoto._meta.concrete_fields if f.name != "image"])

@@ -10,8 +10,8 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("review/", views.review_list, name="review"),
     path("export/", views.export, name="export"),
-    path("items/<int:item_id>/", views.item_detail, name="item"),
-    path("photos/<int:pk>/", views.photo, name="photo"),
-    path("items/<int:item_id>/report/<int:year>/<int:month>/", views.report_form, name="report"),
-    path("items/<int:item_id>/review/<int:year>/<int:month>/", views.review_report, name="review_report"),
+    path("items/<id:item_id>/", views.item_detail, name="item"),
+    path("photos/<id:pk>/", views.photo, name="photo"),
+    path("items/<id:item_id>/report/<year:year>/<month:month>/", views.report_form, name="report"),
+    path("items/<id:item_id>/review/<year:year>/<month:month>/", views.review_report, name="review_report"),
 ]

@@ -3,6 +3,7 @@
 from django import forms
 
 from tuijin.core.forms import DateInput
+from tuijin.core.params import MAX_ID
 
 from .models import ProblemCategory
 
@@ -47,7 +48,7 @@ class AttachForm(forms.Form):
 
 class WeekForm(forms.Form):
     week = forms.DateField(label="调度周 (任选一天)", required=False, widget=DATE)
-    city = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    city = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
 
 
 class MeetingForm(forms.Form):

@@ -18,6 +18,7 @@ from tuijin.accounts import scoping
 from tuijin.accounts.models import Role, User
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
+from tuijin.core.files import check_attachment
 from tuijin.orgs.models import OrgUnit, UnitKind
 
 from . import selectors as sel
@@ -335,6 +336,7 @@ def add_attachment(*, actor, problem: Problem, file, name: str = "", now=None) -
         raise InputError("请选择文件", field="file")
     if getattr(file, "size", 0) > MAX_ATTACHMENT_BYTES:
         raise InputError("附件不能超过 20 MB", field="file")
+    check_attachment(file, field="file")
     now = _now(now)
     name = _text(name or getattr(file, "name", ""), "name", "文件名", max_length=200)
     att = ProblemAttachment.objects.create(problem=problem, file=file, name=name, uploaded_by=_u(actor), uploaded_at=now)

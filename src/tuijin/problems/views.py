@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
+from tuijin.core.params import id_or_404, parse_id, parse_ids
 from tuijin.orgs.models import OrgUnit
 from tuijin.progress.models import MonthlyReport
 
@@ -40,9 +41,10 @@ def _error(request, exc: InputError):
 def problem_list(request):
     _read(request.user)
     status = request.GET.get("status", "open")
-    category = request.GET.get("category")
+    category = request.GET.get("category") or ""
+    category_id = id_or_404(category, "问题类别") if category else None
     rows = selectors.problem_list(request.user, status=status if status in Status.values + ["open"] else "",
-                                  category=int(category) if (category or "").isdigit() else None,
+                                  category=category_id,
                                   overdue_only=request.GET.get("overdue") == "1")
     return render(request, "problems/list.html", {
         "rows": rows, "status": status, "statuses": Status.choices, "categories": selectors.categories(),
@@ -57,7 +59,8 @@ def raise_problem(request, project_id: int):
         raise PermissionDenied("您无权对该项目提出问题")
     report = None
     if request.GET.get("report"):
-        report = MonthlyReport.objects.filter(project=project, pk=request.GET["report"]).first()
+        report_id = id_or_404(request.GET["report"], "月报编号")
+        report = MonthlyReport.objects.filter(project=project, pk=report_id).first()
     initial = {}
     if report is not None and report.problems_text:
         initial = {"title": report.problems_text.strip().splitlines()[0][:120], "description": report.problems_text}
@@ -194,7 +197,7 @@ def notifications(request):
 @login_required
 @require_POST
 def notifications_read(request):
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    ids = parse_ids(request.POST.getlist("id")) or None
     services.mark_read(user=request.user, ids=ids)
     return redirect("problems:notifications")
 
@@ -240,7 +243,7 @@ def weekly_docx(request):
 @require_POST
 def weekly_create(request):
     cities = selectors.visible_cities(request.user)
-    city = cities.filter(pk=request.POST.get("city") or 0).first()
+    city = cities.filter(pk=parse_id(request.POST.get("city")) or 0).first()
     if city is None:
         raise Http404("城市不在您的权限范围内")
     try:
@@ -351,7 +354,7 @@ def joint_new(request):
                                                                Status.IN_PROGRESS]).order_by("deadline", "id")[:100])
     departments = selectors.departments_in(city)
     if request.method == "POST":
-        chosen = {int(i) for i in request.POST.getlist("problem") if i.isdigit()}
+        chosen = set(parse_ids(request.POST.getlist("problem")))
         by_id = {p.pk: p for p in candidates}
         items = []
         try:
@@ -359,7 +362,7 @@ def joint_new(request):
                 if pid not in by_id:
                     raise InputError("所选问题不在候选范围内", field="problem")
                 owner_id = request.POST.get(f"owner_{pid}")
-                owner = departments.filter(pk=owner_id).first() if owner_id else None
+                owner = departments.filter(pk=id_or_404(owner_id, "牵头部门")).first() if owner_id else None
                 deadline = request.POST.get(f"deadline_{pid}")
                 try:
                     deadline = datetime.date.fromisoformat(deadline) if deadline else None
@@ -373,7 +376,7 @@ def joint_new(request):
                 held_on = datetime.date.fromisoformat(held)
             except ValueError:
                 raise InputError("会议日期无效", field="held_on") from None
-            present = list(departments.filter(pk__in=[i for i in request.POST.getlist("present") if i.isdigit()]))
+            present = list(departments.filter(pk__in=parse_ids(request.POST.getlist("present"))))
             m = services.joint_review(actor=request.user, city=city, held_on=held_on, departments_present=present,
                                       items=items, title=request.POST.get("title", ""),
                                       minutes=request.POST.get("minutes", ""))

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuijin.accounts.models import Role
-from tuijin.accounts.scoping import REPORT, projects_for
+from tuijin.accounts.scoping import OUT_OF_REACH, READ, REPORT, projects_for
 from tuijin.core.errors import InputError
 from tuijin.projects.models import Project
 
@@ -183,6 +183,7 @@ def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
     codes = [v["code"] for _, _, v in parsed]
     known = {p.code: p for p in Project.objects.filter(code__in=codes).select_related("unit")}
     allowed = set(projects_for(user, REPORT).filter(code__in=codes).values_list("code", flat=True))
+    visible = allowed | set(projects_for(user, READ).filter(code__in=codes).values_list("code", flat=True))
     current = {r.project_id: r for r in MonthlyReport.objects.filter(project__code__in=codes, year=year, month=month)}
     prev_ytd: dict[int, tuple[int, Decimal]] = {}
     for pid, m, ytd in MonthlyReport.objects.filter(project__code__in=codes, year=year, month__lt=month
@@ -203,8 +204,8 @@ def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
             continue
         seen[code] = row
         project = known.get(code)
-        if project is None:
-            plan.errors.append(_at(where, "项目代码不在项目库中"))
+        if project is None or code not in visible:  # one message: no oracle for others' codes
+            plan.errors.append(_at(where, f"项目代码{OUT_OF_REACH}"))
             continue
         if code not in allowed:
             plan.errors.append(_at(where, "该项目不在您的填报范围内"))

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from tuijin.accounts.scoping import WRITE, can, projects_for, units_for
+from tuijin.accounts.scoping import OUT_OF_REACH, READ, WRITE, can, projects_for, units_for
 from tuijin.core.errors import InputError
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.projects.codes import check_project_code
@@ -346,11 +346,11 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
     known = {p.code: p for p in Project.objects.filter(code__in=codes).select_related("unit", "category",
                                                                                        "industry_node")}
     writable = set(projects_for(user, WRITE).filter(code__in=codes).values_list("code", flat=True))
+    visible = writable | set(projects_for(user, READ).filter(code__in=codes).values_list("code", flat=True))
     unit_names = {text_of(r.cells.get("unit")) for r, _ in parsed} - {""}
     in_scope: dict[str, list[OrgUnit]] = {}
     for u in units_for(user).filter(name__in=unit_names).exclude(kind__in=[UnitKind.DEPARTMENT, UnitKind.PROVINCE]):
         in_scope.setdefault(u.name, []).append(u)
-    existing_names = set(OrgUnit.objects.filter(name__in=unit_names - set(in_scope)).values_list("name", flat=True))
     categories = {}
     for c in Category.objects.all():
         categories[c.name] = categories[c.code] = c
@@ -377,7 +377,8 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
     for row, code in parsed:
         project = known.get(code)
         if project is not None and code not in writable:
-            plan.errors.append(row.problem("code", "该项目不在您的权限范围内", L))
+            plan.errors.append(row.problem("code", "该项目不在您的权限范围内" if code in visible
+                                           else f"项目代码{OUT_OF_REACH}", L))
             continue
         errors_before = len(plan.errors)
         values: dict[str, object] = {f: text_of(row.cells[f]) for f in PROJECT_TEXT_FIELDS if f in row.cells}
@@ -390,10 +391,8 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
                 unit = found[0]
             elif len(found) > 1:
                 plan.errors.append(row.problem("unit", f"单位名称 {unit_name} 不唯一, 请在系统中修改后再导入", L))
-            elif unit_name in existing_names:
-                plan.errors.append(row.problem("unit", f"所属单位 {unit_name} 不在您的权限范围内", L))
-            else:
-                plan.errors.append(row.problem("unit", f"所属单位 {unit_name} 不存在 (或是部门)", L))
+            else:  # one message whether it is another district's, another city's or no unit at all
+                plan.errors.append(row.problem("unit", f"所属单位 {unit_name} {OUT_OF_REACH} (部门不能作为所属单位)", L))
         category = None
         cat_name = text_of(row.cells.get("category"))
         if cat_name:
@@ -592,13 +591,14 @@ def plan_list(*, user, data: bytes, filename: str, annual_list: AnnualList | str
     codes = [c for _, c in parsed]
     known = {p.code: p for p in Project.objects.filter(code__in=codes).select_related("unit")}
     writable = set(projects_for(user, WRITE).filter(code__in=codes).values_list("code", flat=True))
+    visible = writable | set(projects_for(user, READ).filter(code__in=codes).values_list("code", flat=True))
     entries = {e.project_id: e for e in ListEntry.objects.filter(annual_list=annual_list, year=year,
                                                                  project__code__in=codes)}
     city_path = annual_list.city.path
     for row, code in parsed:
         project = known.get(code)
-        if project is None:
-            plan.errors.append(row.problem("code", "项目代码不在项目库中 (请先导入项目库)", L))
+        if project is None or code not in visible:  # one message: no oracle for others' codes
+            plan.errors.append(row.problem("code", f"项目代码{OUT_OF_REACH} (新项目请先导入项目库)", L))
             continue
         if code not in writable:
             plan.errors.append(row.problem("code", "该项目不在您的权限范围内", L))

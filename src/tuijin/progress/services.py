@@ -15,6 +15,7 @@ from django.utils import timezone
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.bounds import MONEY, parse_number
 from tuijin.core.errors import InputError
+from tuijin.core.files import check_photo
 
 from .checks import Finding, check_report
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
@@ -194,9 +195,7 @@ def lock_due_periods(*, today: datetime.date | None = None, actor=None) -> list[
 def _check_photo(upload) -> None:
     if getattr(upload, "size", 0) > 15 * 1024 * 1024:
         raise InputError(f"照片 {upload.name} 超过 15 MB", field="photos")
-    content_type = getattr(upload, "content_type", "") or ""
-    if content_type and not content_type.startswith("image/"):
-        raise InputError(f"{upload.name} 不是图片", field="photos")
+    check_photo(upload, field="photos")  # by its bytes, not the declared type
 
 
 @transaction.atomic

@@ -87,7 +87,17 @@ def _read_csv(data: bytes, filename: str) -> Sheet:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return Sheet(filename or "CSV", [row for row in csv.reader(io.StringIO(text), dialect)])
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:  # a cell over csv.field_size_limit() (128 KB), a stray NUL, a broken quote
+        where = f"第 {reader.line_num} 行" if reader.line_num else "开头"
+        too_long = "larger than field limit" in str(exc)
+        raise InputError(f"文件 {filename} {where}" + (f"有单元格超过 {csv.field_size_limit() // 1024} KB, 无法导入"
+                         if too_long else f"无法按 CSV 读取: {exc}"), field="file") from None
+    return Sheet(filename or "CSV", rows)
 
 
 def text_of(value) -> str:

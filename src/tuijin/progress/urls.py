@@ -7,9 +7,9 @@ from . import views
 app_name = "progress"
 urlpatterns = [
     path("", views.my_reports, name="mine"),
-    path("<int:project_id>/<int:year>/<int:month>/", views.report_form, name="form"),
+    path("<id:project_id>/<year:year>/<month:month>/", views.report_form, name="form"),
     path("review/", views.review_list, name="review"),
-    path("review/<int:pk>/", views.review_report, name="review_report"),
+    path("review/<id:pk>/", views.review_report, name="review_report"),
     path("missing/", views.missing, name="missing"),
     path("export/", views.export, name="export"),
     path("import/", views.import_reports, name="import"),
@@ -18,5 +18,5 @@ urlpatterns = [
     path("template/projects/", views.projects_template, name="projects_template"),
     path("template/list/", views.list_template, name="list_template"),
     path("periods/", views.periods, name="periods"),
-    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("photos/<id:pk>/", views.photo, name="photo"),
 ]

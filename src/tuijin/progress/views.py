@@ -20,6 +20,7 @@ from tuijin.accounts.models import Role
 from tuijin.core import exports
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
+from tuijin.core.params import parse_id, parse_year
 from tuijin.core.periods import Period
 from tuijin.indicators.scope import Scope
 from tuijin.projects.models import MilestoneKind
@@ -71,8 +72,6 @@ def my_reports(request):
 @require_http_methods(["GET", "POST"])
 def report_form(request, project_id: int, year: int, month: int):
     """A project's month: prefilled from last month and the project record; save, submit or correct."""
-    if not 1 <= month <= 12:
-        raise Http404("月份无效")
     project = scoping.get_project_or_404(request.user, project_id, scoping.REPORT)
     data = selectors.prefill(project=project, year=year, month=month)
     choices = [(k.value, k.label) for k in MilestoneKind]
@@ -328,11 +327,12 @@ def list_template(request):
 
     _require(request.user, scoping.WRITE)
     raw_list, raw_year = (request.GET.get("list") or "").strip(), (request.GET.get("year") or "").strip()
-    if not raw_list.isdigit():
-        return HttpResponseBadRequest(f"请选择清单 (list 参数无效: {raw_list!r})", content_type="text/plain; charset=utf-8")
-    if raw_year and not (raw_year.isdigit() and 2000 <= int(raw_year) <= 2100):
-        return HttpResponseBadRequest(f"年度无效: {raw_year!r}", content_type="text/plain; charset=utf-8")
-    lst = registry.lists_for(request.user).filter(pk=int(raw_list)).first()
+    if parse_id(raw_list) is None:
+        return HttpResponseBadRequest(f"请选择清单 (list 参数无效: {raw_list[:40]!r})",
+                                      content_type="text/plain; charset=utf-8")
+    if raw_year and parse_year(raw_year) is None:
+        return HttpResponseBadRequest(f"年度无效: {raw_year[:40]!r}", content_type="text/plain; charset=utf-8")
+    lst = registry.lists_for(request.user).filter(pk=parse_id(raw_list)).first()
     if lst is None:
         raise Http404("清单不存在或不在您的城市")
     year = int(raw_year or timezone.localdate().year)

@@ -10,6 +10,7 @@ from tuijin.core.bounds import MONEY, check_finite_below
 from tuijin.core.errors import InputError
 from tuijin.core.forms import DateInput
 from tuijin.core.numbers import to_decimal
+from tuijin.core.params import YEAR_MAX, YEAR_MIN, parse_year
 from tuijin.core.periods import PeriodError, parse_year_month
 from tuijin.projects.models import Stage
 
@@ -60,7 +61,8 @@ class ProjectFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "项目名称或项目代码"}))
     unit = UnitChoiceField(label="板块", queryset=None, required=False, empty_label="全部单位")
     annual_list = ListChoiceField(label="年度清单", queryset=None, required=False, empty_label="全部清单")
-    year = forms.IntegerField(label="清单年度", required=False, min_value=1900, max_value=2200, widget=forms.Select)
+    year = forms.IntegerField(label="清单年度", required=False, min_value=YEAR_MIN, max_value=YEAR_MAX,
+                              widget=forms.Select)
     stage = forms.ChoiceField(label="阶段", required=False, choices=[("", "全部阶段"), *Stage.choices])
     category = forms.ModelChoiceField(label="类别", queryset=None, required=False, empty_label="全部类别")
     industry_node = NodeChoiceField(label="产业链", queryset=None, required=False, empty_label="全部产业链")
@@ -73,8 +75,8 @@ class ProjectFilterForm(forms.Form):
         # The years offered are those with listed projects; a year typed into the URL is still accepted.
         years = selectors.list_years(user)
         asked = self.data.get("year") if self.is_bound else None
-        if asked and str(asked).isdigit() and 1900 <= int(asked) <= 2200 and int(asked) not in years:
-            years = sorted([*years, int(asked)], reverse=True)
+        if parse_year(asked) and parse_year(asked) not in years:
+            years = sorted([*years, parse_year(asked)], reverse=True)
         self.fields["year"].widget.choices = [("", "全部年度"), *((y, f"{y}年") for y in years)]
         self.fields["category"].queryset = selectors.categories()
         self.fields["industry_node"].queryset = selectors.visible_nodes(user)

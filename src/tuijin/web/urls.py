@@ -9,7 +9,7 @@ urlpatterns = [
     path("overview/", views.overview, name="overview"),
     path("projects/", views.project_list, name="project_list"),
     path("projects/new/", views.project_create, name="project_create"),
-    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
-    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
-    path("projects/<int:pk>/stage/", views.project_stage, name="project_stage"),
+    path("projects/<id:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<id:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<id:pk>/stage/", views.project_stage, name="project_stage"),
 ]

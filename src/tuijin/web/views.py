@@ -66,6 +66,7 @@ def overview(request):
         return _render(request, "web/overview.html", "web/_overview_results.html", context)
     period = Period.parse(f"{through[0]:04d}-{through[1]:02d}", form.cleaned_data["kind"])
     context.update(overview=selectors.overview(request.user, scope, period), period=period, scope=scope,
+                   covers=scoping.coverage(request.user, scope),
                    through=f"{through[0]:04d}-{through[1]:02d}", month_status=selectors.month_status(scope, period))
     return _render(request, "web/overview.html", "web/_overview_results.html", context)
 

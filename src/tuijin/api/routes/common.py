@@ -54,6 +54,14 @@ def unit_in_scope(user, unit_id: int, *, field: str = "unit", body: bool = False
     return unit
 
 
+def project_filter(user, project_id: int, *, field: str = "project") -> int:
+    """A list filter's project id: one in the caller's reach, else 404 (as docs/api.md says), never an empty
+    page that looks like a project without rows."""
+    if not scoping.projects_for(user).filter(pk=project_id).exists():
+        raise not_found("项目", field)
+    return project_id
+
+
 def category_by_code(code: str, *, field: str = "category") -> Category:
     cat = Category.objects.filter(code=code).first() or Category.objects.filter(name=code).first()
     if cat is None:

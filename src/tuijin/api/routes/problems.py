@@ -17,7 +17,7 @@ from tuijin.problems.selectors import get_problem_or_404, problems_for
 
 from ..pagination import page_of, paginate
 from ..types import InputSchema, text
-from .common import Cursor, Limit, PathId, QueryId, QueryText, invalid, responses
+from .common import Cursor, Limit, PathId, QueryId, QueryText, invalid, project_filter, responses
 
 router = Router(tags=["问题 problems"])
 
@@ -95,7 +95,7 @@ def list_problems(request, status: StatusFilter | None = None, category: QueryTe
     if category:
         qs = qs.filter(category=_category(category))
     if project:
-        qs = qs.filter(project_id=project)
+        qs = qs.filter(project_id=project_filter(request.auth, project))
     if overdue:
         qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
     return paginate(request, qs, cursor=cursor, limit=limit, serialize=lambda p: _problem(p, today))

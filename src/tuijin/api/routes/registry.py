@@ -31,7 +31,9 @@ from .common import (
     QueryYear,
     list_in_scope,
     not_found,
+    project_filter,
     responses,
+    unit_in_scope,
 )
 
 router = Router()
@@ -47,7 +49,7 @@ def list_units(request, kind: UnitKindCode | None = None, parent: QueryId = None
     if kind:
         qs = qs.filter(kind=kind)
     if parent:
-        qs = qs.filter(parent_id=parent)
+        qs = qs.filter(parent=unit_in_scope(request.auth, parent, field="parent"))
     return paginate(request, qs, cursor=cursor, limit=limit, serialize=serialize.unit)
 
 
@@ -83,7 +85,7 @@ def list_entries(request, year: QueryYear = None, list: QueryId = None, project:
     if list:
         qs = qs.filter(annual_list=list_in_scope(user, list))
     if project:
-        qs = qs.filter(project_id=project)
+        qs = qs.filter(project_id=project_filter(user, project))
     return paginate(request, qs, cursor=cursor, limit=limit, serialize=serialize.list_entry)
 
 

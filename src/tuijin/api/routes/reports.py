@@ -13,7 +13,17 @@ from tuijin.progress.models import MonthlyReport
 from .. import serialize
 from ..pagination import paginate
 from ..schemas import ReportIn, ReportOut, ReportPage, ReportStatusCode
-from .common import Cursor, Limit, PathId, QueryId, QueryMonth, QueryYear, not_found, responses
+from .common import (
+    Cursor,
+    Limit,
+    PathId,
+    QueryId,
+    QueryMonth,
+    QueryYear,
+    not_found,
+    project_filter,
+    responses,
+)
 
 router = Router(tags=["月报 reports"])
 
@@ -27,7 +37,7 @@ def list_reports(request, project: QueryId = None, year: QueryYear = None, month
                  status: ReportStatusCode | None = None, cursor: Cursor = None, limit: Limit = 50):
     qs = _reports(request.auth)
     if project:
-        qs = qs.filter(project_id=project)
+        qs = qs.filter(project_id=project_filter(request.auth, project))
     if year:
         qs = qs.filter(year=year)
     if month:
