@@ -115,7 +115,15 @@ if DATABASE_URL.startswith("sqlite"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # SQLite serves a small multi-user server (PostgreSQL stays the production database): readers never block the
+    # writer (WAL), a writer waits up to `timeout` seconds for another instead of failing with "database is
+    # locked", and every transaction.atomic takes the write lock when it begins (IMMEDIATE), so a transaction
+    # that read first never fails when it then writes. In-memory test databases ignore the journal mode.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": int(os.environ.get("TUIJIN_SQLITE_TIMEOUT", "20")),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT spends longer compiling the indicator aggregations than running them (bench/RESULTS.md).
