@@ -77,7 +77,7 @@ def report_form(request, project_id: int, year: int, month: int):
     data = selectors.prefill(project=project, year=year, month=month)
     choices = [(k.value, k.label) for k in MilestoneKind]
     period = services.period_for(project, year, month)
-    locked = period is not None and period.is_locked(timezone.localdate())
+    lock = services.month_lock(project=project, year=year, month=month, today=timezone.localdate())
     warnings = []
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, milestone_choices=choices)
@@ -102,7 +102,7 @@ def report_form(request, project_id: int, year: int, month: int):
         form = ReportForm(initial={"amount": data["amount"], "progress_text": data["progress_text"],
                                    "problems_text": data["problems_text"]}, milestone_choices=choices)
     return render(request, "progress/report_form.html", {
-        "form": form, "project": project, "year": year, "month": month, "data": data, "locked": locked,
+        "form": form, "project": project, "year": year, "month": month, "data": data, "locked": lock,
         "period": period, "warnings": warnings,
         "history": MonthlyReport.objects.filter(project=project, year=year).order_by("month")
                    .prefetch_related("photos"),
