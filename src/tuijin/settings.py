@@ -217,6 +217,11 @@ for _item in filter(None, os.environ.get("TUIJIN_REPORT_CHECKS", "").split(","))
 # A month is a jump when it exceeds this many times the project's median month (with 3+ months of history).
 REPORT_JUMP_FACTOR = int(os.environ.get("TUIJIN_REPORT_JUMP_FACTOR", "5"))
 
+# Spreadsheet imports (月报, 项目库, 年度清单, 招商台账; pages and `tuijin import`): a larger file, or one with more rows
+# (all sheets together), is refused before it is read, with one line asking to split it.
+IMPORT_MAX_BYTES = int(os.environ.get("TUIJIN_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("TUIJIN_IMPORT_MAX_ROWS", "20000"))
+
 # Indicator results are cached per data version (the newest audit entry); 0 turns the cache off.
 INDICATOR_CACHE_SECONDS = int(os.environ.get("TUIJIN_INDICATOR_CACHE_SECONDS", "600"))
 # 招商引资: an open lead with no step or contact for this many days is listed on the weekly dispatch agenda.

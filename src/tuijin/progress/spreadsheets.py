@@ -38,8 +38,30 @@ class Sheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
+def _limits() -> tuple[int, int]:
+    from django.conf import settings
+
+    return settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_ROWS
+
+
+def check_size(size: int, filename: str = "") -> None:
+    """Refuse a file above IMPORT_MAX_BYTES (TUIJIN_IMPORT_MAX_BYTES) before anything reads it."""
+    max_bytes, _ = _limits()
+    if size > max_bytes:
+        raise InputError(f"文件 {filename} 有 {size / 1048576:.1f} MB，超过上限 {max_bytes / 1048576:.1f} MB；"
+                         "请拆分后分批导入", field="file")
+
+
+def _too_many_rows(count: int) -> InputError:
+    _, max_rows = _limits()
+    return InputError(f"文件有 {count:,} 行，超过上限 {max_rows:,} 行；请拆分后分批导入", field="file")
+
+
 def read_workbook(data: bytes, filename: str = "") -> list[Sheet]:
-    """All sheets of an uploaded file. Refuses, with a message in Chinese, what is not a readable table."""
+    """All sheets of an uploaded file. Refuses, with a message in Chinese, what is not a readable table, and a
+    file above the size or row limits (IMPORT_MAX_BYTES, IMPORT_MAX_ROWS: every sheet's rows together) before
+    turning its rows into Python values."""
+    check_size(len(data or b""), filename)
     if not data or not data.strip():
         raise InputError(f"文件 {filename or ''} 为空".replace("  ", " "), field="file")
     if data.startswith(OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data:
@@ -57,8 +79,15 @@ def _read_calamine(data: bytes, filename: str) -> list[Sheet]:
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for unreadable files
         raise InputError(f"文件 {filename} 不是可读取的电子表格 (.xlsx/.xls/.ods/.csv): {exc}", field="file") from None
     sheets = []
+    _, max_rows = _limits()
+    loaded = []
     for name in wb.sheet_names:
         sheet = wb.get_sheet_by_name(name)
+        loaded.append((name, sheet))
+    total = sum(sheet.height for _, sheet in loaded)
+    if total > max_rows:
+        raise _too_many_rows(total)
+    for name, sheet in loaded:
         rows = sheet.to_python(skip_empty_area=False)
         merged = []
         ranges = getattr(sheet, "merged_cell_ranges", None)
@@ -84,7 +113,15 @@ def _read_csv(data: bytes, filename: str) -> Sheet:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return Sheet(filename or "CSV", [row for row in csv.reader(io.StringIO(text), dialect)])
+    _, max_rows = _limits()
+    rows, count = [], 0
+    for row in csv.reader(io.StringIO(text), dialect):
+        count += 1
+        if count <= max_rows:
+            rows.append(row)  # past the limit, only counted (for the message), never kept
+    if count > max_rows:
+        raise _too_many_rows(count)
+    return Sheet(filename or "CSV", rows)
 
 
 def text_of(value) -> str:

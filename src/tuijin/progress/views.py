@@ -35,6 +35,7 @@ from .excel import (
 from .forms import ImportForm, OpenPeriodForm, PeriodChoiceForm, ReportForm, ReviewForm
 from .importer import commit_import, plan_import
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
+from .spreadsheets import check_size
 
 
 def _period(request) -> tuple[int, int]:
@@ -264,10 +265,12 @@ def import_reports(request):
     plan, kind = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
+        data = b""
         tracker = tracking.Tracker(request.user, form.cleaned_data["token"])
         tracker.start("检查")
         try:
+            check_size(upload.size, upload.name)  # before reading it into memory
+            data = upload.read()
             kind = form.cleaned_data["kind"] or registry.detect_kind(data, upload.name) or registry.KIND_REPORTS
             if kind != registry.KIND_REPORTS:
                 _require(request.user, scoping.WRITE)
