@@ -221,6 +221,8 @@ REPORT_JUMP_FACTOR = int(os.environ.get("TUIJIN_REPORT_JUMP_FACTOR", "5"))
 # (all sheets together), is refused before it is read, with one line asking to split it.
 IMPORT_MAX_BYTES = int(os.environ.get("TUIJIN_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("TUIJIN_IMPORT_MAX_ROWS", "20000"))
+# The import preview lists the problems first, then this many rows, with a count of the rest.
+IMPORT_PREVIEW_ROWS = int(os.environ.get("TUIJIN_IMPORT_PREVIEW_ROWS", "100"))
 
 # Indicator results are cached per data version (the newest audit entry); 0 turns the cache off.
 INDICATOR_CACHE_SECONDS = int(os.environ.get("TUIJIN_INDICATOR_CACHE_SECONDS", "600"))

@@ -84,3 +84,20 @@ def test_the_cli_refuses_a_file_over_the_row_limit_with_one_line(small_city, tmp
         call_command("import", str(path), "--as", admin.username, "--period", "2024-05", "--commit")
     assert str(exc.value) == "文件有 24 行，超过上限 10 行；请拆分后分批导入"
     assert nothing_written()
+
+
+@override_settings(IMPORT_PREVIEW_ROWS=2)
+def test_the_preview_shows_the_problems_first_and_only_the_first_rows(small_city, client):
+    admin, projects = small_city
+    data = csv_rows(projects, extra=5)  # 3 good rows, 5 unknown codes
+    client.force_login(admin)
+    text = client.post(reverse("progress:import"), {
+        "file": SimpleUploadedFile("预览.csv", data, content_type="text/csv"), "period": "2024-05"}).content.decode()
+    assert "5 处错误" in text and "另有 3 处错误未列出" in text
+    assert text.count("项目代码不在项目库中") == 2
+    good = csv_rows(projects)
+    text = client.post(reverse("progress:import"), {
+        "file": SimpleUploadedFile("预览.csv", good, content_type="text/csv"), "period": "2024-05"}).content.decode()
+    assert "仅显示前 2 行, 另有 1 行将一并导入" in text
+    assert projects[0].code in text and projects[2].code not in text
+    assert nothing_written()

@@ -7,6 +7,7 @@ import csv
 import io
 import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -254,6 +255,17 @@ def _commit(request, plan, kind: str, tracker) -> str:
     return text
 
 
+def _preview(plan) -> dict | None:
+    """The first page of each list of the preview (problems, warnings, rows) and how many are left out."""
+    if plan is None:
+        return None
+    n = settings.IMPORT_PREVIEW_ROWS
+    errors, warnings, changes = plan.errors, plan.warnings, plan.changes
+    return {"errors": errors[:n], "more_errors": max(0, len(errors) - n),
+            "warnings": warnings[:n], "more_warnings": max(0, len(warnings) - n),
+            "changes": changes[:n], "more_changes": max(0, len(changes) - n)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_reports(request):
@@ -292,7 +304,7 @@ def import_reports(request):
                 tracker.finish("预览完成")
     token = tracking.new_token()  # a fresh one for the next submission of the page's form
     return render(request, "progress/import.html", {
-        "form": form, "plan": plan, "kind": kind, "token": token, "kind_label": registry.KIND_LABELS.get(kind, ""),
+        "form": form, "plan": plan, "kind": kind, "preview": _preview(plan), "token": token, "kind_label": registry.KIND_LABELS.get(kind, ""),
         "can_write": scoping.can(request.user, scoping.WRITE), "lists": lists,
         "this_year": timezone.localdate().year})
 
