@@ -116,7 +116,15 @@ if DATABASE_URL.startswith("sqlite"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # SQLite serves a small multi-user server (PostgreSQL stays the production database): readers never block the
+    # writer (WAL), a writer waits up to `timeout` seconds for another instead of failing with "database is
+    # locked", and every transaction.atomic takes the write lock when it begins (IMMEDIATE), so a transaction
+    # that read first never fails when it then writes. In-memory test databases ignore the journal mode.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": int(os.environ.get("TUIJIN_SQLITE_TIMEOUT", "20")),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT spends longer compiling the indicator aggregations than running them (bench/RESULTS.md).
@@ -209,6 +217,13 @@ for _item in filter(None, os.environ.get("TUIJIN_REPORT_CHECKS", "").split(","))
     REPORT_CHECKS[_name.strip()] = _level.strip()
 # A month is a jump when it exceeds this many times the project's median month (with 3+ months of history).
 REPORT_JUMP_FACTOR = int(os.environ.get("TUIJIN_REPORT_JUMP_FACTOR", "5"))
+
+# Spreadsheet imports (月报, 项目库, 年度清单, 招商台账; pages and `tuijin import`): a larger file, or one with more rows
+# (all sheets together), is refused before it is read, with one line asking to split it.
+IMPORT_MAX_BYTES = int(os.environ.get("TUIJIN_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("TUIJIN_IMPORT_MAX_ROWS", "20000"))
+# The import preview lists the problems first, then this many rows, with a count of the rest.
+IMPORT_PREVIEW_ROWS = int(os.environ.get("TUIJIN_IMPORT_PREVIEW_ROWS", "100"))
 
 # Indicator results are cached per data version (the newest audit entry); 0 turns the cache off.
 INDICATOR_CACHE_SECONDS = int(os.environ.get("TUIJIN_INDICATOR_CACHE_SECONDS", "600"))

@@ -1,6 +1,7 @@
 """Monthly reports: this month's amount and the 1-N月 cumulative kept consistent, bad figures refused with the
 field and the value named, nothing half-written, later months following an edit of an earlier one."""
 
+import datetime
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from tuijin.progress.models import MonthlyReport, ReportStatus
 from tuijin.progress.services import save_report, set_report_status
 
 D = Decimal
+TODAY = datetime.date(2024, 4, 10)  # 2024 still open: these tests are about cumulatives, not locks
 
 
 @pytest.fixture
@@ -93,17 +95,20 @@ def test_a_new_year_starts_from_zero(project):
 
 def test_editing_an_earlier_month_shifts_later_cumulatives(project):
     f.reports(project, 2024, [100, 200, 300])  # 1-3月 cumulatives 100, 300, 600
-    save_report(project=project, year=2024, month=1, amount=150, status=ReportStatus.ACCEPTED, reason="更正")
+    save_report(project=project, year=2024, month=1, amount=150, status=ReportStatus.ACCEPTED, reason="更正",
+                today=TODAY)
     # +50 in January: 150, 350, 650
     assert ytds(project) == {1: (D(150), D(150)), 2: (D(200), D(350)), 3: (D(300), D(650))}
-    save_report(project=project, year=2024, month=2, ytd=300, status=ReportStatus.ACCEPTED)
+    save_report(project=project, year=2024, month=2, ytd=300, status=ReportStatus.ACCEPTED, today=TODAY)
     # February's cumulative 300 → its amount 300 − 150 = 150 (−50): March 650 − 50 = 600
     assert ytds(project) == {1: (D(150), D(150)), 2: (D(150), D(300)), 3: (D(300), D(600))}
     # the engine's year-to-date equals the stored cumulative
     fig = compute(build_scope(city="测试市"), Period.parse("2024-03"))
     assert fig.completed == D(600)
     edits = AuditEntry.objects.filter(model="progress.MonthlyReport", action="update")
-    assert edits.count() == 2 and edits.filter(reason="更正").count() == 1
+    # the two edits, and each later cumulative they moved (February and March, then March): audited too
+    assert edits.count() == 5 and edits.filter(reason="更正").count() == 1
+    assert edits.filter(reason__contains="1-N月累计随之调整").count() == 3
 
 
 def test_filling_a_skipped_month_shifts_later_cumulatives(project):

@@ -27,6 +27,7 @@ from tuijin.core.periods import Period, PeriodError
 from tuijin.indicators.present import Presenter
 from tuijin.orgs.models import OrgUnit
 from tuijin.orgs.services import city_config
+from tuijin.progress.spreadsheets import check_size
 from tuijin.web.forms import apply_input_error
 
 from . import excel, selectors, services
@@ -499,6 +500,7 @@ def import_register(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            check_size(upload.size, upload.name)  # before reading it into memory
             plan = excel.plan_import(user=request.user, data=upload.read(), filename=upload.name,
                                      kind=form.cleaned_data["kind"])
         except InputError as exc:

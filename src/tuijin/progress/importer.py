@@ -191,8 +191,13 @@ def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
         if pid not in prev_ytd or m > prev_ytd[pid][0]:
             prev_ytd[pid] = (m, ytd)
     history = load_history([p.pk for p in known.values()], year, month) if known else {}
-    locked_cities = {p.city_id for p in ReportingPeriod.objects.filter(year=year, month=month)
-                     if p.is_locked(timezone.localdate())}
+    from .services import may_correct_history, month_lock, open_boundary
+
+    today = timezone.localdate()
+    accepted_from_here = set(MonthlyReport.objects.filter(
+        project__code__in=codes, year=year, month__gte=month, status=ReportStatus.ACCEPTED,
+    ).values_list("project_id", flat=True)) if year < today.year else set()
+    cities: dict[int | None, tuple] = {}  # unit id → (city, boundary)
     seen: dict[str, int] = {}
     for sheet, row, values in parsed:
         if progress:
@@ -210,7 +215,14 @@ def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
         if code not in allowed:
             plan.errors.append(_at(where, "该项目不在您的填报范围内"))
             continue
-        locked = bool(locked_cities) and any(f"/{cid}/" in project.unit.path for cid in locked_cities)
+        if project.unit_id not in cities:
+            city = project.unit.city()
+            period = ReportingPeriod.objects.filter(city=city, year=year, month=month).first() if city else None
+            cities[project.unit_id] = (city, open_boundary(city, today), period)
+        city, boundary, period = cities[project.unit_id]
+        lock = month_lock(project=project, year=year, month=month, today=today, city=city, boundary=boundary,
+                          period=period, accepted_from_here=project.pk in accepted_from_here)
+        locked = lock is not None
         if "error" in (values.get("amount"), values.get("ytd")):
             continue
         cur = current.get(project.pk)
@@ -232,7 +244,10 @@ def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
             plan.unchanged += 1
             continue
         if locked and not plan.reason:
-            plan.errors.append(_at(where, f"{year}年{month}月已锁定: 修改须填写更正原因 (更正后重新审核)"))
+            plan.errors.append(_at(where, f"{lock.message} (更正后重新审核)"))
+            continue
+        if locked and lock.history and not may_correct_history(user):
+            plan.errors.append(_at(where, lock.role_message))
             continue
         change = RowChange(project, sheet.name, row, before, after, correction=locked)
         if amount is not None:
@@ -296,10 +311,10 @@ def commit_import(*, user, plan: ImportPlan, confirm_warnings: bool = False,
         raise InputError(f"文件有 {len(plan.errors)} 处错误, 未导入任何数据", field="file")
     if plan.warnings and not confirm_warnings:
         raise InputError(f"有 {len(plan.warnings)} 条提示需要确认后才能导入", field="confirm_warnings")
-    from django.db.models import F
-
     from tuijin.audit.models import AuditEntry
     from tuijin.audit.services import change_entry, snapshot
+
+    from .services import shift_later_months
 
     status = status_for(user)
     now = timezone.now()
@@ -338,9 +353,9 @@ def commit_import(*, user, plan: ImportPlan, confirm_warnings: bool = False,
         MonthlyReport.objects.bulk_update(updated, ["amount", "ytd", "progress_text", "problems_text", "status",
                                                     "confirmed_warnings", "submitted_at", "submitted_by",
                                                     "updated_at"], batch_size=1000)
-        for project_id, delta in shifts:
-            MonthlyReport.objects.filter(project_id=project_id, year=plan.year, month__gt=plan.month).update(
-                ytd=F("ytd") + delta)
+        for project_id, delta in shifts:  # later cumulatives follow, each change audited with the import's reason
+            shift_later_months(project_id=project_id, year=plan.year, month=plan.month, delta=delta, actor=user,
+                               reason=reason)
         if created and created[0].pk is None:  # a backend that does not return ids from bulk inserts
             created = list(MonthlyReport.objects.filter(project_id__in=[r.project_id for r in created],
                                                         year=plan.year, month=plan.month))

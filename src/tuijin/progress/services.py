@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
+from tuijin.accounts.models import Role
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.bounds import MONEY, parse_number
 from tuijin.core.errors import InputError
@@ -47,6 +48,99 @@ def period_for(project, year: int, month: int) -> ReportingPeriod | None:
     return ReportingPeriod.objects.filter(city=city, year=year, month=month).first() if city else None
 
 
+# ---------------------------------------------------------------- locked months (历史数据锁定)
+#
+# A month is locked when (1) its own reporting period is locked (deadline passed): any reporter may correct it
+# with a reason, and it goes through review again; or it is history: (2) it lies before the city's current
+# open period (the earliest period still open, else the latest period), or (3) its year is over and it, or a
+# later month of that year whose 1-N月累计 it would move, has been accepted (市级已确认). History is corrected
+# only by the 市管理员 (the level that accepts it), with a reason; the correction is audited with the reason and
+# goes through review again, and every later month's cumulative it moves is changed and audited the same way.
+
+
+@dataclass(frozen=True)
+class MonthLock:
+    year: int
+    month: int
+    why: str  # the reason the month is locked, in words
+    history: bool  # True: only a 市管理员 may correct it
+    period: ReportingPeriod | None = None
+
+    @property
+    def message(self) -> str:
+        return f"{self.year}年{self.month}月已锁定 ({self.why}), 更正须填写原因"
+
+    @property
+    def role_message(self) -> str:
+        return f"{self.year}年{self.month}月为历史数据 ({self.why}), 只有市管理员可以更正"
+
+
+def may_correct_history(actor) -> bool:
+    """Who may correct a locked historical month: the city administrator (or a superuser); an internal call
+    without a user (migrations, the demo, maintenance scripts) is trusted but still needs the reason."""
+    if actor is None:
+        return True
+    return bool(getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.CITY_ADMIN)
+
+
+def open_boundary(city, today: datetime.date) -> ReportingPeriod | None:
+    """The city's current open period (the earliest one not locked), else its latest period; None without any.
+    Every month before it is history."""
+    if city is None:
+        return None
+    periods = sorted(ReportingPeriod.objects.filter(city=city), key=lambda p: (p.year, p.month))
+    open_ = [p for p in periods if not p.is_locked(today)]
+    return open_[0] if open_ else (periods[-1] if periods else None)
+
+
+def month_lock(*, project, year: int, month: int, today: datetime.date, city=None, boundary=..., period=...,
+               accepted_from_here: bool | None = None) -> MonthLock | None:
+    """Why (year, month) of a project is locked, or None. `city`, `boundary`, `period` (the month's own) and
+    `accepted_from_here` (the month or a later month of its year is accepted) may be given by bulk callers
+    that computed them once."""
+    city = city if city is not None else project.unit.city()
+    if period is ...:
+        period = ReportingPeriod.objects.filter(city=city, year=year, month=month).first() if city else None
+    if boundary is ...:
+        boundary = open_boundary(city, today)
+    if boundary is not None and (year, month) < (boundary.year, boundary.month):
+        return MonthLock(year, month, f"早于当前填报期 {boundary.year}年{boundary.month}月", True, period)
+    if year < today.year:
+        if accepted_from_here is None:
+            accepted_from_here = MonthlyReport.objects.filter(project=project, year=year, month__gte=month,
+                                                              status=ReportStatus.ACCEPTED).exists()
+        if accepted_from_here:
+            return MonthLock(year, month, f"{year}年度已结束, 本月或以后月份已经市级确认", True, period)
+    if period is not None and period.is_locked(today):
+        return MonthLock(year, month, f"截止 {period.deadline}", False, period)
+    return None
+
+
+def shift_later_months(*, project_id: int, year: int, month: int, delta: Decimal, actor, reason: str
+                       ) -> list[MonthlyReport]:
+    """Move every later month's 1-N月累计 of the same year by `delta` (an earlier month changed), each change
+    audited with the reason of the change that caused it."""
+    from tuijin.audit.models import AuditEntry
+    from tuijin.audit.services import change_entry
+
+    if not delta:
+        return []
+    later = list(MonthlyReport.objects.select_for_update().filter(project_id=project_id, year=year,
+                                                                   month__gt=month).order_by("month"))
+    if not later:
+        return []
+    befores = [snapshot(r) for r in later]
+    now = timezone.now()
+    for r in later:
+        r.ytd += delta
+        r.updated_at = now
+    MonthlyReport.objects.bulk_update(later, ["ytd", "updated_at"])
+    why = f"{year}年{month}月当月完成投资变动 {delta:+} 万元, 1-N月累计随之调整" + (f"; 原因: {reason}" if reason else "")
+    AuditEntry.objects.bulk_create([change_entry(actor=actor, action="update", obj=r, before=b, after=snapshot(r),
+                                                 reason=why) for r, b in zip(later, befores, strict=True)])
+    return later
+
+
 @transaction.atomic
 def save_report(*, project, year: int, month: int, amount=None, ytd=None, progress_text: str = "",
                 problems_text: str = "", actor=None, status: str = ReportStatus.SUBMITTED,
@@ -77,11 +171,12 @@ def save_report(*, project, year: int, month: int, amount=None, ytd=None, progre
         raise InputError(f"1-N月累计完成投资：上月累计 {prev} + 当月 {amount} = {ytd} 超出允许范围"
                          f"（{MONEY.describe()}）", field="amount")
 
-    period = period_for(project, year, month)
-    correction = period is not None and period.is_locked(today)
-    if correction:
+    lock = month_lock(project=project, year=year, month=month, today=today)
+    if lock is not None:
         if not reason.strip():
-            raise InputError(f"{year}年{month}月已锁定 (截止 {period.deadline}), 更正须填写原因", field="reason")
+            raise InputError(lock.message, field="reason")
+        if lock.history and not may_correct_history(actor):
+            raise InputError(lock.role_message, field="reason")
         status = ReportStatus.SUBMITTED
 
     findings = check_report(project=project, year=year, month=month, amount=amount, ytd=ytd, today=today)
@@ -114,10 +209,10 @@ def save_report(*, project, year: int, month: int, amount=None, ytd=None, progre
         if later is not None and later + delta > MONEY.high:
             raise InputError(f"当月完成投资：{amount} 使以后月份的累计 {later + delta} 超出允许范围"
                              f"（{MONEY.describe()}）", field="amount")
-        MonthlyReport.objects.filter(project=project, year=year, month__gt=month).update(ytd=F("ytd") + delta)
     record_change(actor=actor, action="update" if before else "create", obj=report, before=before,
                   after=snapshot(report), reason=reason or ("确认提示: " + "; ".join(f.code for f in warnings)
                                                             if warnings else ""))
+    shift_later_months(project_id=project.pk, year=year, month=month, delta=delta, actor=actor, reason=reason)
     return report
 
 

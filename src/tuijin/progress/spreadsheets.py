@@ -41,8 +41,30 @@ class Sheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
+def _limits() -> tuple[int, int]:
+    from django.conf import settings
+
+    return settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_ROWS
+
+
+def check_size(size: int, filename: str = "") -> None:
+    """Refuse a file above IMPORT_MAX_BYTES (TUIJIN_IMPORT_MAX_BYTES) before anything reads it."""
+    max_bytes, _ = _limits()
+    if size > max_bytes:
+        raise InputError(f"文件 {filename} 有 {size / 1048576:.1f} MB，超过上限 {max_bytes / 1048576:.1f} MB；"
+                         "请拆分后分批导入", field="file")
+
+
+def _too_many_rows(count: int) -> InputError:
+    _, max_rows = _limits()
+    return InputError(f"文件有 {count:,} 行，超过上限 {max_rows:,} 行；请拆分后分批导入", field="file")
+
+
 def read_workbook(data: bytes, filename: str = "") -> list[Sheet]:
-    """All sheets of an uploaded file. Refuses, with a message in Chinese, what is not a readable table."""
+    """All sheets of an uploaded file. Refuses, with a message in Chinese, what is not a readable table, and a
+    file above the size or row limits (IMPORT_MAX_BYTES, IMPORT_MAX_ROWS: every sheet's rows together) before
+    turning its rows into Python values."""
+    check_size(len(data or b""), filename)
     if not data or not data.strip():
         raise InputError(f"文件 {filename or ''} 为空".replace("  ", " "), field="file")
     if data.startswith(OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data:
@@ -60,8 +82,15 @@ def _read_calamine(data: bytes, filename: str) -> list[Sheet]:
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for unreadable files
         raise InputError(f"文件 {filename} 不是可读取的电子表格 (.xlsx/.xls/.ods/.csv): {exc}", field="file") from None
     sheets = []
+    _, max_rows = _limits()
+    loaded = []
     for name in wb.sheet_names:
         sheet = wb.get_sheet_by_name(name)
+        loaded.append((name, sheet))
+    total = sum(sheet.height for _, sheet in loaded)
+    if total > max_rows:
+        raise _too_many_rows(total)
+    for name, sheet in loaded:
         rows = sheet.to_python(skip_empty_area=False)
         merged = []
         ranges = getattr(sheet, "merged_cell_ranges", None)
@@ -87,16 +116,21 @@ def _read_csv(data: bytes, filename: str) -> Sheet:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    _, max_rows = _limits()
     reader = csv.reader(io.StringIO(text), dialect)
-    rows = []
+    rows, count = [], 0
     try:
         for row in reader:
-            rows.append(row)
+            count += 1
+            if count <= max_rows:
+                rows.append(row)  # past the limit, only counted (for the message), never kept
     except csv.Error as exc:  # a cell over csv.field_size_limit() (128 KB), a stray NUL, a broken quote
         where = f"第 {reader.line_num} 行" if reader.line_num else "开头"
         too_long = "larger than field limit" in str(exc)
         raise InputError(f"文件 {filename} {where}" + (f"有单元格超过 {csv.field_size_limit() // 1024} KB, 无法导入"
                          if too_long else f"无法按 CSV 读取: {exc}"), field="file") from None
+    if count > max_rows:
+        raise _too_many_rows(count)
     return Sheet(filename or "CSV", rows)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -36,6 +37,7 @@ from .excel import (
 from .forms import ImportForm, OpenPeriodForm, PeriodChoiceForm, ReportForm, ReviewForm
 from .importer import commit_import, plan_import
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
+from .spreadsheets import check_size
 
 
 def _period(request) -> tuple[int, int]:
@@ -76,7 +78,7 @@ def report_form(request, project_id: int, year: int, month: int):
     data = selectors.prefill(project=project, year=year, month=month)
     choices = [(k.value, k.label) for k in MilestoneKind]
     period = services.period_for(project, year, month)
-    locked = period is not None and period.is_locked(timezone.localdate())
+    lock = services.month_lock(project=project, year=year, month=month, today=timezone.localdate())
     warnings = []
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, milestone_choices=choices)
@@ -101,7 +103,7 @@ def report_form(request, project_id: int, year: int, month: int):
         form = ReportForm(initial={"amount": data["amount"], "progress_text": data["progress_text"],
                                    "problems_text": data["problems_text"]}, milestone_choices=choices)
     return render(request, "progress/report_form.html", {
-        "form": form, "project": project, "year": year, "month": month, "data": data, "locked": locked,
+        "form": form, "project": project, "year": year, "month": month, "data": data, "locked": lock,
         "period": period, "warnings": warnings,
         "history": MonthlyReport.objects.filter(project=project, year=year).order_by("month")
                    .prefetch_related("photos"),
@@ -245,6 +247,17 @@ def _commit(request, plan, kind: str, tracker) -> str:
     return text
 
 
+def _preview(plan) -> dict | None:
+    """The first page of each list of the preview (problems, warnings, rows) and how many are left out."""
+    if plan is None:
+        return None
+    n = settings.IMPORT_PREVIEW_ROWS
+    errors, warnings, changes = plan.errors, plan.warnings, plan.changes
+    return {"errors": errors[:n], "more_errors": max(0, len(errors) - n),
+            "warnings": warnings[:n], "more_warnings": max(0, len(warnings) - n),
+            "changes": changes[:n], "more_changes": max(0, len(changes) - n)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_reports(request):
@@ -256,10 +269,12 @@ def import_reports(request):
     plan, kind = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
+        data = b""
         tracker = tracking.Tracker(request.user, form.cleaned_data["token"])
         tracker.start("检查")
         try:
+            check_size(upload.size, upload.name)  # before reading it into memory
+            data = upload.read()
             kind = form.cleaned_data["kind"] or registry.detect_kind(data, upload.name) or registry.KIND_REPORTS
             if kind != registry.KIND_REPORTS:
                 _require(request.user, scoping.WRITE)
@@ -281,7 +296,7 @@ def import_reports(request):
                 tracker.finish("预览完成")
     token = tracking.new_token()  # a fresh one for the next submission of the page's form
     return render(request, "progress/import.html", {
-        "form": form, "plan": plan, "kind": kind, "token": token, "kind_label": registry.KIND_LABELS.get(kind, ""),
+        "form": form, "plan": plan, "kind": kind, "preview": _preview(plan), "token": token, "kind_label": registry.KIND_LABELS.get(kind, ""),
         "can_write": scoping.can(request.user, scoping.WRITE), "lists": lists,
         "this_year": timezone.localdate().year})
 

@@ -11,6 +11,7 @@ from tuijin.core.management.base import ProgressBar, TuijinCommand
 from tuijin.core.periods import parse_year_month
 from tuijin.progress import registry
 from tuijin.progress.importer import commit_import, plan_import
+from tuijin.progress.spreadsheets import check_size
 
 
 class Command(TuijinCommand):
@@ -36,6 +37,7 @@ class Command(TuijinCommand):
         path = Path(o["file"])
         if not path.is_file():
             raise CommandError(f"文件不存在: {path}", returncode=2)
+        check_size(path.stat().st_size, path.name)  # before reading it into memory
         data = path.read_bytes()
         kind = o["kind"] or registry.detect_kind(data, path.name) or registry.KIND_REPORTS
         if kind == registry.KIND_REPORTS:
