@@ -19,6 +19,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from tuijin.core.text import hidden_character_problem
+
 MAX_AMOUNT_WAN = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
 MAX_ID = 2**63 - 1
 AMOUNT_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
@@ -32,6 +34,9 @@ def _clean_text(value: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("包含无效的 Unicode 字符") from None
+    problem = hidden_character_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

@@ -2,6 +2,23 @@
 
 from django import forms
 
+from tuijin.core.text import hidden_character_problem
+
+
+class Form(forms.Form):
+    """Base of the apps' forms: a text field holding an invisible or direction-changing character (zero-width
+    space, U+202E …) is refused with a message naming the field and the character. Passwords are left alone."""
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+                continue
+            value = self.cleaned_data.get(name)
+            problem = hidden_character_problem(value) if isinstance(value, str) else None
+            if problem:
+                self.add_error(name, f"{field.label or name}{problem}")
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True

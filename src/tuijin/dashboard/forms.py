@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tuijin.core.forms import Form
 from tuijin.indicators import competition, lights
 from tuijin.web import selectors as web_selectors
 from tuijin.web.forms import OverviewForm, UnitChoiceField
@@ -60,7 +61,7 @@ class LightsFilterForm(DashboardForm):
         return data
 
 
-class RuleForm(forms.Form):
+class RuleForm(Form):
     rule = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label="规则名称", max_length=60)
     kind = forms.ChoiceField(label="规则类型", choices=list(lights.KIND_LABELS.items()))
@@ -73,7 +74,7 @@ class RuleForm(forms.Form):
     reason = forms.CharField(label="修改原因", max_length=500, required=False)
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(Form):
     unit = forms.ModelChoiceField(label="单位", queryset=None, empty_label="请选择")
     points = forms.DecimalField(label="分值 (加分为正, 扣分为负)", max_digits=8, decimal_places=2)
     reason = forms.CharField(label="事由", max_length=300)
@@ -83,7 +84,7 @@ class AdjustmentForm(forms.Form):
         self.fields["unit"].queryset = campaign.units.order_by("sort_order", "pk")
 
 
-class HighlightForm(forms.Form):
+class HighlightForm(Form):
     unit = forms.ModelChoiceField(label="单位", queryset=None, empty_label="请选择")
     project = forms.ModelChoiceField(label="项目", queryset=None, required=False, empty_label="(不关联项目)",
                                      widget=forms.NumberInput(attrs={"placeholder": "项目ID (可不填)"}))
@@ -111,7 +112,7 @@ class HighlightForm(forms.Form):
 INDICATOR_ROWS = 6
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(Form):
     """A new campaign: its period, competing units and up to six weighted indicators (rows left blank are
     skipped). Project points use DOMAIN.md's scheme (competition.DEFAULT_POINTS)."""
 

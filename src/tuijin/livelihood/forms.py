@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django import forms
 
-from tuijin.core.forms import MultipleFileField
+from tuijin.core.forms import Form, MultipleFileField
 from tuijin.core.periods import PeriodError, parse_year_month
 
 from .models import TargetKind
 
 
-class ViewForm(forms.Form):
+class ViewForm(Form):
     """?programme=<id>&through=YYYY-MM on the overview, the lead unit's page and the export."""
 
     programme = forms.IntegerField(required=False, min_value=1)
@@ -31,7 +31,7 @@ def target_field(target) -> str:
     return f"target_{target.pk}"
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(Form):
     """月度进展: built for an item's targets."""
 
     investment_ytd = forms.DecimalField(label="1-N月累计完成投资 (万元)", required=False, min_value=0,
@@ -73,6 +73,6 @@ class ProgressForm(forms.Form):
         return done, delivered
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     decision = forms.ChoiceField(choices=[("accept", "确认"), ("return", "退回")])
     reason = forms.CharField(required=False, max_length=500, label="退回原因")
