@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tuijin.core.forms import Form
+from tuijin.core.forms import Form, ModelMultipleChoiceField
 from tuijin.dashboard.forms import DashboardForm
 from tuijin.projects.models import Category
 from tuijin.web import selectors as web_selectors
@@ -80,7 +80,7 @@ class ArrivalForm(Form):
     confirm_over = forms.BooleanField(label="确认超过合同投资", required=False)
 
 
-class UnitsField(forms.ModelMultipleChoiceField):
+class UnitsField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
 

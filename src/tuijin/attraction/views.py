@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.core.forms import id_or_none
 from tuijin.core.periods import Period, PeriodError
 from tuijin.indicators.present import Presenter
 from tuijin.orgs.models import OrgUnit
@@ -197,7 +198,7 @@ def lead_decide(request, lead_id: int):
     """重复招商裁定: the city decides which unit owns an investor's lead; the others are closed."""
     lead = _lead_for_write(request, lead_id)
     owner = selectors.leads_for(request.user).filter(
-        city=lead.city, investor_key=lead.investor_key, unit_id=request.POST.get("owner_unit") or 0).first()
+        city=lead.city, investor_key=lead.investor_key, unit_id=id_or_none(request.POST.get("owner_unit")) or 0).first()
     if owner is None:
         messages.error(request, f"归属单位无效: {request.POST.get('owner_unit')!r}")
         return redirect("attraction:lead", lead.pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tuijin.core.forms import Form
+from tuijin.core.forms import Form, ModelMultipleChoiceField
 from tuijin.core.periods import PeriodError, parse_year_month
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.projects.models import AnnualList, Category
@@ -95,7 +95,7 @@ class NewTemplateForm(Form):
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
 
-class ListChoices(forms.ModelMultipleChoiceField):
+class ListChoices(ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 

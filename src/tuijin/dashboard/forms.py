@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tuijin.core.forms import Form
+from tuijin.core.forms import Form, ModelMultipleChoiceField
 from tuijin.indicators import competition, lights
 from tuijin.web import selectors as web_selectors
 from tuijin.web.forms import OverviewForm, UnitChoiceField
@@ -62,7 +62,7 @@ class LightsFilterForm(DashboardForm):
 
 
 class RuleForm(Form):
-    rule = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    rule = forms.IntegerField(label="规则", required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
     name = forms.CharField(label="规则名称", max_length=60)
     kind = forms.ChoiceField(label="规则类型", choices=list(lights.KIND_LABELS.items()))
     yellow = forms.DecimalField(label="黄灯阈值", required=False, max_digits=8, decimal_places=2)
@@ -120,7 +120,7 @@ class CampaignForm(Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2200)
     first_month = forms.IntegerField(label="起始月份", min_value=1, max_value=12)
     last_month = forms.IntegerField(label="截止月份", min_value=1, max_value=12)
-    units = forms.ModelMultipleChoiceField(label="参赛单位", queryset=None, widget=forms.CheckboxSelectMultiple)
+    units = ModelMultipleChoiceField(label="参赛单位", queryset=None, widget=forms.CheckboxSelectMultiple)
     previous = forms.ModelChoiceField(label="上一期 (名次变化对比)", queryset=None, required=False,
                                       empty_label="(按上一个同长度期间自动对比)")
     red_count = forms.IntegerField(label="红榜名额", min_value=0, max_value=50, initial=3)

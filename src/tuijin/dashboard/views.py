@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.core.forms import id_or_none
 from tuijin.core.periods import Period
 from tuijin.core.routers import use_replica
 from tuijin.web import selectors as web_selectors
@@ -212,7 +213,7 @@ def rules(request):
                 services.install_default_rules(city=city, actor=request.user)
                 messages.success(request, "已采用默认规则")
             elif action == "delete":
-                rule = LightRule.objects.filter(pk=request.POST.get("rule") or 0, city=city).first()
+                rule = LightRule.objects.filter(pk=id_or_none(request.POST.get("rule")) or 0, city=city).first()
                 if rule is None:
                     raise Http404("规则不存在")
                 services.delete_rule(rule=rule, actor=request.user, reason=request.POST.get("reason", ""))
@@ -293,7 +294,8 @@ def competition(request):
                 services.add_adjustment(campaign=campaign, actor=request.user, **form.cleaned_data)
                 messages.success(request, "已记录加减分")
             elif action == "delete_adjustment":
-                adj = CampaignAdjustment.objects.filter(pk=request.POST.get("adjustment") or 0, campaign=campaign).first()
+                adj = CampaignAdjustment.objects.filter(pk=id_or_none(request.POST.get("adjustment")) or 0,
+                                                       campaign=campaign).first()
                 if adj is None:
                     raise Http404("加减分记录不存在")
                 services.delete_adjustment(adjustment=adj, actor=request.user)

@@ -74,5 +74,5 @@ class ProgressForm(Form):
 
 
 class ReviewForm(Form):
-    decision = forms.ChoiceField(choices=[("accept", "确认"), ("return", "退回")])
+    decision = forms.ChoiceField(label="审核结论", choices=[("accept", "确认"), ("return", "退回")])
     reason = forms.CharField(required=False, max_length=500, label="退回原因")

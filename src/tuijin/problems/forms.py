@@ -2,7 +2,7 @@
 
 from django import forms
 
-from tuijin.core.forms import Form
+from tuijin.core.forms import Form, ModelMultipleChoiceField
 
 from .models import ProblemCategory
 
@@ -18,7 +18,7 @@ class RaiseForm(Form):
 
 class AssignForm(Form):
     lead_department = forms.ModelChoiceField(label="牵头部门", queryset=None)
-    cooperating = forms.ModelMultipleChoiceField(label="配合单位", queryset=None, required=False,
+    cooperating = ModelMultipleChoiceField(label="配合单位", queryset=None, required=False,
                                                  widget=forms.CheckboxSelectMultiple)
     deadline = forms.DateField(label="办理时限", widget=DATE)
     note = forms.CharField(label="交办意见", required=False, max_length=300)

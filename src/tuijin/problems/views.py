@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
+from tuijin.core.forms import id_or_none
 from tuijin.orgs.models import OrgUnit
 from tuijin.progress.models import MonthlyReport
 
@@ -240,13 +241,15 @@ def weekly_docx(request):
 @require_POST
 def weekly_create(request):
     cities = selectors.visible_cities(request.user)
-    city = cities.filter(pk=request.POST.get("city") or 0).first()
+    city_id = id_or_none(request.POST.get("city"))
+    city = cities.filter(pk=city_id).first() if city_id else None
     if city is None:
-        raise Http404("城市不在您的权限范围内")
+        raise Http404(f"城市不在您的权限范围内: {request.POST.get('city', '')[:40]!r}")
+    raw = request.POST.get("week", "")
     try:
-        week = datetime.date.fromisoformat(request.POST.get("week", ""))
+        week = datetime.date.fromisoformat(raw)
     except ValueError:
-        messages.error(request, "调度周日期无效")
+        messages.error(request, f"调度周日期无效: {raw[:40]!r} (应为 YYYY-MM-DD)")
         return redirect("problems:weekly")
     try:
         meeting = services.create_weekly_meeting(actor=request.user, city=city, week_start=week)
@@ -358,13 +361,16 @@ def joint_new(request):
             for pid in sorted(chosen):
                 if pid not in by_id:
                     raise InputError("所选问题不在候选范围内", field="problem")
-                owner_id = request.POST.get(f"owner_{pid}")
+                raw_owner = request.POST.get(f"owner_{pid}")
+                owner_id = id_or_none(raw_owner)
+                if raw_owner and owner_id is None:
+                    raise InputError(f"牵头部门无效: {raw_owner[:40]!r}", field="owner")
                 owner = departments.filter(pk=owner_id).first() if owner_id else None
                 deadline = request.POST.get(f"deadline_{pid}")
                 try:
                     deadline = datetime.date.fromisoformat(deadline) if deadline else None
                 except ValueError:
-                    raise InputError("时限日期无效", field="deadline") from None
+                    raise InputError(f"办理时限日期无效: {deadline[:40]!r} (应为 YYYY-MM-DD)", field="deadline") from None
                 items.append({"problem": by_id[pid], "decision": request.POST.get(f"decision_{pid}", ""),
                               "owner": owner, "deadline": deadline,
                               "outcome": request.POST.get(f"outcome_{pid}", "note")})
@@ -372,8 +378,9 @@ def joint_new(request):
             try:
                 held_on = datetime.date.fromisoformat(held)
             except ValueError:
-                raise InputError("会议日期无效", field="held_on") from None
-            present = list(departments.filter(pk__in=[i for i in request.POST.getlist("present") if i.isdigit()]))
+                raise InputError(f"会议日期无效: {held[:40]!r} (应为 YYYY-MM-DD)", field="held_on") from None
+            present = list(departments.filter(pk__in=[i for i in map(id_or_none, request.POST.getlist("present"))
+                                                      if i]))
             m = services.joint_review(actor=request.user, city=city, held_on=held_on, departments_present=present,
                                       items=items, title=request.POST.get("title", ""),
                                       minutes=request.POST.get("minutes", ""))

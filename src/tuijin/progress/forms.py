@@ -26,7 +26,7 @@ class ReportForm(Form):
 
 
 class ReviewForm(Form):
-    decision = forms.ChoiceField(choices=[("accept", "通过"), ("return", "退回")])
+    decision = forms.ChoiceField(label="审核结论", choices=[("accept", "通过"), ("return", "退回")])
     reason = forms.CharField(required=False, max_length=500, label="退回原因")
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from tuijin.core.errors import InputError
+from tuijin.core.text import hidden_character_problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -93,6 +94,17 @@ def text_of(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def text_problem(text: str, label: str, max_length: int | None = None) -> str | None:
+    """Why a text cell cannot be stored (a hidden or bidi-control character, or more than the column holds),
+    naming the field; None when it can."""
+    problem = hidden_character_problem(text)
+    if problem:
+        return f"{label}{problem}"
+    if max_length is not None and len(text) > max_length:
+        return f"{label}过长: {len(text)} 字, 最多 {max_length} 字"
+    return None
 
 
 def normalise(text: str) -> str:
