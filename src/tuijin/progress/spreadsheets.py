@@ -229,11 +229,16 @@ def find_layout(sheet: Sheet, match: Callable[[str], str | None], accept: Callab
     return best
 
 
+NUMBER_TEXT = re.compile(r"[-+]?\d[\d,]*(\.\d+)?")
+
+
 def header_like(row) -> bool:
-    """A row of labels (sub-headers, units), not data: no numbers and nothing that looks like a code."""
+    """A row of labels (sub-headers, units), not data: no numbers (a CSV's "300" is one too) and nothing that
+    looks like a code. (Otherwise a data row whose code is garbage would be swallowed as a second header row,
+    and the import would report nothing to do instead of the bad code.)"""
     texts = [text_of(v) for v in row]
     return any(texts) and not any(isinstance(v, int | float) and not isinstance(v, bool) for v in row) and not any(
-        re.search(r"\d{5,}", t) for t in texts)
+        re.search(r"\d{5,}", t) or NUMBER_TEXT.fullmatch(t) for t in texts)
 
 
 def title_info(sheet: Sheet, upto: int) -> tuple[Decimal | None, tuple[int, int] | None, str]:
