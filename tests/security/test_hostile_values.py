@@ -314,6 +314,11 @@ NUMBER_CASES_FIXED_ELSEWHERE: set[str] = {
                                     "contract_arrival-amount", "target_create-value")
       for case in ("too_large", "exp_309", "exp_14")),
     "lead_sign-fx_rate-negative",
+    # import cells: amounts too large, with exponents or not finite
+    *(f"import-{kind}-{column}-{case}" for kind, column in (("reports", "amount"), ("projects", "total_investment"),
+                                                           ("list", "annual_plan"), ("leads", "amount"),
+                                                           ("contracts", "amount"))
+      for case in ("too_large", "exp_309", "exp_14", "nan", "inf", "minus_inf")),
     # the pages after all of a form's values: an amount of 1e309 or 1e14 stored by the cases above breaks them
     "pages-project_create", "pages-project_edit", "pages-target_create",
 }
@@ -442,7 +447,17 @@ class ImportSpec:
     def cases(self):
         for header, (label, kind) in self.columns.items():
             for case, value in HOSTILE[kind]:
-                yield f"{self.kind}-{header}-{case}", self, header, label, kind, value
+                yield f"{self.kind}-{COLUMN_IDS[header]}-{case}", self, header, label, kind, value
+
+
+# ASCII names of the columns, for the test ids
+COLUMN_IDS = {"项目代码": "code", "项目名称": "name", "当月完成投资": "amount", "形象进度": "progress_text",
+              "存在问题": "problems_text", "项目业主": "owner", "所属单位": "unit", "项目类别": "category",
+              "计划总投资": "total_investment", "建设地点": "location", "建设内容": "description",
+              "责任领导": "leader", "年度计划投资": "annual_plan", "计划新开工": "planned_new_start",
+              "计划开工月份": "planned_start_month", "投资方": "investor", "投资方类型": "investor_kind",
+              "线索来源": "source", "意向投资(万元)": "amount", "合同投资(万元)": "amount", "跟进单位": "unit",
+              "日期": "date", "国别/地区": "region"}
 
 
 def _csv(spec: ImportSpec, w, override: dict | None = None) -> bytes:
