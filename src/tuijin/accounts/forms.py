@@ -2,10 +2,12 @@
 
 from django import forms
 
+from tuijin.core.forms import Form
+
 from .models import Role
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(Form):
     username = forms.CharField(label="用户名", max_length=150)
     first_name = forms.CharField(label="姓名", max_length=150, required=False)
     phone = forms.CharField(label="电话", max_length=30, required=False)

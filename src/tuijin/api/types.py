@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from tuijin.core.bounds import MONEY
+from tuijin.core.text import hidden_character_problem
 
 MAX_AMOUNT_WAN = MONEY.high  # the domain's ceiling (core.bounds), far inside DecimalField(max_digits=14)
 MAX_ID = 2**63 - 1
@@ -34,6 +35,9 @@ def _clean_text(value: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("包含无效的 Unicode 字符") from None
+    problem = hidden_character_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

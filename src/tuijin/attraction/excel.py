@@ -22,12 +22,13 @@ from tuijin.progress.spreadsheets import (
     parse_amount,
     read_workbook,
     text_of,
+    text_problem,
     unit_in,
 )
 from tuijin.projects.models import Category
 
 from . import services
-from .models import InvestorKind, LeadSource
+from .models import InvestorKind, Lead, LeadSource
 
 KIND_BY_LABEL = {label: value for value, label in InvestorKind.choices}
 SOURCE_BY_LABEL = {label: value for value, label in LeadSource.choices} | {"活动": "event", "以商招商": "referral"}
@@ -143,6 +144,12 @@ def plan_import(*, user, data: bytes, filename: str, kind: str = "leads") -> Imp
             for key in ("title", "investor"):
                 if not args[key]:
                     bad(key, f"{FIELD_LABELS[key]}不能为空")
+            for key, model_field in (("title", "title"), ("investor", "investor"), ("region", "investor_region"),
+                                     ("leader", "city_leader")):
+                problem = text_problem(args[model_field], FIELD_LABELS[key],
+                                       Lead._meta.get_field(model_field).max_length)
+                if problem:
+                    bad(key, problem)
             kind_text = text_of(cell("investor_kind"))
             args["investor_kind"] = KIND_BY_LABEL.get(kind_text) or (kind_text if kind_text in InvestorKind.values
                                                                      else None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from tuijin.core.bounds import FX_RATE, MONEY, SALES, BoundedDecimalField
-from tuijin.core.forms import DateInput
+from tuijin.core.forms import DateInput, Form, ModelMultipleChoiceField
 from tuijin.dashboard.forms import DashboardForm
 from tuijin.projects.models import Category
 from tuijin.web import selectors as web_selectors
@@ -16,7 +16,7 @@ from .models import AgreedMilestone, EventKind, FundsSource, InvestorKind, LeadS
 DATE = DateInput()
 
 
-class LeadForm(forms.Form):
+class LeadForm(Form):
     title = forms.CharField(label="项目名称", max_length=200)
     investor = forms.CharField(label="投资方", max_length=200)
     investor_region = forms.CharField(label="国别/地区", max_length=60, required=False)
@@ -28,19 +28,19 @@ class LeadForm(forms.Form):
     city_leader = forms.CharField(label="挂钩市领导", max_length=50, required=False)
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     stage = forms.ChoiceField(label="进入阶段", choices=[c for c in LeadStage.choices if c[0] != LeadStage.SIGNED])
     date = forms.DateField(label="日期", widget=DATE)
     note = forms.CharField(label="说明", max_length=500, required=False)
     reason = forms.CharField(label="放弃原因", max_length=300, required=False)
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     date = forms.DateField(label="洽谈日期", widget=DATE)
     note = forms.CharField(label="洽谈内容", max_length=500)
 
 
-class SignForm(forms.Form):
+class SignForm(Form):
     signed_on = forms.DateField(label="签约日期", widget=DATE)
     investment = BoundedDecimalField(label="合同投资(万元)", bounds=MONEY)
     code = forms.CharField(label="项目代码", max_length=40, required=False,
@@ -69,24 +69,24 @@ class SignForm(forms.Form):
         return {k: d[f"due_{k}"] for k in ("registered", "land", "started", "operating") if d.get(f"due_{k}")}
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(Form):
     kind = forms.ChoiceField(label="节点", choices=AgreedMilestone.choices)
     actual_date = forms.DateField(label="实际日期", widget=DATE)
 
 
-class ArrivalForm(forms.Form):
+class ArrivalForm(Form):
     date = forms.DateField(label="到位日期", widget=DATE)
     amount = BoundedDecimalField(label="到位金额(万元)", bounds=MONEY)
     source = forms.ChoiceField(label="资金来源", choices=FundsSource.choices)
     confirm_over = forms.BooleanField(label="确认超过合同投资", required=False)
 
 
-class UnitsField(forms.ModelMultipleChoiceField):
+class UnitsField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
 
 
-class EventForm(forms.Form):
+class EventForm(Form):
     """招商活动: the units offered are those the user may name (any unit of the city for a city-level writer, its
     own subtree otherwise); a unit posted from elsewhere in the city reaches the service, which names it."""
 
@@ -103,7 +103,7 @@ class EventForm(forms.Form):
         self.fields["units"].widget.choices = [(u.pk, u.name) for u in offered]
 
 
-class LeadEventForm(forms.Form):
+class LeadEventForm(Form):
     """对接线索: the event (among those the user sees in the lead's city) where the lead was met."""
 
     event = forms.ModelChoiceField(label="招商活动", queryset=None)
@@ -113,12 +113,12 @@ class LeadEventForm(forms.Form):
         self.fields["event"].queryset = events
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     kind = forms.ChoiceField(label="台账类型", choices=[("leads", "招商线索台账"), ("contracts", "签约项目台账")])
     file = forms.FileField(label="文件 (.xlsx/.xls/.ods/.csv)")
 
 
-class TargetForm(forms.Form):
+class TargetForm(Form):
     """目标任务: a unit's yearly target for one indicator (the unit list is limited to what the user sees)."""
 
     unit = forms.ModelChoiceField(label="单位", queryset=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tuijin.core.forms import Form, ModelMultipleChoiceField
 from tuijin.core.periods import PeriodError, parse_year_month
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.projects.models import AnnualList, Category
@@ -43,7 +44,7 @@ class UnitField(forms.ModelChoiceField):
         return "\u3000" * max(0, obj.depth - 2) + obj.name
 
 
-class BulletinForm(forms.Form):
+class BulletinForm(Form):
     city = forms.ModelChoiceField(label="城市", queryset=None, empty_label=None)
     unit = UnitField(label="范围", queryset=None, required=False, empty_label="全市")
     through = forms.CharField(label="截至月份", max_length=7, widget=forms.TextInput(attrs={"type": "month"}))
@@ -77,7 +78,7 @@ class BulletinForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(Form):
     key = forms.CharField(max_length=60, widget=forms.HiddenInput)
     section = forms.ChoiceField(choices=Section.choices, required=False, widget=forms.HiddenInput)
     text = forms.CharField(label="句式", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -86,7 +87,7 @@ class TemplateForm(forms.Form):
     reason = forms.CharField(label="修改原因", max_length=200, required=False)
 
 
-class NewTemplateForm(forms.Form):
+class NewTemplateForm(Form):
     key = forms.CharField(label="句式键", max_length=60, help_text="形如 overview.my_sentence")
     section = forms.ChoiceField(label="段落", choices=[c for c in Section.choices if c[0] != Section.EMPTY])
     text = forms.CharField(label="句式", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -94,11 +95,11 @@ class NewTemplateForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
 
-class ListChoices(forms.ModelMultipleChoiceField):
+class ListChoices(ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-class ConfigForm(forms.Form):
+class ConfigForm(Form):
     heading = forms.CharField(label="通报标题", max_length=100, required=False)
     issuer = forms.CharField(label="发文单位", max_length=100, required=False)
     threshold_yi = forms.DecimalField(label="招引门槛(亿元, 含)", min_value=0, max_digits=10, decimal_places=4,

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
+from tuijin.core.text import check_text
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.projects.models import AnnualList, Category
 
@@ -32,7 +33,7 @@ def save_template(*, city: OrgUnit, key: str, text: str, enabled: bool = True, o
     sentence of the city's own when `key` is new and `section` is given)."""
     _check_city(city)
     ensure_default_templates()
-    key = (key or "").strip()
+    key = check_text((key or "").strip(), "句式键", max_length=60)
     default = SentenceTemplate.objects.filter(city__isnull=True, key=key).first()
     row = SentenceTemplate.objects.select_for_update().filter(city=city, key=key).first()
     if default is None and row is None:
@@ -48,7 +49,7 @@ def save_template(*, city: OrgUnit, key: str, text: str, enabled: bool = True, o
             raise InputError(f"顺序应为整数, 收到 {order!r}", field="order") from None
         if not 0 <= order <= 10000:
             raise InputError(f"顺序应在 0-10000 之间, 收到 {order}", field="order")
-    text = (text or "").strip()
+    text = check_text((text or "").strip(), "句式", max_length=2000)
     check_template(section, text)
     before = snapshot(row, TEMPLATE_FIELDS) if row else None
     if row is None:

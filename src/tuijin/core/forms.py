@@ -1,6 +1,55 @@
 """Form pieces shared by the apps."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from tuijin.core.text import hidden_character_problem
+
+MAX_ID = 2**63 - 1
+
+
+def id_or_none(raw) -> int | None:
+    """A posted id (a hidden field, a button's value): a positive integer that fits the database's 64 bits, or
+    None — never the ValueError or OverflowError a lookup would raise on "abc" or 2**64."""
+    text = str(raw or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
+class Form(forms.Form):
+    """Base of the apps' forms: a text field holding an invisible or direction-changing character (zero-width
+    space, U+202E …) is refused with a message naming the field and the character. Passwords are left alone."""
+
+    def error_text(self) -> str:
+        """The form's errors in one line, each after its field's label: for a page that answers by a message."""
+        return "; ".join(f"{self.fields[name].label or name}: {' '.join(errors)}" if name in self.fields
+                         else " ".join(errors) for name, errors in self.errors.items())
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+                continue
+            value = self.cleaned_data.get(name)
+            problem = hidden_character_problem(value) if isinstance(value, str) else None
+            if problem:
+                self.add_error(name, f"{field.label or name}{problem}")
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing an id beyond 64 bits as an invalid choice: its `pk__in` lookup would otherwise raise
+    OverflowError on SQLite (DataError on PostgreSQL) instead of a form error."""
+
+    def _check_values(self, value):
+        if (self.to_field_name or "pk") == "pk":
+            for pk in value:
+                text = str(pk).strip()
+                if text.lstrip("-").isascii() and text.lstrip("-").isdigit() and abs(int(text)) > MAX_ID:
+                    raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                          params={"pk": pk})
+        return super()._check_values(value)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tuijin.core.forms import Form, ModelMultipleChoiceField
 from tuijin.core.params import YEAR_MAX, YEAR_MIN
 from tuijin.indicators import competition, lights
 from tuijin.web import selectors as web_selectors
@@ -61,8 +62,8 @@ class LightsFilterForm(DashboardForm):
         return data
 
 
-class RuleForm(forms.Form):
-    rule = forms.IntegerField(required=False, widget=forms.HiddenInput)
+class RuleForm(Form):
+    rule = forms.IntegerField(label="规则", required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
     name = forms.CharField(label="规则名称", max_length=60)
     kind = forms.ChoiceField(label="规则类型", choices=list(lights.KIND_LABELS.items()))
     yellow = forms.DecimalField(label="黄灯阈值", required=False, max_digits=8, decimal_places=2)
@@ -74,7 +75,7 @@ class RuleForm(forms.Form):
     reason = forms.CharField(label="修改原因", max_length=500, required=False)
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(Form):
     unit = forms.ModelChoiceField(label="单位", queryset=None, empty_label="请选择")
     points = forms.DecimalField(label="分值 (加分为正, 扣分为负)", max_digits=8, decimal_places=2)
     reason = forms.CharField(label="事由", max_length=300)
@@ -84,7 +85,7 @@ class AdjustmentForm(forms.Form):
         self.fields["unit"].queryset = campaign.units.order_by("sort_order", "pk")
 
 
-class HighlightForm(forms.Form):
+class HighlightForm(Form):
     unit = forms.ModelChoiceField(label="单位", queryset=None, empty_label="请选择")
     project = forms.ModelChoiceField(label="项目", queryset=None, required=False, empty_label="(不关联项目)",
                                      widget=forms.NumberInput(attrs={"placeholder": "项目ID (可不填)"}))
@@ -112,7 +113,7 @@ class HighlightForm(forms.Form):
 INDICATOR_ROWS = 6
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(Form):
     """A new campaign: its period, competing units and up to six weighted indicators (rows left blank are
     skipped). Project points use DOMAIN.md's scheme (competition.DEFAULT_POINTS)."""
 
@@ -120,7 +121,7 @@ class CampaignForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=YEAR_MIN, max_value=YEAR_MAX)
     first_month = forms.IntegerField(label="起始月份", min_value=1, max_value=12)
     last_month = forms.IntegerField(label="截止月份", min_value=1, max_value=12)
-    units = forms.ModelMultipleChoiceField(label="参赛单位", queryset=None, widget=forms.CheckboxSelectMultiple)
+    units = ModelMultipleChoiceField(label="参赛单位", queryset=None, widget=forms.CheckboxSelectMultiple)
     previous = forms.ModelChoiceField(label="上一期 (名次变化对比)", queryset=None, required=False,
                                       empty_label="(按上一个同长度期间自动对比)")
     red_count = forms.IntegerField(label="红榜名额", min_value=0, max_value=50, initial=3)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from django import forms
 
 from tuijin.core.bounds import MONEY, PERCENT, QUANTITY, BoundedDecimalField
-from tuijin.core.forms import MultipleFileField
+from tuijin.core.forms import Form, MultipleFileField
 from tuijin.core.periods import PeriodError, parse_year_month
 
 from .models import TargetKind
 
 
-class ViewForm(forms.Form):
+class ViewForm(Form):
     """?programme=<id>&through=YYYY-MM on the overview, the lead unit's page and the export."""
 
     programme = forms.IntegerField(required=False, min_value=1)
@@ -32,7 +32,7 @@ def target_field(target) -> str:
     return f"target_{target.pk}"
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(Form):
     """月度进展: built for an item's targets."""
 
     investment_ytd = BoundedDecimalField(label="1-N月累计完成投资 (万元)", required=False, bounds=MONEY)
@@ -73,6 +73,6 @@ class ProgressForm(forms.Form):
         return done, delivered
 
 
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", "确认"), ("return", "退回")])
+class ReviewForm(Form):
+    decision = forms.ChoiceField(label="审核结论", choices=[("accept", "确认"), ("return", "退回")])
     reason = forms.CharField(required=False, max_length=500, label="退回原因")

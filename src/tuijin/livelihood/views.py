@@ -248,7 +248,7 @@ def review_report(request, item_id: int, year: int, month: int):
         messages.error(request, f"{item.name} {year}年{month}月尚无进展报告")
         return redirect(back)
     if not form.is_valid():
-        messages.error(request, "请选择确认或退回")
+        messages.error(request, f"请选择确认或退回: {form.error_text()}")
         return redirect(back)
     try:
         services.review_progress(report=report, accept=form.cleaned_data["decision"] == "accept",

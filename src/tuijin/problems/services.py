@@ -19,6 +19,7 @@ from tuijin.accounts.models import Role, User
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
 from tuijin.core.files import check_attachment
+from tuijin.core.text import hidden_character_problem
 from tuijin.orgs.models import OrgUnit, UnitKind
 
 from . import selectors as sel
@@ -70,6 +71,9 @@ def _text(value, field: str, label: str, *, required: bool = True, max_length: i
         raise InputError(f"请填写{label}", field=field)
     if max_length and len(value) > max_length:
         raise InputError(f"{label}不能超过 {max_length} 个字", field=field)
+    problem = hidden_character_problem(value)
+    if problem:
+        raise InputError(f"{label}{problem}", field=field)
     return value
 
 
@@ -260,6 +264,7 @@ def _department_step(*, actor, problem, step, status, action, note, now, field_u
 @transaction.atomic
 def sign(*, actor, problem: Problem, note: str = "", now=None) -> Problem:
     """签收: the lead department's handler acknowledges the assignment."""
+    note = _text(note, "note", "说明", required=False, max_length=500)
     problem, _ = _department_step(actor=actor, problem=problem, step=sel.SIGN, status=Status.SIGNED,
                                   action=ProblemEvent.Action.SIGN, note=note, now=now,
                                   field_updates=lambda n: {"signed_by": _u(actor), "signed_at": n})
@@ -269,6 +274,7 @@ def sign(*, actor, problem: Problem, note: str = "", now=None) -> Problem:
 @transaction.atomic
 def start(*, actor, problem: Problem, note: str = "", now=None) -> Problem:
     """办理中: the lead department starts working it."""
+    note = _text(note, "note", "说明", required=False, max_length=500)
     problem, _ = _department_step(actor=actor, problem=problem, step=sel.START, status=Status.IN_PROGRESS,
                                   action=ProblemEvent.Action.START, note=note, now=now,
                                   field_updates=lambda n: {"started_at": n})
@@ -292,6 +298,7 @@ def answer(*, actor, problem: Problem, text: str, now=None) -> Problem:
 def close(*, actor, problem: Problem, note: str = "", now=None) -> Problem:
     """销号: the raiser (or the district / city) confirms the answer."""
     sel.require(actor, problem, sel.CLOSE)
+    note = _text(note, "note", "说明", required=False, max_length=500)
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
     _state(problem, sel.CLOSE)
     if not problem.answer.strip():
@@ -590,7 +597,7 @@ def complete_decision(*, actor, decision: Decision, result: str, now=None) -> De
         and actor.role in (Role.DEPARTMENT, Role.DISTRICT_ADMIN, Role.CITY_ADMIN)
     if not (owner_user or sel.can_run_meetings(actor, decision.meeting.city)):
         raise PermissionDenied("只有责任单位或市管理员可以填报落实情况")
-    result = _text(result, "result", "落实情况")
+    result = _text(result, "result", "落实情况", max_length=1000)
     if decision.state == Decision.State.DONE:
         raise InputError("该决定事项已落实", field="state")
     before = snapshot(decision)

@@ -245,11 +245,12 @@ def weekly_create(request):
     cities = selectors.visible_cities(request.user)
     city = cities.filter(pk=parse_id(request.POST.get("city")) or 0).first()
     if city is None:
-        raise Http404("城市不在您的权限范围内")
+        raise Http404(f"城市不在您的权限范围内: {request.POST.get('city', '')[:40]!r}")
+    raw = request.POST.get("week", "")
     try:
-        week = datetime.date.fromisoformat(request.POST.get("week", ""))
+        week = datetime.date.fromisoformat(raw)
     except ValueError:
-        messages.error(request, "调度周日期无效")
+        messages.error(request, f"调度周日期无效: {raw[:40]!r} (应为 YYYY-MM-DD)")
         return redirect("problems:weekly")
     try:
         meeting = services.create_weekly_meeting(actor=request.user, city=city, week_start=week)
@@ -367,7 +368,7 @@ def joint_new(request):
                 try:
                     deadline = datetime.date.fromisoformat(deadline) if deadline else None
                 except ValueError:
-                    raise InputError("时限日期无效", field="deadline") from None
+                    raise InputError(f"办理时限日期无效: {deadline[:40]!r} (应为 YYYY-MM-DD)", field="deadline") from None
                 items.append({"problem": by_id[pid], "decision": request.POST.get(f"decision_{pid}", ""),
                               "owner": owner, "deadline": deadline,
                               "outcome": request.POST.get(f"outcome_{pid}", "note")})
@@ -375,7 +376,7 @@ def joint_new(request):
             try:
                 held_on = datetime.date.fromisoformat(held)
             except ValueError:
-                raise InputError("会议日期无效", field="held_on") from None
+                raise InputError(f"会议日期无效: {held[:40]!r} (应为 YYYY-MM-DD)", field="held_on") from None
             present = list(departments.filter(pk__in=parse_ids(request.POST.getlist("present"))))
             m = services.joint_review(actor=request.user, city=city, held_on=held_on, departments_present=present,
                                       items=items, title=request.POST.get("title", ""),

@@ -3,11 +3,11 @@
 from django import forms
 
 from tuijin.core.bounds import MONEY, BoundedDecimalField
-from tuijin.core.forms import DateInput, MultipleFileField
+from tuijin.core.forms import DateInput, Form, MultipleFileField
 from tuijin.core.periods import PeriodError, parse_year_month
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     amount = BoundedDecimalField(label="当月完成投资 (万元)", required=False, bounds=MONEY)
     ytd = BoundedDecimalField(label="1-N月累计完成投资 (万元)", required=False, bounds=MONEY,
                              help_text="填写当月或累计其一即可, 另一项自动计算")
@@ -26,12 +26,12 @@ class ReportForm(forms.Form):
 
 
 
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", "通过"), ("return", "退回")])
+class ReviewForm(Form):
+    decision = forms.ChoiceField(label="审核结论", choices=[("accept", "通过"), ("return", "退回")])
     reason = forms.CharField(required=False, max_length=500, label="退回原因")
 
 
-class PeriodChoiceForm(forms.Form):
+class PeriodChoiceForm(Form):
     period = forms.CharField(label="期间 (YYYY-MM)", required=False)
 
     def clean_period(self):
@@ -44,7 +44,7 @@ class PeriodChoiceForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     KINDS = [("", "按表头自动识别"), ("reports", "月报"), ("projects", "项目库"), ("list", "年度清单")]
 
     file = forms.FileField(label="文件 (.xlsx / .xls / .ods / .csv)")
@@ -72,7 +72,7 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
 
-class OpenPeriodForm(forms.Form):
+class OpenPeriodForm(Form):
     period = forms.CharField(label="期间 (YYYY-MM)")
     opens_on = forms.DateField(label="开始填报", widget=DateInput())
     deadline = forms.DateField(label="截止日期", widget=DateInput())

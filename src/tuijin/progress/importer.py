@@ -30,6 +30,7 @@ from .spreadsheets import (
     parse_amount,
     read_workbook,
     text_of,
+    text_problem,
 )
 from .spreadsheets import title_info as _title_info
 
@@ -165,6 +166,10 @@ def plan_import(*, user, data: bytes, filename: str, year: int | None = None, mo
             for f in ("progress_text", "problems_text"):
                 if f in cells:
                     values[f] = text_of(cells[f])
+                    problem = text_problem(values[f], FIELD_LABELS[f])
+                    if problem:
+                        plan.errors.append(CellProblem(sheet.name, r + 1, column_letter(layout.columns[f]),
+                                                       values[f][:40], problem))
             parsed.append((sheet, r + 1, values))
     if plan.year is None or plan.month is None:
         if not plan.errors:

@@ -33,6 +33,7 @@ from .spreadsheets import (
     parse_amount,
     read_workbook,
     text_of,
+    text_problem,
     title_info,
     title_texts,
 )
@@ -382,6 +383,10 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             continue
         errors_before = len(plan.errors)
         values: dict[str, object] = {f: text_of(row.cells[f]) for f in PROJECT_TEXT_FIELDS if f in row.cells}
+        for f, text in values.items():
+            problem = text_problem(text, L[f], Project._meta.get_field(f).max_length)
+            if problem:
+                plan.errors.append(row.problem(f, problem, L))
         total = _amount(plan, row, "total_investment", L)
         unit = None
         unit_name = text_of(row.cells.get("unit"))

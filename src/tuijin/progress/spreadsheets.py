@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from tuijin.core.bounds import MONEY, Bounds
 from tuijin.core.errors import InputError
 from tuijin.core.exports import unneutralise
+from tuijin.core.text import hidden_character_problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -141,6 +142,17 @@ def text_of(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return unneutralise(str(value)).strip()
+
+
+def text_problem(text: str, label: str, max_length: int | None = None) -> str | None:
+    """Why a text cell cannot be stored (a hidden or bidi-control character, or more than the column holds),
+    naming the field; None when it can."""
+    problem = hidden_character_problem(text)
+    if problem:
+        return f"{label}{problem}"
+    if max_length is not None and len(text) > max_length:
+        return f"{label}过长: {len(text)} 字, 最多 {max_length} 字"
+    return None
 
 
 def normalise(text: str) -> str:
@@ -277,11 +289,16 @@ def find_layout(sheet: Sheet, match: Callable[[str], str | None], accept: Callab
     return best
 
 
+NUMBER_TEXT = re.compile(r"[-+]?\d[\d,]*(\.\d+)?")
+
+
 def header_like(row) -> bool:
-    """A row of labels (sub-headers, units), not data: no numbers and nothing that looks like a code."""
+    """A row of labels (sub-headers, units), not data: no numbers (a CSV's "300" is one too) and nothing that
+    looks like a code. (Otherwise a data row whose code is garbage would be swallowed as a second header row,
+    and the import would report nothing to do instead of the bad code.)"""
     texts = [text_of(v) for v in row]
     return any(texts) and not any(isinstance(v, int | float) and not isinstance(v, bool) for v in row) and not any(
-        re.search(r"\d{5,}", t) for t in texts)
+        re.search(r"\d{5,}", t) or NUMBER_TEXT.fullmatch(t) for t in texts)
 
 
 def title_info(sheet: Sheet, upto: int) -> tuple[Decimal | None, tuple[int, int] | None, str]:

@@ -140,7 +140,7 @@ def review_report(request, pk: int):
         raise Http404("月报不存在或不在您的权限范围内")
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择通过或退回")
+        messages.error(request, f"请选择通过或退回: {form.error_text()}")
     else:
         try:
             services.review_report(report=report, accept=form.cleaned_data["decision"] == "accept",

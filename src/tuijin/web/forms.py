@@ -8,7 +8,7 @@ from django import forms
 
 from tuijin.core.bounds import MONEY, check_finite_below
 from tuijin.core.errors import InputError
-from tuijin.core.forms import DateInput
+from tuijin.core.forms import DateInput, Form
 from tuijin.core.numbers import to_decimal
 from tuijin.core.params import YEAR_MAX, YEAR_MIN, parse_year
 from tuijin.core.periods import PeriodError, parse_year_month
@@ -56,7 +56,7 @@ def _units_field(field: UnitChoiceField, queryset, user) -> None:
 # ---------------------------------------------------------------- 项目库 filters
 
 
-class ProjectFilterForm(forms.Form):
+class ProjectFilterForm(Form):
     q = forms.CharField(label="搜索", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "项目名称或项目代码"}))
     unit = UnitChoiceField(label="板块", queryset=None, required=False, empty_label="全部单位")
@@ -93,7 +93,7 @@ class ProjectFilterForm(forms.Form):
 # ---------------------------------------------------------------- project create / edit
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(Form):
     """项目基本信息. Amounts stay text here so the service's own refusal (naming the value) is what shows."""
 
     code = forms.CharField(label="项目代码", max_length=40,
@@ -152,7 +152,7 @@ class ProjectEditForm(ProjectForm):
 # ---------------------------------------------------------------- stage event
 
 
-class StageForm(forms.Form):
+class StageForm(Form):
     stage = forms.ChoiceField(label="进入阶段")
     date = forms.DateField(label="日期", widget=DateInput())
     note = forms.CharField(label="说明", max_length=300, required=False)
@@ -169,7 +169,7 @@ class StageForm(forms.Form):
 PERIOD_KINDS = [("ytd", "1-N月 (年初至今)"), ("quarter", "季度"), ("month", "当月")]
 
 
-class OverviewForm(forms.Form):
+class OverviewForm(Form):
     city = forms.ModelChoiceField(label="城市", queryset=None, required=False, empty_label=None)
     through = forms.CharField(label="截至月份", required=False, max_length=7,
                               widget=forms.TextInput(attrs={"type": "month"}),

@@ -1,0 +1,57 @@
+"""The world of tests/access/world.py (with its problems, weekly meetings, leads, contracts and events), plus a
+competition campaign of 镇江市, built once for the module inside a transaction rolled back at its end; each test
+runs in a savepoint within it, so a case that writes leaves nothing for the next."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from tests.access.world import FAST_HASHERS, add_leads, add_problems, build_world
+
+
+def _campaign(w):
+    from tuijin.dashboard.services import create_campaign
+
+    zj = w.units["zhenjiang"]
+    return create_campaign(city=zj, name="2024年双比双看", year=2024, first_month=1, last_month=6,
+                           units=[w.units["jk"], w.units["rz"]],
+                           indicators=[{"name": "完成投资", "kind": "project_points", "weight": 100,
+                                        "method": "best", "params": {}}])
+
+
+def _extras(w):
+    """A report waiting for the district's review, jk's problem in progress at its department (so it can be
+    answered), and a second event of 京口区 where jk's lead was not met."""
+    import datetime
+    from decimal import Decimal
+
+    from tuijin.attraction.services import create_event
+    from tuijin.problems import services as problems
+    from tuijin.progress.models import ReportStatus
+    from tuijin.progress.services import save_report
+
+    w.submitted = save_report(project=w.project("jk"), year=2024, month=4, amount=Decimal(150),
+                              status=ReportStatus.SUBMITTED)
+    place = w.places["jk"]
+    place.problem = problems.sign(actor=w.users["department"], problem=place.problem)
+    place.problem = problems.start(actor=w.users["department"], problem=place.problem)
+    w.event2 = create_event(city=w.units["zhenjiang"], name="京口区(上海)招商推介会", kind="promotion",
+                            date=datetime.date(2024, 4, 8), place="上海", leader="区长", units=[w.units["jk"]])
+
+
+@pytest.fixture(scope="module")
+def hostile_world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+        w = add_leads(add_problems(build_world()))
+        w.campaign = _campaign(w)
+        _extras(w)
+        yield w
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def hw(hostile_world, db, settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    return hostile_world
