@@ -11,8 +11,8 @@ Free text without a length limit (建设内容, 形象进度 …) may instead be
 single-line text must refuse 10,000 characters, and no text may hold a zero-width or bidi-control character
 (tuijin.core.text).
 
-Number cases that fail today are fixed on the branch i15-amounts: they are the ids in
-NUMBER_CASES_FIXED_ELSEWHERE, marked xfail(strict=False) — flip them to strict (or drop the set) after the merge.
+Number cases (amounts too large, in exponent form, NaN/Inf, negative) are refused by core.bounds in every form,
+import and API body.
 """
 
 from __future__ import annotations
@@ -304,25 +304,9 @@ FORMS = [
              {"name": ("名称", "line", True), "days": ("有效期", "choice", True)}),
 ]
 
-# The number cases that fail on this branch today and are fixed on i15-amounts (form amounts: too large,
-# exponents, non-finite, negative). Flip to strict after the merge.
-NUMBER_CASES_FIXED_ELSEWHERE: set[str] = {
-    *(f"{form}-total_investment-{case}" for form in ("project_create", "project_edit")
-      for case in ("exp_309", "exp_14", "nan", "inf")),
-    *(f"{form}-{case}" for form in ("lead_create-intended_investment", "lead_sign-investment",
-                                    "lead_sign-registered_capital", "lead_sign-foreign_capital", "lead_sign-fx_rate",
-                                    "contract_arrival-amount", "target_create-value")
-      for case in ("too_large", "exp_309", "exp_14") if f"{form}-{case}" != "contract_arrival-amount-exp_14"),
-    "lead_sign-fx_rate-negative",
-    # (contract_arrival-amount-exp_14 passes already: it exceeds the contract's investment and asks to confirm)
-    # import cells: amounts too large, with exponents or not finite
-    *(f"import-{kind}-{column}-{case}" for kind, column in (("reports", "amount"), ("projects", "total_investment"),
-                                                           ("list", "annual_plan"), ("leads", "amount"),
-                                                           ("contracts", "amount"))
-      for case in ("too_large", "exp_309", "exp_14", "nan", "inf", "minus_inf")),
-    # the pages after all of a form's values: an amount of 1e309 or 1e14 stored by the cases above breaks them
-    "pages-project_create", "pages-project_edit", "pages-target_create",
-}
+# Number cases (too large, exponents, NaN/Inf, negative) hold since the amounts fix merged: none is expected to
+# fail. Kept as a name so that a case can be marked again deliberately, never silently.
+NUMBER_CASES_FIXED_ELSEWHERE: set[str] = set()
 
 # Key pages of 镇江市 that must still answer 200 after every case (as the city administrator).
 KEY_PAGES = ("/overview/", "/projects/", "/dashboard/", "/dashboard/lights/", "/reports/review/",
@@ -333,7 +317,7 @@ def _params():
     for case_id, spec, fname, label, kind, _case, value in (c for s in FORMS for c in s.cases()):
         marks = ()
         if case_id in NUMBER_CASES_FIXED_ELSEWHERE:
-            marks = (pytest.mark.xfail(strict=False, reason="fixed on i15-amounts"),)
+            marks = (pytest.mark.xfail(strict=True, reason="marked deliberately"),)
         yield pytest.param(spec, fname, label, kind, value, id=case_id, marks=marks)
 
 
@@ -416,7 +400,7 @@ def test_hostile_value_is_refused(client, hw, spec, fname, label, kind, value):
 
 
 @pytest.mark.parametrize("spec", [
-    pytest.param(s, id=s.name, marks=[pytest.mark.xfail(strict=False, reason="fixed on i15-amounts")]
+    pytest.param(s, id=s.name, marks=[pytest.mark.xfail(strict=True, reason="marked deliberately")]
                  if f"pages-{s.name}" in NUMBER_CASES_FIXED_ELSEWHERE else []) for s in FORMS])
 def test_pages_still_answer_after_every_hostile_value(client, hw, spec):
     """All of a form's hostile values posted one after the other (nothing rolled back in between), then the city's
@@ -521,7 +505,7 @@ def _import_params():
     for case_id, spec, header, label, kind, value in (c for s in IMPORTS for c in s.cases()):
         marks = ()
         if f"import-{case_id}" in NUMBER_CASES_FIXED_ELSEWHERE:
-            marks = (pytest.mark.xfail(strict=False, reason="fixed on i15-amounts"),)
+            marks = (pytest.mark.xfail(strict=True, reason="marked deliberately"),)
         yield pytest.param(spec, header, label, kind, value, id=case_id, marks=marks)
 
 
