@@ -86,13 +86,13 @@ def test_database_refuses_an_out_of_range_update(project):
     assert project.total_investment == Decimal(1000)
 
 
-def test_database_refuses_text_and_infinity_in_sqlite(project):
-    from django.db import connection
+def test_database_refuses_text_nan_and_infinity(project):
+    """SQLite stores anything in a decimal column: the CheckConstraint refuses it (IntegrityError). PostgreSQL's
+    numeric(14,2) refuses text and overflow itself (DataError) and NaN through the same constraint."""
+    from django.db import DataError, connection
 
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL's numeric(14,2) refuses text and Infinity itself (a DataError); this is SQLite's case")
     for raw in ("'NaN'", "'1E+309'", "9e999", "'abc'"):
-        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+        with pytest.raises((IntegrityError, DataError)), transaction.atomic(), connection.cursor() as cur:
             cur.execute(f"UPDATE projects_project SET total_investment = {raw} WHERE id = %s", [project.pk])
     project.refresh_from_db()
     assert project.total_investment == Decimal(1000)

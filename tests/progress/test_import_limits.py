@@ -94,7 +94,7 @@ def test_the_preview_shows_the_problems_first_and_only_the_first_rows(small_city
     text = client.post(reverse("progress:import"), {
         "file": SimpleUploadedFile("预览.csv", data, content_type="text/csv"), "period": "2024-05"}).content.decode()
     assert "5 处错误" in text and "另有 3 处错误未列出" in text
-    assert text.count("项目代码不在项目库中") == 2
+    assert text.count("项目代码不在您的范围内或不存在") == 2
     good = csv_rows(projects)
     text = client.post(reverse("progress:import"), {
         "file": SimpleUploadedFile("预览.csv", good, content_type="text/csv"), "period": "2024-05"}).content.decode()

@@ -390,11 +390,15 @@ def test_hostile_value_is_refused(client, hw, spec, fname, label, kind, value):
     r = _post(client, spec, hw, data)
     assert r.status_code < 500, r.status_code
     said = feedback(r)
-    written = _counts() != before or _state(watch) != watched
+    after, now = _counts(), _state(watch)
+    written = after != before or now != watched
+    what = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+    if now != watched:
+        what["watched"] = {k: (watched.get(k), v) for k, v in now.items() if watched.get(k) != v}
     if kind == "text" and value == LONG and written:
         _pages_ok(client, hw)  # free text may be stored intact: the pages must still render it
         return
-    assert not written, f"{fname}={value[:40]!r} was written; said: {said[:300]}"
+    assert not written, f"{fname}={value[:40]!r} was written ({what}); said: {said[:300]}"
     if r.status_code not in (403, 404, 405):
         assert _names(said, label), f"{fname}={value[:40]!r}: the answer does not name {label}: {said[:500]}"
 
@@ -464,7 +468,8 @@ IMPORTS = [
                           "形象进度": "主体结构施工", "存在问题": "无"},
                {"项目代码": ("项目代码", "line"), "当月完成投资": ("当月完成投资", "amount"),
                 "形象进度": ("形象进度", "text"), "存在问题": ("存在问题", "text")},
-               cli=lambda w: ["--kind", "reports", "--period", "2024-05", "--confirm-warnings"]),
+               cli=lambda w: ["--kind", "reports", "--period", "2024-05", "--confirm-warnings",
+                                     "--reason", "更正测试: 敌意输入"]),
     ImportSpec("projects", "/reports/import/", lambda w: {"kind": "projects"},
                ["项目代码", "项目名称", "项目业主", "所属单位", "项目类别", "计划总投资", "建设地点", "建设内容", "责任领导"],
                lambda w: {"项目代码": "2024-321102-34-03-009876", "项目名称": "京口区储能电池项目",
