@@ -47,6 +47,11 @@ def hostile_world(django_db_setup, django_db_blocker):
         w = add_leads(add_problems(build_world()))
         w.campaign = _campaign(w)
         _extras(w)
+        # The default sentence templates are seeded by a migration and again on first read after a flush (an
+        # earlier transactional test may have emptied the tables): seed them now, so that no case's read does.
+        from tuijin.bulletins.selectors import ensure_default_templates
+
+        ensure_default_templates()
         yield w
         transaction.set_rollback(True)
 
