@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tuijin.core.bounds import POINTS, BoundedDecimalField
 from tuijin.core.forms import Form, ModelMultipleChoiceField
 from tuijin.core.periods import PeriodError, parse_year_month
 from tuijin.orgs.models import OrgUnit, UnitKind
@@ -111,8 +112,7 @@ class ConfigForm(Form):
     lagging_lists = ListChoices(label="点名滞后项目的清单", queryset=AnnualList.objects.none(), required=False,
                                 help_text="都不选: 层级最高的清单")
     lagging_limit = forms.IntegerField(label="点名项目数上限", min_value=1, max_value=100)
-    lag_threshold_pp = forms.DecimalField(label="滞后判定(低于序时的百分点)", min_value=0, max_digits=5,
-                                          decimal_places=1)
+    lag_threshold_pp = BoundedDecimalField(label="滞后判定(低于序时的百分点)", bounds=POINTS)
     include_ranking = forms.BooleanField(label="板块排名", required=False)
     include_unit_events = forms.BooleanField(label="各板块招引落地", required=False)
     include_lagging = forms.BooleanField(label="点名滞后项目", required=False)

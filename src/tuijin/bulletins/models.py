@@ -7,6 +7,8 @@ by writing an override row for that city with the same key (never by changing th
 from django.db import models
 from django.db.models import Q
 
+from tuijin.core.bounds import MONEY, POINTS
+
 
 class Section(models.TextChoices):
     """通报的段落. Each section offers its own named figures (see defaults.FIGURES)."""
@@ -89,6 +91,8 @@ class BulletinConfig(models.Model):
             models.CheckConstraint(condition=Q(threshold_wan__isnull=True) | Q(threshold_wan__gte=0),
                                    name="bulletin_threshold_non_negative"),
             models.CheckConstraint(condition=Q(lag_threshold_pp__gte=0), name="bulletin_lag_non_negative"),
+            MONEY.constraint("threshold_wan", "bulletin_threshold_range", "招引门槛"),
+            POINTS.constraint("lag_threshold_pp", "bulletin_lag_range", "滞后判定"),
         ]
 
     def __str__(self):

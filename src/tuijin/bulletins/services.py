@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
 from tuijin.audit.services import record_change, snapshot
+from tuijin.core.bounds import MONEY, POINTS, parse_number
 from tuijin.core.errors import InputError
 from tuijin.core.text import check_text
 from tuijin.orgs.models import OrgUnit, UnitKind
@@ -96,13 +97,8 @@ def save_config(*, city: OrgUnit, actor=None, reason: str = "", lists=None, lagg
                                    "lagging_lists": _ids(cfg.lagging_lists)}
     for name in ("threshold_wan", "lag_threshold_pp"):
         if name in changes and changes[name] not in (None, ""):
-            try:
-                value = Decimal(str(changes[name]))
-            except InvalidOperation:
-                raise InputError(f"不是数字: {changes[name]!r}", field=name) from None
-            if value < 0:
-                raise InputError(f"不能为负数: {value}", field=name)
-            changes[name] = value
+            bounds, label = (MONEY, "招引门槛") if name == "threshold_wan" else (POINTS, "滞后判定")
+            changes[name] = parse_number(changes[name], bounds, label=label, field=name)
         elif name in changes:
             changes[name] = None if name == "threshold_wan" else Decimal(0)
     if "signing_category" in changes and changes["signing_category"] is not None and \

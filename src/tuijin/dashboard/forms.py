@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tuijin.core.bounds import SCORE, BoundedDecimalField
 from tuijin.core.forms import Form, ModelMultipleChoiceField
 from tuijin.core.params import YEAR_MAX, YEAR_MIN
 from tuijin.indicators import competition, lights
@@ -66,8 +67,8 @@ class RuleForm(Form):
     rule = forms.IntegerField(label="规则", required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
     name = forms.CharField(label="规则名称", max_length=60)
     kind = forms.ChoiceField(label="规则类型", choices=list(lights.KIND_LABELS.items()))
-    yellow = forms.DecimalField(label="黄灯阈值", required=False, max_digits=8, decimal_places=2)
-    red = forms.DecimalField(label="红灯阈值", required=False, max_digits=8, decimal_places=2)
+    yellow = BoundedDecimalField(label="黄灯阈值", required=False, bounds=SCORE)
+    red = BoundedDecimalField(label="红灯阈值", required=False, bounds=SCORE)
     applies_to = forms.ChoiceField(label="适用对象", choices=list(lights.TARGET_LABELS.items()))
     active = forms.BooleanField(label="启用", required=False, initial=True)
     sort_order = forms.IntegerField(label="顺序", required=False, min_value=0, max_value=100000)
@@ -77,7 +78,7 @@ class RuleForm(Form):
 
 class AdjustmentForm(Form):
     unit = forms.ModelChoiceField(label="单位", queryset=None, empty_label="请选择")
-    points = forms.DecimalField(label="分值 (加分为正, 扣分为负)", max_digits=8, decimal_places=2)
+    points = BoundedDecimalField(label="分值 (加分为正, 扣分为负)", bounds=SCORE)
     reason = forms.CharField(label="事由", max_length=300)
 
     def __init__(self, campaign, *args, **kwargs):
@@ -142,8 +143,8 @@ class CampaignForm(Form):
         for i in range(INDICATOR_ROWS):
             self.fields[f"ind{i}_name"] = forms.CharField(label=f"指标{i + 1}名称", max_length=60, required=False)
             self.fields[f"ind{i}_kind"] = forms.ChoiceField(label="指标", choices=kinds, required=False)
-            self.fields[f"ind{i}_weight"] = forms.DecimalField(label="权重", required=False, min_value=0,
-                                                               max_digits=8, decimal_places=2)
+            self.fields[f"ind{i}_weight"] = BoundedDecimalField(label="权重", required=False, min_value=0,
+                                                                bounds=SCORE)
             self.fields[f"ind{i}_method"] = forms.ChoiceField(label="计分方法", required=False,
                                                               choices=list(competition.METHOD_LABELS.items()))
             self.fields[f"ind{i}_target"] = forms.ChoiceField(label="目标任务指标", required=False,

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from tuijin.core.bounds import SCORE
 from tuijin.indicators import competition, lights
 
 
@@ -32,7 +33,11 @@ class LightRule(models.Model):
         verbose_name = "红黄绿灯规则"
         verbose_name_plural = "红黄绿灯规则"
         ordering = ["city", "sort_order", "id"]
-        constraints = [models.UniqueConstraint(fields=["city", "name"], name="light_rule_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="light_rule_unique_name"),
+            SCORE.constraint("yellow_threshold", "light_rule_yellow_range", "黄灯阈值"),
+            SCORE.constraint("red_threshold", "light_rule_red_range", "红灯阈值"),
+        ]
 
     def __str__(self):
         return f"{self.city} {self.name}"
@@ -101,6 +106,7 @@ class CampaignIndicator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "name"], name="campaign_indicator_unique_name"),
             models.CheckConstraint(condition=Q(weight__gte=0), name="campaign_indicator_weight_non_negative"),
+            SCORE.constraint("weight", "campaign_indicator_weight_range", "权重"),
         ]
 
     def __str__(self):
@@ -126,7 +132,10 @@ class CampaignAdjustment(models.Model):
         verbose_name = "加减分"
         verbose_name_plural = "加减分"
         ordering = ["campaign", "unit__sort_order", "id"]
-        constraints = [models.CheckConstraint(condition=~Q(points=0), name="campaign_adjustment_not_zero")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(points=0), name="campaign_adjustment_not_zero"),
+            SCORE.constraint("points", "campaign_adjustment_points_range", "分值"),
+        ]
 
     def __str__(self):
         return f"{self.unit} {self.points:+} {self.reason}"

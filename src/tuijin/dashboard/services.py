@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuijin.audit.services import record_change, snapshot
+from tuijin.core.bounds import SCORE, parse_number
 from tuijin.core.errors import InputError
 from tuijin.core.files import check_photo, check_video
-from tuijin.core.numbers import to_decimal
 from tuijin.indicators import competition, lights
 from tuijin.orgs.models import DISTRICT_KINDS, OrgUnit, UnitKind
 
@@ -22,12 +22,10 @@ RULE_FIELDS = ["name", "kind", "yellow_threshold", "red_threshold", "applies_to"
 
 
 def _decimal_or_none(value, field: str, label: str) -> Decimal | None:
+    """A threshold, weight or score: a finite number inside SCORE (the columns' constraint), or None."""
     if value in (None, ""):
         return None
-    try:
-        return to_decimal(value)
-    except ValueError:
-        raise InputError(f"{label}不是数字: {value!r}", field=field) from None
+    return parse_number(value, SCORE, label=label, field=field)
 
 
 def _check_city(city: OrgUnit) -> None:

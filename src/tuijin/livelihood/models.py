@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from tuijin.core.bounds import MONEY, QUANTITY
+from tuijin.core.bounds import LATITUDE, LONGITUDE, MONEY, QUANTITY
 
 
 class TargetKind(models.TextChoices):
@@ -292,6 +292,10 @@ class ItemPhoto(models.Model):
     class Meta:
         verbose_name = "民生实事现场照片"
         verbose_name_plural = "民生实事现场照片"
+        constraints = [
+            LATITUDE.constraint("latitude", "livelihood_photo_latitude_range", "纬度"),
+            LONGITUDE.constraint("longitude", "livelihood_photo_longitude_range", "经度"),
+        ]
 
     def __str__(self):
         return f"{self.report} 照片"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from tuijin.core.bounds import MONEY
+from tuijin.core.bounds import LATITUDE, LONGITUDE, MONEY
 
 
 class ReportStatus(models.TextChoices):
@@ -100,6 +100,10 @@ class ReportPhoto(models.Model):
     class Meta:
         verbose_name = "现场照片"
         verbose_name_plural = "现场照片"
+        constraints = [
+            LATITUDE.constraint("latitude", "photo_latitude_range", "纬度"),
+            LONGITUDE.constraint("longitude", "photo_longitude_range", "经度"),
+        ]
 
     def __str__(self):
         return f"{self.report} 照片 {self.pk}"
