@@ -32,7 +32,7 @@ from tuijin.indicators.present import Presenter, unit_label
 from tuijin.indicators.scope import Scope
 from tuijin.industry.models import TaxonomyNode
 from tuijin.orgs.models import OrgUnit, UnitKind
-from tuijin.orgs.services import city_config
+from tuijin.orgs.selectors import conventions_for
 from tuijin.projects.models import AnnualList, Category, Project, Stage, StageEvent
 from tuijin.web import selectors as web_selectors
 
@@ -130,10 +130,10 @@ class Fig:
 
 
 class Printer:
-    """Rounds once, by the city's rule (present.Presenter), and prints with the city's decimals."""
+    """Rounds once, by the conventions of the unit and year (present.Presenter), and prints with their decimals."""
 
-    def __init__(self, city: OrgUnit):
-        self.config = city_config(city)
+    def __init__(self, unit: OrgUnit, year: int):
+        self.config = conventions_for(unit, year)
         self.p = Presenter(self.config)
 
     def yi(self, wan) -> str:
@@ -238,7 +238,7 @@ def _kind_of(period: Period) -> str:
 def dashboard(user, scope: Scope, period: Period, kind: str, *, city: OrgUnit, unit: OrgUnit | None,
               cohort_year: int | None = None) -> Dashboard:
     """Everything the dashboard shows for a scope and period, each number with its drill-down."""
-    pr = Printer(scope.city)
+    pr = Printer(scope.root, period.year)
     links = Links(scope, period, kind, city, unit)
     prev = period.previous_year()
     fig = engine.compute(scope, period)
@@ -583,7 +583,7 @@ def chains_section(user, city: OrgUnit, unit: OrgUnit | None, period: Period, ki
         return None
     if not report.total and not report.total_prev:
         return None  # no above-scale enterprise reports sales in the city: an empty chart says nothing
-    pr = Printer(city)
+    pr = Printer(unit or city, period.year)
     base = {"key": ENTERPRISE_KEY, "city": city.pk, "through": period.through, "kind": kind}
     if unit is not None:
         base["unit"] = unit.pk
@@ -791,7 +791,7 @@ def _own_q(scope: Scope) -> Q:
 
 def drill_list(user, spec: DrillSpec) -> DrillList:
     """The list behind a figure, with its totals computed from its own rows."""
-    pr = Printer(spec.city)
+    pr = Printer(spec.unit or spec.city, spec.period.year)
     if spec.key == ENTERPRISE_KEY:
         return _enterprise_list(user, spec, pr)
     scope = dashboard_scope(user, spec.city, spec.unit, spec.annual_list)
@@ -948,8 +948,7 @@ def project_light(user, project: Project):
     """The light of a project for its page: (light, period, city) by its city's rules; (None, None, city) when
     the project is on no list that year or the city has no accepted report yet."""
     unit = project.unit
-    city = OrgUnit.objects.select_related("config").filter(
-        id__in=[*unit.ancestor_ids, unit.pk], kind=UnitKind.CITY).first()  # with its conventions: one query
+    city = OrgUnit.objects.filter(id__in=[*unit.ancestor_ids, unit.pk], kind=UnitKind.CITY).first()
     if city is None:
         return None, None, None
     rules, _ = rules_for(city)
@@ -1002,7 +1001,7 @@ def ranking_page(user, campaign: Campaign) -> RankingPage:
                                      previous=previous_rows)
     if ranking.previous_period is not None:
         prev_label = f"{ranking.previous_period.label} (同口径, 不含加减分)"
-    pr = Printer(campaign.city)
+    pr = Printer(campaign.city, campaign.period.year)
     rows = []
     for r in ranking.rows:
         cells = []
