@@ -252,3 +252,16 @@ def test_a_2024_bulletin_prints_the_same_after_2025_conventions_change(town, adm
     set_conventions(unit=town.city, year=2024, actor=admins["own"], values={"rate_places": "3", "wording": "time"})
     after = to_text(generate(town.city, MAY_2024))
     assert after != before and "慢于时间进度" in after
+
+
+def test_pages_word_ahead_and_behind_by_the_years_conventions(client, town, admins):
+    # 1-5月 2024: completed 1200×5 + 500×3 = 7500 of plan 20000 = 37.5% against 5/12 = 41.7%: 4.2 behind.
+    client.force_login(admins["own"])
+    overview = client.get("/overview/", {"through": "2024-05"}).content.decode()
+    dashboard = client.get("/dashboard/", {"through": "2024-05"}).content.decode()
+    assert "欠 4.2 个百分点" in overview and "欠 4.2 个百分点" in dashboard
+    set_conventions(unit=town.city, year=2024, values={"wording": "progress"}, actor=admins["own"])
+    overview = client.get("/overview/", {"through": "2024-05"}).content.decode()
+    dashboard = client.get("/dashboard/", {"through": "2024-05"}).content.decode()
+    assert "欠进度 4.2 个百分点" in overview and "超进度/欠进度" in overview
+    assert "欠进度 4.2 个百分点" in dashboard and "超进度/欠进度" in dashboard
