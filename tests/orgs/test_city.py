@@ -29,7 +29,11 @@ def refused(*args) -> str:
     with pytest.raises(CommandError) as exc:
         run(*args)
     assert exc.value.returncode == 2
-    assert (OrgUnit.objects.count(), Conventions.objects.count(), AuditEntry.objects.count()) == before
+    assert (
+        OrgUnit.objects.count(),
+        Conventions.objects.count(),
+        AuditEntry.objects.count(),
+    ) == before
     message = str(exc.value)
     assert "\n" not in message and "Traceback" not in message
     return message
@@ -40,19 +44,35 @@ def test_create_city_with_a_new_province():
     province = OrgUnit.objects.get(name="江苏省")
     city = OrgUnit.objects.get(name="镇江市")
     assert (province.kind, province.parent_id, province.path, province.depth) == (
-        UnitKind.PROVINCE, None, f"/{province.pk}/", 0)
+        UnitKind.PROVINCE,
+        None,
+        f"/{province.pk}/",
+        0,
+    )
     assert province.region_code == "320000"
     assert (city.kind, city.parent_id, city.path, city.depth) == (
-        UnitKind.CITY, province.pk, f"/{province.pk}/{city.pk}/", 1)
+        UnitKind.CITY,
+        province.pk,
+        f"/{province.pk}/{city.pk}/",
+        1,
+    )
     assert city.region_code == "321100"
     conv = Conventions.objects.get(unit=city)
     assert conv.year == 2000  # the initial row: every year until one is changed
-    assert (conv.rate_places, conv.amount_places, conv.rounding, conv.wording, conv.schedule_curve) == (
-        1, 1, "half_up", "schedule", [])
+    assert (
+        conv.rate_places,
+        conv.amount_places,
+        conv.rounding,
+        conv.wording,
+        conv.schedule_curve,
+    ) == (1, 1, "half_up", "schedule", [])
     assert "已新建城市: 江苏省 镇江市" in text
     audited = set(AuditEntry.objects.values_list("model", "object_id", "actor_name"))
-    assert audited == {("orgs.OrgUnit", str(province.pk), "运维命令行"), ("orgs.OrgUnit", str(city.pk), "运维命令行"),
-                       ("orgs.Conventions", str(conv.pk), "运维命令行")}
+    assert audited == {
+        ("orgs.OrgUnit", str(province.pk), "运维命令行"),
+        ("orgs.OrgUnit", str(city.pk), "运维命令行"),
+        ("orgs.Conventions", str(conv.pk), "运维命令行"),
+    }
 
 
 def test_create_city_in_an_existing_province():
@@ -62,7 +82,10 @@ def test_create_city_in_an_existing_province():
     assert OrgUnit.objects.filter(kind=UnitKind.PROVINCE).count() == 1
     city = OrgUnit.objects.get(name="常州市")
     assert city.path == f"/{province.pk}/{city.pk}/" and city.depth == 1
-    assert sorted(OrgUnit.objects.subtree(province).cities().values_list("name", flat=True)) == ["常州市", "镇江市"]
+    assert sorted(OrgUnit.objects.subtree(province).cities().values_list("name", flat=True)) == [
+        "常州市",
+        "镇江市",
+    ]
 
 
 def test_a_city_without_a_province_is_a_root():
@@ -80,14 +103,16 @@ def test_duplicate_city_refused():
 @pytest.mark.parametrize("code", ["32110", "3211000", "32110x", "３２１１００"])
 def test_bad_region_code_refused(code):
     assert refused("create", "镇江市", "--province", "江苏省", "--region-code", code) == (
-        f"行政区划代码须为 6 位数字: {code!r}")
+        f"行政区划代码须为 6 位数字: {code!r}"
+    )
     assert not OrgUnit.objects.filter(name__in=["镇江市", "江苏省"]).exists()
 
 
 def test_region_code_of_another_city_refused():
     run("create", "镇江市", "--province", "江苏省", "--region-code", "321100")
     assert refused("create", "常州市", "--province", "江苏省", "--region-code", "321100") == (
-        "行政区划代码 321100 已属于 镇江市")
+        "行政区划代码 321100 已属于 镇江市"
+    )
 
 
 def test_a_city_administrator_cannot_create_cities():
@@ -121,9 +146,14 @@ def test_the_admin_cannot_add_an_org_unit(superuser_client):
     # Viewable, not editable: the change page shows no save button and a POST changes nothing.
     page = superuser_client.get(f"/admin/orgs/orgunit/{city.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content
-    superuser_client.post(f"/admin/orgs/orgunit/{city.pk}/change/", {"name": "改名市", "kind": "city"})
+    superuser_client.post(
+        f"/admin/orgs/orgunit/{city.pk}/change/", {"name": "改名市", "kind": "city"}
+    )
     assert OrgUnit.objects.get(pk=city.pk).name == "测试市"
-    assert superuser_client.post(f"/admin/orgs/orgunit/{city.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        superuser_client.post(f"/admin/orgs/orgunit/{city.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     assert OrgUnit.objects.filter(pk=city.pk).exists()
 
 
@@ -131,6 +161,8 @@ def test_the_admin_cannot_add_or_change_conventions(superuser_client):
     city, _ = factories.city_tree()
     conv = Conventions.objects.get(unit=city)
     assert superuser_client.get("/admin/orgs/conventions/add/").status_code == 403
-    superuser_client.post(f"/admin/orgs/conventions/{conv.pk}/change/", {"unit": city.pk, "year": conv.year,
-                                                                         "rate_places": 3})
+    superuser_client.post(
+        f"/admin/orgs/conventions/{conv.pk}/change/",
+        {"unit": city.pk, "year": conv.year, "rate_places": 3},
+    )
     assert Conventions.objects.get(pk=conv.pk).rate_places == 1

@@ -39,10 +39,12 @@ def town():
 @pytest.fixture
 def admins(town):
     other, _ = factories.city_tree("外市", ("外区",), province="测试省")
-    return {"own": factories.user("own_admin", town.city, Role.CITY_ADMIN),
-            "foreign": factories.user("foreign_admin", other, Role.CITY_ADMIN),
-            "leader": factories.user("own_leader", town.city, Role.CITY_LEADER),
-            "other_city": other}
+    return {
+        "own": factories.user("own_admin", town.city, Role.CITY_ADMIN),
+        "foreign": factories.user("foreign_admin", other, Role.CITY_ADMIN),
+        "leader": factories.user("own_leader", town.city, Role.CITY_LEADER),
+        "other_city": other,
+    }
 
 
 def run(*args) -> str:
@@ -67,19 +69,43 @@ def test_show_prints_a_readable_chinese_table(town):
     assert "超序时 / 欠序时" in lines["超欠表述"]
     assert "10,000 万元" in lines["亿元以上门槛(万元)"]
     data = json.loads(run("--city", "测试市", "--year", "2024", "--format", "json"))
-    assert data["conventions"] == {"schedule_basis": "month", "curve": "", "rounding": "half_up", "rate_places": 1,
-                                   "amount_places": 1, "variance_basis": "unrounded", "threshold": "10000.00",
-                                   "start_deadline_days": 100, "wording": "schedule"}
+    assert data["conventions"] == {
+        "schedule_basis": "month",
+        "curve": "",
+        "rounding": "half_up",
+        "rate_places": 1,
+        "amount_places": 1,
+        "variance_basis": "unrounded",
+        "threshold": "10000.00",
+        "start_deadline_days": 100,
+        "wording": "schedule",
+    }
 
 
 def test_set_through_the_command_holds_from_that_year_on_and_is_audited(town):
-    text = run("--city", "测试市", "--year", "2025", "--set", "rate_places=2", "--set", f"curve={CURVE}",
-               "--set", "wording=time", "--set", "threshold=50000")
+    text = run(
+        "--city",
+        "测试市",
+        "--year",
+        "2025",
+        "--set",
+        "rate_places=2",
+        "--set",
+        f"curve={CURVE}",
+        "--set",
+        "wording=time",
+        "--set",
+        "threshold=50000",
+    )
     assert text.startswith("已保存 测试市 2025年起的口径 (4 项)。")
     assert "测试市 2025年 口径 (本年设置)" in text
     row = Conventions.objects.get(unit=town.city, year=2025)
     assert (row.rate_places, row.schedule_curve, row.wording, row.big_project_threshold_wan) == (
-        2, [[3, "20"], [6, "45"], [9, "72.5"], [12, "100"]], "time", Decimal("50000.00"))
+        2,
+        [[3, "20"], [6, "45"], [9, "72.5"], [12, "100"]],
+        "time",
+        Decimal("50000.00"),
+    )
     for year, places in ((2024, 1), (2025, 2), (2026, 2)):
         assert conventions_for(town.city, year).rate_places == places
     entry = AuditEntry.objects.get(model="orgs.Conventions", object_id=str(row.pk))
@@ -89,7 +115,11 @@ def test_set_through_the_command_holds_from_that_year_on_and_is_audited(town):
     # Changed again: an update of the same row, old → new.
     run("--city", "测试市", "--year", "2025", "--set", "rate_places=3")
     entry = AuditEntry.objects.filter(model="orgs.Conventions", object_id=str(row.pk)).latest("id")
-    assert (entry.action, entry.before["rate_places"], entry.after["rate_places"]) == ("update", 2, 3)
+    assert (entry.action, entry.before["rate_places"], entry.after["rate_places"]) == (
+        "update",
+        2,
+        3,
+    )
     # The same value again writes nothing.
     before = written()
     run("--city", "测试市", "--year", "2025", "--set", "rate_places=3")
@@ -106,16 +136,28 @@ def test_the_curve_sets_the_schedule_share_of_its_year(town):
 BAD = [
     ("rate_places=5", "百分比小数位 (rate_places) 须为 0–4 的整数: '5'"),
     ("amount_places=-1", "金额(亿元)小数位 (amount_places) 须为 0–4 的整数: '-1'"),
-    ("colour=red", "未知的口径项: 'colour' (可设: schedule_basis, curve, rounding, rate_places, amount_places, "
-                   "variance_basis, threshold, start_deadline_days, wording)"),
-    ("curve=3:20,6:10,12:100", "序时进度曲线 (curve) 须按月份逐项递增 (月份和累计进度都须增大): '3:20,6:10,12:100'"),
-    ("curve=6:20,3:40,12:100", "序时进度曲线 (curve) 须按月份逐项递增 (月份和累计进度都须增大): '6:20,3:40,12:100'"),
+    (
+        "colour=red",
+        "未知的口径项: 'colour' (可设: schedule_basis, curve, rounding, rate_places, amount_places, "
+        "variance_basis, threshold, start_deadline_days, wording)",
+    ),
+    (
+        "curve=3:20,6:10,12:100",
+        "序时进度曲线 (curve) 须按月份逐项递增 (月份和累计进度都须增大): '3:20,6:10,12:100'",
+    ),
+    (
+        "curve=6:20,3:40,12:100",
+        "序时进度曲线 (curve) 须按月份逐项递增 (月份和累计进度都须增大): '6:20,3:40,12:100'",
+    ),
     ("curve=3:20,6:45,9:90", "序时进度曲线 (curve) 须以 12:100 结束: '3:20,6:45,9:90'"),
     ("curve=3:20,6:45,12:99", "序时进度曲线 (curve) 须以 12:100 结束: '3:20,6:45,12:99'"),
     ("curve=3:20,13:100", "序时进度曲线 (curve) 的月份须在 1–12 之间: '13:100'"),
     ("curve=0:5,12:100", "序时进度曲线 (curve) 的月份须在 1–12 之间: '0:5'"),
     ("curve=3-20,12:100", "序时进度曲线 (curve) 每一项须写作 月:累计%, 如 3:20: '3-20'"),
-    ("rounding=ceil", "取舍规则 (rounding) 不能取 'ceil': 可选 half_up / 四舍五入 / truncate / 截尾"),
+    (
+        "rounding=ceil",
+        "取舍规则 (rounding) 不能取 'ceil': 可选 half_up / 四舍五入 / truncate / 截尾",
+    ),
     ("threshold=-1", "亿元以上门槛(万元) (threshold) 须为不小于 0 的万元金额 (最多两位小数): '-1'"),
     ("start_deadline_days=0", "百日开工期限(天) (start_deadline_days) 须为 1–3650 的整数: '0'"),
     ("rate_places", "设置须写作 KEY=VALUE: 'rate_places'"),
@@ -145,11 +187,21 @@ def test_a_year_falls_back_to_the_latest_earlier_year_then_the_city_then_the_def
     city, district = town.city, town.units["甲区"]
     set_conventions(unit=city, year=2023, values={"rate_places": "2"}, actor=admins["own"])
     set_conventions(unit=city, year=2025, values={"rate_places": "3"}, actor=admins["own"])
-    assert [conventions_for(city, y).rate_places for y in (2022, 2023, 2024, 2025, 2030)] == [1, 2, 2, 3, 3]
+    assert [conventions_for(city, y).rate_places for y in (2022, 2023, 2024, 2025, 2030)] == [
+        1,
+        2,
+        2,
+        3,
+        3,
+    ]
     # A district without its own conventions uses its city's; with its own (from 2024), its own.
     assert conventions_for(district, 2024).rate_places == 2
-    set_conventions(unit=district, year=2024, values={"rate_places": "4", "wording": "progress"},
-                    actor=admins["own"])
+    set_conventions(
+        unit=district,
+        year=2024,
+        values={"rate_places": "4", "wording": "progress"},
+        actor=admins["own"],
+    )
     assert [conventions_for(district, y).rate_places for y in (2023, 2024, 2025)] == [2, 4, 4]
     assert conventions_for(town.units["乙区"], 2024).rate_places == 2
     # A unit with no stored row anywhere above it: the defaults (unsaved).
@@ -159,7 +211,9 @@ def test_a_year_falls_back_to_the_latest_earlier_year_then_the_city_then_the_def
 
 
 def test_a_district_bulletin_says_quanqu_and_uses_the_district_wording(town, admins):
-    set_conventions(unit=town.units["乙区"], year=2024, values={"wording": "time"}, actor=admins["own"])
+    set_conventions(
+        unit=town.units["乙区"], year=2024, values={"wording": "time"}, actor=admins["own"]
+    )
     text = to_text(generate(town.city, MAY_2024, unit=town.units["乙区"]))
     assert "慢于时间进度16.7个百分点" in text and "欠序时" not in text
     assert "全区新签约亿元以上产业项目1个" in text
@@ -174,13 +228,26 @@ def test_a_foreign_city_administrator_is_refused_and_nothing_written(town, admin
     before = written()
     for who in ("foreign", "leader"):
         with pytest.raises(PermissionDenied):
-            set_conventions(unit=town.city, year=2025, values={"rate_places": "2"}, actor=admins[who])
+            set_conventions(
+                unit=town.city, year=2025, values={"rate_places": "2"}, actor=admins[who]
+            )
         with pytest.raises(CommandError) as exc:
-            run("--city", "测试市", "--year", "2025", "--set", "rate_places=2", "--as", admins[who].username)
+            run(
+                "--city",
+                "测试市",
+                "--year",
+                "2025",
+                "--set",
+                "rate_places=2",
+                "--as",
+                admins[who].username,
+            )
         assert exc.value.returncode == 2
     assert written() == before
     # The foreign administrator may change its own city.
-    set_conventions(unit=admins["other_city"], year=2025, values={"rate_places": "2"}, actor=admins["foreign"])
+    set_conventions(
+        unit=admins["other_city"], year=2025, values={"rate_places": "2"}, actor=admins["foreign"]
+    )
 
 
 def test_a_department_keeps_no_conventions(town, admins):
@@ -203,9 +270,17 @@ def test_the_page_shows_and_sets_the_conventions_of_the_admins_city(client, town
     html = page.content.decode()
     assert "测试市 2025年口径" in html and 'name="curve"' in html and "保存 2025年起的口径" in html
     assert f'href="{URL}"' in html  # linked from the navigation
-    response = client.post(f"{URL}?unit={town.city.pk}&year=2025",
-                           {"unit": town.city.pk, "year": 2025, "rate_places": "2", "curve": CURVE,
-                            "wording": "progress", "rounding": "half_up"})
+    response = client.post(
+        f"{URL}?unit={town.city.pk}&year=2025",
+        {
+            "unit": town.city.pk,
+            "year": 2025,
+            "rate_places": "2",
+            "curve": CURVE,
+            "wording": "progress",
+            "rounding": "half_up",
+        },
+    )
     assert response.status_code == 302
     row = Conventions.objects.get(unit=town.city, year=2025)
     assert (row.rate_places, row.wording, row.schedule_curve[-1]) == (2, "progress", [12, "100"])
@@ -229,10 +304,16 @@ def test_the_page_refuses_a_foreign_city_and_readers(client, town, admins):
     before = written()
     client.force_login(admins["foreign"])
     assert client.get(URL, {"unit": town.city.pk}).status_code == 404
-    assert client.post(URL, {"unit": town.city.pk, "year": 2025, "rate_places": "2"}).status_code == 404
+    assert (
+        client.post(URL, {"unit": town.city.pk, "year": 2025, "rate_places": "2"}).status_code
+        == 404
+    )
     client.force_login(admins["leader"])
     assert client.get(URL).status_code == 403
-    assert client.post(URL, {"unit": town.city.pk, "year": 2025, "rate_places": "2"}).status_code == 403
+    assert (
+        client.post(URL, {"unit": town.city.pk, "year": 2025, "rate_places": "2"}).status_code
+        == 403
+    )
     assert written() == before
 
 
@@ -242,14 +323,30 @@ def test_the_page_refuses_a_foreign_city_and_readers(client, town, admins):
 def test_a_2024_bulletin_prints_the_same_after_2025_conventions_change(town, admins):
     before = to_text(generate(town.city, MAY_2024))
     figures_before = present(compute(Scope(town.city), MAY_2024))
-    set_conventions(unit=town.city, year=2025, actor=admins["own"], values={
-        "rate_places": "3", "amount_places": "2", "rounding": "truncate", "curve": CURVE, "wording": "time",
-        "variance_basis": "printed", "threshold": "5000"})
+    set_conventions(
+        unit=town.city,
+        year=2025,
+        actor=admins["own"],
+        values={
+            "rate_places": "3",
+            "amount_places": "2",
+            "rounding": "truncate",
+            "curve": CURVE,
+            "wording": "time",
+            "variance_basis": "printed",
+            "threshold": "5000",
+        },
+    )
     assert to_text(generate(town.city, MAY_2024)) == before
     assert present(compute(Scope(town.city), MAY_2024)) == figures_before
     assert "欠序时" in before and "完成年度投资计划的" in before
     # The same change made to 2024 does change it (so the comparison above can fail).
-    set_conventions(unit=town.city, year=2024, actor=admins["own"], values={"rate_places": "3", "wording": "time"})
+    set_conventions(
+        unit=town.city,
+        year=2024,
+        actor=admins["own"],
+        values={"rate_places": "3", "wording": "time"},
+    )
     after = to_text(generate(town.city, MAY_2024))
     assert after != before and "慢于时间进度" in after
 

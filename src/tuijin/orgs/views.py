@@ -56,7 +56,9 @@ def conventions(request):
     if request.method == "POST":
         form = ConventionsForm(request.POST)
         if form.is_valid():
-            values = {k: v for k, v in form.cleaned_data.items() if k in request.POST}  # a key not sent: unchanged
+            values = {
+                k: v for k, v in form.cleaned_data.items() if k in request.POST
+            }  # a key not sent: unchanged
             try:
                 services.set_conventions(unit=unit, year=year, values=values, actor=request.user)
             except InputError as exc:
@@ -70,8 +72,19 @@ def conventions(request):
             status = 400
     else:
         form = ConventionsForm(initial=current)
-    return render(request, "orgs/conventions.html", {
-        "form": form, "unit": unit, "units": units, "year": year, "conv": conv,
-        "rows": selectors.conventions_rows(conv), "source": selectors.conventions_source(unit, year, conv),
-        "history": selectors.stored_conventions(unit), "years": range(year - 3, year + 2),
-    }, status=status)
+    return render(
+        request,
+        "orgs/conventions.html",
+        {
+            "form": form,
+            "unit": unit,
+            "units": units,
+            "year": year,
+            "conv": conv,
+            "rows": selectors.conventions_rows(conv),
+            "source": selectors.conventions_source(unit, year, conv),
+            "history": selectors.stored_conventions(unit),
+            "years": range(year - 3, year + 2),
+        },
+        status=status,
+    )

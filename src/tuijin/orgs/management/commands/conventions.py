@@ -22,11 +22,22 @@ class Command(TuijinCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--city", required=True, help="城市名称, 如 镇江市")
-        parser.add_argument("--unit", help="县区/园区名称 (单独发通报、单设口径的单位; 默认: 城市本身)")
-        parser.add_argument("--year", type=int, help="年度 (默认今年); 修改自该年度起生效, 以前年度不变")
-        parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
-                            help="修改一项口径, 可多次使用. 可设: " + ", ".join(CONVENTION_KEYS)
-                            + " (如 rate_places=2, curve=3:20,6:45,9:72.5,12:100, wording=time)")
+        parser.add_argument(
+            "--unit", help="县区/园区名称 (单独发通报、单设口径的单位; 默认: 城市本身)"
+        )
+        parser.add_argument(
+            "--year", type=int, help="年度 (默认今年); 修改自该年度起生效, 以前年度不变"
+        )
+        parser.add_argument(
+            "--set",
+            dest="settings",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="修改一项口径, 可多次使用. 可设: "
+            + ", ".join(CONVENTION_KEYS)
+            + " (如 rate_places=2, curve=3:20,6:45,9:72.5,12:100, wording=time)",
+        )
         parser.add_argument("--as", dest="username", help="以哪个用户的身份修改 (默认: 平台运维)")
         parser.add_argument("--format", default="table", choices=["table", "json"])
 
@@ -46,8 +57,14 @@ class Command(TuijinCommand):
         conv = conventions_for(unit, year)
         rows = conventions_rows(conv)
         if o["format"] == "json":
-            self.emit_json({"unit": unit.name, "year": year, "source": conventions_source(unit, year, conv),
-                            "conventions": {r["key"]: r["value"] for r in rows}})
+            self.emit_json(
+                {
+                    "unit": unit.name,
+                    "year": year,
+                    "source": conventions_source(unit, year, conv),
+                    "conventions": {r["key"]: r["value"] for r in rows},
+                }
+            )
             return
         self.stdout.write(f"{unit.name} {year}年 口径 ({conventions_source(unit, year, conv)})")
         width = max(len(r["label"]) for r in rows)
