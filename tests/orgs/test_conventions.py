@@ -362,3 +362,25 @@ def test_pages_word_ahead_and_behind_by_the_years_conventions(client, town, admi
     dashboard = client.get("/dashboard/", {"through": "2024-05"}).content.decode()
     assert "欠进度 4.2 个百分点" in overview and "超进度/欠进度" in overview
     assert "欠进度 4.2 个百分点" in dashboard and "超进度/欠进度" in dashboard
+
+
+def test_the_command_line_as_typed(town, monkeypatch, capsys):
+    """Through the argument parser a shell uses (run_from_argv), not call_command: --set must not clash with
+    Django's own --settings, and a refusal is one line on stderr with status 2."""
+    from django.db import connections
+
+    from tuijin.orgs.management.commands.conventions import Command
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)  # keep the test's connection open
+    argv = ["tuijin", "conventions", "--city", "测试市", "--year", "2025"]
+    Command().run_from_argv([*argv, "--set", "rate_places=2", "--set", f"curve={CURVE}"])
+    assert Conventions.objects.get(unit=town.city, year=2025).rate_places == 2
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exc:
+        Command().run_from_argv([*argv, "--set", "rate_places=5"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        "CommandError: 百分比小数位 (rate_places) 须为 0–4 的整数: '5'"
+    ]
+    assert Conventions.objects.get(unit=town.city, year=2025).rate_places == 2

@@ -1,6 +1,8 @@
 """tuijin conventions --city NAME [--unit NAME] [--year YYYY] [--set KEY=VALUE …]: show a city's (or a
 county's / district's / park's) conventions (口径) for a year, and change them from that year on."""
 
+import unicodedata
+
 from django.utils import timezone
 
 from tuijin.accounts.models import User
@@ -17,6 +19,11 @@ from tuijin.orgs.selectors import (
 from tuijin.orgs.services import CONVENTION_KEYS, parse_settings, set_conventions
 
 
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: two for each Chinese (wide) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 class Command(TuijinCommand):
     help = "口径: 查看或修改城市 (或县区、园区) 某年度的口径 (Show or set a unit's conventions for a year)"
 
@@ -30,7 +37,7 @@ class Command(TuijinCommand):
         )
         parser.add_argument(
             "--set",
-            dest="settings",
+            dest="set_values",
             action="append",
             default=[],
             metavar="KEY=VALUE",
@@ -45,13 +52,13 @@ class Command(TuijinCommand):
         city = city_by_name(o["city"])
         unit = unit_in_city(city, o["unit"]) if o["unit"] else city
         year = o["year"] if o["year"] is not None else timezone.localdate().year
-        if o["settings"]:
+        if o["set_values"]:
             actor = system_actor()
             if o["username"]:
                 actor = User.objects.filter(username=o["username"], is_active=True).first()
                 if actor is None:
                     raise InputError(f"用户不存在或已停用: {o['username']!r}", field="as")
-            values = parse_settings(o["settings"])
+            values = parse_settings(o["set_values"])
             set_conventions(unit=unit, year=year, values=values, actor=actor)
             self.stdout.write(f"已保存 {unit.name} {year}年起的口径 ({len(values)} 项)。")
         conv = conventions_for(unit, year)
@@ -67,7 +74,9 @@ class Command(TuijinCommand):
             )
             return
         self.stdout.write(f"{unit.name} {year}年 口径 ({conventions_source(unit, year, conv)})")
-        width = max(len(r["label"]) for r in rows)
+        label_width = max(_width(r["label"]) for r in rows)
+        text_width = max(_width(r["text"]) for r in rows)
         for r in rows:
-            pad = " " * (2 * (width - len(r["label"])))
-            self.stdout.write(f"  {r['label']}{pad}  {r['text']:<24}  [{r['key']}]")
+            label = r["label"] + " " * (label_width - _width(r["label"]))
+            text = r["text"] + " " * (text_width - _width(r["text"]))
+            self.stdout.write(f"  {label}  {text}  [{r['key']}]")
