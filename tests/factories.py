@@ -68,15 +68,21 @@ def user(username, unit, role, password="Tuijin-test-2024!", **kw):
 # ---------------------------------------------------------------- added for the engine, chain and service tests
 
 
-def config(city, **settings):
-    """Set a city's conventions (CityConfig fields: rate_places, rounding, schedule_basis, variance_basis …)."""
-    from tuijin.orgs.services import city_config
+def config(city, *, year=None, **settings):
+    """Set a unit's conventions (orgs.Conventions fields: rate_places, rounding, schedule_basis, variance_basis …)
+    from `year` on; without a year, for every year (a row for 2000 and every later row the unit has)."""
+    from tuijin.orgs.models import Conventions
+    from tuijin.orgs.selectors import forget_conventions
 
-    cfg = city_config(city)
-    for key, value in settings.items():
-        setattr(cfg, key, value)
-    cfg.save()
-    return cfg
+    forget_conventions(city)
+    rows = [Conventions.objects.get_or_create(unit=city, year=year or 2000)[0]]
+    if year is None:
+        rows += list(Conventions.objects.filter(unit=city, year__gt=2000))
+    for cfg in rows:
+        for key, value in settings.items():
+            setattr(cfg, key, value)
+        cfg.save()
+    return rows[0]
 
 
 def monthly_plan(entry_obj, cumulative: dict):
@@ -88,8 +94,23 @@ def monthly_plan(entry_obj, cumulative: dict):
 
 
 def curve(city, points: dict, *, year=2024, annual_list=None):
-    """序时进度曲线: cumulative schedule share (%) at the months given, e.g. {3: 20, 6: 50, 9: "72.5", 12: 100}."""
+    """序时进度曲线: cumulative schedule share (%) at the months given, e.g. {3: 20, 6: 50, 9: "72.5", 12: 100}:
+    a list's own curve, or (no list) the city's conventions for that year (written directly: a partial curve,
+    which the conventions service would refuse, is interpolated to 12:100)."""
+    from tuijin.orgs.models import Conventions
+    from tuijin.orgs.selectors import conventions_for, forget_conventions
     from tuijin.projects.models import ScheduleCurve
+
+    forget_conventions(city)
+    if annual_list is None:
+        row = Conventions.objects.filter(unit=city, year=year).first()
+        if row is None:
+            row = conventions_for(city, year)
+            row.pk, row.unit, row.year = None, city, year
+        row.schedule_curve = [[m, str(v)] for m, v in sorted(points.items())]
+        row.save()
+        forget_conventions(city)
+        return row
 
     return [ScheduleCurve.objects.create(city=city, annual_list=annual_list, year=year, month=m,
                                          cumulative_pct=Decimal(str(v)))

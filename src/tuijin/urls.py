@@ -21,6 +21,7 @@ urlpatterns = [
     path("problems/", include("tuijin.problems.urls")),
     path("attraction/", include("tuijin.attraction.urls")),
     path("dashboard/", include("tuijin.dashboard.urls")),
+    path("settings/", include("tuijin.orgs.urls")),
     path("api/v1/", include("tuijin.api.urls")),
     path("", include("tuijin.web.urls")),
 ]

@@ -84,6 +84,7 @@ URL_ACTIONS = {
     "progress:review": REVIEW,
     "progress:review_report": REVIEW,
     "progress:periods": CONFIGURE,  # opening a reporting month (填报期)
+    "orgs:conventions": CONFIGURE,  # the city administrator's conventions (口径) per year
     "progress:template": REPORT,  # the blank monthly-report workbook
     "progress:projects_template": WRITE,  # the project-registry workbook: for those who may change projects
     "progress:list_template": WRITE,  # the annual-list workbook (without ?list= it answers 400)

@@ -117,7 +117,7 @@ def test_a_unit_bulletin_is_limited_to_the_unit(town):
     assert b.heading == "乙区重大项目推进情况通报"
     assert texts["list.investment"] == ["1-5月，乙区1个省重大项目完成投资0.2亿元，完成年度投资计划的25.0%，"
                                         "欠序时16.7个百分点。"]
-    assert texts["events.signed"] == ["1-5月，乙区新签约亿元以上产业项目1个，计划总投资1.0亿元。"]
+    assert texts["events.signed"] == ["1-5月，全区新签约亿元以上产业项目1个，计划总投资1.0亿元。"]
     assert "unit_events.totals" not in texts  # a unit without sub-units: no breakdown paragraph
     assert "甲区" not in to_text(b)
 

@@ -134,7 +134,7 @@ def test_targets_paragraph_by_hand(town_targets):
 def test_targets_paragraph_of_a_unit_and_by_the_citys_rounding_rule(town_targets):
     yi = town_targets.units["乙区"]
     texts = [s.text for s in generate(town_targets.city, MAY, unit=yi).sentences if s.section == "targets"]
-    assert texts == ["乙区2024年目标任务2项，已完成1项。",
+    assert texts == ["全区2024年目标任务2项，已完成1项。",
                      "乙区新签约项目投资目标4.0亿元，完成2.0亿元，完成目标的50.0%。",
                      "乙区新签约项目个数目标2个，完成2个，完成目标的100.0%。"]
     # A city that truncates: 0.75 → 0.7 亿元, 3.75% → 3.7%, 1.9999 → 1.9 亿元, 49.9975% → 49.9%.
@@ -152,7 +152,7 @@ def test_targets_paragraph_follows_the_users_reach_and_can_be_switched_off(town_
     jia_admin = f.user("jia_admin", jia, Role.DISTRICT_ADMIN)
     texts = [s.text for s in generate(town_targets.city, MAY, unit=jia, user=jia_admin).sentences
              if s.section == "targets"]
-    assert texts == ["甲区2024年目标任务1项，甲区新签约项目个数进度滞后。", "甲区新签约项目个数目标5个，完成2个，完成目标的40.0%。"]
+    assert texts == ["全区2024年目标任务1项，甲区新签约项目个数进度滞后。", "甲区新签约项目个数目标5个，完成2个，完成目标的40.0%。"]
     reporter = f.user("jia_reporter", jia, Role.REPORTER)
     assert not [s for s in generate(town_targets.city, MAY, unit=jia, user=reporter).sentences
                 if s.section == "targets"]

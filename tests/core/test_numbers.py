@@ -16,7 +16,7 @@ from tuijin.core.numbers import (
     yi_to_wan,
 )
 from tuijin.indicators.present import Presenter
-from tuijin.orgs.models import CityConfig
+from tuijin.orgs.models import Conventions
 
 D = Decimal
 
@@ -110,7 +110,7 @@ def test_number_for_json():
 
 
 def presenter(**kw) -> Presenter:
-    return Presenter(CityConfig(**kw))
+    return Presenter(Conventions(**kw))
 
 
 # DOMAIN.md's worked example: 1-5月 completed 31.9 亿元 of an annual plan of 70.7 亿元.
@@ -129,7 +129,7 @@ def test_worked_example_variance_from_unrounded_rates():
 
 
 def test_worked_example_variance_from_printed_rates():
-    p = presenter(variance_basis=CityConfig.VarianceBasis.PRINTED)
+    p = presenter(variance_basis=Conventions.VarianceBasis.PRINTED)
     # 45.1 − 41.7 = 3.4
     assert p.pp(RATE, SHARE) == D("3.4")
 
@@ -145,7 +145,7 @@ def test_two_decimal_city():
 
 
 def test_truncating_city():
-    p = presenter(rounding=CityConfig.Rounding.TRUNCATE)
+    p = presenter(rounding=Conventions.Rounding.TRUNCATE)
     # 45.1202 → 45.1; 41.666 → 41.6; 3.4535 → 3.4
     assert p.pct(RATE) == D("45.1")
     assert p.pct(SHARE) == D("41.6")

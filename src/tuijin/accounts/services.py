@@ -104,3 +104,9 @@ def assign_reporter(*, project, reporter: User, actor=None, reason: str = "") ->
     project.reporters.add(reporter)
     record_change(actor=actor, action="update", obj=project, before={"reporters": before},
                   after={"reporters": sorted([*before, reporter.pk])}, reason=reason)
+
+
+def system_actor(name: str = "运维命令行") -> User:
+    """The platform operator running a management command (an unsaved superuser: audited under `name`, no
+    account made), for commands that act for the operator rather than as a user (--as)."""
+    return User(username=name, is_superuser=True, is_active=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tuijin.core.numbers import HUNDRED, quantize
 from tuijin.indicators.present import Presenter, num
-from tuijin.orgs.services import city_config
+from tuijin.orgs.selectors import conventions_for
 
 from .indicators import Performance
 from .targets import STATUS_LABELS, TargetProgress, evaluate
@@ -39,7 +39,7 @@ def _value(presenter: Presenter, unit: str, value):
 
 def target_row(row: TargetProgress, presenter: Presenter | None = None) -> dict:
     t = row.target
-    presenter = presenter or Presenter(city_config(row.city or t.unit.city()))
+    presenter = presenter or Presenter(conventions_for(row.city or t.unit.city(), t.year))
     spec = row.indicator
     progress = row.progress
     schedule = row.schedule
@@ -73,13 +73,14 @@ def target_row(row: TargetProgress, presenter: Presenter | None = None) -> dict:
 def target_rows(targets, through_month: int) -> list[dict]:
     """Targets evaluated through a month (targets.evaluate) and presented, one presenter per city: the rows of
     the targets page, the dashboard's 目标任务 panel, the CLI and the bulletin's targets paragraph."""
-    presenters: dict[int, Presenter] = {}
+    presenters: dict[tuple[int, int], Presenter] = {}
     rows = []
     for r in evaluate(targets, through_month):
         city = r.city or r.target.unit.city()
-        if city.pk not in presenters:
-            presenters[city.pk] = Presenter(city_config(city))
-        rows.append(target_row(r, presenters[city.pk]))
+        key = (city.pk, r.target.year)
+        if key not in presenters:
+            presenters[key] = Presenter(conventions_for(city, r.target.year))
+        rows.append(target_row(r, presenters[key]))
     return rows
 
 

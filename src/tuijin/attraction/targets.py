@@ -101,10 +101,10 @@ def target_scope(target, city: OrgUnit | None = None) -> Scope:
 
 def cities_of(units) -> dict[int, OrgUnit]:
     """{unit id: its city} for many units in one query (OrgUnit.city() would cost one per unit). The city's
-    conventions come with it (select_related), so presenting its figures costs nothing more."""
+    conventions are read per year where its figures are presented."""
     units = list(units)
     ancestors = {a for u in units for a in u.ancestor_ids} | {u.pk for u in units}
-    cities = {c.pk: c for c in OrgUnit.objects.filter(pk__in=ancestors, kind=UnitKind.CITY).select_related("config")}
+    cities = {c.pk: c for c in OrgUnit.objects.filter(pk__in=ancestors, kind=UnitKind.CITY)}
     out = {}
     for u in units:
         city = cities.get(u.pk) or next((cities[a] for a in u.ancestor_ids if a in cities), None)

@@ -26,7 +26,7 @@ from tuijin.core.params import parse_id
 from tuijin.core.periods import Period, PeriodError
 from tuijin.indicators.present import Presenter
 from tuijin.orgs.models import OrgUnit
-from tuijin.orgs.services import city_config
+from tuijin.orgs.selectors import conventions_for
 from tuijin.progress.spreadsheets import check_size
 from tuijin.web.forms import apply_input_error
 
@@ -343,7 +343,7 @@ def contracts(request):
     qs = selectors.contracts_for(request.user)
     if resolved is not None:
         scope, period, query = resolved
-        presenter = Presenter(city_config(scope.city))
+        presenter = Presenter(conventions_for(scope.root, period.year))
         perf = performance(scope, period)
         summary = performance_data(presenter, perf)
         # The cohort rates open the dashboard's cohort lists (same scope: its parameter names differ).
@@ -383,7 +383,7 @@ def contract_figure(request):
     rows = list(performance_contracts(scope, period, key).select_related("project", "project__unit", "lead")
                 .prefetch_related(Prefetch("milestones", queryset=ContractMilestone.objects.order_by("due_date")))
                 .order_by("project__unit__path", "signed_on", "id"))
-    presenter = Presenter(city_config(scope.city))
+    presenter = Presenter(conventions_for(scope.root, period.year))
     total = sum((r.amount for r in rows), Decimal(0)) if with_amount else None
     return render(request, "attraction/figure.html", {
         "title": title, "key": key, "rows": rows, "with_amount": with_amount, "period": period,

@@ -33,7 +33,7 @@ def entries_for(user):
     if user.is_superuser and not user.unit_id:
         return AuditEntry.objects.all()
     from tuijin.accounts.models import User
-    from tuijin.orgs.models import CityConfig, OrgUnit
+    from tuijin.orgs.models import Conventions, OrgUnit
     from tuijin.projects.models import AnnualList
 
     root = user.unit
@@ -42,7 +42,7 @@ def entries_for(user):
     q = (Q(project_id__in=scoping.projects_for(user).values("pk"))
          | Q(actor_id__in=users.values("pk"))
          | Q(model="orgs.OrgUnit", object_id__in=_ids_as_text(units))
-         | Q(model="orgs.CityConfig", object_id__in=_ids_as_text(CityConfig.objects.filter(city__in=units)))
+         | Q(model="orgs.Conventions", object_id__in=_ids_as_text(Conventions.objects.filter(unit__in=units)))
          | Q(model="accounts.User", object_id__in=_ids_as_text(users))
          | Q(model="projects.AnnualList", object_id__in=_ids_as_text(AnnualList.objects.filter(city__in=units))))
     return AuditEntry.objects.filter(q)
@@ -104,7 +104,7 @@ def search(user, filters: AuditFilters):
 
 
 # The models the trail records, for the object-type filter.
-AUDITED_MODELS = ["orgs.OrgUnit", "orgs.CityConfig", "accounts.User", "projects.Project", "projects.StageEvent",
+AUDITED_MODELS = ["orgs.OrgUnit", "orgs.Conventions", "accounts.User", "projects.Project", "projects.StageEvent",
                   "projects.Milestone", "projects.AnnualList", "projects.ListEntry", "progress.MonthlyReport",
                   "livelihood.Programme", "livelihood.Item", "livelihood.ItemReport"]
 

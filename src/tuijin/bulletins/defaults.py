@@ -13,7 +13,7 @@ from .models import Section
 LABELS = {
     "period": "期间, 如 1-5月、一季度",
     "year": "年份, 如 2024",
-    "area": "范围: 全市, 或所选板块的名称",
+    "area": "范围: 全市 / 全区 / 全县 … (按通报单位的类型)",
     "unit_prefix": "所选板块的名称 (全市通报时为空)",
 }
 
@@ -24,6 +24,7 @@ _PLAN = {
     "completion_rate_pct": "年度投资完成率(%)",
     "schedule_share_pct": "序时进度(%)",
     "variance_word": "超 或 欠 (相对序时进度)",
+    "variance_phrase": "超序时 或 欠序时 (按本单位口径的表述: 快于/慢于时间进度, 超进度/欠进度)",
     "variance_pp_abs": "超/欠序时的百分点(绝对值)",
     "completed_yoy_word": "完成投资同比: 增长 或 下降",
     "completed_yoy_abs": "完成投资同比增减(%, 绝对值)",
@@ -98,7 +99,7 @@ FIGURES: dict[str, dict[str, str]] = {
         "top_rate_pct": "最高完成率(%)",
         "units_ahead": "超序时的板块名称",
         "units_ahead_count": "超序时的板块个数",
-        "lagging_units": "低于序时进度的板块, 如 丹徒区(欠序时4.2个百分点)",
+        "lagging_units": "低于序时进度的板块, 如 丹徒区(欠序时4.2个百分点; 表述按本单位口径)",
         "lagging_units_count": "低于序时进度的板块个数",
     },
     Section.LAGGING: {
@@ -177,7 +178,7 @@ DEFAULT_TEMPLATES: list[tuple[str, str, int, str]] = [
      "{period}，{area}纳入年度清单的重大项目{projects}个，年度计划投资{annual_plan_yi}亿元。"),
     ("overview.investment", Section.OVERVIEW, 20,
      "{area}重大项目累计完成投资{completed_yi}亿元，完成年度投资计划的{completion_rate_pct}%，"
-     "{variance_word}序时{variance_pp_abs}个百分点[，同比{completed_yoy_word}{completed_yoy_abs}%]。"),
+     "{variance_phrase}{variance_pp_abs}个百分点[，同比{completed_yoy_word}{completed_yoy_abs}%]。"),
     ("overview.half", Section.OVERVIEW, 30, "{area}重大项目投资{half_and_half}目标。"),
     ("overview.starts", Section.OVERVIEW, 40,
      "{area}计划新开工项目{planned_new_starts}个，已开工{planned_new_starts_started}个，开工率{start_rate_pct}%。"),
@@ -185,7 +186,7 @@ DEFAULT_TEMPLATES: list[tuple[str, str, int, str]] = [
      "完成同期计划的{period_plan_rate_pct}%，{period_plan_word}同期计划{period_plan_gap_yi}亿元。"),
     ("list.investment", Section.LISTS, 10,
      "{period}，{unit_prefix}{projects}个{list_name}完成投资{completed_yi}亿元，完成年度投资计划的"
-     "{completion_rate_pct}%，{variance_word}序时{variance_pp_abs}个百分点。"),
+     "{completion_rate_pct}%，{variance_phrase}{variance_pp_abs}个百分点。"),
     ("list.starts", Section.LISTS, 20,
      "{unit_prefix}{list_name}计划新开工{planned_new_starts}个，已开工{planned_new_starts_started}个"
      "[，开工率{start_rate_pct}%]。"),

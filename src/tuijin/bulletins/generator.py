@@ -22,8 +22,8 @@ from tuijin.indicators.engine import compute, drilldown
 from tuijin.indicators.present import present, unit_label
 from tuijin.indicators.scope import Scope
 from tuijin.indicators.tables import COLUMNS, EVENTS
-from tuijin.orgs.models import CityConfig, OrgUnit, UnitKind
-from tuijin.orgs.services import city_config
+from tuijin.orgs.models import Conventions, OrgUnit, UnitKind
+from tuijin.orgs.selectors import conventions_for
 from tuijin.projects.models import AnnualList
 
 from . import optional_modules
@@ -130,9 +130,10 @@ class Bulletin:
 class FigureBuilder:
     """Turns presented engine values into named figures, formatted by the city's rounding places."""
 
-    def __init__(self, config: CityConfig, period: Period, basis: str):
+    def __init__(self, config: Conventions, period: Period, basis: str):
         self.amount_places = config.amount_places
         self.rate_places = config.rate_places
+        self.ahead, self.behind = config.ahead_word, config.behind_word
         self.period = period
         self.basis = basis
 
@@ -180,6 +181,9 @@ class FigureBuilder:
         }
         figs["variance_word"], figs["variance_pp_abs"] = self.signed(
             d["schedule_variance_pp"] if has_done else None, s("schedule_variance_pp"), "超", "欠")
+        # The same sign in the conventions' wording (超序时 / 快于时间进度 / 超进度 …).
+        figs["variance_phrase"], _ = self.signed(
+            d["schedule_variance_pp"] if has_done else None, s("schedule_variance_pp"), self.ahead, self.behind)
         figs["completed_yoy_word"], figs["completed_yoy_abs"] = self.signed(
             d["completed_yoy_pct"] if has_done else None, s("completed_yoy_pct"), "增长", "下降")
         for planned, done, rate in (("planned_new_starts", "planned_new_starts_started", "start_rate_pct"),
@@ -244,8 +248,10 @@ class Generator:
         self.root = self.unit or city
         self.user = user
         self.issued = issued or timezone.localdate()
-        self.settings: BulletinSettings = bulletin_settings(city, self.root)
-        self.config = city_config(city)
+        self.settings: BulletinSettings = bulletin_settings(city, self.root, period.year)
+        # The conventions of the unit whose bulletin this is, for the bulletin's year: a 2024 bulletin keeps
+        # printing by 2024's conventions after the city changes 2025's.
+        self.config = conventions_for(self.root, period.year)
         self.fb = FigureBuilder(self.config, period, basis)
         scope = Scope(city, self.unit)
         if user is not None:
@@ -258,7 +264,7 @@ class Generator:
         self.covers = coverage(user, scope) if user is not None else ""
         self.labels = {
             "period": _label(period_words(period)), "year": _label(str(period.year)),
-            "area": _label(coverage(user) if self.covers else "全市" if self.unit is None else self.root.name),
+            "area": _label(coverage(user) if self.covers else self.root.whole_area),
             "unit_prefix": _label("" if self.unit is None else self.root.name),
         }
         self.tables: list[Table] = []
@@ -358,7 +364,7 @@ class Generator:
             "top_rate_pct": self.fb.pct(rows[0][1]["completion_rate_pct"], src),
             "units_ahead": Fig("、".join(r["unit"] for r in ahead) or None, [r["unit"] for r in ahead], src),
             "units_ahead_count": self.fb.count(len(ahead), src),
-            "lagging_units": Fig("、".join(f"{r['unit']}（欠序时{pp(r)}个百分点）" for r in behind) or None,
+            "lagging_units": Fig("、".join(f"{r['unit']}（{self.config.behind_word}{pp(r)}个百分点）" for r in behind) or None,
                                  [r["unit"] for r in behind], src),
             "lagging_units_count": self.fb.count(len(behind), src),
         }
@@ -403,7 +409,7 @@ class Generator:
 
             items.append({
                 "list_name": Fig(lst.name, lst.name, {"list": lst.name}, label=True),
-                "lagging_projects": Fig(names(behind, lambda t: f"{t[1].name}（欠序时{pp(t[0])}个百分点）"),
+                "lagging_projects": Fig(names(behind, lambda t: f"{t[1].name}（{self.config.behind_word}{pp(t[0])}个百分点）"),
                                         [t[1].code for t in behind], src),
                 "lagging_projects_count": self.fb.count(len(behind), src),
                 "not_started_projects": Fig(names(not_started, lambda p: p.name), [p.code for p in not_started],

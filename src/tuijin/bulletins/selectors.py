@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from tuijin.orgs.models import OrgUnit
-from tuijin.orgs.services import city_config
 from tuijin.projects.models import AnnualList, Category
 
 from .defaults import DEFAULT_TEMPLATES
@@ -89,14 +88,19 @@ def bulletin_config(city: OrgUnit) -> BulletinConfig:
     return BulletinConfig.objects.filter(city=city).first() or BulletinConfig(city=city)
 
 
-def bulletin_settings(city: OrgUnit, root: OrgUnit | None = None) -> BulletinSettings:
+def bulletin_settings(city: OrgUnit, root: OrgUnit | None = None, year: int | None = None) -> BulletinSettings:
+    from django.utils import timezone
+
+    from tuijin.orgs.selectors import conventions_for
+
     cfg = bulletin_config(city)
     root = root or city
     stored = cfg.pk is not None
     lists = list(cfg.lists.order_by("rank", "id")) if stored else []
     lagging = list(cfg.lagging_lists.order_by("rank", "id")) if stored else []
     category = cfg.signing_category if cfg.signing_category_id else Category.objects.filter(name="产业").first()
-    threshold = cfg.threshold_wan if cfg.threshold_wan is not None else city_config(city).big_project_threshold_wan
+    threshold = cfg.threshold_wan if cfg.threshold_wan is not None else conventions_for(
+        root or city, year or timezone.localdate().year).big_project_threshold_wan
     return BulletinSettings(
         heading=cfg.heading or f"{root.name}重大项目推进情况通报",
         issuer=cfg.issuer or f"{city.name}重大项目建设推进办公室",

@@ -32,7 +32,7 @@ from tuijin.indicators.present import Presenter, unit_label
 from tuijin.indicators.scope import Scope
 from tuijin.industry.models import TaxonomyNode
 from tuijin.orgs.models import OrgUnit, UnitKind
-from tuijin.orgs.services import city_config
+from tuijin.orgs.selectors import conventions_for
 from tuijin.projects.models import AnnualList, Category, Project, Stage, StageEvent
 from tuijin.web import selectors as web_selectors
 
@@ -130,11 +130,13 @@ class Fig:
 
 
 class Printer:
-    """Rounds once, by the city's rule (present.Presenter), and prints with the city's decimals."""
+    """Rounds once, by the conventions of the unit and year (present.Presenter), and prints with their decimals."""
 
-    def __init__(self, city: OrgUnit):
-        self.config = city_config(city)
+    def __init__(self, unit: OrgUnit, year: int):
+        self.config = conventions_for(unit, year)
         self.p = Presenter(self.config)
+        c = self.config
+        self.variance_label = "超/欠序时" if c.wording == "schedule" else f"{c.ahead_word}/{c.behind_word}"
 
     def yi(self, wan) -> str:
         v = self.p.yi(wan)
@@ -238,7 +240,7 @@ def _kind_of(period: Period) -> str:
 def dashboard(user, scope: Scope, period: Period, kind: str, *, city: OrgUnit, unit: OrgUnit | None,
               cohort_year: int | None = None) -> Dashboard:
     """Everything the dashboard shows for a scope and period, each number with its drill-down."""
-    pr = Printer(scope.city)
+    pr = Printer(scope.root, period.year)
     links = Links(scope, period, kind, city, unit)
     prev = period.previous_year()
     fig = engine.compute(scope, period)
@@ -259,8 +261,9 @@ def dashboard(user, scope: Scope, period: Period, kind: str, *, city: OrgUnit, u
                          period=prev))], pr.yoy(fig.completed_yoy), _sign(fig.completed_yoy)),
         Kpi("年度投资完成率", F(fig.completion_rate, pr.pct(fig.completion_rate), "completion_rate", "completion_rate"),
             "", [("序时进度", pr.pct(fig.schedule_share)),
-                 ("超/欠序时", F(fig.schedule_variance, _variance_text(pr.pp(fig.completion_rate, fig.schedule_share)),
-                                "completion_rate", "schedule_variance")),
+                 (pr.variance_label, F(fig.schedule_variance,
+                                       _variance_text(pr.pp(fig.completion_rate, fig.schedule_share), pr.config),
+                                       "completion_rate", "schedule_variance")),
                  ("上年同期", F(fig.completion_rate_prev, pr.pct(fig.completion_rate_prev), "completion_rate",
                               "completion_rate", period=prev))]),
         Kpi("年度计划投资", F(fig.annual_plan, pr.yi(fig.annual_plan), "annual_plan", "annual_plan"), "亿元",
@@ -328,7 +331,7 @@ def dashboard(user, scope: Scope, period: Period, kind: str, *, city: OrgUnit, u
             "completed": F(f.completed, pr.yi(f.completed), "completed", "completed", **extra),
             "completion_rate": F(f.completion_rate, pr.pct(f.completion_rate), "completion_rate", "completion_rate",
                                  **extra),
-            "variance": F(f.schedule_variance, _variance_text(pr.pp(f.completion_rate, f.schedule_share)),
+            "variance": F(f.schedule_variance, _variance_text(pr.pp(f.completion_rate, f.schedule_share), pr.config),
                           "completion_rate", "schedule_variance", **extra),
             "planned_new_starts": F(f.planned_new_starts, str(f.planned_new_starts), "planned_new_starts", "count",
                                     **extra),
@@ -392,13 +395,16 @@ def _sign(value) -> str:
     return "up" if value > 0 else ("down" if value < 0 else "")
 
 
-def _variance_text(pp: Decimal | None) -> str:
+def _variance_text(pp: Decimal | None, config=None) -> str:
+    """超 3.5 个百分点 / 欠 …; a unit whose conventions word it otherwise: 快于时间进度 3.5 个百分点 …"""
+    ahead, behind = ("超", "欠") if config is None or config.wording == "schedule" else (
+        config.ahead_word, config.behind_word)
     if pp is None:
         return "—"
     if pp > 0:
-        return f"超 {pp} 个百分点"
+        return f"{ahead} {pp} 个百分点"
     if pp < 0:
-        return f"欠 {-pp} 个百分点"
+        return f"{behind} {-pp} 个百分点"
     return "与序时持平"
 
 
@@ -583,7 +589,7 @@ def chains_section(user, city: OrgUnit, unit: OrgUnit | None, period: Period, ki
         return None
     if not report.total and not report.total_prev:
         return None  # no above-scale enterprise reports sales in the city: an empty chart says nothing
-    pr = Printer(city)
+    pr = Printer(unit or city, period.year)
     base = {"key": ENTERPRISE_KEY, "city": city.pk, "through": period.through, "kind": kind}
     if unit is not None:
         base["unit"] = unit.pk
@@ -791,7 +797,7 @@ def _own_q(scope: Scope) -> Q:
 
 def drill_list(user, spec: DrillSpec) -> DrillList:
     """The list behind a figure, with its totals computed from its own rows."""
-    pr = Printer(spec.city)
+    pr = Printer(spec.unit or spec.city, spec.period.year)
     if spec.key == ENTERPRISE_KEY:
         return _enterprise_list(user, spec, pr)
     scope = dashboard_scope(user, spec.city, spec.unit, spec.annual_list)
@@ -847,7 +853,7 @@ def drill_list(user, spec: DrillSpec) -> DrillList:
         totals.update(flag_totals([r.project for r in rows]))
         printed = {"count": f"{len(rows)} 个", "annual_plan": pr.yi(plan) + " 亿元", "completed": pr.yi(done) + " 亿元",
                    "completion_rate": pr.pct(rate), "schedule_share": pr.pct(share),
-                   "schedule_variance": _variance_text(pr.pp(rate, share)),
+                   "schedule_variance": _variance_text(pr.pp(rate, share), pr.config),
                    **{k: pr.pct(totals[k]) for k in ("start_rate", "completion_count_rate", "operation_rate")}}
         return DrillList(spec, "listed", title, words, rows, totals, printed)
     stage = EVENT_STAGE[spec.key]
@@ -948,8 +954,7 @@ def project_light(user, project: Project):
     """The light of a project for its page: (light, period, city) by its city's rules; (None, None, city) when
     the project is on no list that year or the city has no accepted report yet."""
     unit = project.unit
-    city = OrgUnit.objects.select_related("config").filter(
-        id__in=[*unit.ancestor_ids, unit.pk], kind=UnitKind.CITY).first()  # with its conventions: one query
+    city = OrgUnit.objects.filter(id__in=[*unit.ancestor_ids, unit.pk], kind=UnitKind.CITY).first()
     if city is None:
         return None, None, None
     rules, _ = rules_for(city)
@@ -1002,7 +1007,7 @@ def ranking_page(user, campaign: Campaign) -> RankingPage:
                                      previous=previous_rows)
     if ranking.previous_period is not None:
         prev_label = f"{ranking.previous_period.label} (同口径, 不含加减分)"
-    pr = Printer(campaign.city)
+    pr = Printer(campaign.city, campaign.period.year)
     rows = []
     for r in ranking.rows:
         cells = []
@@ -1063,7 +1068,7 @@ def _print_raw(spec: competition.IndicatorSpec, value: Decimal | None, pr: Print
     if unit == "亿元":
         return pr.yi(value)
     if spec.kind == "schedule_variance":
-        return _variance_text(pr.p.pp(value, ZERO))
+        return _variance_text(pr.p.pp(value, ZERO), pr.config)
     if unit == "%":
         return pr.pct(value)
     if unit == "个":

@@ -31,7 +31,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tuijin.industry.models import Enterprise, MonthlySales, Taxonomy, TaxonomyNode
-from tuijin.orgs.models import CityConfig, OrgUnit, UnitKind
+from tuijin.orgs.models import Conventions, OrgUnit, UnitKind
 from tuijin.progress.models import MonthlyReport, ReportStatus
 from tuijin.projects.models import (
     STAGE_ORDER,
@@ -308,7 +308,7 @@ class Synth:
             city = OrgUnit(id=cid, name=name, kind=UnitKind.CITY, parent_id=pid, path=f"{province.path}{cid}/",
                            depth=1, region_code=region, sort_order=ci + 1)
             units.append(city)
-            configs.append(CityConfig(city_id=cid))
+            configs.append(Conventions(unit_id=cid, year=self.cfg.first_year))
             places = []
             for di, (dname, kind, code) in enumerate(districts):
                 did = self.ids.take(OrgUnit)
@@ -331,7 +331,7 @@ class Synth:
                 depts.append(x)
             self.cities.append((city, places, depts, weight))
         self.insert(OrgUnit, units)
-        self.insert(CityConfig, configs)
+        self.insert(Conventions, configs)
         self.province = province
 
     def taxonomies(self):
@@ -596,7 +596,7 @@ class Synth:
         """We chose the ids: move PostgreSQL's sequences past them (SQLite needs nothing)."""
         from django.core.management.color import no_style
 
-        models = [OrgUnit, CityConfig, Taxonomy, TaxonomyNode, AnnualList, Project, StageEvent, Milestone,
+        models = [OrgUnit, Conventions, Taxonomy, TaxonomyNode, AnnualList, Project, StageEvent, Milestone,
                   ListEntry, EntryMonthlyPlan, MonthlyReport, Enterprise, Enterprise.nodes.through, MonthlySales]
         sql = connection.ops.sequence_reset_sql(no_style(), models)
         if sql:

@@ -17,7 +17,7 @@ from tuijin.core.numbers import growth, ratio
 from tuijin.core.periods import Period
 from tuijin.industry.models import Enterprise, MonthlySales, Taxonomy, TaxonomyNode
 from tuijin.orgs.models import OrgUnit
-from tuijin.orgs.services import city_config
+from tuijin.orgs.selectors import conventions_for
 
 from .present import Presenter, num
 
@@ -105,7 +105,7 @@ def chain_report(city: OrgUnit, period: Period, unit: OrgUnit | None = None) -> 
 
 
 def present_chains(report: ChainReport) -> dict:
-    p = Presenter(city_config(report.city))
+    p = Presenter(conventions_for(report.city, report.period.year))
 
     def one(f: ChainFigure) -> dict:
         return {

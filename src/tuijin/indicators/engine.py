@@ -44,8 +44,8 @@ from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum
 
 from tuijin.core.numbers import HUNDRED, growth, ratio
 from tuijin.core.periods import Period, days_elapsed_through_month, days_in_year
-from tuijin.orgs.models import CityConfig, OrgUnit, UnitKind
-from tuijin.orgs.services import city_config
+from tuijin.orgs.models import Conventions, OrgUnit, UnitKind
+from tuijin.orgs.selectors import conventions_for
 from tuijin.progress.models import SUBMITTED_STATUSES, MonthlyReport, ReportStatus
 from tuijin.projects.models import (
     EntryMonthlyPlan,
@@ -66,27 +66,28 @@ BASES = ("accepted", "submitted")
 # ---------------------------------------------------------------- schedule share
 
 
-def schedule_share_at(city: OrgUnit, year: int, month: int, annual_list=None, config: CityConfig | None = None
+def schedule_share_at(city: OrgUnit, year: int, month: int, annual_list=None, config: Conventions | None = None
                       ) -> Decimal:
-    """序时进度 at the end of `month`, as a fraction: curve (list, then city) if stored, else by basis."""
+    """序时进度 at the end of `month`, as a fraction: the list's curve if stored, else the conventions' curve
+    for the year, else by the conventions' basis."""
     if month == 0:
         return ZERO
-    points = _curve_points(city, year, annual_list)
+    config = config or conventions_for(city, year)
+    points = _curve_points(city, year, annual_list, config)
     if points:
         return _interpolate(points, month)
-    config = config or city_config(city)
-    if config.schedule_basis == CityConfig.ScheduleBasis.DAY:
+    if config.schedule_basis == Conventions.ScheduleBasis.DAY:
         return Decimal(days_elapsed_through_month(year, month)) / Decimal(days_in_year(year))
     return Decimal(month) / Decimal(12)
 
 
-def _curve_points(city, year, annual_list) -> dict[int, Decimal]:
-    rows = ScheduleCurve.objects.filter(city=city, year=year)
+def _curve_points(city, year, annual_list, config: Conventions) -> dict[int, Decimal]:
     if annual_list is not None:
-        specific = {r.month: r.cumulative_pct / HUNDRED for r in rows.filter(annual_list=annual_list)}
+        specific = {r.month: r.cumulative_pct / HUNDRED
+                    for r in ScheduleCurve.objects.filter(city=city, year=year, annual_list=annual_list)}
         if specific:
             return specific
-    return {r.month: r.cumulative_pct / HUNDRED for r in rows.filter(annual_list__isnull=True)}
+    return config.curve_points
 
 
 def _interpolate(points: dict[int, Decimal], month: int) -> Decimal:
@@ -99,21 +100,21 @@ def _interpolate(points: dict[int, Decimal], month: int) -> Decimal:
     return known[lower] + (known[upper] - known[lower]) * Decimal(month - lower) / Decimal(upper - lower)
 
 
-def schedule_shares(city: OrgUnit, year: int, annual_list=None, config: CityConfig | None = None
+def schedule_shares(city: OrgUnit, year: int, annual_list=None, config: Conventions | None = None
                     ) -> dict[int, Decimal]:
     """schedule_share_at for every month 0-12 of a year at once (the curve read once): {month: share}."""
-    points = _curve_points(city, year, annual_list)
+    config = config or conventions_for(city, year)
+    points = _curve_points(city, year, annual_list, config)
     if points:
         return {m: _interpolate(points, m) if m else ZERO for m in range(13)}
-    config = config or city_config(city)
-    if config.schedule_basis == CityConfig.ScheduleBasis.DAY:
+    if config.schedule_basis == Conventions.ScheduleBasis.DAY:
         days = Decimal(days_in_year(year))
         return {m: Decimal(days_elapsed_through_month(year, m)) / days if m else ZERO for m in range(13)}
     return {m: Decimal(m) / Decimal(12) for m in range(13)}
 
 
 def schedule_share(scope: Scope, period: Period) -> Decimal:
-    config = city_config(scope.city)
+    config = conventions_for(scope.root, period.year)
     end = schedule_share_at(scope.city, period.year, period.last_month, scope.annual_list, config)
     start = schedule_share_at(scope.city, period.year, period.first_month - 1, scope.annual_list, config)
     return end - start
@@ -416,9 +417,9 @@ def _cache_key(scope: Scope, period: Period, basis: str, breakdown: bool) -> str
 
     # The city's conventions are part of the key: figures carry their scope, and what a presenter prints
     # from them depends on the conventions (a changed rounding rule must not be served from before it).
-    config = city_config(scope.city)
+    config = conventions_for(scope.root, period.year)
     conventions = [(f.attname, getattr(config, f.attname)) for f in config._meta.concrete_fields
-                   if f.attname not in ("id", "city_id")]
+                   if f.attname not in ("id", "unit_id", "year")]
     parts = [data_version(), conventions, scope.city.pk, scope.root.pk, getattr(scope.annual_list, "pk", None),
              getattr(scope.category, "pk", None), getattr(scope.industry_node, "pk", None), scope.min_total_wan,
              str(scope.restrict) if scope.restrict is not None else "", period.year, period.first_month,

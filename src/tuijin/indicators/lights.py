@@ -36,7 +36,7 @@ from django.db.models import OuterRef, Subquery
 from tuijin.core.numbers import HUNDRED, ratio
 from tuijin.core.periods import Period
 from tuijin.orgs.models import OrgUnit
-from tuijin.orgs.services import city_config
+from tuijin.orgs.selectors import conventions_for
 from tuijin.progress.models import MonthlyReport
 from tuijin.projects.models import Stage, StageEvent
 
@@ -279,7 +279,7 @@ class LightReport:
 
 
 def _shares(scope: Scope, year: int, last_month: int) -> dict[int, Decimal]:
-    shares = schedule_shares(scope.city, year, scope.annual_list, city_config(scope.city))
+    shares = schedule_shares(scope.city, year, scope.annual_list, conventions_for(scope.root, year))
     return {m: shares[m] for m in range(1, last_month + 1)}
 
 

@@ -6,16 +6,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tuijin.core.numbers import HUNDRED, number_for_json, quantize, wan_to_yi
-from tuijin.orgs.models import CityConfig
-from tuijin.orgs.services import city_config
+from tuijin.orgs.models import Conventions
+from tuijin.orgs.selectors import conventions_for
 
 from .engine import EVENT_FIGURES, EventFigure, Figures
 
 
 class Presenter:
-    """Rounds by one city's configuration."""
+    """Rounds (and words ahead / behind) by one unit's conventions for the figures' year."""
 
-    def __init__(self, config: CityConfig):
+    def __init__(self, config: Conventions):
         self.config = config
 
     def yi(self, wan: Decimal | None) -> Decimal | None:
@@ -29,7 +29,7 @@ class Presenter:
         """百分点: from unrounded values (default) or from the rates as printed, rounded once."""
         if rate is None or share is None:
             return None
-        if self.config.variance_basis == CityConfig.VarianceBasis.PRINTED:
+        if self.config.variance_basis == Conventions.VarianceBasis.PRINTED:
             return self.pct(rate) - self.pct(share)
         return quantize((rate - share) * HUNDRED, self.config.rate_places, self.config.rounding)
 
@@ -94,7 +94,7 @@ def num(value):
 
 def present(f: Figures) -> dict:
     """The engine's JSON: the scope's figures, its period and conventions, and `by_unit` for each child unit."""
-    presenter = Presenter(city_config(f.scope.city))
+    presenter = Presenter(conventions_for(f.scope.root, f.period.year))
     data = {
         "city": f.scope.city.name,
         "unit": f.scope.root.name,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from tuijin.core.numbers import number_for_json
 from tuijin.indicators.present import Presenter
 from tuijin.orgs.models import UnitKind
-from tuijin.orgs.services import city_config
+from tuijin.orgs.selectors import conventions_for
 
 from . import progress
 from .models import TargetKind
@@ -17,10 +17,8 @@ from .selectors import BASIS_LABELS, ProgrammeStatus
 
 
 def presenter_for(programme) -> Presenter:
-    """The city's rounding rule (a province's programme uses the defaults)."""
-    unit = programme.unit
-    city = unit.city() if unit.kind != UnitKind.PROVINCE else None
-    return Presenter(city_config(city or unit))
+    """The conventions of the programme's unit (or its city's) for the programme's year."""
+    return Presenter(conventions_for(programme.unit, programme.year))
 
 
 def quantity(value: Decimal | None):

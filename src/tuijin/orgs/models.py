@@ -70,6 +70,11 @@ class OrgUnit(models.Model):
     def is_within(self, other: "OrgUnit") -> bool:
         return self.path.startswith(other.path)
 
+    @property
+    def whole_area(self) -> str:
+        """全市 / 全县 / 全区 …: how the unit's own bulletin names its whole area."""
+        return WHOLE_AREA.get(self.kind, "全市")
+
     def city(self) -> "OrgUnit | None":
         """The city this unit belongs to (itself when it is one)."""
         if self.kind == UnitKind.CITY:
@@ -77,8 +82,17 @@ class OrgUnit(models.Model):
         return OrgUnit.objects.filter(id__in=self.ancestor_ids, kind=UnitKind.CITY).first()
 
 
-class CityConfig(models.Model):
-    """市级口径: the conventions a city's bulletins use. Settings, not code (DOMAIN.md)."""
+WHOLE_AREA = {
+    UnitKind.PROVINCE: "全省", UnitKind.CITY: "全市", UnitKind.COUNTY_CITY: "全市", UnitKind.DISTRICT: "全区",
+    UnitKind.COUNTY: "全县", UnitKind.ZONE: "全区", UnitKind.PARK: "全园区", UnitKind.DEPARTMENT: "全系统",
+}
+
+
+class Conventions(models.Model):
+    """口径: the conventions a unit's figures and bulletins use in one year (DOMAIN.md: settings, not code).
+    A city, or a county / district / park that publishes its own bulletin, keeps one row per year it changed
+    them; a year without a row uses the latest earlier year's, then the nearest ancestor's, then the defaults
+    (orgs.selectors.conventions_for), so changing 2025's leaves 2024's bulletin as it was."""
 
     class ScheduleBasis(models.TextChoices):
         MONTH = "month", "按月 (已过月数 ÷ 12)"
@@ -92,22 +106,54 @@ class CityConfig(models.Model):
         UNROUNDED = "unrounded", "由未取舍的比率计算"
         PRINTED = "printed", "由印出的比率计算"
 
-    city = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="config", verbose_name="城市")
+    class Wording(models.TextChoices):
+        SCHEDULE = "schedule", "超序时 / 欠序时"
+        TIME = "time", "快于 / 慢于时间进度"
+        PROGRESS = "progress", "超进度 / 欠进度"
+
+    WORDS = {"schedule": ("超序时", "欠序时"), "time": ("快于时间进度", "慢于时间进度"),
+             "progress": ("超进度", "欠进度")}
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="conventions", verbose_name="单位")
+    year = models.PositiveSmallIntegerField("起用年度")
     schedule_basis = models.CharField("序时进度口径", max_length=10, choices=ScheduleBasis.choices, default="month")
+    schedule_curve = models.JSONField("序时进度曲线", default=list, blank=True,
+                                      help_text="[[月, 累计%], …] 递增并以 [12, 100] 结束; 为空时按口径计算")
     rounding = models.CharField("取舍规则", max_length=10, choices=Rounding.choices, default="half_up")
     rate_places = models.PositiveSmallIntegerField("百分比小数位", default=1)
     amount_places = models.PositiveSmallIntegerField("金额(亿元)小数位", default=1)
     variance_basis = models.CharField("偏差口径", max_length=10, choices=VarianceBasis.choices, default="unrounded")
     big_project_threshold_wan = models.DecimalField("亿元以上门槛(万元)", max_digits=14, decimal_places=2, default=10000)
     start_deadline_days = models.PositiveIntegerField("百日开工期限(天)", default=100)
+    wording = models.CharField("超欠表述", max_length=10, choices=Wording.choices, default="schedule")
 
     class Meta:
-        verbose_name = "城市口径"
-        verbose_name_plural = "城市口径"
+        verbose_name = "口径"
+        verbose_name_plural = "口径"
+        ordering = ["unit", "year"]
         constraints = [
-            models.CheckConstraint(condition=Q(rate_places__lte=4), name="cityconfig_rate_places_max4"),
-            models.CheckConstraint(condition=Q(amount_places__lte=4), name="cityconfig_amount_places_max4"),
+            models.UniqueConstraint(fields=["unit", "year"], name="conventions_once_per_unit_year"),
+            models.CheckConstraint(condition=Q(rate_places__lte=4), name="conventions_rate_places_max4"),
+            models.CheckConstraint(condition=Q(amount_places__lte=4), name="conventions_amount_places_max4"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="conventions_year_range"),
+            models.CheckConstraint(condition=Q(big_project_threshold_wan__gte=0),
+                                   name="conventions_threshold_nonnegative"),
         ]
 
     def __str__(self):
-        return f"{self.city} 口径"
+        return f"{self.unit} {self.year}年起 口径"
+
+    @property
+    def ahead_word(self) -> str:
+        return self.WORDS.get(self.wording, self.WORDS["schedule"])[0]
+
+    @property
+    def behind_word(self) -> str:
+        return self.WORDS.get(self.wording, self.WORDS["schedule"])[1]
+
+    @property
+    def curve_points(self) -> dict:
+        """The phased curve as {month: cumulative fraction}; empty when the basis decides."""
+        from decimal import Decimal
+
+        return {int(m): Decimal(str(p)) / 100 for m, p in (self.schedule_curve or [])}

@@ -278,14 +278,15 @@ class Countdown:
         return self.days_left < 0
 
 
-def _limit(city: OrgUnit | None, cache: dict) -> int:
-    from tuijin.orgs.services import city_config
+def _limit(unit: OrgUnit | None, year: int, cache: dict) -> int:
+    """The 百日开工 days of the unit's conventions in the signing year (read once per unit and year)."""
+    from tuijin.orgs.selectors import conventions_for
 
-    if city is None:
+    if unit is None:
         return 100
-    if city.pk not in cache:
-        cache[city.pk] = city_config(city).start_deadline_days
-    return cache[city.pk]
+    if (unit.pk, year) not in cache:
+        cache[unit.pk, year] = conventions_for(unit, year).start_deadline_days
+    return cache[unit.pk, year]
 
 
 def start_countdowns(projects, today=None) -> dict[int, Countdown]:
@@ -306,7 +307,7 @@ def start_countdowns(projects, today=None) -> dict[int, Countdown]:
         unit = units[unit_id]
         if unit_id not in cities:
             cities[unit_id] = unit.city()
-        out[pid] = Countdown(date, _limit(cities[unit_id], limits), (today - date).days)
+        out[pid] = Countdown(date, _limit(cities[unit_id], date.year, limits), (today - date).days)
     return out
 
 

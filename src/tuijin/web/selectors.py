@@ -19,7 +19,7 @@ from tuijin.indicators.present import present
 from tuijin.indicators.scope import Scope
 from tuijin.industry.models import TaxonomyNode
 from tuijin.orgs.models import OrgUnit, UnitKind
-from tuijin.orgs.services import city_config
+from tuijin.orgs.selectors import conventions_for
 from tuijin.progress import selectors as progress_selectors
 from tuijin.progress.models import MonthlyReport
 from tuijin.projects.models import (
@@ -250,6 +250,7 @@ class Overview:
     rows: list[OverviewRow]
     amount_places: int
     rate_places: int
+    conventions: object = None  # orgs.Conventions of the root and year: how ahead / behind is worded
 
 
 def overview(user, scope: Scope, period: Period) -> Overview:
@@ -281,7 +282,7 @@ def overview(user, scope: Scope, period: Period) -> Overview:
             r.data[k]["count"] or r.data[k]["count_prev"] for k in ("new_signed", "new_started", "new_operating"))]
     if len(rows) == 1 and rows[0].own_level:
         rows = []  # a unit without child units: its 本级 row would only repeat the total
-    config = city_config(scope.city)
+    config = conventions_for(scope.root, period.year)
     total = OverviewRow(data, scope.root.pk, projects_query=projects_query(scope.root.pk))
-    return Overview(data=data, total=total, rows=rows, amount_places=config.amount_places,
+    return Overview(data=data, total=total, rows=rows, amount_places=config.amount_places, conventions=config,
                     rate_places=config.rate_places)

@@ -108,15 +108,24 @@ def signed(value):
 
 @register.filter
 def variance(value, places=1):
-    """超/欠序时: 超 3.5 个百分点 (green) / 欠 2.1 个百分点 (red) / 与序时持平; "—" when missing."""
+    """超/欠序时: 超 3.5 个百分点 (green) / 欠 2.1 个百分点 (red) / 与序时持平; "—" when missing. `places` may be
+    the figure's conventions (orgs.Conventions): its rate places and its wording (快于时间进度 3.5 个百分点,
+    超进度 …; the default 超序时 / 欠序时 stays 超 / 欠)."""
     d = _decimal(value)
     if d is None:
         return DASH
+    ahead, behind, short = "超序时", "欠序时", True
+    if hasattr(places, "rate_places"):
+        # The default wording keeps the short 超 / 欠 under its 超/欠序时 heading; another city's prints its words.
+        ahead, behind, short = places.ahead_word, places.behind_word, places.wording == "schedule"
+        places = places.rate_places
     text = _fixed(abs(d), places)
     if d > 0:
-        return format_html('<span class="ahead" title="超序时">超 {} 个百分点</span>', text)
+        return format_html('<span class="ahead" title="{}">{} {} 个百分点</span>', ahead,
+                           "超" if short else ahead, text)
     if d < 0:
-        return format_html('<span class="behind" title="欠序时">欠 {} 个百分点</span>', text)
+        return format_html('<span class="behind" title="{}">{} {} 个百分点</span>', behind,
+                           "欠" if short else behind, text)
     return mark_safe('<span class="even">与序时持平</span>')
 
 

@@ -12,8 +12,7 @@ from tuijin.indicators.present import Presenter
 from tuijin.indicators.scope import Scope
 from tuijin.indicators.tables import render
 from tuijin.orgs.models import OrgUnit
-from tuijin.orgs.selectors import city_by_name, unit_in_city
-from tuijin.orgs.services import city_config
+from tuijin.orgs.selectors import city_by_name, conventions_for, unit_in_city
 
 
 class Command(TuijinCommand):
@@ -36,7 +35,7 @@ class Command(TuijinCommand):
         events = AttractionEvent.objects.filter(city=city, date__gte=period.start, date__lte=period.end)
         if unit is not None:
             events = events.filter(units__in=units).distinct()
-        presenter = Presenter(city_config(city))
+        presenter = Presenter(conventions_for(root, period.year))
         figures = compute(scope, period)
         perf = performance(scope, period)
         data = {
