@@ -22,5 +22,7 @@ urlpatterns = [
     path("attraction/", include("tuijin.attraction.urls")),
     path("dashboard/", include("tuijin.dashboard.urls")),
     path("api/v1/", include("tuijin.api.urls")),
+    path("setup/", include("tuijin.orgs.urls")),
+    path("setup/", include("tuijin.projects.urls")),
     path("", include("tuijin.web.urls")),
 ]
