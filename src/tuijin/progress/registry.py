@@ -152,14 +152,14 @@ def detect_kind(data: bytes, filename: str = "") -> str | None:
             return KIND_REPORTS
         if find_layout(sheet, match_list_field, _accept_list):
             return KIND_LIST
-        if find_layout(sheet, match_project_field, _accept_projects):
-            return KIND_PROJECTS
         from .setup_imports import _accept_lists, _accept_units, match_lists_field, match_unit_field
 
         if find_layout(sheet, match_lists_field, _accept_lists):
             return KIND_LISTS
         if find_layout(sheet, match_unit_field, _accept_units):
             return KIND_UNITS
+        if find_layout(sheet, match_project_field, _accept_projects):
+            return KIND_PROJECTS
     return None
 
 

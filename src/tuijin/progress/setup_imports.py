@@ -7,6 +7,7 @@ Only the city's administrator (市管理员 holding the city) imports them, into
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
@@ -45,21 +46,32 @@ def _city(user):
 # ---------------------------------------------------------------- headers
 
 
+# The headers are matched whole (after dropping spaces and a bracketed note), not by the words they contain: a
+# unit or list row has no number to tell it from a second header row, so a loose match would swallow the first
+# row of the table as a header.
+UNIT_HEADERS = {
+    "name": {"单位名称", "单位", "名称", "单位全称"},
+    "kind": {"类型", "单位类型", "级别", "单位级别"},
+    "parent": {"上级单位", "上级", "隶属单位", "上级单位名称"},
+    "short_name": {"简称", "单位简称"},
+    "region_code": {"行政区划代码", "区划代码", "行政区划"},
+}
+LISTS_HEADERS = {
+    "name": {"清单名称", "清单"},
+    "year": {"年度", "年份", "使用年度"},
+    "rank": {"级别/排序", "级别", "排序", "层级", "层级顺序", "顺序", "级别排序"},
+    "counts_in_total": {"是否计入全部", "计入全部", "是否计入"},
+    "short_name": {"简称", "清单简称"},
+}
+
+
+def _whole(header: str, table: dict[str, set[str]]) -> str | None:
+    t = re.sub(r"\(.*?\)", "", normalise(header))
+    return next((f for f, names in table.items() if t in names), None)
+
+
 def match_unit_field(header: str) -> str | None:
-    t = normalise(header)
-    if not t:
-        return None
-    if "简称" in t:
-        return "short_name"
-    if "区划" in t or "代码" in t:
-        return "region_code"
-    if "上级" in t or "隶属" in t or "所属" in t:
-        return "parent"
-    if "类型" in t or "类别" in t or "级别" in t:
-        return "kind"
-    if "名称" in t or t in ("单位", "单位名"):
-        return "name"
-    return None
+    return _whole(header, UNIT_HEADERS)
 
 
 def _accept_units(columns: dict[str, int]) -> bool:
@@ -67,20 +79,7 @@ def _accept_units(columns: dict[str, int]) -> bool:
 
 
 def match_lists_field(header: str) -> str | None:
-    t = normalise(header)
-    if not t:
-        return None
-    if "简称" in t:
-        return "short_name"
-    if "计入" in t or "全部" in t:
-        return "counts_in_total"
-    if "级别" in t or "排序" in t or "层级" in t or "顺序" in t:
-        return "rank"
-    if "名称" in t or t == "清单":
-        return "name"
-    if "年度" in t or "年份" in t or t == "年":
-        return "year"
-    return None
+    return _whole(header, LISTS_HEADERS)
 
 
 def _accept_lists(columns: dict[str, int]) -> bool:
