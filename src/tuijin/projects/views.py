@@ -104,7 +104,8 @@ def dimensions(request):
                "editable": _may_edit(request.user, k),
                "rows": model.objects.all() if k == "category" else model.objects.filter(city=city)}
               for k, model in DIMENSION_MODELS.items()]
-    return render(request, "projects/dimensions.html", {"city": city, "tables": tables})
+    posted = forms.get(kind) if request.method == "POST" else None  # the bound form, with its errors
+    return render(request, "projects/dimensions.html", {"city": city, "tables": tables, "posted": posted})
 
 
 @login_required
