@@ -202,3 +202,20 @@ def test_units_pages(world, client):
     assert client.post(f"/setup/units/{d['乙区'].pk}/edit/", {"name": "x", "kind": "district"}).status_code == 404
     client.force_login(world["district_admin"])
     assert client.get("/setup/units/").status_code == 403
+
+
+def test_a_project_on_a_retired_unit_can_still_be_edited(world, client):
+    admin, park = world["admin"], world["park"]
+    project = f.project(park, name="园区老项目", total=20000)
+    services.retire_unit(actor=admin, unit=park, on=datetime.date(2024, 6, 30))
+    client.force_login(admin)
+    page = client.get(f"/projects/{project.pk}/edit/").content.decode()
+    assert "甲区高新园" in page  # still offered as the project's own unit
+    r = client.post(f"/projects/{project.pk}/edit/", {
+        "code": project.code, "name": "园区老项目(续)", "unit": park.pk, "category": project.category_id,
+        "total_investment": "20000"})
+    assert r.status_code == 302
+    project.refresh_from_db()
+    assert project.name == "园区老项目(续)" and project.unit_id == park.pk
+    # but a new project is not offered the retired unit
+    assert "甲区高新园" not in client.get("/projects/new/").content.decode()
