@@ -86,6 +86,12 @@ def _category(name="产业"):
     return Category.objects.get(name=name)
 
 
+def _sector(w):
+    from tuijin.projects.models import Sector
+
+    return Sector.objects.get(city=w.units["zhenjiang"], code="transport")
+
+
 def _project_base(w):
     return {"code": "2024-321102-34-03-004321", "name": "京口区新能源装备产业园项目", "owner": "镇江新能源有限公司",
             "unit": _pk(w.units["jk"]), "category": _pk(_category()), "total_investment": "52000",
@@ -98,7 +104,8 @@ PROJECT_FIELDS = {"code": ("项目代码", "line", True), "name": ("项目名称
                   "category": ("类别", "id", True), "industry_node": ("产业链", "id", False),
                   "total_investment": ("计划总投资", "amount", True), "location": ("建设地点", "line", False),
                   "description": ("建设内容", "text", False), "responsible_leader": ("责任领导", "line", False),
-                  "responsible_department": ("责任部门", "id", False), "service_contact": ("服务专员", "line", False)}
+                  "responsible_department": ("责任部门", "id", False), "service_contact": ("服务专员", "line", False),
+                  "sector": ("行业领域", "id", False), "nature": ("建设性质", "id", False)}
 
 
 def _edit_base(w):
@@ -302,6 +309,43 @@ FORMS = [
     FormSpec("token_create", "city_admin", lambda w: "/accounts/tokens/",
              lambda w: {"name": "统计局数据对接", "days": "90"},
              {"name": ("名称", "line", True), "days": ("有效期", "choice", True)}),
+    # the city's own set-up (单位管理, 年度清单, 分类维度)
+    FormSpec("unit_add", "city_admin", lambda w: "/setup/units/",
+             lambda w: {"name": "镇江新区", "kind": "zone", "parent": "", "short_name": "新区",
+                        "region_code": "321171"},
+             {"name": ("单位名称", "line", True), "kind": ("类型", "choice", True), "parent": ("上级单位", "id", False),
+              "short_name": ("简称", "line", False), "region_code": ("行政区划代码", "line", False)}),
+    FormSpec("unit_edit", "city_admin", lambda w: f"/setup/units/{w.units['jk'].pk}/edit/",
+             lambda w: {"name": "京口区", "kind": "district", "short_name": "京口", "region_code": "321102",
+                        "sort_order": "1", "reason": "补简称"},
+             {"name": ("单位名称", "line", True), "kind": ("类型", "choice", True), "short_name": ("简称", "line", False),
+              "region_code": ("行政区划代码", "line", False), "sort_order": ("排序", "int", False),
+              "reason": ("修改原因", "line", False)}, watch=lambda w: w.units["jk"]),
+    FormSpec("unit_move", "city_admin", lambda w: f"/setup/units/{w.units['dept'].pk}/move/",
+             lambda w: {"parent": _pk(w.units["jk"]), "reason": "下放管理"},
+             {"parent": ("新的上级单位", "id", True), "reason": ("调整原因", "line", False)},
+             watch=lambda w: w.units["dept"]),
+    FormSpec("unit_retire", "city_admin", lambda w: f"/setup/units/{w.units['dept'].pk}/retire/",
+             lambda w: {"retired_on": "2024-06-30", "reason": "机构改革"},
+             {"retired_on": ("撤销日期", "date", True), "reason": ("撤销原因", "line", False)},
+             watch=lambda w: w.units["dept"]),
+    FormSpec("list_create", "city_admin", lambda w: "/setup/lists/",
+             lambda w: {"name": "省重大项目", "short_name": "省重大", "rank": "1", "counts_in_total": "on",
+                        "year": "2024"},
+             {"name": ("清单名称", "line", True), "short_name": ("简称", "line", False), "rank": ("级别/排序", "int", True),
+              "year": ("使用年度", "int", False)}),
+    FormSpec("list_edit", "city_admin", lambda w: f"/setup/lists/{w.lists['zhenjiang'].pk}/",
+             lambda w: {"name": "市重大项目", "short_name": "市重大", "rank": "3", "counts_in_total": "on"},
+             {"name": ("清单名称", "line", True), "short_name": ("简称", "line", False), "rank": ("级别/排序", "int", True),
+              "year": ("使用年度", "int", False)}, watch=lambda w: w.lists["zhenjiang"]),
+    FormSpec("dimension_add", "city_admin", lambda w: "/setup/dimensions/?kind=sector",
+             lambda w: {"kind": "sector", "sector-code": "digital", "sector-name": "数字经济", "sector-sort_order": "8"},
+             {"sector-code": ("代码", "line", True), "sector-name": ("名称", "line", True),
+              "sector-sort_order": ("排序", "int", True)}),
+    FormSpec("dimension_edit", "city_admin", lambda w: f"/setup/dimensions/sector/{_sector(w).pk}/",
+             lambda w: {"code": "transport", "name": "交通运输", "sort_order": "1", "active": "on"},
+             {"code": ("代码", "line", True), "name": ("名称", "line", True), "sort_order": ("排序", "int", True)},
+             watch=_sector),
 ]
 
 # Number cases (too large, exponents, NaN/Inf, negative) hold since the amounts fix merged: none is expected to
@@ -446,7 +490,10 @@ COLUMN_IDS = {"项目代码": "code", "项目名称": "name", "当月完成投�
               "责任领导": "leader", "年度计划投资": "annual_plan", "计划新开工": "planned_new_start",
               "计划开工月份": "planned_start_month", "投资方": "investor", "投资方类型": "investor_kind",
               "线索来源": "source", "意向投资(万元)": "amount", "合同投资(万元)": "amount", "跟进单位": "unit",
-              "日期": "date", "国别/地区": "region"}
+              "日期": "date", "国别/地区": "region", "行业领域": "sector", "建设性质": "nature",
+              "单位名称": "unit_name", "类型": "kind", "上级单位": "parent", "简称": "short_name",
+              "行政区划代码": "region_code", "清单名称": "list_name", "年度": "year", "级别/排序": "rank",
+              "是否计入全部": "counts_in_total"}
 
 
 def _csv(spec: ImportSpec, w, override: dict | None = None) -> bytes:
@@ -471,15 +518,31 @@ IMPORTS = [
                cli=lambda w: ["--kind", "reports", "--period", "2024-05", "--confirm-warnings",
                                      "--reason", "更正测试: 敌意输入"]),
     ImportSpec("projects", "/reports/import/", lambda w: {"kind": "projects"},
-               ["项目代码", "项目名称", "项目业主", "所属单位", "项目类别", "计划总投资", "建设地点", "建设内容", "责任领导"],
+               ["项目代码", "项目名称", "项目业主", "所属单位", "项目类别", "计划总投资", "建设地点", "建设内容", "责任领导",
+                "行业领域", "建设性质"],
                lambda w: {"项目代码": "2024-321102-34-03-009876", "项目名称": "京口区储能电池项目",
                           "项目业主": "镇江储能有限公司", "所属单位": "京口区", "项目类别": "产业", "计划总投资": "36000",
-                          "建设地点": "京口区", "建设内容": "年产 5GWh 储能电池", "责任领导": "张三"},
+                          "建设地点": "京口区", "建设内容": "年产 5GWh 储能电池", "责任领导": "张三",
+                          "行业领域": "能源", "建设性质": "新建"},
                {"项目代码": ("项目代码", "line"), "项目名称": ("项目名称", "line"), "项目业主": ("项目业主", "line"),
                 "所属单位": ("所属单位", "choice"), "项目类别": ("项目类别", "choice"),
                 "计划总投资": ("计划总投资", "amount"), "建设地点": ("建设地点", "line"),
-                "建设内容": ("建设内容", "text"), "责任领导": ("责任领导", "line")},
+                "建设内容": ("建设内容", "text"), "责任领导": ("责任领导", "line"),
+                "行业领域": ("行业领域", "choice"), "建设性质": ("建设性质", "choice")},
                cli=lambda w: ["--kind", "projects"]),
+    ImportSpec("units", "/reports/import/", lambda w: {"kind": "units"},
+               ["单位名称", "类型", "上级单位", "简称", "行政区划代码"],
+               lambda w: {"单位名称": "镇江新区", "类型": "开发区", "上级单位": "", "简称": "新区",
+                          "行政区划代码": "321171"},
+               {"单位名称": ("单位名称", "line"), "类型": ("类型", "choice"), "上级单位": ("上级单位", "choice"),
+                "简称": ("简称", "line"), "行政区划代码": ("行政区划代码", "line")},
+               cli=lambda w: ["--kind", "units"]),
+    ImportSpec("lists", "/reports/import/", lambda w: {"kind": "lists"},
+               ["清单名称", "年度", "级别/排序", "是否计入全部"],
+               lambda w: {"清单名称": "省重大项目", "年度": "2024", "级别/排序": "1", "是否计入全部": "是"},
+               {"清单名称": ("清单名称", "line"), "年度": ("年度", "int"), "级别/排序": ("级别/排序", "int"),
+                "是否计入全部": ("是否计入全部", "choice")},
+               cli=lambda w: ["--kind", "lists"]),
     ImportSpec("list", "/reports/import/",
                lambda w: {"kind": "list", "annual_list": _pk(w.lists["zhenjiang"]), "year": "2024"},
                ["项目代码", "项目名称", "年度计划投资", "计划新开工", "计划开工月份"],

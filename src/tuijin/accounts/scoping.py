@@ -205,3 +205,27 @@ def livelihood_items_for(user, action: str = READ):
     if q is None:
         return Item.objects.none()
     return Item.objects.filter(q)
+
+
+# ---------------------------------------------------------------- the city's own set-up
+
+
+def administers_city(user, city) -> bool:
+    """Whether the user may set up `city` itself (its org units, lists, breakdown dimensions): the city's
+    administrator (市管理员 holding the city unit) or a superuser. Fails closed."""
+    from .models import Role
+
+    if city is None or not can(user, CONFIGURE):
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == Role.CITY_ADMIN and user.unit_id == city.pk
+
+
+def administered_city(user):
+    """The city a user sets up (its own, for a 市管理员 holding a city); None for anyone else."""
+    from tuijin.orgs.models import UnitKind
+
+    if not can(user, CONFIGURE) or not user.unit_id:
+        return None
+    return user.unit if user.unit.kind == UnitKind.CITY and administers_city(user, user.unit) else None

@@ -49,10 +49,10 @@ def managed_users(user):
 
 
 def assignable_units(user):
-    """The units a user manager may put new users into: its own subtree."""
+    """The units a user manager may put new users into: its own subtree, units in use (not 撤销)."""
     if not scoping.can(user, scoping.MANAGE_USERS):
         return OrgUnit.objects.none()
-    return scoping.units_for(user).order_by("path")
+    return scoping.units_for(user).filter(active=True).order_by("path")
 
 
 def role_table() -> list[dict]:

@@ -58,6 +58,8 @@ def create_user(*, username: str, password: str, unit, role: str, actor=None, fi
     if User.objects.filter(username__iexact=username).exists():
         raise InputError(f"用户名已存在: {username!r}", field="username")
     check_role_unit(role, unit)
+    if unit is not None and not unit.active:
+        raise InputError(f"单位 {unit.name} 已撤销, 不能新增用户", field="unit")
     _check_manager(actor, unit)
     user = User(username=username, unit=unit, role=role, first_name=first_name.strip(), phone=phone.strip(),
                 email=email.strip())

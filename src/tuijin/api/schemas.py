@@ -92,6 +92,10 @@ class ProjectOut(Schema):
     stage_label: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    sector: str | None = None  # 行业领域 code
+    sector_name: str | None = None
+    nature: str | None = None  # 建设性质 code
+    nature_name: str | None = None
 
 
 class ProjectCreatedOut(ProjectOut):
@@ -115,6 +119,8 @@ class ProjectIn(InputSchema):
     responsible_leader: text(50) = ""
     responsible_department_id: Id | None = None
     service_contact: text(50) = ""
+    sector: text(30) | None = None  # 行业领域, by code or name (the unit's city's)
+    nature: text(30) | None = None  # 建设性质, by code or name
 
 
 class ProjectPatch(InputSchema):
@@ -132,6 +138,8 @@ class ProjectPatch(InputSchema):
     responsible_leader: text(50) | None = None
     responsible_department_id: Id | None = None
     service_contact: text(50) | None = None
+    sector: text(30) | None = None
+    nature: text(30) | None = None
     reason: text(500) = ""
 
 

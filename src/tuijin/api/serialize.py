@@ -35,10 +35,12 @@ def project(p) -> dict:
         "responsible_department": dept.name if dept else None, "service_contact": p.service_contact,
         "stage": p.stage, "stage_label": Stage(p.stage).label, "created_at": p.created_at,
         "updated_at": p.updated_at,
+        "sector": p.sector.code if p.sector_id else None, "sector_name": p.sector.name if p.sector_id else None,
+        "nature": p.nature.code if p.nature_id else None, "nature_name": p.nature.name if p.nature_id else None,
     }
 
 
-PROJECT_RELATED = ("unit", "category", "industry_node", "responsible_department")
+PROJECT_RELATED = ("unit", "category", "industry_node", "responsible_department", "sector", "nature")
 
 
 def stage_event(e) -> dict:

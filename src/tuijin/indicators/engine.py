@@ -293,7 +293,11 @@ def entries_qs(scope: Scope, year: int):
     qs = ListEntry.objects.filter(_lists_of(scope), year=year).filter(scope.project_q("project__"))
     if scope.annual_list is not None:
         return qs.filter(annual_list=scope.annual_list)
-    higher = ListEntry.objects.filter(_lists_of(scope), project=OuterRef("project"), year=year).filter(
+    # 全部: only the lists that count in it (AnnualList.counts_in_total); a list kept for reference never
+    # takes a project away from a lower list that counts.
+    qs = qs.filter(annual_list__counts_in_total=True)
+    higher = ListEntry.objects.filter(_lists_of(scope), project=OuterRef("project"), year=year,
+                                      annual_list__counts_in_total=True).filter(
         Q(annual_list__rank__lt=OuterRef("annual_list__rank"))
         | Q(annual_list__rank=OuterRef("annual_list__rank"), annual_list_id__lt=OuterRef("annual_list_id"))
     )
@@ -316,6 +320,8 @@ def listed_project_ids(scope: Scope, year: int):
     qs = ListEntry.objects.filter(_lists_of(scope), year=year).filter(scope.project_q("project__"))
     if scope.annual_list is not None:
         qs = qs.filter(annual_list=scope.annual_list)
+    else:
+        qs = qs.filter(annual_list__counts_in_total=True)
     return qs.values("project_id")
 
 

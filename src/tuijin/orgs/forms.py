@@ -1,38 +1,52 @@
-"""The conventions (口径) page's form: every key as text (or a choice), validated by the service alone so the
-page and `tuijin conventions --set` refuse the same values with the same messages."""
+"""Forms of the city administrator's units page (单位管理): they parse; orgs.services validates and writes."""
 
 from django import forms
 
-from tuijin.core.forms import Form
+from tuijin.core.forms import DateInput, Form
 
-from .models import Conventions
-from .services import CONVENTION_KEYS
-
-CHOICES = {
-    "schedule_basis": Conventions.ScheduleBasis.choices,
-    "rounding": Conventions.Rounding.choices,
-    "variance_basis": Conventions.VarianceBasis.choices,
-    "wording": Conventions.Wording.choices,
-}
-HELP = {
-    "curve": "月:累计%, 逗号分隔, 逐月递增并以 12:100 结束, 如 3:20,6:45,9:72.5,12:100; 留空则按序时进度口径计算",
-    "rate_places": "0–4",
-    "amount_places": "0–4",
-    "threshold": "万元, 如 10000 即 1 亿元",
-    "start_deadline_days": "签约后多少天内应开工",
-}
+from .models import UnitKind
+from .services import ADMIN_KINDS
 
 
-class ConventionsForm(Form):
-    def __init__(self, *args, **kwargs):
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return "\u3000" * max(0, obj.depth - 2) + obj.name
+
+
+def _kind_field():
+    return forms.ChoiceField(label="类型", choices=[(k, UnitKind(k).label) for k in ADMIN_KINDS])
+
+
+class UnitAddForm(Form):
+    name = forms.CharField(label="单位名称", max_length=100)
+    kind = _kind_field()
+    parent = UnitChoiceField(label="上级单位", queryset=None, required=False, empty_label="(本市)")
+    short_name = forms.CharField(label="简称", max_length=50, required=False)
+    region_code = forms.CharField(label="行政区划代码", max_length=6, required=False, help_text="6 位数字")
+
+    def __init__(self, *args, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for key, (_, label, _) in CONVENTION_KEYS.items():
-            widget = forms.Select(choices=CHOICES[key]) if key in CHOICES else forms.TextInput()
-            self.fields[key] = forms.CharField(
-                label=label,
-                required=False,
-                max_length=400,
-                strip=True,
-                widget=widget,
-                help_text=HELP.get(key, ""),
-            )
+        self.fields["parent"].queryset = parents
+
+
+class UnitEditForm(Form):
+    name = forms.CharField(label="单位名称", max_length=100)
+    kind = _kind_field()
+    short_name = forms.CharField(label="简称", max_length=50, required=False)
+    region_code = forms.CharField(label="行政区划代码", max_length=6, required=False, help_text="6 位数字")
+    sort_order = forms.IntegerField(label="排序", min_value=0, max_value=100000, required=False)
+    reason = forms.CharField(label="修改原因", max_length=300, required=False)
+
+
+class UnitMoveForm(Form):
+    parent = UnitChoiceField(label="新的上级单位", queryset=None, empty_label="请选择")
+    reason = forms.CharField(label="调整原因", max_length=300, required=False)
+
+    def __init__(self, *args, parents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
+
+
+class UnitRetireForm(Form):
+    retired_on = forms.DateField(label="撤销日期", widget=DateInput())
+    reason = forms.CharField(label="撤销原因", max_length=300, required=False)

@@ -27,6 +27,10 @@ class OrgUnitQuerySet(models.QuerySet):
     def cities(self):
         return self.filter(kind=UnitKind.CITY)
 
+    def active(self):
+        """Units still in use (not 撤销): what is offered for new projects and users."""
+        return self.filter(active=True)
+
 
 class OrgUnit(models.Model):
     """组织单元: a node of the administrative tree. `path` is '/<id>/<id>/…/' from the root."""
@@ -41,6 +45,9 @@ class OrgUnit(models.Model):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     region_code = models.CharField("行政区划代码", max_length=6, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
+    # 撤销: a retired unit keeps its history (projects, reports, users) but is offered for nothing new.
+    active = models.BooleanField("在用", default=True)
+    retired_on = models.DateField("撤销日期", null=True, blank=True)
 
     objects = OrgUnitQuerySet.as_manager()
 

@@ -1,90 +1,169 @@
-"""口径 page: the city administrator reads and changes the conventions of their city (or a county / district /
-park under it) for a year, through the same service as `tuijin conventions`."""
+"""单位管理: the city administrator's page of their city's org tree — add, rename, move, retire (撤销) and
+restore units. Thin: reads scoped to the administered city, every write through orgs.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
-from tuijin.core.params import parse_id, parse_year
 
-from . import selectors, services
-from .forms import ConventionsForm
-from .models import OrgUnit
+from . import services
+from .forms import UnitAddForm, UnitEditForm, UnitMoveForm, UnitRetireForm
+from .models import OrgUnit, UnitKind
 
 
-def _units(user):
-    """The units whose conventions the user may change: a city administrator's own city and the units under it
-    that publish their own bulletin; the platform operator's every such unit."""
-    qs = OrgUnit.objects.filter(kind__in=services.CONVENTION_KINDS).order_by("path")
-    if user.is_superuser:
-        return qs
-    if user.unit_id is None:
-        return qs.none()
-    return qs.filter(path__startswith=user.unit.path)
+def _city(user):
+    city = scoping.administered_city(user)
+    if city is None:
+        raise PermissionDenied("只有市管理员可以管理本市的组织单元")
+    return city
+
+
+def _parents(city):
+    """The units that can hold others: the city and its 板块, in use."""
+    return OrgUnit.objects.subtree(city).active().exclude(
+        kind__in=[UnitKind.PARK, UnitKind.DEPARTMENT]).order_by("path")
+
+
+def _unit(city, pk) -> OrgUnit:
+    unit = OrgUnit.objects.subtree(city).exclude(pk=city.pk).filter(pk=pk).select_related("parent").first()
+    if unit is None:
+        raise Http404("单位不在您的城市或不存在")
+    return unit
+
+
+def _show_error(form, exc: InputError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.text)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def conventions(request):
-    if not scoping.can(request.user, scoping.CONFIGURE):
-        raise PermissionDenied("只有市管理员可以查看和修改口径")
-    units = _units(request.user)
-    raw_unit = request.GET.get("unit") or request.POST.get("unit")
-    if raw_unit:
-        uid = parse_id(raw_unit)
-        unit = units.filter(pk=uid).first() if uid else None
-        if unit is None:
-            raise Http404("单位不存在或不在您的权限范围内")
-    else:
-        unit = units.first()
-    if unit is None:
-        raise Http404("没有可设置口径的单位")
-    raw_year = request.GET.get("year") or request.POST.get("year")
-    year = parse_year(raw_year) if raw_year else timezone.localdate().year
-    if year is None:
-        raise Http404("年度不正确")
-    conv = selectors.conventions_for(unit, year)
-    current = {r["key"]: str(r["value"]) for r in selectors.conventions_rows(conv)}
-    status = 200
-    if request.method == "POST":
-        form = ConventionsForm(request.POST)
-        if form.is_valid():
-            values = {
-                k: v for k, v in form.cleaned_data.items() if k in request.POST
-            }  # a key not sent: unchanged
-            try:
-                services.set_conventions(unit=unit, year=year, values=values, actor=request.user)
-            except InputError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-                status = 400
-            else:
-                messages.success(request, f"已保存 {unit.name} {year}年起的口径")
-                return redirect(f"{reverse('orgs:conventions')}?unit={unit.pk}&year={year}")
+def units(request):
+    """The city's tree, with the form to add a unit."""
+    city = _city(request.user)
+    form = UnitAddForm(request.POST or None, parents=_parents(city))
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            unit = services.add_unit(actor=request.user, city=city, name=c["name"], kind=c["kind"],
+                                     parent=c["parent"], short_name=c["short_name"], region_code=c["region_code"])
+        except InputError as exc:
+            _show_error(form, exc)
         else:
-            status = 400
+            messages.success(request, f"已新增单位 {unit.name}")
+            return redirect("orgs:units")
+    tree = list(OrgUnit.objects.subtree(city).exclude(pk=city.pk).select_related("parent").order_by("path"))
+    for u in tree:
+        u.indent = "\u3000" * (u.depth - city.depth - 1)
+    return render(request, "orgs/units.html", {"city": city, "form": form, "tree": tree})
+
+
+def _detail(request, city, unit, **forms):
+    parents = _parents(city).exclude(path__startswith=unit.path)
+    context = {"city": city, "unit": unit,
+               "edit_form": UnitEditForm(initial={f: getattr(unit, f) for f in
+                                                  ("name", "kind", "short_name", "region_code", "sort_order")}),
+               "move_form": UnitMoveForm(parents=parents, initial={"parent": unit.parent_id}),
+               "retire_form": UnitRetireForm()}
+    context.update(forms)
+    return render(request, "orgs/unit.html", context)
+
+
+@login_required
+def unit_detail(request, pk: int):
+    city = _city(request.user)
+    return _detail(request, city, _unit(city, pk))
+
+
+@login_required
+@require_POST
+def unit_edit(request, pk: int):
+    city = _city(request.user)
+    unit = _unit(city, pk)
+    form = UnitEditForm(request.POST)
+    if form.is_valid():
+        c = dict(form.cleaned_data)
+        reason = c.pop("reason")
+        if c["sort_order"] is None:
+            c.pop("sort_order")
+        try:
+            services.update_unit(actor=request.user, unit=unit, reason=reason, **c)
+        except InputError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, f"已保存 {c['name']}")
+            return redirect("orgs:unit", pk=unit.pk)
+    return _detail(request, city, unit, edit_form=form)
+
+
+@login_required
+@require_POST
+def unit_move(request, pk: int):
+    city = _city(request.user)
+    unit = _unit(city, pk)
+    # Every unit of the city is accepted here, so that a cycle or a wrong kind is refused by the service with
+    # its own words rather than as "not a valid choice".
+    form = UnitMoveForm(request.POST, parents=OrgUnit.objects.subtree(city))
+    if form.is_valid():
+        try:
+            services.move_unit(actor=request.user, unit=unit, parent=form.cleaned_data["parent"],
+                               reason=form.cleaned_data["reason"])
+        except InputError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, f"已将 {unit.name} 移至 {form.cleaned_data['parent'].name} 之下")
+            return redirect("orgs:unit", pk=unit.pk)
+    return _detail(request, city, unit, move_form=form)
+
+
+@login_required
+@require_POST
+def unit_retire(request, pk: int):
+    city = _city(request.user)
+    unit = _unit(city, pk)
+    form = UnitRetireForm(request.POST)
+    if form.is_valid():
+        try:
+            services.retire_unit(actor=request.user, unit=unit, on=form.cleaned_data["retired_on"],
+                                 reason=form.cleaned_data["reason"])
+        except InputError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, f"已撤销 {unit.name}")
+            return redirect("orgs:unit", pk=unit.pk)
+    return _detail(request, city, unit, retire_form=form)
+
+
+@login_required
+@require_POST
+def unit_restore(request, pk: int):
+    city = _city(request.user)
+    unit = _unit(city, pk)
+    try:
+        services.restore_unit(actor=request.user, unit=unit)
+    except InputError as exc:
+        messages.error(request, exc.text)
     else:
-        form = ConventionsForm(initial=current)
-    return render(
-        request,
-        "orgs/conventions.html",
-        {
-            "form": form,
-            "unit": unit,
-            "units": units,
-            "year": year,
-            "conv": conv,
-            "rows": selectors.conventions_rows(conv),
-            "source": selectors.conventions_source(unit, year, conv),
-            "history": selectors.stored_conventions(unit),
-            "years": range(year - 3, year + 2),
-        },
-        status=status,
-    )
+        messages.success(request, f"已恢复 {unit.name}")
+    return redirect("orgs:unit", pk=unit.pk)
+
+
+@login_required
+def units_template(request):
+    """组织单元模板 (.xlsx): the city's units in use, parents first; imports back unchanged."""
+    import io
+
+    from django.http import FileResponse
+
+    from tuijin.progress.excel import write_units_template
+
+    city = _city(request.user)
+    rows = OrgUnit.objects.subtree(city).active().exclude(pk=city.pk).select_related("parent").order_by("path")
+    buf = io.BytesIO()
+    write_units_template(buf, rows, city=city, kinds=[UnitKind(k).label for k in services.ADMIN_KINDS])
+    buf.seek(0)
+    return FileResponse(buf, as_attachment=True, filename="units-template.xlsx")

@@ -45,7 +45,8 @@ class PeriodChoiceForm(Form):
 
 
 class ImportForm(Form):
-    KINDS = [("", "按表头自动识别"), ("reports", "月报"), ("projects", "项目库"), ("list", "年度清单")]
+    KINDS = [("", "按表头自动识别"), ("reports", "月报"), ("projects", "项目库"), ("list", "年度清单"),
+             ("units", "组织单元 (市管理员)"), ("lists", "清单设置 (市管理员)")]
 
     file = forms.FileField(label="文件 (.xlsx / .xls / .ods / .csv)")
     kind = forms.ChoiceField(label="文件内容", choices=KINDS, required=False)

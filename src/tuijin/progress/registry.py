@@ -39,13 +39,15 @@ from .spreadsheets import (
 )
 
 KIND_REPORTS, KIND_PROJECTS, KIND_LIST = "reports", "projects", "list"
-KIND_LABELS = {KIND_REPORTS: "月报", KIND_PROJECTS: "项目库", KIND_LIST: "年度清单"}
+KIND_UNITS, KIND_LISTS = "units", "lists"
+KIND_LABELS = {KIND_REPORTS: "月报", KIND_PROJECTS: "项目库", KIND_LIST: "年度清单", KIND_UNITS: "组织单元",
+               KIND_LISTS: "清单设置"}
 
 PROJECT_LABELS = {"code": "项目代码", "name": "项目名称", "owner": "项目业主", "unit": "所属单位",
                   "category": "项目类别", "industry_node": "产业链", "total_investment": "计划总投资",
                   "stage": "当前阶段", "location": "建设地点", "description": "建设内容",
                   "responsible_leader": "责任领导", "service_contact": "服务专员",
-                  "responsible_department": "责任部门"}
+                  "responsible_department": "责任部门", "sector": "行业领域", "nature": "建设性质"}
 PROJECT_TEXT_FIELDS = ("name", "owner", "location", "description", "responsible_leader", "service_contact")
 LIST_LABELS = {"code": "项目代码", "name": "项目名称", "annual_plan": "年度计划投资",
                "planned_new_start": "计划新开工", "planned_start_month": "计划开工月份", "continuing": "续建",
@@ -82,6 +84,10 @@ def match_project_field(header: str) -> str | None:
         return "unit"
     if "类别" in t or "类型" in t or "分类" in t:
         return "category"
+    if "领域" in t:
+        return "sector"
+    if "性质" in t:
+        return "nature"
     if "产业链" in t or "产业" in t or "行业" in t:
         return "industry_node"
     if "阶段" in t or "状态" in t:
@@ -146,6 +152,12 @@ def detect_kind(data: bytes, filename: str = "") -> str | None:
             return KIND_REPORTS
         if find_layout(sheet, match_list_field, _accept_list):
             return KIND_LIST
+        from .setup_imports import _accept_lists, _accept_units, match_lists_field, match_unit_field
+
+        if find_layout(sheet, match_lists_field, _accept_lists):
+            return KIND_LISTS
+        if find_layout(sheet, match_unit_field, _accept_units):
+            return KIND_UNITS
         if find_layout(sheet, match_project_field, _accept_projects):
             return KIND_PROJECTS
     return None
@@ -246,7 +258,8 @@ def _require_writer(user) -> None:
         raise PermissionDenied("您的账号没有新增和修改项目的权限, 不能导入项目库或年度清单")
 
 
-def _read_rows(plan: RegistryPlan, data: bytes, match, accept, labels: dict, needs: str, progress) -> tuple[list[_Row], list[str]]:
+def _read_rows(plan: RegistryPlan, data: bytes, match, accept, labels: dict, needs: str, progress,
+               key: str = "code", missing: str = "缺少项目代码") -> tuple[list[_Row], list[str]]:
     """The data rows of every sheet with a recognisable header (blank, subtotal and group rows skipped),
     and the texts above the headers (titles: year, list name)."""
     rows: list[_Row] = []
@@ -271,12 +284,12 @@ def _read_rows(plan: RegistryPlan, data: bytes, match, accept, labels: dict, nee
                 continue
             cells = {f: (raw[c] if c < len(raw) else "") for f, c in layout.columns.items()}
             row = _Row(sheet, r + 1, cells, layout.columns, factors)
-            if not text_of(cells.get("code")):
-                others = [f for f in layout.columns if f not in ("code", "name") and text_of(cells.get(f))]
+            if not text_of(cells.get(key)):
+                others = [f for f in layout.columns if f not in (key, "code", "name") and text_of(cells.get(f))]
                 if any(SUBTOTAL_RE.search(t) for t in texts) or not others:
                     plan.skipped += 1  # a subtotal, total or group heading row
                     continue
-                plan.errors.append(row.problem("code", "缺少项目代码", labels))
+                plan.errors.append(row.problem(key, missing, labels))
                 continue
             rows.append(row)
             if progress:
@@ -344,8 +357,8 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             parsed.append((row, code))
     codes = [c for _, c in parsed]
     # Bulk look-ups: one query each, never one per row.
-    known = {p.code: p for p in Project.objects.filter(code__in=codes).select_related("unit", "category",
-                                                                                       "industry_node")}
+    known = {p.code: p for p in Project.objects.filter(code__in=codes).select_related(
+        "unit", "category", "industry_node", "sector", "nature")}
     writable = set(projects_for(user, WRITE).filter(code__in=codes).values_list("code", flat=True))
     visible = writable | set(projects_for(user, READ).filter(code__in=codes).values_list("code", flat=True))
     unit_names = {text_of(r.cells.get("unit")) for r, _ in parsed} - {""}
@@ -355,7 +368,7 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
     categories = {}
     for c in Category.objects.all():
         categories[c.name] = categories[c.code] = c
-    category_names = "、".join(dict.fromkeys(c.name for c in categories.values()))
+    category_names = "、".join(dict.fromkeys(c.name for c in categories.values() if c.active))
     stages = {s.label: s.value for s in Stage} | {s.value: s.value for s in Stage}
     node_names = {text_of(r.cells.get("industry_node")) for r, _ in parsed} - {""}
     from tuijin.industry.models import TaxonomyNode
@@ -374,6 +387,14 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
         i for p in known.values() for i in p.unit.ancestor_ids} | {i for d in departments for i in d.ancestor_ids}
     city_names = dict(OrgUnit.objects.filter(pk__in=unit_ids, kind=UnitKind.CITY).values_list("pk", "name"))
     city_ids = set(city_names)
+    # 行业领域 / 建设性质: the city's values in use, by name or code (one query each).
+    from tuijin.projects.models import BuildNature, Sector
+
+    dims: dict[str, dict[int, dict[str, object]]] = {"sector": {}, "nature": {}}
+    for f, model in (("sector", Sector), ("nature", BuildNature)):
+        if any(text_of(r.cells.get(f)) for r, _ in parsed):
+            for d in model.objects.filter(city_id__in=city_ids, active=True):
+                dims[f].setdefault(d.city_id, {}).update({d.name: d, d.code: d})
 
     for row, code in parsed:
         project = known.get(code)
@@ -398,12 +419,16 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
                 plan.errors.append(row.problem("unit", f"单位名称 {unit_name} 不唯一, 请在系统中修改后再导入", L))
             else:  # one message whether it is another district's, another city's or no unit at all
                 plan.errors.append(row.problem("unit", f"所属单位 {unit_name} {OUT_OF_REACH} (部门不能作为所属单位)", L))
+            if unit is not None and not unit.active and (project is None or project.unit_id != unit.pk):
+                plan.errors.append(row.problem("unit", f"所属单位 {unit_name} 已于 {unit.retired_on} 撤销", L))
+                unit = None
         category = None
         cat_name = text_of(row.cells.get("category"))
         if cat_name:
             category = categories.get(cat_name)
-            if category is None:
+            if category is None or (not category.active and (project is None or project.category_id != category.pk)):
                 plan.errors.append(row.problem("category", f"项目类别 {cat_name} 未知, 应为: {category_names}", L))
+                category = None
         stage = None
         stage_name = text_of(row.cells.get("stage"))
         if stage_name:
@@ -420,6 +445,16 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
                 plan.errors.append(row.problem("industry_node", f"产业链 {node_name} 不在本市产业体系中", L))
             else:
                 node = found_nodes[0]
+        picked = {}
+        for f in ("sector", "nature"):
+            dim_name = text_of(row.cells.get(f))
+            if not dim_name or target_unit is None:
+                continue
+            offered = dims[f].get(_city_of(target_unit, city_ids), {})
+            picked[f] = offered.get(dim_name)
+            if picked[f] is None:
+                valid = "、".join(dict.fromkeys(d.name for d in offered.values())) or "(本市尚未设置)"
+                plan.errors.append(row.problem(f, f"{L[f]} {dim_name} 未知, 应为: {valid}", L))
         department = None
         dept_name = text_of(row.cells.get("responsible_department"))
         if dept_name and target_unit is not None:
@@ -448,10 +483,11 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             new["total_investment"] = total
         if project is None:
             kwargs = dict(new, code=code, unit=unit, category=category, industry_node=node,
-                          responsible_department=department)
+                          responsible_department=department, **picked)
             after = dict(new, code=code, unit=unit.name, category=category.name,
                          industry_node=node.name if node else None,
-                         responsible_department=department.name if department else None)
+                         responsible_department=department.name if department else None,
+                         **{f: d.name for f, d in picked.items()})
             plan.changes.append(RecordChange(row.sheet.name, row.row, code, new["name"], None, after, kwargs,
                                              None, L))
             continue
@@ -461,7 +497,8 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             if v != current:
                 kwargs[f], before[f], after[f] = v, current, v
         for f, obj in (("unit", unit), ("category", category), ("industry_node", node),
-                       ("responsible_department", department)):
+                       ("responsible_department", department), ("sector", picked.get("sector")),
+                       ("nature", picked.get("nature"))):
             current = getattr(project, f)
             if obj is not None and obj != current:
                 kwargs[f], before[f], after[f] = obj, current.name if current else None, obj.name

@@ -26,7 +26,7 @@ from tuijin.core.periods import Period
 from tuijin.indicators.scope import Scope
 from tuijin.projects.models import MilestoneKind
 
-from . import registry, selectors, services, tracking
+from . import registry, selectors, services, setup_imports, tracking
 from .excel import (
     iter_csv,
     write_list_template,
@@ -221,6 +221,10 @@ def _plan(request, form, data: bytes, filename: str, kind: str, tracker):
     c = form.cleaned_data
     if kind == registry.KIND_PROJECTS:
         return registry.plan_projects(user=request.user, data=data, filename=filename, progress=tracker)
+    if kind == registry.KIND_UNITS:
+        return setup_imports.plan_units(user=request.user, data=data, filename=filename, progress=tracker)
+    if kind == registry.KIND_LISTS:
+        return setup_imports.plan_lists(user=request.user, data=data, filename=filename, progress=tracker)
     if kind == registry.KIND_LIST:
         return registry.plan_list(user=request.user, data=data, filename=filename, annual_list=c["annual_list"],
                                   year=c["year"], progress=tracker)
@@ -235,6 +239,11 @@ def _commit(request, plan, kind: str, tracker) -> str:
     if kind == registry.KIND_PROJECTS:
         n = registry.commit_projects(user=request.user, plan=plan, progress=tracker)
         text = f"项目库已导入: 新增 {plan.created} 个, 修改 {plan.updated} 个, 未变 {plan.unchanged} 个"
+    elif kind in (registry.KIND_UNITS, registry.KIND_LISTS):
+        commit = setup_imports.commit_units if kind == registry.KIND_UNITS else setup_imports.commit_lists
+        n = commit(user=request.user, plan=plan, progress=tracker)
+        text = (f"{registry.KIND_LABELS[kind]}已导入: 新增 {plan.created} 个, 修改 {plan.updated} 个, "
+                f"未变 {plan.unchanged} 个")
     elif kind == registry.KIND_LIST:
         n = registry.commit_list(user=request.user, plan=plan, progress=tracker)
         text = (f"{plan.year}年{plan.annual_list.name}已导入: 列入 {plan.created} 个, 修改 {plan.updated} 个, "
@@ -276,7 +285,9 @@ def import_reports(request):
             check_size(upload.size, upload.name)  # before reading it into memory
             data = upload.read()
             kind = form.cleaned_data["kind"] or registry.detect_kind(data, upload.name) or registry.KIND_REPORTS
-            if kind != registry.KIND_REPORTS:
+            if kind in (registry.KIND_UNITS, registry.KIND_LISTS):
+                _require(request.user, scoping.CONFIGURE)
+            elif kind != registry.KIND_REPORTS:
                 _require(request.user, scoping.WRITE)
             plan = _plan(request, form, data, upload.name, kind, tracker)
         except InputError as exc:
@@ -298,6 +309,7 @@ def import_reports(request):
     return render(request, "progress/import.html", {
         "form": form, "plan": plan, "kind": kind, "preview": _preview(plan), "token": token, "kind_label": registry.KIND_LABELS.get(kind, ""),
         "can_write": scoping.can(request.user, scoping.WRITE), "lists": lists,
+        "can_set_up": scoping.administered_city(request.user) is not None,
         "this_year": timezone.localdate().year})
 
 

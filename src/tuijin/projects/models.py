@@ -41,6 +41,7 @@ class Category(models.Model):
     code = models.SlugField("代码", max_length=30, unique=True)
     name = models.CharField("名称", max_length=30, unique=True)
     sort_order = models.PositiveIntegerField(default=0)
+    active = models.BooleanField("在用", default=True)
 
     class Meta:
         verbose_name = "项目类别"
@@ -49,6 +50,47 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CityDimension(models.Model):
+    """A breakdown dimension a city administrator manages: a code, a name, a display order, retired or not."""
+
+    city = models.ForeignKey("orgs.OrgUnit", verbose_name="城市", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField("代码", max_length=30)
+    name = models.CharField("名称", max_length=30)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    active = models.BooleanField("在用", default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Sector(CityDimension):
+    """行业领域: 交通, 能源, 农林水利, 社会事业, 城建环保, 商贸服务, 工业科技 … (per city)."""
+
+    class Meta(CityDimension.Meta):
+        verbose_name = "行业领域"
+        verbose_name_plural = "行业领域"
+        constraints = [
+            models.UniqueConstraint(fields=["city", "code"], name="sector_unique_code"),
+            models.UniqueConstraint(fields=["city", "name"], name="sector_unique_name"),
+        ]
+
+
+class BuildNature(CityDimension):
+    """建设性质: 新建, 续建 … (per city)."""
+
+    class Meta(CityDimension.Meta):
+        verbose_name = "建设性质"
+        verbose_name_plural = "建设性质"
+        constraints = [
+            models.UniqueConstraint(fields=["city", "code"], name="build_nature_unique_code"),
+            models.UniqueConstraint(fields=["city", "name"], name="build_nature_unique_name"),
+        ]
 
 
 class Project(models.Model):
@@ -62,6 +104,10 @@ class Project(models.Model):
     category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.PROTECT, related_name="projects")
     industry_node = models.ForeignKey("industry.TaxonomyNode", verbose_name="产业链", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="projects")
+    sector = models.ForeignKey(Sector, verbose_name="行业领域", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="projects")
+    nature = models.ForeignKey(BuildNature, verbose_name="建设性质", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="projects")
     total_investment = models.DecimalField("计划总投资(万元)", max_digits=14, decimal_places=2)
     location = models.CharField("建设地点", max_length=200, blank=True)
     description = models.TextField("建设内容", blank=True)
@@ -152,6 +198,9 @@ class AnnualList(models.Model):
     name = models.CharField("清单名称", max_length=60)
     short_name = models.CharField("简称", max_length=30, blank=True)
     rank = models.PositiveSmallIntegerField("层级顺序", default=10)
+    # 计入全部: whether the list's projects count in the 全部 (all lists) figures; a list kept only for
+    # reference (储备, 预备) does not.
+    counts_in_total = models.BooleanField("计入全部", default=True)
 
     class Meta:
         verbose_name = "年度清单"
@@ -161,6 +210,25 @@ class AnnualList(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ListYear(models.Model):
+    """清单使用年度: a year in which a city uses a list (what the lists import's 年度 column records)."""
+
+    annual_list = models.ForeignKey(AnnualList, verbose_name="清单", on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField("年度")
+
+    class Meta:
+        verbose_name = "清单使用年度"
+        verbose_name_plural = "清单使用年度"
+        ordering = ["annual_list", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["annual_list", "year"], name="list_year_once"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="list_year_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.annual_list_id}"
 
 
 class ListEntry(models.Model):

@@ -18,17 +18,21 @@ from .codes import check_project_code
 from .models import (
     STAGE_ORDER,
     AnnualList,
+    BuildNature,
     Category,
     ListEntry,
+    ListYear,
     Milestone,
     Project,
+    Sector,
     Stage,
     StageEvent,
     stage_rank,
 )
 
 PROJECT_FIELDS = ["code", "name", "owner", "unit", "category", "industry_node", "total_investment", "location",
-                  "description", "responsible_leader", "responsible_department", "service_contact"]
+                  "description", "responsible_leader", "responsible_department", "service_contact", "sector",
+                  "nature"]
 
 
 def _amount(value, field: str, label: str) -> Decimal:
@@ -48,12 +52,15 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _check_unit_and_node(*, unit, industry_node, responsible_department):
+def _check_unit_and_node(*, unit, industry_node, responsible_department, sector=None, nature=None):
     if unit is None:
         raise InputError("所属单位不能为空", field="unit")
     if unit.is_department:
         raise InputError(f"项目不能挂在部门 {unit.name} 下", field="unit")
     city = unit.city()
+    for f, dim, label in (("sector", sector, "行业领域"), ("nature", nature, "建设性质")):
+        if dim is not None and city is not None and dim.city_id != city.pk:
+            raise InputError(f"{label} {dim.name!r} 不属于 {city.name}", field=f)
     if industry_node is not None and city is not None and industry_node.taxonomy.city_id != city.pk:
         raise InputError(f"产业节点 {industry_node.name!r} 不属于 {city.name}", field="industry_node")
     if responsible_department is not None and not responsible_department.is_department:
@@ -65,7 +72,7 @@ def create_project(*, code: str, name: str, unit, category: Category, total_inve
                    owner: str = "", industry_node=None, location: str = "", description: str = "",
                    responsible_leader: str = "", responsible_department=None, service_contact: str = "",
                    is_demo: bool = False, registered_on: datetime.date | None = None,
-                   reason: str = "") -> tuple[Project, list[str]]:
+                   reason: str = "", sector=None, nature=None) -> tuple[Project, list[str]]:
     """Register a project (谋划). Returns the project and the warnings the user should see."""
     try:
         checked = check_project_code(code)
@@ -76,7 +83,14 @@ def create_project(*, code: str, name: str, unit, category: Category, total_inve
     name = (name or "").strip()
     if not name:
         raise InputError("项目名称不能为空", field="name")
-    _check_unit_and_node(unit=unit, industry_node=industry_node, responsible_department=responsible_department)
+    if not unit.active:
+        raise InputError(f"所属单位 {unit.name} 已撤销, 不能登记新项目", field="unit")
+    for f, dim, label in (("category", category, "项目类别"), ("sector", sector, "行业领域"),
+                          ("nature", nature, "建设性质")):
+        if dim is not None and not dim.active:
+            raise InputError(f"{label} {dim.name} 已停用", field=f)
+    _check_unit_and_node(unit=unit, industry_node=industry_node, responsible_department=responsible_department,
+                         sector=sector, nature=nature)
     if registered_on is not None and registered_on > _today():
         raise InputError(f"登记日期 {registered_on} 在未来", field="registered_on")
     project = Project(
@@ -84,7 +98,7 @@ def create_project(*, code: str, name: str, unit, category: Category, total_inve
         industry_node=industry_node, total_investment=_amount(total_investment, "total_investment", "计划总投资"),
         location=location, description=description, responsible_leader=responsible_leader,
         responsible_department=responsible_department, service_contact=service_contact, is_demo=is_demo,
-        stage=Stage.PLANNING,
+        stage=Stage.PLANNING, sector=sector, nature=nature,
     )
     project.save()
     record_change(actor=actor, action="create", obj=project, before=None, after=snapshot(project, PROJECT_FIELDS),
@@ -115,10 +129,18 @@ def update_project(*, project: Project, actor=None, reason: str = "", **changes)
         changes["total_investment"] = _amount(changes["total_investment"], "total_investment", "计划总投资")
     if "name" in changes and not (changes["name"] or "").strip():
         raise InputError("项目名称不能为空", field="name")
+    if "unit" in changes and changes["unit"] is not None and changes["unit"].pk != project.unit_id \
+            and not changes["unit"].active:
+        raise InputError(f"所属单位 {changes['unit'].name} 已撤销", field="unit")
+    for f, label in (("category", "项目类别"), ("sector", "行业领域"), ("nature", "建设性质")):
+        dim = changes.get(f)
+        if dim is not None and dim.pk != getattr(project, f + "_id") and not dim.active:
+            raise InputError(f"{label} {dim.name} 已停用", field=f)
     for field, value in changes.items():
         setattr(project, field, value)
     _check_unit_and_node(unit=project.unit, industry_node=project.industry_node,
-                         responsible_department=project.responsible_department)
+                         responsible_department=project.responsible_department, sector=project.sector,
+                         nature=project.nature)
     project.save()
     record_change(actor=actor, action="update", obj=project, before=before,
                   after=snapshot(project, PROJECT_FIELDS), reason=reason)
@@ -183,13 +205,86 @@ def record_milestone(*, project: Project, kind: str, actual_date=None, planned_d
     return ms
 
 
-@transaction.atomic
-def create_list(*, city, name: str, rank: int = 10, short_name: str = "", actor=None) -> AnnualList:
-    if AnnualList.objects.filter(city=city, name=name).exists():
+def _require_city_admin(actor, city) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from tuijin.accounts.scoping import administers_city
+
+    if actor is None or not administers_city(actor, city):
+        raise PermissionDenied("只有本市的市管理员可以维护本市的清单和分类")
+
+
+LIST_FIELDS = ["name", "short_name", "rank", "counts_in_total"]
+RANK_MAX = 999
+
+
+def _check_list(*, city, name: str, short_name: str, rank, exclude=None) -> tuple[str, int]:
+    name = (name or "").strip()
+    if not name:
+        raise InputError("清单名称不能为空", field="name")
+    if len(name) > AnnualList._meta.get_field("name").max_length:
+        raise InputError(f"清单名称过长 (最多 {AnnualList._meta.get_field('name').max_length} 字)", field="name")
+    if len(short_name or "") > AnnualList._meta.get_field("short_name").max_length:
+        raise InputError(f"简称过长 (最多 {AnnualList._meta.get_field('short_name').max_length} 字)",
+                         field="short_name")
+    if isinstance(rank, bool) or not isinstance(rank, int) or not 1 <= rank <= RANK_MAX:
+        raise InputError(f"级别/排序应为 1-{RANK_MAX} 的整数 (1 最高): {rank!r}", field="rank")
+    twins = AnnualList.objects.filter(city=city, name=name)
+    if exclude is not None:
+        twins = twins.exclude(pk=exclude.pk)
+    if twins.exists():
         raise InputError(f"{city.name} 已有清单 {name!r}", field="name")
-    lst = AnnualList.objects.create(city=city, name=name, rank=rank, short_name=short_name)
-    record_change(actor=actor, action="create", obj=lst, before=None, after=snapshot(lst))
+    return name, rank
+
+
+@transaction.atomic
+def create_list(*, city, name: str, rank: int = 10, short_name: str = "", counts_in_total: bool = True,
+                actor=None, reason: str = "") -> AnnualList:
+    """年度清单: a city's list, ranked for the highest-list rule. With an actor (a page, an import) only the
+    city's administrator; the demo builder and `tuijin city create` set a new city up without one."""
+    if actor is not None:
+        _require_city_admin(actor, city)
+    short_name = (short_name or "").strip()
+    name, rank = _check_list(city=city, name=name, short_name=short_name, rank=rank)
+    lst = AnnualList.objects.create(city=city, name=name, rank=rank, short_name=short_name,
+                                    counts_in_total=bool(counts_in_total))
+    record_change(actor=actor, action="create", obj=lst, before=None, after=snapshot(lst), reason=reason)
     return lst
+
+
+@transaction.atomic
+def update_list(*, actor, annual_list: AnnualList, reason: str = "", **changes) -> AnnualList:
+    """Rename a list or change its short name, rank or whether it counts in 全部."""
+    unknown = set(changes) - set(LIST_FIELDS)
+    if unknown:
+        raise InputError(f"不能修改的字段: {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    lst = AnnualList.objects.select_for_update().select_related("city").get(pk=annual_list.pk)
+    _require_city_admin(actor, lst.city)
+    before = snapshot(lst, LIST_FIELDS)
+    if "short_name" in changes:
+        changes["short_name"] = (changes["short_name"] or "").strip()
+    changes["name"], changes["rank"] = _check_list(
+        city=lst.city, name=changes.get("name", lst.name), short_name=changes.get("short_name", lst.short_name),
+        rank=changes.get("rank", lst.rank), exclude=lst)
+    for f, v in changes.items():
+        setattr(lst, f, v)
+    lst.save()
+    record_change(actor=actor, action="update", obj=lst, before=before, after=snapshot(lst, LIST_FIELDS),
+                  reason=reason)
+    return lst
+
+
+@transaction.atomic
+def add_list_year(*, actor, annual_list: AnnualList, year: int, reason: str = "") -> ListYear | None:
+    """Record that the city uses a list in a year (the lists import's 年度); None when already recorded."""
+    _require_city_admin(actor, annual_list.city)
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise InputError(f"年度应为 2000-2100 的年份: {year!r}", field="year")
+    ly, created = ListYear.objects.get_or_create(annual_list=annual_list, year=year)
+    if not created:
+        return None
+    record_change(actor=actor, action="create", obj=ly, before=None, after=snapshot(ly), reason=reason)
+    return ly
 
 
 LIST_ENTRY_FIELDS = ["annual_plan", "planned_new_start", "planned_start_month", "continuing", "planned_completion",
@@ -256,3 +351,93 @@ def ensure_categories() -> None:
     """The categories DOMAIN.md names (also seeded by migration; a flushed database needs them again)."""
     for code, name, order in DEFAULT_CATEGORIES:
         Category.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
+
+
+# ---------------------------------------------------------------- breakdown dimensions (分类维度)
+
+DEFAULT_SECTORS = [("transport", "交通"), ("energy", "能源"), ("water", "农林水利"), ("social", "社会事业"),
+                   ("urban", "城建环保"), ("commerce", "商贸服务"), ("industry", "工业科技")]
+DEFAULT_NATURES = [("new", "新建"), ("continuing", "续建")]
+DIMENSIONS = {"category": (Category, "项目类别"), "sector": (Sector, "行业领域"), "nature": (BuildNature, "建设性质")}
+DIMENSION_FIELDS = ["code", "name", "sort_order", "active"]
+CODE_RE = __import__("re").compile(r"[A-Za-z0-9_-]{1,30}")
+
+
+def ensure_dimensions(city) -> None:
+    """A city's default 行业领域 and 建设性质 (also seeded by migration for the cities that existed then)."""
+    for model, rows in ((Sector, DEFAULT_SECTORS), (BuildNature, DEFAULT_NATURES)):
+        for order, (code, name) in enumerate(rows, start=1):
+            model.objects.get_or_create(city=city, code=code, defaults={"name": name, "sort_order": order})
+
+
+def _require_dimension_admin(actor, kind: str, city) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if kind == "category":
+        # 项目类别 are shared by every city (the engine and the bulletins filter by them): the platform's.
+        if actor is None or not (actor.is_active and actor.is_superuser):
+            raise PermissionDenied("项目类别为全平台共用, 只有系统管理员可以修改")
+        return
+    _require_city_admin(actor, city)
+
+
+def _check_dimension(*, model, label: str, city, code: str, name: str, sort_order, exclude=None) -> tuple:
+    code, name = (code or "").strip(), (name or "").strip()
+    if not name:
+        raise InputError(f"{label}名称不能为空", field="name")
+    if len(name) > model._meta.get_field("name").max_length:
+        raise InputError(f"{label}名称过长 (最多 {model._meta.get_field('name').max_length} 字)", field="name")
+    if not CODE_RE.fullmatch(code):
+        raise InputError(f"代码应为 1-30 位字母、数字、下划线或连字符: {code[:40]!r}", field="code")
+    if isinstance(sort_order, bool) or not isinstance(sort_order, int) or not 0 <= sort_order <= 9999:
+        raise InputError(f"排序应为 0-9999 的整数: {sort_order!r}", field="sort_order")
+    others = model.objects.all() if city is None else model.objects.filter(city=city)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if others.filter(code=code).exists():
+        raise InputError(f"已有代码为 {code} 的{label}", field="code")
+    if others.filter(name=name).exists():
+        raise InputError(f"已有名为 {name} 的{label}", field="name")
+    return code, name
+
+
+@transaction.atomic
+def add_dimension(*, actor, kind: str, city=None, code: str, name: str, sort_order: int = 0, reason: str = ""):
+    """Add a 项目类别 (platform-wide), 行业领域 or 建设性质 (the city's)."""
+    if kind not in DIMENSIONS:
+        raise InputError(f"分类维度未知: {kind!r}", field="kind")
+    model, label = DIMENSIONS[kind]
+    _require_dimension_admin(actor, kind, city)
+    code, name = _check_dimension(model=model, label=label, city=None if kind == "category" else city, code=code,
+                                  name=name, sort_order=sort_order)
+    extra = {} if kind == "category" else {"city": city}
+    obj = model.objects.create(code=code, name=name, sort_order=sort_order, **extra)
+    record_change(actor=actor, action="create", obj=obj, before=None, after=snapshot(obj), reason=reason)
+    return obj
+
+
+def dimension_kind(obj) -> str:
+    return next(k for k, (model, _) in DIMENSIONS.items() if isinstance(obj, model))
+
+
+@transaction.atomic
+def update_dimension(*, actor, obj, reason: str = "", **changes):
+    """Rename, re-code, reorder, retire (active False) or restore a dimension value. Projects keep theirs."""
+    unknown = set(changes) - set(DIMENSION_FIELDS)
+    if unknown:
+        raise InputError(f"不能修改的字段: {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    kind = dimension_kind(obj)
+    model, label = DIMENSIONS[kind]
+    obj = model.objects.select_for_update().get(pk=obj.pk)
+    city = None if kind == "category" else obj.city
+    _require_dimension_admin(actor, kind, city)
+    before = snapshot(obj, DIMENSION_FIELDS)
+    changes["code"], changes["name"] = _check_dimension(
+        model=model, label=label, city=city, code=changes.get("code", obj.code), name=changes.get("name", obj.name),
+        sort_order=changes.get("sort_order", obj.sort_order), exclude=obj)
+    for f, v in changes.items():
+        setattr(obj, f, v)
+    obj.save()
+    record_change(actor=actor, action="update", obj=obj, before=before, after=snapshot(obj, DIMENSION_FIELDS),
+                  reason=reason)
+    return obj

@@ -112,16 +112,27 @@ class ProjectForm(Form):
     responsible_department = forms.ModelChoiceField(label="责任部门", queryset=None, required=False,
                                                     empty_label="(无)")
     service_contact = forms.CharField(label="服务专员", max_length=50, required=False)
+    sector = forms.ModelChoiceField(label="行业领域", queryset=None, required=False, empty_label="(无)")
+    nature = forms.ModelChoiceField(label="建设性质", queryset=None, required=False, empty_label="(无)")
 
     FIELDS = ["code", "name", "owner", "unit", "category", "industry_node", "total_investment", "location",
-              "description", "responsible_leader", "responsible_department", "service_contact"]
+              "description", "responsible_leader", "responsible_department", "service_contact", "sector", "nature"]
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         _units_field(self.fields["unit"], selectors.writable_units(user), user)
-        self.fields["category"].queryset = selectors.categories()
+        self.fields["category"].queryset = selectors.categories(in_use=True)
         self.fields["industry_node"].queryset = selectors.visible_nodes(user)
         self.fields["responsible_department"].queryset = selectors.visible_departments(user)
+        self.fields["sector"].queryset = selectors.dimension_choices(user, "sector")
+        self.fields["nature"].queryset = selectors.dimension_choices(user, "nature")
+        if project is not None:
+            # A project keeps its unit, category, 行业领域 and 建设性质 when they are retired later: still offered.
+            for name in ("unit", "category", "sector", "nature"):
+                current = getattr(project, name + "_id")
+                if current:
+                    qs = self.fields[name].queryset
+                    self.fields[name].queryset = (qs | qs.model.objects.filter(pk=current)).distinct()
 
     def clean_total_investment(self):
         # NaN, inf, 1e14 or a figure in 元 would poison the column: refuse it here, naming the value.

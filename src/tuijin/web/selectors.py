@@ -63,10 +63,19 @@ def visible_units(user):
 
 
 def writable_units(user):
-    """The units a user may put a project on: its own subtree, for a role that may write."""
+    """The units a user may put a project on: its own subtree, for a role that may write; units in use only
+    (a retired unit, 撤销, keeps its projects but takes no new one)."""
     if not scoping.can(user, scoping.WRITE):
         return OrgUnit.objects.none()
-    return visible_units(user)
+    return visible_units(user).filter(active=True)
+
+
+def dimension_choices(user, kind: str):
+    """The 行业领域 (kind 'sector') or 建设性质 ('nature') values in use of the user's cities, in display order."""
+    from tuijin.projects.models import BuildNature, Sector
+
+    model = Sector if kind == "sector" else BuildNature
+    return model.objects.filter(city__in=visible_cities(user), active=True).order_by("city_id", "sort_order", "id")
 
 
 def visible_lists(user):
@@ -98,8 +107,10 @@ def list_years(user) -> list[int]:
                 .order_by("-year").values_list("year", flat=True).distinct())
 
 
-def categories():
-    return Category.objects.order_by("sort_order", "id")
+def categories(*, in_use: bool = False):
+    """项目类别 in display order; `in_use`: only those not retired (what a new project may take)."""
+    qs = Category.objects.filter(active=True) if in_use else Category.objects.all()
+    return qs.order_by("sort_order", "id")
 
 
 # ---------------------------------------------------------------- 项目库
@@ -178,7 +189,7 @@ def project_page(user, pk) -> ProjectPage:
     """Everything the project page shows, in a fixed number of queries. Out of scope: 404."""
     found = scoping.get_project_or_404(user, pk)
     project = Project.objects.select_related(
-        "unit", "category", "industry_node", "industry_node__taxonomy", "responsible_department",
+        "unit", "category", "industry_node", "industry_node__taxonomy", "responsible_department", "sector", "nature",
     ).get(pk=found.pk)
     events = {e.stage: e for e in StageEvent.objects.filter(project=project).select_related("recorded_by")}
     plans = dict(StagePlan.objects.filter(project=project).values_list("stage", "planned_date"))

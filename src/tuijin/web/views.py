@@ -141,9 +141,9 @@ def _changes(project, cleaned: dict) -> dict:
 def project_edit(request, pk: int):
     project = scoping.get_project_or_404(request.user, pk, scoping.WRITE)
     if request.method == "POST":
-        form = ProjectEditForm(request.user, request.POST)
+        form = ProjectEditForm(request.user, request.POST, project=project)
     else:
-        form = ProjectEditForm(request.user, initial=ProjectForm.initial_for(project))
+        form = ProjectEditForm(request.user, initial=ProjectForm.initial_for(project), project=project)
     if request.method == "POST" and form.is_valid():
         changes = _changes(project, form.cleaned_data)
         if not changes:

@@ -70,6 +70,21 @@ def category_by_code(code: str, *, field: str = "category") -> Category:
     return cat
 
 
+def dimension_for(unit, kind: str, value: str, *, field: str):
+    """A 行业领域 / 建设性质 of the unit's city, in use, by code or name; 422 naming the field and the valid
+    names otherwise."""
+    from tuijin.projects.models import BuildNature, Sector
+
+    model, label = {"sector": (Sector, "行业领域"), "nature": (BuildNature, "建设性质")}[kind]
+    city = unit.city() if unit is not None else None
+    offered = model.objects.filter(city=city, active=True) if city else model.objects.none()
+    found = offered.filter(code=value).first() or offered.filter(name=value).first()
+    if found is None:
+        known = "、".join(offered.values_list("name", flat=True)) or "(本市尚未设置)"
+        raise invalid(field, f"{label}不存在或已停用: {value!r}; 可选: {known}")
+    return found
+
+
 def node_in_scope(user, node_id: int, *, field: str, body: bool = False):
     node = selectors.visible_nodes(user).filter(pk=node_id).first()
     if node is None:

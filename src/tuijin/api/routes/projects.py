@@ -34,6 +34,7 @@ from .common import (
     QueryYear,
     category_by_code,
     department_for,
+    dimension_for,
     invalid,
     list_in_scope,
     node_in_scope,
@@ -97,6 +98,11 @@ def _resolve_refs(user, data: dict, unit_for_dept) -> dict:
         dept_id = data["responsible_department_id"]
         unit = out.get("unit") or unit_for_dept
         out["responsible_department"] = department_for(unit, dept_id) if dept_id else None
+    for kind in ("sector", "nature"):
+        if data.get(kind):
+            out[kind] = dimension_for(out.get("unit") or unit_for_dept, kind, data[kind], field=kind)
+        elif kind in data:
+            out[kind] = None
     return out
 
 
@@ -114,7 +120,7 @@ def create_project(request, payload: ProjectIn):
             industry_node=refs.get("industry_node"), location=data["location"], description=data["description"],
             responsible_leader=data["responsible_leader"],
             responsible_department=refs.get("responsible_department"), service_contact=data["service_contact"],
-            actor=user,
+            sector=refs.get("sector"), nature=refs.get("nature"), actor=user,
         )
         _recheck(user, project)
     return Status(201, {**serialize.project(_load(project.pk)), "warnings": warnings})
@@ -134,7 +140,8 @@ def update_project(request, project_id: PathId, payload: ProjectPatch):
         if key in data and data[key] is None:
             raise invalid(key, f"{key} 不能为空")
     changes = {k: ("" if v is None else v) for k, v in data.items()
-               if k not in ("unit_id", "category", "industry_node_id", "responsible_department_id")}
+               if k not in ("unit_id", "category", "industry_node_id", "responsible_department_id", "sector",
+                            "nature")}
     changes.update(_resolve_refs(user, data, project.unit))
     if changes:
         with transaction.atomic():

@@ -1,5 +1,6 @@
-"""tuijin import FILE: import monthly reports (月报), the project registry (项目库) or a year's annual list
-(年度清单) from a spreadsheet, as a user, with a preview and a progress bar. Without --commit it only shows
+"""tuijin import FILE: import monthly reports (月报), the project registry (项目库), a year's annual list
+(年度清单), or the city's own set-up — its org tree (units, 组织单元) and its lists (lists, 清单设置) — from a
+spreadsheet, as a user, with a preview and a progress bar. Without --commit it only shows
 what would change; with --commit it writes all or nothing."""
 
 from pathlib import Path
@@ -9,19 +10,22 @@ from django.core.management.base import CommandError
 from tuijin.accounts.models import User
 from tuijin.core.management.base import ProgressBar, TuijinCommand
 from tuijin.core.periods import parse_year_month
-from tuijin.progress import registry
+from tuijin.progress import registry, setup_imports
 from tuijin.progress.importer import commit_import, plan_import
 from tuijin.progress.spreadsheets import check_size
 
 
 class Command(TuijinCommand):
-    help = "导入月报 / 项目库 / 年度清单 (Import reports, projects or an annual list from .xlsx/.xls/.ods/.csv)"
+    help = ("导入月报 / 项目库 / 年度清单 / 组织单元 / 清单设置 "
+            "(Import reports, projects, an annual list, the city's units or lists from .xlsx/.xls/.ods/.csv)")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--as", dest="username", required=True, help="以哪个用户的身份导入 (决定权限范围)")
-        parser.add_argument("--kind", choices=[registry.KIND_REPORTS, registry.KIND_PROJECTS, registry.KIND_LIST],
-                            help="文件内容: reports 月报 | projects 项目库 | list 年度清单 (默认按表头识别)")
+        parser.add_argument("--kind", choices=[registry.KIND_REPORTS, registry.KIND_PROJECTS, registry.KIND_LIST,
+                                               registry.KIND_UNITS, registry.KIND_LISTS],
+                            help="文件内容: reports 月报 | projects 项目库 | list 年度清单 | units 组织单元 | "
+                                 "lists 清单设置 (默认按表头识别)")
         parser.add_argument("--period", help="月报期间 YYYY-MM (文件标题中没有写明时必填)")
         parser.add_argument("--list", dest="annual_list", help="年度清单名称 (标题中没有写明时必填)")
         parser.add_argument("--year", type=int, help="清单年度 (标题中没有写明时必填)")
@@ -45,6 +49,10 @@ class Command(TuijinCommand):
         bar = ProgressBar(max(data.count(b"\n"), 1), "读取", force=o["progress"])
         if kind == registry.KIND_PROJECTS:
             plan = registry.plan_projects(user=user, data=data, filename=path.name, progress=bar.advance)
+        elif kind == registry.KIND_UNITS:
+            plan = setup_imports.plan_units(user=user, data=data, filename=path.name, progress=bar.advance)
+        elif kind == registry.KIND_LISTS:
+            plan = setup_imports.plan_lists(user=user, data=data, filename=path.name, progress=bar.advance)
         else:
             plan = registry.plan_list(user=user, data=data, filename=path.name, annual_list=o["annual_list"],
                                       year=o["year"], progress=bar.advance)
@@ -65,7 +73,8 @@ class Command(TuijinCommand):
             self.stdout.write("预览完毕 (加 --commit 写入)。")
             return
         bar = ProgressBar(len(plan.changes), "写入", force=o["progress"])
-        commit = registry.commit_projects if kind == registry.KIND_PROJECTS else registry.commit_list
+        commit = {registry.KIND_PROJECTS: registry.commit_projects, registry.KIND_UNITS: setup_imports.commit_units,
+                  registry.KIND_LISTS: setup_imports.commit_lists}.get(kind, registry.commit_list)
         n = commit(user=user, plan=plan, progress=bar.advance)
         bar.close()
         self.stdout.write(f"已导入 {n} 个。")
