@@ -115,6 +115,10 @@ class ProjectIn(InputSchema):
     responsible_leader: text(50) = ""
     responsible_department_id: Id | None = None
     service_contact: text(50) = ""
+    signed_on: Date | None = None
+    started_on: Date | None = None
+    completed_on: Date | None = None
+    operating_on: Date | None = None
 
 
 class ProjectPatch(InputSchema):

@@ -16,22 +16,34 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from tuijin.accounts.scoping import OUT_OF_REACH, READ, WRITE, can, projects_for, units_for
 from tuijin.core.errors import InputError
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.projects.codes import check_project_code
-from tuijin.projects.models import AnnualList, Category, ListEntry, Project, Stage
+from tuijin.projects.models import (
+    STAGE_ORDER,
+    AnnualList,
+    Category,
+    ListEntry,
+    Project,
+    Stage,
+    StageEvent,
+)
 
+from .importer import unit_header
 from .spreadsheets import (
     SUBTOTAL_RE,
     CellProblem,
     Sheet,
+    SubtotalCheck,
     column_letter,
     find_layout,
     normalise,
     parse_amount,
     read_workbook,
+    subtotal_row,
     text_of,
     text_problem,
     title_info,
@@ -45,9 +57,13 @@ PROJECT_LABELS = {"code": "项目代码", "name": "项目名称", "owner": "项�
                   "category": "项目类别", "industry_node": "产业链", "total_investment": "计划总投资",
                   "stage": "当前阶段", "location": "建设地点", "description": "建设内容",
                   "responsible_leader": "责任领导", "service_contact": "服务专员",
-                  "responsible_department": "责任部门"}
+                  "responsible_department": "责任部门", "signed_on": "签约日期", "started_on": "开工日期",
+                  "completed_on": "竣工日期", "operating_on": "投产日期"}
+# The optional past stage dates of the registry import (keyword → stage), in lifecycle order.
+DATE_FIELDS = {"signed_on": Stage.SIGNED, "started_on": Stage.STARTED, "completed_on": Stage.COMPLETED,
+               "operating_on": Stage.OPERATING}
 PROJECT_TEXT_FIELDS = ("name", "owner", "location", "description", "responsible_leader", "service_contact")
-LIST_LABELS = {"code": "项目代码", "name": "项目名称", "annual_plan": "年度计划投资",
+LIST_LABELS = {"code": "项目代码", "name": "项目名称", "unit": "县（市、区）", "annual_plan": "年度计划投资",
                "planned_new_start": "计划新开工", "planned_start_month": "计划开工月份", "continuing": "续建",
                "planned_completion": "计划竣工", "planned_operation": "计划投产", "nature": "建设性质"}
 FLAGS = ("planned_new_start", "continuing", "planned_completion", "planned_operation")
@@ -68,6 +84,11 @@ def match_project_field(header: str) -> str | None:
         return "code"
     if "%" in t or "率" in t:
         return None
+    if ("日期" in t or "时间" in t) and "计划" not in t:
+        for word, f in (("签约", "signed_on"), ("开工", "started_on"), ("竣工", "completed_on"),
+                        ("投产", "operating_on")):
+            if word in t:
+                return f
     if "业主" in t or "建设单位" in t or "建设主体" in t or "实施主体" in t or "项目法人" in t:
         return "owner"
     if "名称" in t:
@@ -108,6 +129,8 @@ def match_list_field(header: str) -> str | None:
         return "name"
     if "%" in t or "率" in t or "累计" in t or "当月" in t or "本月" in t:
         return None
+    if unit_header(t):
+        return "unit"
     if "开工" in t and ("月份" in t or "时间" in t or "日期" in t):
         return "planned_start_month"
     if "新开工" in t:
@@ -133,7 +156,8 @@ def _accept_projects(columns: dict[str, int]) -> bool:
 
 
 def _accept_list(columns: dict[str, int]) -> bool:
-    return "code" in columns and "annual_plan" in columns
+    """项目代码 or, in the clerk's own table, 项目名称 (matched by name), and 年度计划投资."""
+    return bool({"code", "name"} & columns.keys()) and "annual_plan" in columns
 
 
 def detect_kind(data: bytes, filename: str = "") -> str | None:
@@ -180,16 +204,16 @@ class RecordChange:
 
     @property
     def diffs(self) -> list[tuple[str, object, object]]:
+        from .importer import MONEY_FIELDS, format_value
+
         before = self.before or {}
-        return [(self.labels.get(k, k), _show(before.get(k)), _show(self.after[k])) for k in self.changed_fields]
+        return [(self.labels.get(k, k), format_value(before.get(k), k in MONEY_FIELDS),
+                 format_value(self.after[k], k in MONEY_FIELDS)) for k in self.changed_fields]
 
-
-def _show(value):
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    return value
+    @property
+    def text(self) -> str:
+        """“年度计划投资: 空 → 25,000.00 万元, …”"""
+        return ", ".join(f"{label}: {old} → {new}" for label, old, new in self.diffs)
 
 
 @dataclass
@@ -199,6 +223,7 @@ class RegistryPlan:
     errors: list[CellProblem] = field(default_factory=list)
     changes: list[RecordChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # 小计/合计 that do not add up: shown, never blocking
     unchanged: int = 0
     skipped: int = 0
     annual_list: AnnualList | None = None
@@ -235,7 +260,9 @@ class _Row:
     factors: dict[str, Decimal]
 
     def problem(self, f: str, reason: str, labels: dict) -> CellProblem:
-        """A problem in field f's cell (or the row's code cell when the column is missing)."""
+        """A problem in field f's cell (the project's name cell for its code in a table without codes)."""
+        if f == "code" and "code" not in self.columns:
+            f = "name"
         col = self.columns.get(f)
         return CellProblem(self.sheet.name, self.row, column_letter(col) if col is not None else "",
                            self.cells.get(f) if col is not None else None, reason, labels.get(f, f))
@@ -264,6 +291,8 @@ def _read_rows(plan: RegistryPlan, data: bytes, match, accept, labels: dict, nee
         title_factor, _, _ = title_info(sheet, layout.first_row)
         titles += title_texts(sheet, layout.first_row)
         factors = layout.factors(title_factor or Decimal(1))
+        sums = SubtotalCheck(sheet.name, {f: labels[f] for f in MONEY_COLUMNS if f in layout.columns})
+        by_name = "code" not in layout.columns
         for r in range(layout.header_row + 1, len(sheet.rows)):
             raw = sheet.rows[r]
             texts = [text_of(v) for v in raw]
@@ -271,6 +300,20 @@ def _read_rows(plan: RegistryPlan, data: bytes, match, accept, labels: dict, nee
                 continue
             cells = {f: (raw[c] if c < len(raw) else "") for f, c in layout.columns.items()}
             row = _Row(sheet, r + 1, cells, layout.columns, factors)
+            if subtotal_row(texts):
+                plan.skipped += 1  # 小计 / 合计: checked against the rows, never imported
+                plan.notes += sums.check(r + 1, texts, cells, factors)
+                continue
+            if by_name:
+                others = [f for f in layout.columns if f not in ("name", "unit") and text_of(cells.get(f))]
+                if not text_of(cells.get("name")) or not others:
+                    plan.skipped += 1  # a group heading (一、甲区) or a name-only line
+                    continue
+                rows.append(row)
+                sums.add({f: _quiet_amount(cells.get(f), factors.get(f)) for f in sums.labels})
+                if progress:
+                    progress(1)
+                continue
             if not text_of(cells.get("code")):
                 others = [f for f in layout.columns if f not in ("code", "name") and text_of(cells.get(f))]
                 if any(SUBTOTAL_RE.search(t) for t in texts) or not others:
@@ -279,11 +322,23 @@ def _read_rows(plan: RegistryPlan, data: bytes, match, accept, labels: dict, nee
                 plan.errors.append(row.problem("code", "缺少项目代码", labels))
                 continue
             rows.append(row)
+            sums.add({f: _quiet_amount(cells.get(f), factors.get(f)) for f in sums.labels})
             if progress:
                 progress(1)
     if not found:
         plan.errors += [CellProblem(s.name, 1, "", None, f"找不到表头: 需要{needs}") for s in headerless]
     return rows, titles
+
+
+MONEY_COLUMNS = ("total_investment", "annual_plan")
+
+
+def _quiet_amount(value, factor) -> Decimal | None:
+    """An amount for the subtotal check only (its errors are reported where the row is planned)."""
+    try:
+        return parse_amount(value, factor or Decimal(1))
+    except ValueError:
+        return None
 
 
 def _code(plan: RegistryPlan, row: _Row, labels: dict) -> str | None:
@@ -321,6 +376,65 @@ def _duplicate(plan: RegistryPlan, row: _Row, code: str, seen: dict[str, int], l
 
 
 # ---------------------------------------------------------------- 项目库
+
+
+DATE_TEXT_RE = re.compile(r"(\d{4})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})\s*日?")
+
+
+def _date(plan: RegistryPlan, row: _Row, f: str) -> datetime.date | None | str:
+    """A date cell (an Excel date, or 2024-03-15 / 2024/3/15 / 2024.3.15 / 2024年3月15日): None when blank,
+    'error' (listed, naming the cell and value) when it is not a real date or is in the future."""
+    value = row.cells.get(f)
+    label = PROJECT_LABELS[f]
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        t = text_of(value)
+        if not t:
+            return None
+        m = DATE_TEXT_RE.fullmatch(t)
+        try:
+            value = datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+        except ValueError:
+            value = None
+        if value is None:
+            plan.errors.append(row.problem(f, f"{label}不是有效日期 (应如 2024-03-15)", PROJECT_LABELS))
+            return "error"
+    today = timezone.localdate()
+    if value > today:
+        plan.errors.append(row.problem(f, f"{label} {value} 在未来 (今天是 {today})", PROJECT_LABELS))
+        return "error"
+    return value
+
+
+def _stage_dates(plan: RegistryPlan, row: _Row, events: dict[str, datetime.date]) -> dict[str, datetime.date] | None:
+    """The row's 签约/开工/竣工/投产 dates not yet recorded, as {keyword: date}, checked in lifecycle order
+    against each other and the project's recorded events (`events`: stage → date); None when a cell is wrong."""
+    L = PROJECT_LABELS
+    given = {f: _date(plan, row, f) for f in DATE_FIELDS if f in row.cells}
+    if "error" in given.values():
+        return None
+    new: dict[str, datetime.date] = {}
+    previous: tuple[str, datetime.date] | None = None
+    for stage in STAGE_ORDER:
+        keyword = next((k for k, s in DATE_FIELDS.items() if s == stage), None)
+        date = given.get(keyword) if keyword else None
+        recorded = events.get(stage)
+        if recorded is not None and date is not None and date != recorded:
+            plan.errors.append(row.problem(keyword, f"已记录{Stage(stage).label}日期 {recorded}, 导入不能修改; "
+                                                    "请在项目页更正阶段事件", L))
+            return None
+        date = date or recorded
+        if date is None:
+            continue
+        label = f"{Stage(stage).label}日期" if keyword else f"{Stage(stage).label}阶段日期"
+        if previous and date < previous[1]:
+            plan.errors.append(row.problem(keyword or "code", f"{label} {date} 早于{previous[0]} {previous[1]}", L))
+            return None
+        previous = (label, date)
+        if keyword and recorded is None:
+            new[keyword] = date
+    return new
 
 
 def _city_of(unit: OrgUnit, city_ids: set[int]) -> int | None:
@@ -374,6 +488,11 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
         i for p in known.values() for i in p.unit.ancestor_ids} | {i for d in departments for i in d.ancestor_ids}
     city_names = dict(OrgUnit.objects.filter(pk__in=unit_ids, kind=UnitKind.CITY).values_list("pk", "name"))
     city_ids = set(city_names)
+    events: dict[int, dict[str, datetime.date]] = {}
+    if any(f in r.columns for r, _ in parsed for f in DATE_FIELDS):
+        for pid, stage, date in StageEvent.objects.filter(project__in=known.values()).values_list(
+                "project_id", "stage", "date"):
+            events.setdefault(pid, {})[stage] = date
 
     for row, code in parsed:
         project = known.get(code)
@@ -431,14 +550,22 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             if department is None:
                 plan.errors.append(row.problem("responsible_department",
                                                f"责任部门 {dept_name} 不存在, 或不在您可指定的部门中", L))
+        project_events = events.get(project.pk, {}) if project else {}
+        if project is not None and project.stage == Stage.TERMINATED:
+            project_events = {}
+        dates = _stage_dates(plan, row, project_events) if any(f in row.cells for f in DATE_FIELDS) else {}
+        if dates and project is not None and project.stage == Stage.TERMINATED:
+            plan.errors.append(row.problem(next(iter(dates)), f"项目 {project.name} 已终止, 不能再记录阶段", L))
+        reached = max((DATE_FIELDS[f] for f in dates or {}), key=STAGE_ORDER.index, default=None)
         if project is None:
             for f, present in (("name", values.get("name")), ("unit", unit_name), ("category", cat_name),
                                ("total_investment", total is not None)):
                 if not present:
                     plan.errors.append(row.problem(f, f"新项目{L[f]}不能为空", L))
-            if stage not in (None, Stage.PLANNING):
-                plan.errors.append(row.problem("stage", "新项目只能登记为谋划阶段; 其后的阶段请按阶段事件录入日期", L))
-        elif stage is not None and stage != project.stage:
+            if stage not in (None, Stage.PLANNING, reached):
+                plan.errors.append(row.problem("stage", "新项目登记为谋划阶段, 其后的阶段由签约/开工/竣工/投产日期"
+                                                        "列决定; 请填写这些日期", L))
+        elif stage is not None and stage != project.stage and stage != reached:
             plan.errors.append(row.problem(
                 "stage", f"阶段不能在项目库导入中修改 (当前 {Stage(project.stage).label}); 请按阶段事件录入日期", L))
         if len(plan.errors) > errors_before:
@@ -448,10 +575,10 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             new["total_investment"] = total
         if project is None:
             kwargs = dict(new, code=code, unit=unit, category=category, industry_node=node,
-                          responsible_department=department)
+                          responsible_department=department, **dates)
             after = dict(new, code=code, unit=unit.name, category=category.name,
                          industry_node=node.name if node else None,
-                         responsible_department=department.name if department else None)
+                         responsible_department=department.name if department else None, **dates)
             plan.changes.append(RecordChange(row.sheet.name, row.row, code, new["name"], None, after, kwargs,
                                              None, L))
             continue
@@ -465,6 +592,8 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             current = getattr(project, f)
             if obj is not None and obj != current:
                 kwargs[f], before[f], after[f] = obj, current.name if current else None, obj.name
+        for f, date in dates.items():  # past stages not yet recorded: stage events, in order, at commit
+            kwargs[f], before[f], after[f] = date, None, date
         if not kwargs:
             plan.unchanged += 1
             continue
@@ -492,7 +621,7 @@ def _commit(plan: RegistryPlan, write: Callable[[RecordChange], None], progress)
 
 def commit_projects(*, user, plan: RegistryPlan, progress: Callable[[int], None] | None = None) -> int:
     """Create and update the planned projects through the projects services, all or nothing."""
-    from tuijin.projects.services import create_project, update_project
+    from tuijin.projects.services import create_project, record_stage, update_project
 
     _require_writer(user)
     reason = f"Excel 导入项目库: {plan.filename}"
@@ -500,8 +629,13 @@ def commit_projects(*, user, plan: RegistryPlan, progress: Callable[[int], None]
     def write(change: RecordChange) -> None:
         if change.target is None:
             create_project(actor=user, reason=reason, **change.kwargs)
-        else:
-            update_project(project=change.target, actor=user, reason=reason, **change.kwargs)
+            return
+        fields = {f: v for f, v in change.kwargs.items() if f not in DATE_FIELDS}
+        if fields:
+            update_project(project=change.target, actor=user, reason=reason, **fields)
+        for f, stage in DATE_FIELDS.items():  # in lifecycle order
+            if f in change.kwargs:
+                record_stage(project=change.target, stage=stage, date=change.kwargs[f], actor=user, reason=reason)
 
     return _commit(plan, write, progress)
 
@@ -589,8 +723,22 @@ def plan_list(*, user, data: bytes, filename: str, annual_list: AnnualList | str
     year = plan.year
     parsed: list[tuple[_Row, str]] = []
     seen: dict[str, int] = {}
+    index = None
     for row in rows:
-        code = _code(plan, row, L)
+        if "code" in row.columns:
+            code = _code(plan, row, L)
+        else:  # the clerk's table: the project named, within the user's reach in the list's city
+            if index is None:
+                from .matching import NameIndex
+
+                scope = projects_for(user, WRITE).filter(unit__path__startswith=annual_list.city.path)
+                listed = set(ListEntry.objects.filter(annual_list=annual_list, year=year, project__in=scope)
+                             .values_list("project_id", flat=True))
+                index = NameIndex(scope, listed)
+            found, reason = index.find(text_of(row.cells["name"]), text_of(row.cells.get("unit")))
+            code = found.code if found else None
+            if found is None:
+                plan.errors.append(row.problem("name", reason, L))
         if code and not _duplicate(plan, row, code, seen, L):
             parsed.append((row, code))
     codes = [c for _, c in parsed]

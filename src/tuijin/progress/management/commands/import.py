@@ -57,10 +57,11 @@ class Command(TuijinCommand):
         self.stdout.write(f"{what}: 将新增 {plan.created} 个, 修改 {plan.updated} 个, 未变 {plan.unchanged} 个, "
                           f"跳过空白/合计行 {plan.skipped} 行")
         for change in plan.changes:
-            diffs = ", ".join(f"{label}: {old} → {new}" for label, old, new in change.diffs)
-            self.stdout.write(f"  {'新增' if change.created else '修改'} {change.code} {change.name}: {diffs}")
+            self.stdout.write(f"  {'新增' if change.created else '修改'} {change.code} {change.name}: {change.text}")
         for warning in plan.warnings:
             self.stdout.write(f"  提示: {warning}")
+        for note in plan.notes:
+            self.stdout.write(f"  注意: {note}")
         if not o["commit"]:
             self.stdout.write("预览完毕 (加 --commit 写入)。")
             return
@@ -85,11 +86,11 @@ class Command(TuijinCommand):
         self.stdout.write(f"{plan.year}年{plan.month}月: 将修改 {len(plan.changes)} 行, 未变 {plan.unchanged} 行, "
                           f"跳过合计/分组行 {plan.skipped} 行")
         for change in plan.changes:
-            before = change.before or {}
-            diffs = ", ".join(f"{k}: {before.get(k)} → {change.after[k]}" for k in change.changed_fields)
-            self.stdout.write(f"  {change.project.code} {change.project.name}: {diffs}")
+            self.stdout.write(f"  {change.project.code} {change.project.name}: {change.text}")
         for warning in plan.warnings:
             self.stdout.write(f"  提示: {warning}")
+        for note in plan.notes:
+            self.stdout.write(f"  注意: {note}")
         if not o["commit"]:
             self.stdout.write("预览完毕 (加 --commit 写入)。")
             return
