@@ -107,8 +107,9 @@ class RowChange:
     def diffs(self) -> list[tuple[str, object, object]]:
         """(label, before, after) of each changed field, for the preview."""
         before = self.before or {}
-        return [(FIELD_LABELS.get(k, k), format_value(before.get(k), k in MONEY_FIELDS),
-                 format_value(self.after[k], k in MONEY_FIELDS)) for k in self.changed_fields]
+        shown = [(FIELD_LABELS.get(k, k), format_value(before.get(k), k in MONEY_FIELDS),
+                  format_value(self.after[k], k in MONEY_FIELDS)) for k in self.changed_fields]
+        return [(label, old, new) for label, old, new in shown if old != new]  # 空 → 空 is no change
 
     @property
     def text(self) -> str:
@@ -243,6 +244,8 @@ def plan_import(*, user, data: bytes, filename: str, year: int | None = None, mo
         return plan
     _by_name(plan, user, parsed)
     _resolve(plan, user, parsed, progress)
+    order = {sheet.name: i for i, sheet in enumerate(sheets)}
+    plan.errors.sort(key=lambda e: (order.get(e.sheet, 0), e.row))  # as the user reads the file
     return plan
 
 

@@ -160,19 +160,60 @@ def _accept_list(columns: dict[str, int]) -> bool:
     return bool({"code", "name"} & columns.keys()) and "annual_plan" in columns
 
 
-def detect_kind(data: bytes, filename: str = "") -> str | None:
-    """月报 / 年度清单 / 项目库 from the headers of the first sheet that has a table (in that order: the
-    progress table carries 计划总投资 and 年度计划投资 too, and it is a monthly report)."""
-    from .importer import _find_layout
+def _kind_layouts(sheet: Sheet) -> list[tuple[str, list[str]]]:
+    """Every kind whose header a sheet carries, in the order a file is taken for one (分月计划: its 1月…12月
+    columns; 月报: the progress table carries 计划总投资 and 年度计划投资 too; 年度清单; 项目库), each with the
+    headers found."""
+    from .importer import FIELD_LABELS, _find_layout
 
+    found = []
+    for kind, layout, labels in (
+            (KIND_PLANS, lambda: find_layout(sheet, match_plan_field, _accept_plans), PLAN_LABELS),
+            (KIND_REPORTS, lambda: _find_layout(sheet), FIELD_LABELS),
+            (KIND_LIST, lambda: find_layout(sheet, match_list_field, _accept_list), LIST_LABELS),
+            (KIND_PROJECTS, lambda: find_layout(sheet, match_project_field, _accept_projects), PROJECT_LABELS)):
+        lay = layout()
+        if lay:
+            found.append((kind, [labels.get(f, f) for f in lay.columns]))
+    return found
+
+
+def detect_kind(data: bytes, filename: str = "") -> str | None:
+    """分月计划 / 月报 / 年度清单 / 项目库 from the headers of the first sheet that has a table."""
     for sheet in read_workbook(data, filename):
-        if _find_layout(sheet):
-            return KIND_REPORTS
-        if find_layout(sheet, match_list_field, _accept_list):
-            return KIND_LIST
-        if find_layout(sheet, match_project_field, _accept_projects):
-            return KIND_PROJECTS
+        found = _kind_layouts(sheet)
+        if found:
+            return found[0][0]
     return None
+
+
+KIND_OPTIONS = {KIND_REPORTS: "--kind reports (网页: 月报)", KIND_PROJECTS: "--kind projects (网页: 项目库)",
+                KIND_LIST: "--kind list (网页: 年度清单)", "plans": "--kind plans (网页: 分月计划)"}
+
+
+def kind_hint(errors: list, data: bytes, filename: str, kind: str) -> list:
+    """When the kind was not chosen and the file was read as `kind` with errors, but its headers look like
+    another kind: one problem saying which kind the headers looked like (instead of “项目代码不在您的范围内”
+    on every row); the errors as they are otherwise."""
+    if not errors:
+        return errors
+    try:
+        sheets = read_workbook(data, filename)
+    except InputError:
+        return errors
+    for sheet in sheets:
+        others = [(k, cols) for k, cols in _kind_layouts(sheet) if k != kind]
+        if not others:
+            continue
+        other, cols = others[0]
+        label = KIND_LABELS[other]
+        message = (f"表头看起来是{label} (识别到的列: {'、'.join(cols)}), 不是{KIND_LABELS[kind]}; "
+                   f"如果这是{label}, 请选择“{label}”导入 ({KIND_OPTIONS[other]})")
+        row_errors = all(OUT_OF_REACH in e.reason or "找不到表头" in e.reason or "缺少项目代码" in e.reason
+                         for e in errors)
+        hint = CellProblem(sheet.name, 1, "", None, message)
+        return [hint] if row_errors else [hint, *errors]
+    return errors
 
 
 # ---------------------------------------------------------------- plans
@@ -828,5 +869,216 @@ def commit_list(*, user, plan: RegistryPlan, progress: Callable[[int], None] | N
                            **change.kwargs)
         else:
             update_list_entry(entry=change.target, actor=user, reason=reason, **change.kwargs)
+
+    return _commit(plan, write, progress)
+
+
+# ---------------------------------------------------------------- 分月计划
+
+KIND_PLANS = "plans"
+KIND_LABELS[KIND_PLANS] = "分月计划"
+PLAN_LABELS = {"code": "项目代码", "name": "项目名称", "unit": "县（市、区）", "list": "清单", "year": "年度",
+               **{f"m{m}": f"{m}月" for m in range(1, 13)}}
+PLAN_MONTH_RE = re.compile(r"^(?:1[-—~至到])?(\d{1,2})月(?:末|底)?(?:累计)?(?:计划)?(?:投资)?$")
+
+
+def match_plan_field(header: str) -> str | None:
+    """Which 分月计划 field a header names: 项目代码/项目名称, 清单, 年度, and 1月 … 12月 (1-3月累计计划 …)."""
+    t = normalise(header)
+    if not t:
+        return None
+    if "代码" in t or "编码" in t:
+        return "code"
+    if "清单" in t:
+        return "list"
+    if "名称" in t:
+        return "name"
+    if t in ("年度", "年份", "计划年度", "年"):
+        return "year"
+    if "完成" in t or "当月" in t or "本月" in t:
+        return None  # actual figures (a report), never a plan
+    m = PLAN_MONTH_RE.match(re.sub(r"[()]|单位|万元|亿元", "", t))
+    if m and 1 <= int(m.group(1)) <= 12:
+        return f"m{int(m.group(1))}"
+    if unit_header(t):
+        return "unit"
+    return None
+
+
+def _accept_plans(columns: dict[str, int]) -> bool:
+    return bool({"code", "name"} & columns.keys()) and sum(1 for f in columns if f.startswith("m")) >= 3
+
+
+@dataclass
+class PlanChange:
+    """One list entry's 分月计划 as the file gives it (month → cumulative 万元)."""
+
+    sheet: str
+    row: int
+    code: str
+    name: str
+    entry: ListEntry
+    before: dict[int, Decimal]
+    after: dict[int, Decimal]
+    created: bool = False
+
+    @property
+    def changed_months(self) -> list[int]:
+        return [m for m, v in sorted(self.after.items()) if self.before.get(m) != v]
+
+    @property
+    def diffs(self) -> list[tuple[str, str, str]]:
+        from .importer import format_value
+
+        return [(f"{m}月累计计划", format_value(self.before.get(m), True), format_value(self.after[m], True))
+                for m in self.changed_months]
+
+    @property
+    def text(self) -> str:
+        return ", ".join(f"{label}: {old} → {new}" for label, old, new in self.diffs)
+
+
+def plan_plans(*, user, data: bytes, filename: str, annual_list: AnnualList | str | None = None,
+               year: int | None = None, progress: Callable[[int], None] | None = None) -> RegistryPlan:
+    """Work out the 分月计划 the file sets: one row per listed project (by code, or by name within the user's
+    reach), its list and year from the 清单/年度 columns, the arguments or the title; cumulative 万元 that
+    never decrease. Nothing is written."""
+    _require_writer(user)
+    plan = RegistryPlan(KIND_PLANS, filename, year=year)
+    L = PLAN_LABELS
+    rows, titles = _read_rows(plan, data, match_plan_field, _accept_plans, L,
+                              "“项目代码”或“项目名称”列和 1月…12月 的累计计划列", progress)
+    lists = list(lists_for(user))
+    if isinstance(annual_list, str):
+        named = [x for x in lists if annual_list in (x.name, x.short_name)]
+        if not named:
+            raise InputError(f"清单不存在或不在您的城市: {annual_list}", field="annual_list")
+        annual_list = named[0]
+    title = " ".join(titles)
+    if annual_list is None:
+        named = sorted((x for x in lists if x.name in title or (x.short_name and x.short_name in title)),
+                       key=lambda x: -len(x.name))
+        annual_list = named[0] if named else None
+    if plan.year is None:
+        m = YEAR_RE.search(title)
+        plan.year = int(m.group(1)) if m else None
+    plan.annual_list = annual_list
+    by_list_name = {x.name: x for x in lists} | {x.short_name: x for x in lists if x.short_name}
+    scope = projects_for(user, WRITE)
+    index = None
+    wanted: list[tuple[_Row, str, AnnualList, int, dict[int, Decimal]]] = []
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        errors_before = len(plan.errors)
+        lst = annual_list
+        if "list" in row.columns and text_of(row.cells["list"]):
+            lst = by_list_name.get(text_of(row.cells["list"]))
+            if lst is None:
+                plan.errors.append(row.problem("list", f"清单 {text_of(row.cells['list'])} 不存在或不在您的城市", L))
+                continue
+        row_year = plan.year
+        if "year" in row.columns and text_of(row.cells["year"]):
+            from tuijin.core.params import parse_year
+
+            row_year = parse_year(text_of(row.cells["year"]).removesuffix("年"))
+            if row_year is None:
+                plan.errors.append(row.problem("year", "年度应为 4 位年份", L))
+                continue
+        if lst is None or row_year is None:
+            plan.errors.append(row.problem("list" if lst is None else "year",
+                                           "无法确定清单或年度: 请填写“清单”“年度”列, 或在标题中写明, 或在导入时选择", L))
+            continue
+        if "code" in row.columns:
+            code = _code(plan, row, L)
+        else:
+            if index is None:
+                from .matching import NameIndex
+
+                index = NameIndex(scope)
+            found, reason = index.find(text_of(row.cells["name"]), text_of(row.cells.get("unit")))
+            code = found.code if found else None
+            if found is None:
+                plan.errors.append(row.problem("name", reason, L))
+        months: dict[int, Decimal] = {}
+        for m in range(1, 13):
+            f = f"m{m}"
+            if f in row.cells:
+                value = _amount(plan, row, f, L)
+                if isinstance(value, Decimal):
+                    months[m] = value
+        previous = None
+        for m in sorted(months):
+            if previous and months[m] < previous[1]:
+                plan.errors.append(row.problem(f"m{m}", f"{m}月累计计划 {months[m]:,.2f} 万元小于{previous[0]}月的 "
+                                                        f"{previous[1]:,.2f} 万元 (累计计划不能减少)", L))
+                break
+            previous = (m, months[m])
+        if len(plan.errors) > errors_before or code is None:
+            continue
+        key = (code, lst.pk, row_year)
+        if key in seen:
+            plan.errors.append(row.problem("code", f"项目 {code} 的 {row_year} 年{lst.name}计划在第 {seen[key]} 行已出现", L))
+            continue
+        seen[key] = row.row
+        if not months:
+            plan.skipped += 1
+            continue
+        wanted.append((row, code, lst, row_year, months))
+    codes = {c for _, c, _, _, _ in wanted}
+    writable = {p.code: p for p in scope.filter(code__in=codes)}
+    entries = {(e.project.code, e.annual_list_id, e.year): e for e in ListEntry.objects.filter(
+        project__code__in=writable, annual_list__in=lists).select_related("project", "annual_list")}
+    existing: dict[int, dict[int, Decimal]] = {}
+    from tuijin.projects.models import EntryMonthlyPlan
+
+    for entry_id, month, amount in EntryMonthlyPlan.objects.filter(entry__in=entries.values()).values_list(
+            "entry_id", "month", "cumulative_plan"):
+        existing.setdefault(entry_id, {})[month] = amount
+    for row, code, lst, row_year, months in wanted:
+        if code not in writable:  # one message: no oracle for others' codes
+            plan.errors.append(row.problem("code", f"项目代码{OUT_OF_REACH}", L))
+            continue
+        entry = entries.get((code, lst.pk, row_year))
+        if entry is None:
+            plan.errors.append(row.problem("code", f"项目 {writable[code].name} 不在 {row_year} 年{lst.name}中 "
+                                                   "(请先导入年度清单)", L))
+            continue
+        before = existing.get(entry.pk, {})
+        merged = before | months
+        previous = None
+        bad = False
+        for m in sorted(merged):
+            if previous and merged[m] < previous[1]:
+                # a month of the file below a month already stored (or the other way round)
+                f = f"m{m}" if m in months else f"m{previous[0]}"
+                plan.errors.append(row.problem(f, f"{m}月累计计划 {merged[m]:,.2f} 万元小于{previous[0]}月的 "
+                                                  f"{previous[1]:,.2f} 万元 (含已保存的月份; 累计计划不能减少)", L))
+                bad = True
+                break
+            previous = (m, merged[m])
+        if bad:
+            continue
+        change = PlanChange(row.sheet.name, row.row, code, entry.project.name, entry, before, months,
+                            created=not before)
+        if not change.changed_months:
+            plan.unchanged += 1
+            continue
+        if 12 in merged and merged[12] != entry.annual_plan:
+            plan.notes.append(f"{row.sheet.name} 第 {row.row} 行 {entry.project.name}: 12月累计计划 "
+                              f"{merged[12]:,.2f} 万元与年度计划投资 {entry.annual_plan:,.2f} 万元不一致")
+        plan.changes.append(change)
+    plan.sort_errors()
+    return plan
+
+
+def commit_plans(*, user, plan: RegistryPlan, progress: Callable[[int], None] | None = None) -> int:
+    """Write the planned 分月计划 through projects.services.set_monthly_plan, all or nothing."""
+    from tuijin.projects.services import set_monthly_plan
+
+    _require_writer(user)
+    reason = f"Excel 导入分月计划: {plan.filename}"
+
+    def write(change: PlanChange) -> None:
+        set_monthly_plan(entry=change.entry, cumulative=change.after, actor=user, reason=reason)
 
     return _commit(plan, write, progress)

@@ -308,7 +308,7 @@ def find_layout(sheet: Sheet, match: Callable[[str], str | None], accept: Callab
         if unit_line(single):
             continue  # “单位：万元”: read by title_info, never a column
         candidates = [(r, single)]
-        if r + 1 < len(rows):
+        if r + 1 < len(rows) and len(filled) >= 2:  # one cell alone (a title not merged) is never a parent
             below = [text_of(v) for v in rows[r + 1]]
             parent, combined = "", []
             for c in range(max(len(single), len(below))):

@@ -297,3 +297,50 @@ def ensure_categories() -> None:
     """The categories DOMAIN.md names (also seeded by migration; a flushed database needs them again)."""
     for code, name, order in DEFAULT_CATEGORIES:
         Category.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
+
+
+@transaction.atomic
+def set_monthly_plan(*, entry: ListEntry, cumulative: dict[int, object], actor, reason: str = "") -> int:
+    """分月计划: set a list entry's planned cumulative investment (万元) through the months given
+    ({month: amount}; months not given keep their value). The whole year must never decrease month to month.
+    The actor must be able to write the project. Returns how many months were created or changed (audited)."""
+    from django.core.exceptions import PermissionDenied
+
+    from tuijin.accounts.scoping import WRITE, projects_for
+
+    from .models import EntryMonthlyPlan
+
+    if actor is None:
+        raise PermissionDenied("分月计划须由具体用户修改")
+    if not projects_for(actor, WRITE).filter(pk=entry.project_id).exists():
+        raise PermissionDenied("该项目不在您的权限范围内")
+    wanted: dict[int, Decimal] = {}
+    for month, value in cumulative.items():
+        if not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12:
+            raise InputError(f"月份应在 1-12 之间, 收到 {month!r}", field="month")
+        wanted[month] = _amount(value, f"m{month}", f"{month}月累计计划")
+    existing = {p.month: p for p in EntryMonthlyPlan.objects.select_for_update().filter(entry=entry)}
+    merged = {m: p.cumulative_plan for m, p in existing.items()} | wanted
+    previous: tuple[int, Decimal] | None = None
+    for month in sorted(merged):
+        if previous and merged[month] < previous[1]:
+            raise InputError(f"{month}月累计计划 {merged[month]} 万元小于{previous[0]}月的 {previous[1]} 万元 "
+                             "(累计计划不能减少)", field=f"m{month}")
+        previous = (month, merged[month])
+    changed = 0
+    for month, amount in sorted(wanted.items()):
+        plan = existing.get(month)
+        if plan is None:
+            plan = EntryMonthlyPlan.objects.create(entry=entry, month=month, cumulative_plan=amount)
+            record_change(actor=actor, action="create", obj=plan, before=None, after=snapshot(plan), reason=reason,
+                          project_id=entry.project_id)
+        elif plan.cumulative_plan != amount:
+            before = snapshot(plan)
+            plan.cumulative_plan = amount
+            plan.save(update_fields=["cumulative_plan"])
+            record_change(actor=actor, action="update", obj=plan, before=before, after=snapshot(plan),
+                          reason=reason, project_id=entry.project_id)
+        else:
+            continue
+        changed += 1
+    return changed
