@@ -39,7 +39,17 @@ def world(db):
     f.reports(a, 2024, [Decimal(1000)] * 3)  # 1-3月: 3000 万元
     admin = f.user("city_admin", city, Role.CITY_ADMIN)
     jia = f.user("jia_admin", d["甲区"], Role.DISTRICT_ADMIN)
-    return {"city": city, "d": d, "list": lst, "admin": admin, "jia": jia, "a": a, "b": b, "c": c, "d_": dd}
+    return {
+        "city": city,
+        "d": d,
+        "list": lst,
+        "admin": admin,
+        "jia": jia,
+        "a": a,
+        "b": b,
+        "c": c,
+        "d_": dd,
+    }
 
 
 HEADER_TOP = ["序号", "项目名称", "县（市、区）", "年度计划投资", "1-4月完成投资", None, "形象进度"]
@@ -70,11 +80,27 @@ def clerk_table(rows, title="2024年测试市重点项目1-4月进展情况表",
 # 亿元, as the clerk types them; the expected 万元 are worked out by hand beside each row.
 GOOD_ROWS = [
     ["一、甲区"],
-    [1, "甲区光伏组件项目", "甲区", 2.5, 0.15, 0.45, "主体施工"],  # 25000; 1500; 4500 (= 3000 + 1500)
+    [
+        1,
+        "甲区光伏组件项目",
+        "甲区",
+        2.5,
+        0.15,
+        0.45,
+        "主体施工",
+    ],  # 25000; 1500; 4500 (= 3000 + 1500)
     [2, "污水处理厂", "甲区", 1, 0.02, 0.02, None],  # C: 10000; 200; 200
     [None, "甲区小计", None, 3.5, 0.17, 0.47],  # adds up
     ["二、乙区"],
-    [3, "乙区道路(一期) 工程", "乙区", 2, 0.3, 0.3, "路基"],  # B (half-width brackets, a space); 20000; 3000
+    [
+        3,
+        "乙区道路(一期) 工程",
+        "乙区",
+        2,
+        0.3,
+        0.3,
+        "路基",
+    ],  # B (half-width brackets, a space); 20000; 3000
     [4, "污水处理厂", "乙区", 1, 0.01, 0.01, None],  # D: 10000; 100; 100
     [None, "乙区小计", None, 3, 0.31, 0.99],  # 累计 should be 0.31
     [None, "合计", None, 6.5, 0.48, 0.78],  # adds up: 4800; 7800
@@ -100,31 +126,54 @@ def test_clerk_table_monthly_import_by_name(world):
     assert plan.ok, [str(e) for e in plan.errors]
     assert (plan.year, plan.month) == (2024, 4)
     assert plan.skipped == 5  # two group headings, two 小计, one 合计
-    got = {c.project.code: (c.after["amount"], c.after["ytd"], c.after["progress_text"]) for c in plan.changes}
-    assert got == {A: (Decimal("1500.00"), Decimal("4500.00"), "主体施工"), C: (Decimal("200.00"), Decimal("200.00"), ""),
-                   B: (Decimal("3000.00"), Decimal("3000.00"), "路基"), D: (Decimal("100.00"), Decimal("100.00"), "")}
+    got = {
+        c.project.code: (c.after["amount"], c.after["ytd"], c.after["progress_text"])
+        for c in plan.changes
+    }
+    assert got == {
+        A: (Decimal("1500.00"), Decimal("4500.00"), "主体施工"),
+        C: (Decimal("200.00"), Decimal("200.00"), ""),
+        B: (Decimal("3000.00"), Decimal("3000.00"), "路基"),
+        D: (Decimal("100.00"), Decimal("100.00"), ""),
+    }
     # Only the 乙区小计's 累计 is off (9900 written, 3000 + 100 = 3100 in the rows): a note, not an error.
     assert len(plan.notes) == 1
-    assert "第 12 行「乙区小计」1-N月累计完成投资 9,900.00 万元与明细之和 3,100.00 万元不符" in plan.notes[0]
+    assert (
+        "第 12 行「乙区小计」1-N月累计完成投资 9,900.00 万元与明细之和 3,100.00 万元不符"
+        in plan.notes[0]
+    )
     first = next(c for c in plan.changes if c.project.code == A)
-    assert first.text == ("当月完成投资: 空 → 1,500.00 万元, 1-N月累计完成投资: 空 → 4,500.00 万元, "
-                          "形象进度: 空 → 主体施工")
+    assert first.text == (
+        "当月完成投资: 空 → 1,500.00 万元, 1-N月累计完成投资: 空 → 4,500.00 万元, "
+        "形象进度: 空 → 主体施工"
+    )
     commit_import(user=admin, plan=plan, confirm_warnings=True)
-    stored = dict(((r.project.code), (r.amount, r.ytd)) for r in MonthlyReport.objects.filter(
-        year=2024, month=4).select_related("project"))
-    assert stored == {A: (Decimal("1500.00"), Decimal("4500.00")), C: (Decimal("200.00"), Decimal("200.00")),
-                      B: (Decimal("3000.00"), Decimal("3000.00")), D: (Decimal("100.00"), Decimal("100.00"))}
+    stored = dict(
+        ((r.project.code), (r.amount, r.ytd))
+        for r in MonthlyReport.objects.filter(year=2024, month=4).select_related("project")
+    )
+    assert stored == {
+        A: (Decimal("1500.00"), Decimal("4500.00")),
+        C: (Decimal("200.00"), Decimal("200.00")),
+        B: (Decimal("3000.00"), Decimal("3000.00")),
+        D: (Decimal("100.00"), Decimal("100.00")),
+    }
     again = plan_import(user=admin, data=data, filename="1-4月.xlsx")
     assert again.ok and again.changes == [] and again.unchanged == 4
 
 
 def test_the_same_file_updates_the_list(world):
     admin = world["admin"]
-    plan = registry.plan_list(user=admin, data=clerk_table(GOOD_ROWS), filename="1-4月.xlsx",
-                              annual_list="省重大项目")
+    plan = registry.plan_list(
+        user=admin, data=clerk_table(GOOD_ROWS), filename="1-4月.xlsx", annual_list="省重大项目"
+    )
     assert plan.ok, [str(e) for e in plan.errors]
-    assert plan.year == 2024 and plan.notes == []  # 年度计划投资 小计/合计 add up (3.5, 3, 6.5 亿元)
-    assert [(c.code, c.diffs) for c in plan.changes] == [(A, [("年度计划投资", "20,000.00 万元", "25,000.00 万元")])]
+    assert (
+        plan.year == 2024 and plan.notes == []
+    )  # 年度计划投资 小计/合计 add up (3.5, 3, 6.5 亿元)
+    assert [(c.code, c.diffs) for c in plan.changes] == [
+        (A, [("年度计划投资", "20,000.00 万元", "25,000.00 万元")])
+    ]
     assert plan.unchanged == 3
     registry.commit_list(user=admin, plan=plan)
     assert ListEntry.objects.get(project=world["a"], year=2024).annual_plan == Decimal("25000.00")
@@ -132,8 +181,11 @@ def test_the_same_file_updates_the_list(world):
 
 def test_unit_in_wan_and_quarter_title(world):
     rows = [[1, "甲区光伏组件项目", "甲区", 25000, 1500, 4500, None]]
-    plan = plan_import(user=world["admin"], data=clerk_table(rows, "2024年测试市重点项目一季度进展情况表",
-                                                             "单位：万元"), filename="q1.xlsx")
+    plan = plan_import(
+        user=world["admin"],
+        data=clerk_table(rows, "2024年测试市重点项目一季度进展情况表", "单位：万元"),
+        filename="q1.xlsx",
+    )
     # 一季度 = 3月: 3月 already holds 1000 / 3000, so 1500 + 2000 (1-2月) ≠ 4500 is refused on the 累计 cell.
     assert (plan.year, plan.month) == (2024, 3)
     assert [(e.row, e.column, e.field) for e in plan.errors] == [(5, "F", "1-N月累计完成投资")]
@@ -142,21 +194,40 @@ def test_unit_in_wan_and_quarter_title(world):
 def test_each_error_names_its_own_cell(world):
     rows = [
         [1, "甲区光伏组件", "甲区", 2.5, 0.1, 0.1, None],  # unknown name: close to A
-        [2, "污水处理厂", None, 1, 0.02, 0.02, None],  # two projects of that name, no 县 to tell them apart
+        [
+            2,
+            "污水处理厂",
+            None,
+            1,
+            0.02,
+            0.02,
+            None,
+        ],  # two projects of that name, no 县 to tell them apart
         [3, "乙区道路(一期)工程", "乙区", 2, -0.1, None, None],  # negative 本月
         [4, "污水处理厂", "乙区", 1, "一千", None, None],  # not a number
         [None, "合计", None, 6.5, 0, 0],
     ]
     plan = plan_import(user=world["admin"], data=clerk_table(rows), filename="错.xlsx")
     where = [(e.row, e.column, e.field) for e in plan.errors]
-    assert where == [(5, "B", "项目名称"), (6, "B", "项目名称"), (7, "E", "当月完成投资"), (8, "E", "当月完成投资")]
+    assert where == [
+        (5, "B", "项目名称"),
+        (6, "B", "项目名称"),
+        (7, "E", "当月完成投资"),
+        (8, "E", "当月完成投资"),
+    ]
     unknown, ambiguous, negative, text = (str(e) for e in plan.errors)
-    assert "项目名称 甲区光伏组件 不在您的范围内或不存在; 相近的项目: 甲区光伏组件项目 (甲区, " in unknown
+    assert (
+        "项目名称 甲区光伏组件 不在您的范围内或不存在; 相近的项目: 甲区光伏组件项目 (甲区, "
+        in unknown
+    )
     assert f"污水处理厂 (甲区, {C})" in ambiguous and f"污水处理厂 (乙区, {D})" in ambiguous
     assert "不能为负数" in negative and "不是数字" in text
     # The 累计 that does not follow from the months before is blamed on the 累计 cell, not the name.
-    plan = plan_import(user=world["admin"], data=clerk_table([[1, "甲区光伏组件项目", "甲区", 2.5, 0.1, 0.5]]),
-                       filename="错.xlsx")
+    plan = plan_import(
+        user=world["admin"],
+        data=clerk_table([[1, "甲区光伏组件项目", "甲区", 2.5, 0.1, 0.5]]),
+        filename="错.xlsx",
+    )
     assert [(e.row, e.column, e.field) for e in plan.errors] == [(5, "F", "1-N月累计完成投资")]
     assert "≠ 累计 5000.00" in str(plan.errors[0])
 
@@ -166,7 +237,8 @@ def test_names_outside_the_users_scope_are_unknown(world):
     plan = plan_import(user=world["jia"], data=clerk_table(rows), filename="甲区.xlsx")
     # 乙区's road is not named, not even as a close match; the 污水处理厂 is 甲区's own (one in reach).
     assert [str(e) for e in plan.errors] == [
-        "工作表“1-4月”第 5 行 B 列「项目名称」 (值: '乙区道路(一期)工程'): 项目名称 乙区道路(一期)工程 不在您的范围内或不存在"]
+        "工作表“1-4月”第 5 行 B 列「项目名称」 (值: '乙区道路(一期)工程'): 项目名称 乙区道路(一期)工程 不在您的范围内或不存在"
+    ]
     plan = plan_import(user=world["jia"], data=clerk_table(rows[1:]), filename="甲区.xlsx")
     assert plan.ok and [c.project.code for c in plan.changes] == [C]
 
@@ -191,12 +263,24 @@ def test_a_file_that_looks_like_another_kind_says_so(world, tmp_path):
         call_command("import", str(path), "--as", "city_admin", stdout=io.StringIO(), stderr=err)
     lines = err.getvalue().strip().splitlines()
     assert len(lines) == 1, lines  # one message, not “项目代码不在您的范围内” on every row
-    assert "表头看起来是项目库" in lines[0] and "--kind projects" in lines[0] and "计划总投资" in lines[0]
+    assert (
+        "表头看起来是项目库" in lines[0]
+        and "--kind projects" in lines[0]
+        and "计划总投资" in lines[0]
+    )
     # Chosen explicitly, the kind is taken at its word and every row is reported.
     err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import", str(path), "--as", "city_admin", "--kind", "reports", stdout=io.StringIO(),
-                     stderr=err)
+        call_command(
+            "import",
+            str(path),
+            "--as",
+            "city_admin",
+            "--kind",
+            "reports",
+            stdout=io.StringIO(),
+            stderr=err,
+        )
     assert len(err.getvalue().strip().splitlines()) == 2 and "表头看起来" not in err.getvalue()
 
 
@@ -206,6 +290,9 @@ def test_cli_preview_speaks_chinese(world, tmp_path):
     out = io.StringIO()
     call_command("import", str(path), "--as", "city_admin", stdout=out, stderr=io.StringIO())
     text = out.getvalue()
-    assert f"{A} 甲区光伏组件项目: 当月完成投资: 空 → 1,500.00 万元, 1-N月累计完成投资: 空 → 4,500.00 万元" in text
+    assert (
+        f"{A} 甲区光伏组件项目: 当月完成投资: 空 → 1,500.00 万元, 1-N月累计完成投资: 空 → 4,500.00 万元"
+        in text
+    )
     assert "None" not in text and "注意: 工作表“1-4月”第 12 行「乙区小计」" in text
     assert not MonthlyReport.objects.filter(month=4).exists()

@@ -39,7 +39,9 @@ class NameIndex:
         found = self.by_key.get(name_key(name), [])
         if len(found) > 1 and unit:
             key = name_key(unit)
-            narrowed = [c for c in found if key and (key in name_key(c.unit) or name_key(c.unit) in key)]
+            narrowed = [
+                c for c in found if key and (key in name_key(c.unit) or name_key(c.unit) in key)
+            ]
             found = narrowed or found
         if len(found) > 1 and self.preferred:
             found = [c for c in found if c.pk in self.preferred] or found
@@ -48,6 +50,8 @@ class NameIndex:
         if found:
             shown = "、".join(str(c) for c in found[:MAX_CANDIDATES])
             return None, f"项目名称 {name} 对应多个项目: {shown}; 请填写项目代码或所属县（市、区）"
-        close = difflib.get_close_matches(name_key(name), list(self.by_key), n=MAX_CANDIDATES, cutoff=0.6)
+        close = difflib.get_close_matches(
+            name_key(name), list(self.by_key), n=MAX_CANDIDATES, cutoff=0.6
+        )
         hint = "; 相近的项目: " + "、".join(str(self.by_key[k][0]) for k in close) if close else ""
         return None, f"项目名称 {name} 不在您的范围内或不存在{hint}"
