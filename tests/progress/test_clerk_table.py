@@ -17,7 +17,7 @@ from tuijin.accounts.models import Role
 from tuijin.progress import registry
 from tuijin.progress.importer import commit_import, plan_import
 from tuijin.progress.models import MonthlyReport
-from tuijin.progress.spreadsheets import title_period
+from tuijin.progress.spreadsheets import name_key, subtotal_row, title_period
 from tuijin.projects.models import ListEntry
 
 A = "2024-320101-34-03-00001A"
@@ -116,6 +116,18 @@ def test_title_periods():
     assert title_period("2024年 1—11 月重大项目") == (2024, 11)
     assert title_period("2024年4月重大项目月报") == (2024, 4)
     assert title_period("2024年省重大项目清单") is None
+
+
+def test_subtotal_rows_and_name_keys():
+    assert subtotal_row(["", "甲区小计"]) and subtotal_row(["合计"]) and subtotal_row(["全市"])
+    assert subtotal_row(["全市 合计"]) and subtotal_row(["总计"])
+    assert not subtotal_row(["3", "全市智慧停车项目"]) and not subtotal_row(
+        ["合计完成投资情况说明书等附件材料均已报送齐全"]
+    )
+    assert (
+        name_key("乙区道路（一期） 工程") == name_key("乙区道路(一期)工程") == "乙区道路(一期)工程"
+    )
+    assert name_key("ＡＢ　园区【二期】") == "AB园区[二期]"
 
 
 def test_clerk_table_monthly_import_by_name(world):
@@ -296,3 +308,27 @@ def test_cli_preview_speaks_chinese(world, tmp_path):
     )
     assert "None" not in text and "注意: 工作表“1-4月”第 12 行「乙区小计」" in text
     assert not MonthlyReport.objects.filter(month=4).exists()
+
+
+def test_no_kind_hint_when_the_headers_fit(world, tmp_path):
+    # The clerk's table also carries the list's 年度计划投资: an unknown name is still named as such.
+    path = tmp_path / "1-4月.xlsx"
+    path.write_bytes(
+        clerk_table(
+            [[1, "甲区光伏组件项目", "甲区", 2.5, 0.15, 0.45], [2, "丙区项目", "甲区", 1, 0, 0]]
+        )
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", str(path), "--as", "city_admin", stdout=io.StringIO(), stderr=err)
+    assert (
+        "表头看起来" not in err.getvalue()
+        and "项目名称 丙区项目 不在您的范围内或不存在" in err.getvalue()
+    )
+    path.write_bytes(
+        clerk_table([[2, "丙区项目", "甲区", 1, 0, 0]])
+    )  # every row unknown, still not a 项目库
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", str(path), "--as", "city_admin", stdout=io.StringIO(), stderr=err)
+    assert "表头看起来" not in err.getvalue() and "丙区项目" in err.getvalue()

@@ -168,6 +168,7 @@ def plan_import(*, user, data: bytes, filename: str, year: int | None = None, mo
         factors = layout.factors(title_factor or Decimal(1))
         letters = {f: column_letter(c) for f, c in layout.columns.items()}
         by_name = "code" not in layout.columns
+        free_text = {layout.columns[f] for f in ("progress_text", "problems_text") if f in layout.columns}
         if title_period:
             if plan.year is None:
                 plan.year, plan.month = title_period
@@ -192,10 +193,11 @@ def plan_import(*, user, data: bytes, filename: str, year: int | None = None, mo
             code = text_of(cells.get("code")).upper()
             name = text_of(cells.get("name"))
             has_figures = any(text_of(cells.get(f)) for f in ("amount", "ytd"))
+            labels = [t for c, t in enumerate(texts) if c not in free_text]  # not 形象进度 / 存在问题
             if by_name:
-                if subtotal_row(texts):
+                if subtotal_row(labels):
                     plan.skipped += 1
-                    plan.notes += sums.check(r + 1, texts, cells, factors)
+                    plan.notes += sums.check(r + 1, labels, cells, factors)
                     continue
                 if not name or not has_figures and not any(
                         text_of(cells.get(f)) for f in ("progress_text", "problems_text")):
@@ -204,8 +206,8 @@ def plan_import(*, user, data: bytes, filename: str, year: int | None = None, mo
             elif not code:
                 if any(SUBTOTAL_RE.search(t) for t in texts) or not has_figures:
                     plan.skipped += 1  # a subtotal, total or group heading row
-                    if subtotal_row(texts):
-                        plan.notes += sums.check(r + 1, texts, cells, factors)
+                    if subtotal_row(labels):
+                        plan.notes += sums.check(r + 1, labels, cells, factors)
                     continue
                 plan.errors.append(CellProblem(sheet.name, r + 1, letters["code"], "", "缺少项目代码",
                                                FIELD_LABELS["code"]))

@@ -191,11 +191,13 @@ KIND_OPTIONS = {KIND_REPORTS: "--kind reports (网页: 月报)", KIND_PROJECTS: 
                 KIND_LIST: "--kind list (网页: 年度清单)", "plans": "--kind plans (网页: 分月计划)"}
 
 
-def kind_hint(errors: list, data: bytes, filename: str, kind: str) -> list:
-    """When the kind was not chosen and the file was read as `kind` with errors, but its headers look like
-    another kind: one problem saying which kind the headers looked like (instead of “项目代码不在您的范围内”
-    on every row); the errors as they are otherwise."""
-    if not errors:
+def kind_hint(plan, data: bytes, filename: str, kind: str) -> list:
+    """The plan's errors, or, when the kind was not chosen, no row of the file could be read as `kind` and
+    its headers look like another kind that would take them (项目库: new codes; any kind: a sheet without
+    this kind's header), one problem saying which kind the headers looked like instead of “项目代码不在您的
+    范围内” on every row."""
+    errors = plan.errors
+    if not errors or plan.changes or plan.unchanged:
         return errors
     try:
         sheets = read_workbook(data, filename)
@@ -203,6 +205,10 @@ def kind_hint(errors: list, data: bytes, filename: str, kind: str) -> list:
         return errors
     for sheet in sheets:
         others = [(k, cols) for k, cols in _kind_layouts(sheet) if k != kind]
+        if not others:
+            continue
+        no_header = any("找不到表头" in e.reason for e in errors)
+        others = [(k, cols) for k, cols in others if no_header or k == KIND_PROJECTS]
         if not others:
             continue
         other, cols = others[0]
@@ -341,7 +347,7 @@ def _read_rows(plan: RegistryPlan, data: bytes, match, accept, labels: dict, nee
                 continue
             cells = {f: (raw[c] if c < len(raw) else "") for f, c in layout.columns.items()}
             row = _Row(sheet, r + 1, cells, layout.columns, factors)
-            if subtotal_row(texts):
+            if not text_of(cells.get("code")) and subtotal_row(texts):
                 plan.skipped += 1  # 小计 / 合计: checked against the rows, never imported
                 plan.notes += sums.check(r + 1, texts, cells, factors)
                 continue

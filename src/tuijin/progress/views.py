@@ -287,7 +287,7 @@ def import_reports(request):
                 _require(request.user, scoping.WRITE)
             plan = _plan(request, form, data, upload.name, kind, tracker)
             if not form.cleaned_data["kind"]:
-                plan.errors = registry.kind_hint(plan.errors, data, upload.name, kind)
+                plan.errors = registry.kind_hint(plan, data, upload.name, kind)
         except InputError as exc:
             form.add_error("file" if exc.field not in form.fields else exc.field, exc.messages)
             tracker.finish("文件有错误")

@@ -54,7 +54,7 @@ class Command(TuijinCommand):
                                       year=o["year"], progress=bar.advance)
         bar.close()
         if not o["kind"]:
-            plan.errors = registry.kind_hint(plan.errors, data, path.name, kind)
+            plan.errors = registry.kind_hint(plan, data, path.name, kind)
         for problem in plan.errors:
             self.stderr.write(str(problem))
         if plan.errors:
@@ -87,7 +87,7 @@ class Command(TuijinCommand):
                            progress=bar.advance)
         bar.close()
         if not o["kind"]:
-            plan.errors = registry.kind_hint(plan.errors, data, path.name, registry.KIND_REPORTS)
+            plan.errors = registry.kind_hint(plan, data, path.name, registry.KIND_REPORTS)
         for problem in plan.errors:
             self.stderr.write(str(problem))
         if plan.errors:
