@@ -88,6 +88,7 @@ URL_ACTIONS = {
     "progress:template": REPORT,  # the blank monthly-report workbook
     "progress:projects_template": WRITE,  # the project-registry workbook: for those who may change projects
     "progress:list_template": WRITE,  # the annual-list workbook (without ?list= it answers 400)
+    "progress:plans_template": WRITE,  # the 分月计划 workbook of the year's list entries in reach
     "livelihood:report": REPORT,
     "livelihood:review": REVIEW,
     "livelihood:review_report": REVIEW,

@@ -90,7 +90,7 @@ def test_project_template_fill_preview_commit_and_again(client, world):
     assert plan.ok, [str(e) for e in plan.errors]
     assert [(c.code, c.created) for c in plan.changes] == [(P1, False), (NEW1, True), (NEW2, True)]
     assert plan.changes[0].diffs == [("项目业主", "甲光伏公司", "甲光伏集团"),
-                                     ("计划总投资", Decimal("50000.00"), Decimal("60000.00"))]
+                                     ("计划总投资", "50,000.00 万元", "60,000.00 万元")]
     assert plan.unchanged == 1 and len(plan.warnings) == 1 and NEW2 in plan.warnings[0]
 
     page = client.post("/reports/import/", {"file": upload(data), "kind": "projects", "preview": "1"})
@@ -202,7 +202,7 @@ def test_list_in_yi_from_an_xls_preview_commit_and_again(world):
     assert plan.ok, [str(e) for e in plan.errors]
     assert (plan.annual_list, plan.year, plan.skipped) == (world["list"], 2024, 1)
     assert [(c.code, c.created) for c in plan.changes] == [(P1, False), (P3, True)]
-    assert plan.changes[0].diffs == [("计划竣工", "否", "是"), ("年度计划投资", Decimal("20000.00"), Decimal("25000.00"))]
+    assert plan.changes[0].diffs == [("计划竣工", "否", "是"), ("年度计划投资", "20,000.00 万元", "25,000.00 万元")]
     assert registry.commit_list(user=admin, plan=plan) == 2
     assert list_state() == [
         (P1, 2024, Decimal("25000.00"), False, None, True, True, False),
@@ -358,7 +358,7 @@ def test_responsible_department_column(client, world):
     plan = registry.plan_projects(user=admin, data=saved(wb), filename="项目库.xlsx")
     assert plan.ok, [str(e) for e in plan.errors]
     assert [(c.code, c.diffs) for c in plan.changes] == [
-        (P1, [("责任部门", None, "测试市发展和改革委员会")]), (P3, [("责任部门", None, "甲区住房和城乡建设局")])]
+        (P1, [("责任部门", "空", "测试市发展和改革委员会")]), (P3, [("责任部门", "空", "甲区住房和城乡建设局")])]
     registry.commit_projects(user=admin, plan=plan)
     assert Project.objects.get(code=P3).responsible_department.name == "甲区住房和城乡建设局"
 

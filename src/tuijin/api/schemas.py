@@ -121,6 +121,10 @@ class ProjectIn(InputSchema):
     service_contact: text(50) = ""
     sector: text(30) | None = None  # 行业领域, by code or name (the unit's city's)
     nature: text(30) | None = None  # 建设性质, by code or name
+    signed_on: Date | None = None
+    started_on: Date | None = None
+    completed_on: Date | None = None
+    operating_on: Date | None = None
 
 
 class ProjectPatch(InputSchema):

@@ -351,3 +351,37 @@ def write_lists_template(stream, lists, *, city) -> None:
             exports.append_row(ws, [lst.name, year, lst.rank, "是" if lst.counts_in_total else "否", lst.short_name])
     ws.freeze_panes = "B4"
     wb.save(stream)
+
+
+PLAN_TEMPLATE_HEADERS = ["项目代码", "项目名称", "所属单位", "清单", "年度", "年度计划投资",
+                         *[f"{m}月" for m in range(1, 13)]]
+
+
+def write_plans_template(stream, entries, *, year: int, title_prefix: str = "") -> None:
+    """分月计划模板: one row per list entry of the year in the user's reach (its list, its annual plan for
+    reference, the months already planned), 1月…12月 as cumulative 万元 that must not decrease. It imports
+    back as it is (`tuijin import --kind plans`)."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年分月计划"
+    _template_head(ws, f"{title_prefix}{year}年重大项目分月计划",
+                   "填报说明: 1月…12月填写截至该月的累计计划投资 (万元), 逐月不能减少, 12月宜等于年度计划投资; "
+                   "空白月份不修改; 年度计划投资仅供核对。",
+                   PLAN_TEMPLATE_HEADERS, ["", "", "", "", "", "万元", *["万元"] * 12],
+                   [27, 40, 12, 16, 8, 14, *[11] * 12])
+    n = 0
+    for e in entries:
+        months = {p.month: p.cumulative_plan for p in e.monthly_plans.all()}
+        exports.append_row(ws, [e.project.code, e.project.name, e.project.unit.name, e.annual_list.name, e.year,
+                                e.annual_plan, *[months.get(m) for m in range(1, 13)]],
+                           formats={i: "#,##0.00" for i in range(5, 18)})
+        n += 1
+    last = max(5, 4 + n)
+    money = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                           showErrorMessage=True, errorTitle="金额无效", error="请填写不小于 0 的数字 (万元)")
+    ws.add_data_validation(money)
+    money.add(f"G5:R{last}")
+    wb.save(stream)

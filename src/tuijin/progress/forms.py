@@ -45,7 +45,7 @@ class PeriodChoiceForm(Form):
 
 
 class ImportForm(Form):
-    KINDS = [("", "按表头自动识别"), ("reports", "月报"), ("projects", "项目库"), ("list", "年度清单"),
+    KINDS = [("", "按表头自动识别"), ("reports", "月报"), ("projects", "项目库"), ("list", "年度清单"), ("plans", "分月计划"),
              ("units", "组织单元 (市管理员)"), ("lists", "清单设置 (市管理员)")]
 
     file = forms.FileField(label="文件 (.xlsx / .xls / .ods / .csv)")
@@ -54,7 +54,7 @@ class ImportForm(Form):
     reason = forms.CharField(label="更正原因 (月报期间已锁定时必填)", required=False, max_length=300)
     annual_list = forms.ModelChoiceField(label="年度清单 (标题中已写明可不选)", queryset=None, required=False,
                                          empty_label="按标题识别")
-    year = forms.IntegerField(label="清单年度 (标题中已写明可不填)", required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(label="清单年度 (标题或“年度”列中已写明可不填)", required=False, min_value=2000, max_value=2100)
     token = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, lists=None, **kwargs):

@@ -4,6 +4,7 @@ audit). Importing the same file twice changes nothing; every problem names sheet
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,22 +25,26 @@ from .spreadsheets import (
     CellProblem,
     Layout,
     Sheet,
+    SubtotalCheck,
     column_letter,
     find_layout,
     normalise,
     parse_amount,
     read_workbook,
+    subtotal_row,
     text_of,
     text_problem,
 )
 from .spreadsheets import title_info as _title_info
 
 FIELD_LABELS = {"code": "项目代码", "name": "项目名称", "amount": "当月完成投资", "ytd": "1-N月累计完成投资",
-                "progress_text": "形象进度", "problems_text": "存在问题"}
+                "progress_text": "形象进度", "problems_text": "存在问题", "unit": "县（市、区）"}
+MONEY_FIELDS = {"amount", "ytd", "annual_plan", "total_investment", "cumulative_plan"}
 
 
 def match_field(header: str) -> str | None:
-    """Which report field a header names, in the variants people use."""
+    """Which report field a header names, in the variants people use (a merged two-row header arrives
+    joined: “1-4月完成投资” over “本月” and “累计” → “1-4月完成投资本月”, “1-4月完成投资累计”)."""
     t = normalise(header)
     if not t:
         return None
@@ -57,7 +62,29 @@ def match_field(header: str) -> str | None:
         return "progress_text"
     if "问题" in t:
         return "problems_text"
+    if unit_header(t):
+        return "unit"
     return None
+
+
+def unit_header(t: str) -> bool:
+    """县（市、区）, 所属县（市、区）, 属地, 所在地, 所属单位, 板块 (already normalised)."""
+    bare = re.sub(r"[()、,，]", "", t)
+    return "县市区" in bare or "市县区" in bare or "属地" in t or t in ("所在地", "地区", "区县", "县区") or (
+        "单位" in t and "建设" not in t and "责任" not in t) or "板块" in t
+
+
+def format_value(value, money: bool = False) -> str:
+    """A value as the preview shows it: 空 for nothing, amounts as “25,000.00 万元”, 是/否, dates ISO."""
+    if value is None or value == "":
+        return "空"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, Decimal | int) and money:
+        return f"{value:,.2f} 万元"
+    return str(value)
 
 
 @dataclass
@@ -80,7 +107,14 @@ class RowChange:
     def diffs(self) -> list[tuple[str, object, object]]:
         """(label, before, after) of each changed field, for the preview."""
         before = self.before or {}
-        return [(FIELD_LABELS.get(k, k), before.get(k), self.after[k]) for k in self.changed_fields]
+        shown = [(FIELD_LABELS.get(k, k), format_value(before.get(k), k in MONEY_FIELDS),
+                  format_value(self.after[k], k in MONEY_FIELDS)) for k in self.changed_fields]
+        return [(label, old, new) for label, old, new in shown if old != new]  # 空 → 空 is no change
+
+    @property
+    def text(self) -> str:
+        """“当月完成投资: 空 → 25,000.00 万元, …”"""
+        return ", ".join(f"{label}: {old} → {new}" for label, old, new in self.diffs)
 
 
 @dataclass
@@ -93,6 +127,7 @@ class ImportPlan:
     unchanged: int = 0
     skipped: int = 0
     reason: str = ""  # 更正原因, for changes in a locked period
+    notes: list[str] = field(default_factory=list)  # 小计/合计 that do not add up: shown, not confirmed
 
     @property
     def ok(self) -> bool:
@@ -100,29 +135,40 @@ class ImportPlan:
 
     @property
     def warnings(self) -> list[str]:
+        """The checks' findings the user must confirm before the import is written."""
         return [w for c in self.changes for w in c.warnings]
 
 
+def _accept(columns: dict[str, int]) -> bool:
+    return bool({"code", "name"} & columns.keys()) and bool({"amount", "ytd"} & columns.keys())
+
+
 def _find_layout(sheet: Sheet) -> Layout | None:
-    return find_layout(sheet, match_field, lambda columns: "code" in columns and bool({"amount", "ytd"} & columns.keys()))
+    return find_layout(sheet, match_field, _accept)
+
+
+NEEDS = "找不到表头: 需要“项目代码”或“项目名称”列, 以及“当月完成投资”或“累计完成投资”列"
 
 
 def plan_import(*, user, data: bytes, filename: str, year: int | None = None, month: int | None = None,
                 reason: str = "", progress: Callable[[int], None] | None = None) -> ImportPlan:
     """Read the file and work out what would change. Nothing is written. In a locked period a change is a
-    correction: it needs `reason` and goes back to review."""
+    correction: it needs `reason` and goes back to review. A table without a code column (the clerk's own)
+    is matched by project name within the user's scope (matching.NameIndex)."""
     plan = ImportPlan(filename, year, month, reason=reason.strip())
     sheets = read_workbook(data, filename)
     parsed: list[tuple[Sheet, int, dict]] = []  # (sheet, excel row, values with cells)
     for sheet in sheets:
         layout = _find_layout(sheet)
         if layout is None:
-            if any(any(text_of(v) for v in row) for row in sheet.rows):
-                plan.errors.append(CellProblem(sheet.name, 1, "", None,
-                                               "找不到表头: 需要“项目代码”列和“当月完成投资”或“累计完成投资”列"))
+            if sheet.name != "选项" and any(any(text_of(v) for v in row) for row in sheet.rows):
+                plan.errors.append(CellProblem(sheet.name, 1, "", None, NEEDS))
             continue
         title_factor, title_period, title = _title_info(sheet, layout.first_row)
         factors = layout.factors(title_factor or Decimal(1))
+        letters = {f: column_letter(c) for f, c in layout.columns.items()}
+        by_name = "code" not in layout.columns
+        free_text = {layout.columns[f] for f in ("progress_text", "problems_text") if f in layout.columns}
         if title_period:
             if plan.year is None:
                 plan.year, plan.month = title_period
@@ -130,11 +176,14 @@ def plan_import(*, user, data: bytes, filename: str, year: int | None = None, mo
                 plan.errors.append(CellProblem(sheet.name, 1, "", title,
                                                f"表格标题的期间与所选期间 {plan.year}年{plan.month}月 不一致"))
         if "ytd" in layout.columns and plan.month is not None:
-            m = YTD_MONTH_RE.search(text_of(sheet.rows[layout.header_row][layout.columns["ytd"]]))
+            head = " ".join(text_of(sheet.rows[r][layout.columns["ytd"]])
+                            for r in range(layout.first_row, layout.header_row + 1)
+                            if layout.columns["ytd"] < len(sheet.rows[r]))
+            m = YTD_MONTH_RE.search(head)
             if m and int(m.group(1)) != plan.month:
-                plan.errors.append(CellProblem(sheet.name, layout.header_row + 1, column_letter(layout.columns["ytd"]),
-                                               text_of(sheet.rows[layout.header_row][layout.columns["ytd"]]),
-                                               f"累计列的月份与期间 {plan.month}月 不一致"))
+                plan.errors.append(CellProblem(sheet.name, layout.header_row + 1, letters["ytd"], head,
+                                               f"累计列的月份与期间 {plan.month}月 不一致", FIELD_LABELS["ytd"]))
+        sums = SubtotalCheck(sheet.name, {f: FIELD_LABELS[f] for f in ("amount", "ytd") if f in layout.columns})
         for r in range(layout.header_row + 1, len(sheet.rows)):
             row = sheet.rows[r]
             cells = {f: (row[c] if c < len(row) else "") for f, c in layout.columns.items()}
@@ -142,45 +191,90 @@ def plan_import(*, user, data: bytes, filename: str, year: int | None = None, mo
             if not any(texts):
                 continue
             code = text_of(cells.get("code")).upper()
-            if not code:
-                if any(SUBTOTAL_RE.search(t) for t in texts) or not any(
-                        text_of(cells.get(f)) for f in ("amount", "ytd")):
-                    plan.skipped += 1  # a subtotal, total or group heading row
+            name = text_of(cells.get("name"))
+            has_figures = any(text_of(cells.get(f)) for f in ("amount", "ytd"))
+            labels = [t for c, t in enumerate(texts) if c not in free_text]  # not 形象进度 / 存在问题
+            if by_name:
+                if subtotal_row(labels):
+                    plan.skipped += 1
+                    plan.notes += sums.check(r + 1, labels, cells, factors)
                     continue
-                plan.errors.append(CellProblem(sheet.name, r + 1, column_letter(layout.columns["code"]), "",
-                                               "缺少项目代码"))
+                if not name or not has_figures and not any(
+                        text_of(cells.get(f)) for f in ("progress_text", "problems_text")):
+                    plan.skipped += 1  # a group heading (一、甲区) or a blank line
+                    continue
+            elif not code:
+                if any(SUBTOTAL_RE.search(t) for t in texts) or not has_figures:
+                    plan.skipped += 1  # a subtotal, total or group heading row
+                    if subtotal_row(labels):
+                        plan.notes += sums.check(r + 1, labels, cells, factors)
+                    continue
+                plan.errors.append(CellProblem(sheet.name, r + 1, letters["code"], "", "缺少项目代码",
+                                               FIELD_LABELS["code"]))
                 continue
-            values = {"code": code}
+            values = {"code": code, "name": name, "unit": text_of(cells.get("unit")), "_cols": letters,
+                      "_cells": cells}
             for f in ("amount", "ytd"):
                 if f in cells:
                     try:
                         values[f] = parse_amount(cells[f], factors[f])
                     except ValueError as exc:
-                        plan.errors.append(CellProblem(sheet.name, r + 1, column_letter(layout.columns[f]),
-                                                       cells[f], f"{FIELD_LABELS[f]}{exc}"))
+                        plan.errors.append(CellProblem(sheet.name, r + 1, letters[f], cells[f],
+                                                       f"{FIELD_LABELS[f]}{exc}", FIELD_LABELS[f]))
                         values[f] = "error"
                     else:
                         if values[f] is not None and values[f] < 0:
-                            plan.errors.append(CellProblem(sheet.name, r + 1, column_letter(layout.columns[f]),
-                                                           cells[f], f"{FIELD_LABELS[f]}不能为负数"))
+                            plan.errors.append(CellProblem(sheet.name, r + 1, letters[f], cells[f],
+                                                           f"{FIELD_LABELS[f]}不能为负数", FIELD_LABELS[f]))
+            sums.add(values)
             for f in ("progress_text", "problems_text"):
                 if f in cells:
                     values[f] = text_of(cells[f])
                     problem = text_problem(values[f], FIELD_LABELS[f])
                     if problem:
-                        plan.errors.append(CellProblem(sheet.name, r + 1, column_letter(layout.columns[f]),
-                                                       values[f][:40], problem))
+                        plan.errors.append(CellProblem(sheet.name, r + 1, letters[f], values[f][:40], problem,
+                                                       FIELD_LABELS[f]))
             parsed.append((sheet, r + 1, values))
     if plan.year is None or plan.month is None:
         if not plan.errors:
             plan.errors.append(CellProblem(sheets[0].name if sheets else filename, 1, "", None,
-                                           "无法确定期间: 请在标题中写明“YYYY年1-N月”, 或在导入时选择期间"))
+                                           "无法确定期间: 请在标题中写明“YYYY年1-N月”(或一季度、上半年、前三季度), "
+                                           "或在导入时选择期间"))
         return plan
     if not 1 <= plan.month <= 12:
         plan.errors.append(CellProblem(sheets[0].name, 1, "", plan.month, "月份应在 1-12 之间"))
         return plan
+    _by_name(plan, user, parsed)
     _resolve(plan, user, parsed, progress)
+    order = {sheet.name: i for i, sheet in enumerate(sheets)}
+    plan.errors.sort(key=lambda e: (order.get(e.sheet, 0), e.row))  # as the user reads the file
     return plan
+
+
+def _by_name(plan: ImportPlan, user, parsed) -> None:
+    """Give the rows of a table without codes the code of the project their name stands for, within the
+    projects the user reports on (those on a list this year first); an unknown or ambiguous name is an
+    error on the name's cell, and the row is dropped."""
+    if not any(not v["code"] for _, _, v in parsed):
+        return
+    from tuijin.projects.models import ListEntry
+
+    from .matching import NameIndex
+
+    scope = projects_for(user, REPORT)
+    listed = set(ListEntry.objects.filter(year=plan.year, project__in=scope).values_list("project_id", flat=True))
+    index = NameIndex(scope.select_related(None), listed)
+    kept = []
+    for sheet, row, values in parsed:
+        if not values["code"]:
+            found, reason = index.find(values["name"], values["unit"])
+            if found is None:
+                plan.errors.append(CellProblem(sheet.name, row, values["_cols"]["name"], values["name"], reason,
+                                               FIELD_LABELS["name"]))
+                continue
+            values["code"] = found.code
+        kept.append((sheet, row, values))
+    parsed[:] = kept
 
 
 def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
@@ -208,7 +302,7 @@ def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
         if progress:
             progress(1)
         code = values["code"]
-        where = CellProblem(sheet.name, row, "", code, "")
+        where = _cell(sheet, row, values, "code")
         if code in seen:
             plan.errors.append(_at(where, f"项目代码 {code} 在第 {seen[code]} 行已出现"))
             continue
@@ -232,10 +326,11 @@ def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
             continue
         cur = current.get(project.pk)
         prev = prev_ytd.get(project.pk, (0, Decimal(0)))[1]
+        figures = _cell(sheet, row, values, "ytd" if values.get("ytd") is not None else "amount")
         try:
             amount, ytd = _decide(values.get("amount"), values.get("ytd"), cur, prev)
         except ValueError as exc:
-            plan.errors.append(_at(where, str(exc)))
+            plan.errors.append(_at(figures, str(exc)))
             continue
         before = None if cur is None else {"amount": cur.amount, "ytd": cur.ytd, "progress_text": cur.progress_text,
                                            "problems_text": cur.problems_text}
@@ -260,7 +355,7 @@ def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
                                 history=history.get(project.pk, History()))
             errors = [x for x in findings if x.level == "error"]
             if errors:
-                plan.errors.append(_at(where, "; ".join(x.message for x in errors)))
+                plan.errors.append(_at(figures, "; ".join(x.message for x in errors)))
                 continue
             change.warnings = [f"{sheet.name} 第 {row} 行 {project.name}: {x.message}" for x in findings]
             change.warning_codes = [x.code for x in findings]
@@ -268,7 +363,17 @@ def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
 
 
 def _at(where: CellProblem, reason: str) -> CellProblem:
-    return CellProblem(where.sheet, where.row, where.column, where.value, reason)
+    return CellProblem(where.sheet, where.row, where.column, where.value, reason, where.field)
+
+
+def _cell(sheet: Sheet, row: int, values: dict, f: str) -> CellProblem:
+    """Where a problem about field f is shown: its cell, or the name's cell for a code matched by name."""
+    cols = values["_cols"]
+    if f == "code" and "code" not in cols:
+        f = "name"
+    if f not in cols:
+        f = next(k for k in ("ytd", "amount") if k in cols)
+    return CellProblem(sheet.name, row, cols[f], values["_cells"].get(f), "", FIELD_LABELS[f])
 
 
 def _decide(amount: Decimal | None, ytd: Decimal | None, cur: MonthlyReport | None, prev: Decimal

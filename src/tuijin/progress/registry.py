@@ -16,22 +16,34 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from tuijin.accounts.scoping import OUT_OF_REACH, READ, WRITE, can, projects_for, units_for
 from tuijin.core.errors import InputError
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.projects.codes import check_project_code
-from tuijin.projects.models import AnnualList, Category, ListEntry, Project, Stage
+from tuijin.projects.models import (
+    STAGE_ORDER,
+    AnnualList,
+    Category,
+    ListEntry,
+    Project,
+    Stage,
+    StageEvent,
+)
 
+from .importer import unit_header
 from .spreadsheets import (
     SUBTOTAL_RE,
     CellProblem,
     Sheet,
+    SubtotalCheck,
     column_letter,
     find_layout,
     normalise,
     parse_amount,
     read_workbook,
+    subtotal_row,
     text_of,
     text_problem,
     title_info,
@@ -47,9 +59,14 @@ PROJECT_LABELS = {"code": "项目代码", "name": "项目名称", "owner": "项�
                   "category": "项目类别", "industry_node": "产业链", "total_investment": "计划总投资",
                   "stage": "当前阶段", "location": "建设地点", "description": "建设内容",
                   "responsible_leader": "责任领导", "service_contact": "服务专员",
-                  "responsible_department": "责任部门", "sector": "行业领域", "nature": "建设性质"}
+                  "responsible_department": "责任部门", "sector": "行业领域", "nature": "建设性质",
+                  "signed_on": "签约日期", "started_on": "开工日期",
+                  "completed_on": "竣工日期", "operating_on": "投产日期"}
+# The optional past stage dates of the registry import (keyword → stage), in lifecycle order.
+DATE_FIELDS = {"signed_on": Stage.SIGNED, "started_on": Stage.STARTED, "completed_on": Stage.COMPLETED,
+               "operating_on": Stage.OPERATING}
 PROJECT_TEXT_FIELDS = ("name", "owner", "location", "description", "responsible_leader", "service_contact")
-LIST_LABELS = {"code": "项目代码", "name": "项目名称", "annual_plan": "年度计划投资",
+LIST_LABELS = {"code": "项目代码", "name": "项目名称", "unit": "县（市、区）", "annual_plan": "年度计划投资",
                "planned_new_start": "计划新开工", "planned_start_month": "计划开工月份", "continuing": "续建",
                "planned_completion": "计划竣工", "planned_operation": "计划投产", "nature": "建设性质"}
 FLAGS = ("planned_new_start", "continuing", "planned_completion", "planned_operation")
@@ -70,6 +87,11 @@ def match_project_field(header: str) -> str | None:
         return "code"
     if "%" in t or "率" in t:
         return None
+    if ("日期" in t or "时间" in t) and "计划" not in t:
+        for word, f in (("签约", "signed_on"), ("开工", "started_on"), ("竣工", "completed_on"),
+                        ("投产", "operating_on")):
+            if word in t:
+                return f
     if "业主" in t or "建设单位" in t or "建设主体" in t or "实施主体" in t or "项目法人" in t:
         return "owner"
     if "名称" in t:
@@ -114,6 +136,8 @@ def match_list_field(header: str) -> str | None:
         return "name"
     if "%" in t or "率" in t or "累计" in t or "当月" in t or "本月" in t:
         return None
+    if unit_header(t):
+        return "unit"
     if "开工" in t and ("月份" in t or "时间" in t or "日期" in t):
         return "planned_start_month"
     if "新开工" in t:
@@ -139,28 +163,80 @@ def _accept_projects(columns: dict[str, int]) -> bool:
 
 
 def _accept_list(columns: dict[str, int]) -> bool:
-    return "code" in columns and "annual_plan" in columns
+    """项目代码 or, in the clerk's own table, 项目名称 (matched by name), and 年度计划投资."""
+    return bool({"code", "name"} & columns.keys()) and "annual_plan" in columns
+
+
+def _kind_layouts(sheet: Sheet) -> list[tuple[str, list[str]]]:
+    """Every kind whose header a sheet carries, in the order a file is taken for one (分月计划: its 1月…12月
+    columns; 月报: the progress table carries 计划总投资 and 年度计划投资 too; 年度清单; 项目库), each with the
+    headers found."""
+    from .importer import FIELD_LABELS, _find_layout
+    from .setup_imports import (
+        LISTS_LABELS,
+        UNIT_LABELS,
+        _accept_lists,
+        _accept_units,
+        match_lists_field,
+        match_unit_field,
+    )
+
+    found = []
+    for kind, layout, labels in (
+            (KIND_PLANS, lambda: find_layout(sheet, match_plan_field, _accept_plans), PLAN_LABELS),
+            (KIND_REPORTS, lambda: _find_layout(sheet), FIELD_LABELS),
+            (KIND_LIST, lambda: find_layout(sheet, match_list_field, _accept_list), LIST_LABELS),
+            (KIND_LISTS, lambda: find_layout(sheet, match_lists_field, _accept_lists), LISTS_LABELS),
+            (KIND_UNITS, lambda: find_layout(sheet, match_unit_field, _accept_units), UNIT_LABELS),
+            (KIND_PROJECTS, lambda: find_layout(sheet, match_project_field, _accept_projects), PROJECT_LABELS)):
+        lay = layout()
+        if lay:
+            found.append((kind, [labels.get(f, f) for f in lay.columns]))
+    return found
 
 
 def detect_kind(data: bytes, filename: str = "") -> str | None:
-    """月报 / 年度清单 / 项目库 from the headers of the first sheet that has a table (in that order: the
-    progress table carries 计划总投资 and 年度计划投资 too, and it is a monthly report)."""
-    from .importer import _find_layout
-
+    """分月计划 / 月报 / 年度清单 / 项目库 from the headers of the first sheet that has a table."""
     for sheet in read_workbook(data, filename):
-        if _find_layout(sheet):
-            return KIND_REPORTS
-        if find_layout(sheet, match_list_field, _accept_list):
-            return KIND_LIST
-        from .setup_imports import _accept_lists, _accept_units, match_lists_field, match_unit_field
-
-        if find_layout(sheet, match_lists_field, _accept_lists):
-            return KIND_LISTS
-        if find_layout(sheet, match_unit_field, _accept_units):
-            return KIND_UNITS
-        if find_layout(sheet, match_project_field, _accept_projects):
-            return KIND_PROJECTS
+        found = _kind_layouts(sheet)
+        if found:
+            return found[0][0]
     return None
+
+
+KIND_OPTIONS = {KIND_REPORTS: "--kind reports (网页: 月报)", KIND_PROJECTS: "--kind projects (网页: 项目库)",
+                KIND_LIST: "--kind list (网页: 年度清单)", "plans": "--kind plans (网页: 分月计划)"}
+
+
+def kind_hint(plan, data: bytes, filename: str, kind: str) -> list:
+    """The plan's errors, or, when the kind was not chosen, no row of the file could be read as `kind` and
+    its headers look like another kind that would take them (项目库: new codes; any kind: a sheet without
+    this kind's header), one problem saying which kind the headers looked like instead of “项目代码不在您的
+    范围内” on every row."""
+    errors = plan.errors
+    if not errors or plan.changes or plan.unchanged:
+        return errors
+    try:
+        sheets = read_workbook(data, filename)
+    except InputError:
+        return errors
+    for sheet in sheets:
+        others = [(k, cols) for k, cols in _kind_layouts(sheet) if k != kind]
+        if not others:
+            continue
+        no_header = any("找不到表头" in e.reason for e in errors)
+        others = [(k, cols) for k, cols in others if no_header or k == KIND_PROJECTS]
+        if not others:
+            continue
+        other, cols = others[0]
+        label = KIND_LABELS[other]
+        message = (f"表头看起来是{label} (识别到的列: {'、'.join(cols)}), 不是{KIND_LABELS[kind]}; "
+                   f"如果这是{label}, 请选择“{label}”导入 ({KIND_OPTIONS[other]})")
+        row_errors = all(OUT_OF_REACH in e.reason or "找不到表头" in e.reason or "缺少项目代码" in e.reason
+                         for e in errors)
+        hint = CellProblem(sheet.name, 1, "", None, message)
+        return [hint] if row_errors else [hint, *errors]
+    return errors
 
 
 # ---------------------------------------------------------------- plans
@@ -192,16 +268,16 @@ class RecordChange:
 
     @property
     def diffs(self) -> list[tuple[str, object, object]]:
+        from .importer import MONEY_FIELDS, format_value
+
         before = self.before or {}
-        return [(self.labels.get(k, k), _show(before.get(k)), _show(self.after[k])) for k in self.changed_fields]
+        return [(self.labels.get(k, k), format_value(before.get(k), k in MONEY_FIELDS),
+                 format_value(self.after[k], k in MONEY_FIELDS)) for k in self.changed_fields]
 
-
-def _show(value):
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    return value
+    @property
+    def text(self) -> str:
+        """“年度计划投资: 空 → 25,000.00 万元, …”"""
+        return ", ".join(f"{label}: {old} → {new}" for label, old, new in self.diffs)
 
 
 @dataclass
@@ -211,6 +287,7 @@ class RegistryPlan:
     errors: list[CellProblem] = field(default_factory=list)
     changes: list[RecordChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # 小计/合计 that do not add up: shown, never blocking
     unchanged: int = 0
     skipped: int = 0
     annual_list: AnnualList | None = None
@@ -247,7 +324,9 @@ class _Row:
     factors: dict[str, Decimal]
 
     def problem(self, f: str, reason: str, labels: dict) -> CellProblem:
-        """A problem in field f's cell (or the row's code cell when the column is missing)."""
+        """A problem in field f's cell (the project's name cell for its code in a table without codes)."""
+        if f == "code" and "code" not in self.columns:
+            f = "name"
         col = self.columns.get(f)
         return CellProblem(self.sheet.name, self.row, column_letter(col) if col is not None else "",
                            self.cells.get(f) if col is not None else None, reason, labels.get(f, f))
@@ -277,6 +356,8 @@ def _read_rows(plan: RegistryPlan, data: bytes, match, accept, labels: dict, nee
         title_factor, _, _ = title_info(sheet, layout.first_row)
         titles += title_texts(sheet, layout.first_row)
         factors = layout.factors(title_factor or Decimal(1))
+        sums = SubtotalCheck(sheet.name, {f: labels[f] for f in MONEY_COLUMNS if f in layout.columns})
+        by_name = key == "code" and "code" not in layout.columns
         for r in range(layout.header_row + 1, len(sheet.rows)):
             raw = sheet.rows[r]
             texts = [text_of(v) for v in raw]
@@ -284,6 +365,20 @@ def _read_rows(plan: RegistryPlan, data: bytes, match, accept, labels: dict, nee
                 continue
             cells = {f: (raw[c] if c < len(raw) else "") for f, c in layout.columns.items()}
             row = _Row(sheet, r + 1, cells, layout.columns, factors)
+            if not text_of(cells.get(key)) and subtotal_row(texts):
+                plan.skipped += 1  # 小计 / 合计: checked against the rows, never imported
+                plan.notes += sums.check(r + 1, texts, cells, factors)
+                continue
+            if by_name:
+                others = [f for f in layout.columns if f not in ("name", "unit") and text_of(cells.get(f))]
+                if not text_of(cells.get("name")) or not others:
+                    plan.skipped += 1  # a group heading (一、甲区) or a name-only line
+                    continue
+                rows.append(row)
+                sums.add({f: _quiet_amount(cells.get(f), factors.get(f)) for f in sums.labels})
+                if progress:
+                    progress(1)
+                continue
             if not text_of(cells.get(key)):
                 others = [f for f in layout.columns if f not in (key, "code", "name") and text_of(cells.get(f))]
                 if any(SUBTOTAL_RE.search(t) for t in texts) or not others:
@@ -292,11 +387,23 @@ def _read_rows(plan: RegistryPlan, data: bytes, match, accept, labels: dict, nee
                 plan.errors.append(row.problem(key, missing, labels))
                 continue
             rows.append(row)
+            sums.add({f: _quiet_amount(cells.get(f), factors.get(f)) for f in sums.labels})
             if progress:
                 progress(1)
     if not found:
         plan.errors += [CellProblem(s.name, 1, "", None, f"找不到表头: 需要{needs}") for s in headerless]
     return rows, titles
+
+
+MONEY_COLUMNS = ("total_investment", "annual_plan")
+
+
+def _quiet_amount(value, factor) -> Decimal | None:
+    """An amount for the subtotal check only (its errors are reported where the row is planned)."""
+    try:
+        return parse_amount(value, factor or Decimal(1))
+    except ValueError:
+        return None
 
 
 def _code(plan: RegistryPlan, row: _Row, labels: dict) -> str | None:
@@ -334,6 +441,65 @@ def _duplicate(plan: RegistryPlan, row: _Row, code: str, seen: dict[str, int], l
 
 
 # ---------------------------------------------------------------- 项目库
+
+
+DATE_TEXT_RE = re.compile(r"(\d{4})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})\s*日?")
+
+
+def _date(plan: RegistryPlan, row: _Row, f: str) -> datetime.date | None | str:
+    """A date cell (an Excel date, or 2024-03-15 / 2024/3/15 / 2024.3.15 / 2024年3月15日): None when blank,
+    'error' (listed, naming the cell and value) when it is not a real date or is in the future."""
+    value = row.cells.get(f)
+    label = PROJECT_LABELS[f]
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        t = text_of(value)
+        if not t:
+            return None
+        m = DATE_TEXT_RE.fullmatch(t)
+        try:
+            value = datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+        except ValueError:
+            value = None
+        if value is None:
+            plan.errors.append(row.problem(f, f"{label}不是有效日期 (应如 2024-03-15)", PROJECT_LABELS))
+            return "error"
+    today = timezone.localdate()
+    if value > today:
+        plan.errors.append(row.problem(f, f"{label} {value} 在未来 (今天是 {today})", PROJECT_LABELS))
+        return "error"
+    return value
+
+
+def _stage_dates(plan: RegistryPlan, row: _Row, events: dict[str, datetime.date]) -> dict[str, datetime.date] | None:
+    """The row's 签约/开工/竣工/投产 dates not yet recorded, as {keyword: date}, checked in lifecycle order
+    against each other and the project's recorded events (`events`: stage → date); None when a cell is wrong."""
+    L = PROJECT_LABELS
+    given = {f: _date(plan, row, f) for f in DATE_FIELDS if f in row.cells}
+    if "error" in given.values():
+        return None
+    new: dict[str, datetime.date] = {}
+    previous: tuple[str, datetime.date] | None = None
+    for stage in STAGE_ORDER:
+        keyword = next((k for k, s in DATE_FIELDS.items() if s == stage), None)
+        date = given.get(keyword) if keyword else None
+        recorded = events.get(stage)
+        if recorded is not None and date is not None and date != recorded:
+            plan.errors.append(row.problem(keyword, f"已记录{Stage(stage).label}日期 {recorded}, 导入不能修改; "
+                                                    "请在项目页更正阶段事件", L))
+            return None
+        date = date or recorded
+        if date is None:
+            continue
+        label = f"{Stage(stage).label}日期" if keyword else f"{Stage(stage).label}阶段日期"
+        if previous and date < previous[1]:
+            plan.errors.append(row.problem(keyword or "code", f"{label} {date} 早于{previous[0]} {previous[1]}", L))
+            return None
+        previous = (label, date)
+        if keyword and recorded is None:
+            new[keyword] = date
+    return new
 
 
 def _city_of(unit: OrgUnit, city_ids: set[int]) -> int | None:
@@ -395,6 +561,11 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
         if any(text_of(r.cells.get(f)) for r, _ in parsed):
             for d in model.objects.filter(city_id__in=city_ids, active=True):
                 dims[f].setdefault(d.city_id, {}).update({d.name: d, d.code: d})
+    events: dict[int, dict[str, datetime.date]] = {}
+    if any(f in r.columns for r, _ in parsed for f in DATE_FIELDS):
+        for pid, stage, date in StageEvent.objects.filter(project__in=known.values()).values_list(
+                "project_id", "stage", "date"):
+            events.setdefault(pid, {})[stage] = date
 
     for row, code in parsed:
         project = known.get(code)
@@ -466,14 +637,22 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             if department is None:
                 plan.errors.append(row.problem("responsible_department",
                                                f"责任部门 {dept_name} 不存在, 或不在您可指定的部门中", L))
+        project_events = events.get(project.pk, {}) if project else {}
+        if project is not None and project.stage == Stage.TERMINATED:
+            project_events = {}
+        dates = _stage_dates(plan, row, project_events) if any(f in row.cells for f in DATE_FIELDS) else {}
+        if dates and project is not None and project.stage == Stage.TERMINATED:
+            plan.errors.append(row.problem(next(iter(dates)), f"项目 {project.name} 已终止, 不能再记录阶段", L))
+        reached = max((DATE_FIELDS[f] for f in dates or {}), key=STAGE_ORDER.index, default=None)
         if project is None:
             for f, present in (("name", values.get("name")), ("unit", unit_name), ("category", cat_name),
                                ("total_investment", total is not None)):
                 if not present:
                     plan.errors.append(row.problem(f, f"新项目{L[f]}不能为空", L))
-            if stage not in (None, Stage.PLANNING):
-                plan.errors.append(row.problem("stage", "新项目只能登记为谋划阶段; 其后的阶段请按阶段事件录入日期", L))
-        elif stage is not None and stage != project.stage:
+            if stage not in (None, Stage.PLANNING, reached):
+                plan.errors.append(row.problem("stage", "新项目登记为谋划阶段, 其后的阶段由签约/开工/竣工/投产日期"
+                                                        "列决定; 请填写这些日期", L))
+        elif stage is not None and stage != project.stage and stage != reached:
             plan.errors.append(row.problem(
                 "stage", f"阶段不能在项目库导入中修改 (当前 {Stage(project.stage).label}); 请按阶段事件录入日期", L))
         if len(plan.errors) > errors_before:
@@ -483,11 +662,11 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             new["total_investment"] = total
         if project is None:
             kwargs = dict(new, code=code, unit=unit, category=category, industry_node=node,
-                          responsible_department=department, **picked)
+                          responsible_department=department, **picked, **dates)
             after = dict(new, code=code, unit=unit.name, category=category.name,
                          industry_node=node.name if node else None,
                          responsible_department=department.name if department else None,
-                         **{f: d.name for f, d in picked.items()})
+                         **{f: d.name for f, d in picked.items()}, **dates)
             plan.changes.append(RecordChange(row.sheet.name, row.row, code, new["name"], None, after, kwargs,
                                              None, L))
             continue
@@ -502,6 +681,8 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             current = getattr(project, f)
             if obj is not None and obj != current:
                 kwargs[f], before[f], after[f] = obj, current.name if current else None, obj.name
+        for f, date in dates.items():  # past stages not yet recorded: stage events, in order, at commit
+            kwargs[f], before[f], after[f] = date, None, date
         if not kwargs:
             plan.unchanged += 1
             continue
@@ -529,7 +710,7 @@ def _commit(plan: RegistryPlan, write: Callable[[RecordChange], None], progress)
 
 def commit_projects(*, user, plan: RegistryPlan, progress: Callable[[int], None] | None = None) -> int:
     """Create and update the planned projects through the projects services, all or nothing."""
-    from tuijin.projects.services import create_project, update_project
+    from tuijin.projects.services import create_project, record_stage, update_project
 
     _require_writer(user)
     reason = f"Excel 导入项目库: {plan.filename}"
@@ -537,8 +718,13 @@ def commit_projects(*, user, plan: RegistryPlan, progress: Callable[[int], None]
     def write(change: RecordChange) -> None:
         if change.target is None:
             create_project(actor=user, reason=reason, **change.kwargs)
-        else:
-            update_project(project=change.target, actor=user, reason=reason, **change.kwargs)
+            return
+        fields = {f: v for f, v in change.kwargs.items() if f not in DATE_FIELDS}
+        if fields:
+            update_project(project=change.target, actor=user, reason=reason, **fields)
+        for f, stage in DATE_FIELDS.items():  # in lifecycle order
+            if f in change.kwargs:
+                record_stage(project=change.target, stage=stage, date=change.kwargs[f], actor=user, reason=reason)
 
     return _commit(plan, write, progress)
 
@@ -626,8 +812,22 @@ def plan_list(*, user, data: bytes, filename: str, annual_list: AnnualList | str
     year = plan.year
     parsed: list[tuple[_Row, str]] = []
     seen: dict[str, int] = {}
+    index = None
     for row in rows:
-        code = _code(plan, row, L)
+        if "code" in row.columns:
+            code = _code(plan, row, L)
+        else:  # the clerk's table: the project named, within the user's reach in the list's city
+            if index is None:
+                from .matching import NameIndex
+
+                scope = projects_for(user, WRITE).filter(unit__path__startswith=annual_list.city.path)
+                listed = set(ListEntry.objects.filter(annual_list=annual_list, year=year, project__in=scope)
+                             .values_list("project_id", flat=True))
+                index = NameIndex(scope, listed)
+            found, reason = index.find(text_of(row.cells["name"]), text_of(row.cells.get("unit")))
+            code = found.code if found else None
+            if found is None:
+                plan.errors.append(row.problem("name", reason, L))
         if code and not _duplicate(plan, row, code, seen, L):
             parsed.append((row, code))
     codes = [c for _, c in parsed]
@@ -717,5 +917,216 @@ def commit_list(*, user, plan: RegistryPlan, progress: Callable[[int], None] | N
                            **change.kwargs)
         else:
             update_list_entry(entry=change.target, actor=user, reason=reason, **change.kwargs)
+
+    return _commit(plan, write, progress)
+
+
+# ---------------------------------------------------------------- 分月计划
+
+KIND_PLANS = "plans"
+KIND_LABELS[KIND_PLANS] = "分月计划"
+PLAN_LABELS = {"code": "项目代码", "name": "项目名称", "unit": "县（市、区）", "list": "清单", "year": "年度",
+               **{f"m{m}": f"{m}月" for m in range(1, 13)}}
+PLAN_MONTH_RE = re.compile(r"^(?:1[-—~至到])?(\d{1,2})月(?:末|底)?(?:累计)?(?:计划)?(?:投资)?$")
+
+
+def match_plan_field(header: str) -> str | None:
+    """Which 分月计划 field a header names: 项目代码/项目名称, 清单, 年度, and 1月 … 12月 (1-3月累计计划 …)."""
+    t = normalise(header)
+    if not t:
+        return None
+    if "代码" in t or "编码" in t:
+        return "code"
+    if "清单" in t:
+        return "list"
+    if "名称" in t:
+        return "name"
+    if t in ("年度", "年份", "计划年度", "年"):
+        return "year"
+    if "完成" in t or "当月" in t or "本月" in t:
+        return None  # actual figures (a report), never a plan
+    m = PLAN_MONTH_RE.match(re.sub(r"[()]|单位|万元|亿元", "", t))
+    if m and 1 <= int(m.group(1)) <= 12:
+        return f"m{int(m.group(1))}"
+    if unit_header(t):
+        return "unit"
+    return None
+
+
+def _accept_plans(columns: dict[str, int]) -> bool:
+    return bool({"code", "name"} & columns.keys()) and sum(1 for f in columns if f.startswith("m")) >= 3
+
+
+@dataclass
+class PlanChange:
+    """One list entry's 分月计划 as the file gives it (month → cumulative 万元)."""
+
+    sheet: str
+    row: int
+    code: str
+    name: str
+    entry: ListEntry
+    before: dict[int, Decimal]
+    after: dict[int, Decimal]
+    created: bool = False
+
+    @property
+    def changed_months(self) -> list[int]:
+        return [m for m, v in sorted(self.after.items()) if self.before.get(m) != v]
+
+    @property
+    def diffs(self) -> list[tuple[str, str, str]]:
+        from .importer import format_value
+
+        return [(f"{m}月累计计划", format_value(self.before.get(m), True), format_value(self.after[m], True))
+                for m in self.changed_months]
+
+    @property
+    def text(self) -> str:
+        return ", ".join(f"{label}: {old} → {new}" for label, old, new in self.diffs)
+
+
+def plan_plans(*, user, data: bytes, filename: str, annual_list: AnnualList | str | None = None,
+               year: int | None = None, progress: Callable[[int], None] | None = None) -> RegistryPlan:
+    """Work out the 分月计划 the file sets: one row per listed project (by code, or by name within the user's
+    reach), its list and year from the 清单/年度 columns, the arguments or the title; cumulative 万元 that
+    never decrease. Nothing is written."""
+    _require_writer(user)
+    plan = RegistryPlan(KIND_PLANS, filename, year=year)
+    L = PLAN_LABELS
+    rows, titles = _read_rows(plan, data, match_plan_field, _accept_plans, L,
+                              "“项目代码”或“项目名称”列和 1月…12月 的累计计划列", progress)
+    lists = list(lists_for(user))
+    if isinstance(annual_list, str):
+        named = [x for x in lists if annual_list in (x.name, x.short_name)]
+        if not named:
+            raise InputError(f"清单不存在或不在您的城市: {annual_list}", field="annual_list")
+        annual_list = named[0]
+    title = " ".join(titles)
+    if annual_list is None:
+        named = sorted((x for x in lists if x.name in title or (x.short_name and x.short_name in title)),
+                       key=lambda x: -len(x.name))
+        annual_list = named[0] if named else None
+    if plan.year is None:
+        m = YEAR_RE.search(title)
+        plan.year = int(m.group(1)) if m else None
+    plan.annual_list = annual_list
+    by_list_name = {x.name: x for x in lists} | {x.short_name: x for x in lists if x.short_name}
+    scope = projects_for(user, WRITE)
+    index = None
+    wanted: list[tuple[_Row, str, AnnualList, int, dict[int, Decimal]]] = []
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        errors_before = len(plan.errors)
+        lst = annual_list
+        if "list" in row.columns and text_of(row.cells["list"]):
+            lst = by_list_name.get(text_of(row.cells["list"]))
+            if lst is None:
+                plan.errors.append(row.problem("list", f"清单 {text_of(row.cells['list'])} 不存在或不在您的城市", L))
+                continue
+        row_year = plan.year
+        if "year" in row.columns and text_of(row.cells["year"]):
+            from tuijin.core.params import parse_year
+
+            row_year = parse_year(text_of(row.cells["year"]).removesuffix("年"))
+            if row_year is None:
+                plan.errors.append(row.problem("year", "年度应为 4 位年份", L))
+                continue
+        if lst is None or row_year is None:
+            plan.errors.append(row.problem("list" if lst is None else "year",
+                                           "无法确定清单或年度: 请填写“清单”“年度”列, 或在标题中写明, 或在导入时选择", L))
+            continue
+        if "code" in row.columns:
+            code = _code(plan, row, L)
+        else:
+            if index is None:
+                from .matching import NameIndex
+
+                index = NameIndex(scope)
+            found, reason = index.find(text_of(row.cells["name"]), text_of(row.cells.get("unit")))
+            code = found.code if found else None
+            if found is None:
+                plan.errors.append(row.problem("name", reason, L))
+        months: dict[int, Decimal] = {}
+        for m in range(1, 13):
+            f = f"m{m}"
+            if f in row.cells:
+                value = _amount(plan, row, f, L)
+                if isinstance(value, Decimal):
+                    months[m] = value
+        previous = None
+        for m in sorted(months):
+            if previous and months[m] < previous[1]:
+                plan.errors.append(row.problem(f"m{m}", f"{m}月累计计划 {months[m]:,.2f} 万元小于{previous[0]}月的 "
+                                                        f"{previous[1]:,.2f} 万元 (累计计划不能减少)", L))
+                break
+            previous = (m, months[m])
+        if len(plan.errors) > errors_before or code is None:
+            continue
+        key = (code, lst.pk, row_year)
+        if key in seen:
+            plan.errors.append(row.problem("code", f"项目 {code} 的 {row_year} 年{lst.name}计划在第 {seen[key]} 行已出现", L))
+            continue
+        seen[key] = row.row
+        if not months:
+            plan.skipped += 1
+            continue
+        wanted.append((row, code, lst, row_year, months))
+    codes = {c for _, c, _, _, _ in wanted}
+    writable = {p.code: p for p in scope.filter(code__in=codes)}
+    entries = {(e.project.code, e.annual_list_id, e.year): e for e in ListEntry.objects.filter(
+        project__code__in=writable, annual_list__in=lists).select_related("project", "annual_list")}
+    existing: dict[int, dict[int, Decimal]] = {}
+    from tuijin.projects.models import EntryMonthlyPlan
+
+    for entry_id, month, amount in EntryMonthlyPlan.objects.filter(entry__in=entries.values()).values_list(
+            "entry_id", "month", "cumulative_plan"):
+        existing.setdefault(entry_id, {})[month] = amount
+    for row, code, lst, row_year, months in wanted:
+        if code not in writable:  # one message: no oracle for others' codes
+            plan.errors.append(row.problem("code", f"项目代码{OUT_OF_REACH}", L))
+            continue
+        entry = entries.get((code, lst.pk, row_year))
+        if entry is None:
+            plan.errors.append(row.problem("code", f"项目 {writable[code].name} 不在 {row_year} 年{lst.name}中 "
+                                                   "(请先导入年度清单)", L))
+            continue
+        before = existing.get(entry.pk, {})
+        merged = before | months
+        previous = None
+        bad = False
+        for m in sorted(merged):
+            if previous and merged[m] < previous[1]:
+                # a month of the file below a month already stored (or the other way round)
+                f = f"m{m}" if m in months else f"m{previous[0]}"
+                plan.errors.append(row.problem(f, f"{m}月累计计划 {merged[m]:,.2f} 万元小于{previous[0]}月的 "
+                                                  f"{previous[1]:,.2f} 万元 (含已保存的月份; 累计计划不能减少)", L))
+                bad = True
+                break
+            previous = (m, merged[m])
+        if bad:
+            continue
+        change = PlanChange(row.sheet.name, row.row, code, entry.project.name, entry, before, months,
+                            created=not before)
+        if not change.changed_months:
+            plan.unchanged += 1
+            continue
+        if 12 in merged and merged[12] != entry.annual_plan:
+            plan.notes.append(f"{row.sheet.name} 第 {row.row} 行 {entry.project.name}: 12月累计计划 "
+                              f"{merged[12]:,.2f} 万元与年度计划投资 {entry.annual_plan:,.2f} 万元不一致")
+        plan.changes.append(change)
+    plan.sort_errors()
+    return plan
+
+
+def commit_plans(*, user, plan: RegistryPlan, progress: Callable[[int], None] | None = None) -> int:
+    """Write the planned 分月计划 through projects.services.set_monthly_plan, all or nothing."""
+    from tuijin.projects.services import set_monthly_plan
+
+    _require_writer(user)
+    reason = f"Excel 导入分月计划: {plan.filename}"
+
+    def write(change: PlanChange) -> None:
+        set_monthly_plan(entry=change.entry, cumulative=change.after, actor=user, reason=reason)
 
     return _commit(plan, write, progress)

@@ -8,6 +8,7 @@ import csv
 import io
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -22,7 +23,50 @@ ZIP_MAGIC = b"PK\x03\x04"
 UNIT_FACTORS = {"亿元": Decimal(10000), "万元": Decimal(1), "元": Decimal("0.0001")}
 SUBTOTAL_RE = re.compile(r"(小计|合计|总计|汇总|全市|全区)")
 TITLE_PERIOD_RE = re.compile(r"(\d{4})\s*年\s*(?:(?:1|一)\s*[-—~至到]\s*)?(\d{1,2})\s*月")
-YTD_MONTH_RE = re.compile(r"(?:1|一)\s*[-—~至到]\s*(\d{1,2})\s*月")
+YTD_MONTH_RE = re.compile(r"(?:1|一)\s*[-—~－至到]\s*(\d{1,2})\s*月")
+TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+# The clerk's period words in a title (the longest first: 前三季度 before 三季度), → the period's last month.
+PERIOD_WORDS = (("前三季度", 9), ("一季度", 3), ("第一季度", 3), ("上半年", 6), ("全年", 12))
+MONTH_AFTER_YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*(\d{1,2})\s*月")
+# A subtotal/total row's label (甲区小计, 合计, 总计, 全市合计, 汇总); anchored, so a project named
+# 全市智慧停车项目 is not taken for one.
+SUBTOTAL_LABEL_RE = re.compile(r"^(?:.{0,20}(?:小计|合计|总计|汇总)|全市|全区|全县)$")
+
+
+def title_period(text: str) -> tuple[int, int] | None:
+    """(year, last month) a clerk's title names: “2024年XX市重点项目1-4月进展情况表”, “2024年4月…”,
+    “2024年一季度…” (3), “上半年” (6), “前三季度” (9), “1-11月”; None when it names no year or no period."""
+    t = re.sub(r"\s", "", text or "")
+    y = TITLE_YEAR_RE.search(t)
+    if not y:
+        return None
+    rest = t[y.end():]
+    m = YTD_MONTH_RE.search(rest) or MONTH_AFTER_YEAR_RE.search(t)
+    if m:
+        return int(y.group(1)), int(m.group(1))
+    for word, month in PERIOD_WORDS:
+        if word in rest:
+            return int(y.group(1)), month
+    return None
+
+
+def unit_line(texts: list[str]) -> bool:
+    """A “单位：万元” line (alone, or beside a date or a filler's name): never a header nor a header's parent."""
+    filled = [t for t in texts if t]
+    return bool(filled) and len(filled) <= 3 and any(
+        normalise(t).startswith(("单位", "金额单位", "计量单位")) and unit_in(t) for t in filled)
+
+
+def name_key(text: str) -> str:
+    """A project name as compared when a file has no code column: full-width forms folded (（）→ (),
+    全角 letters and digits), every space removed, 【】 as []."""
+    t = unicodedata.normalize("NFKC", text or "").replace("【", "[").replace("】", "]")
+    return re.sub(r"\s", "", t)
+
+
+def subtotal_row(texts: list[str]) -> bool:
+    """A 小计 / 合计 / 总计 row, by any cell's label (anchored: a project name containing 全市 is not one)."""
+    return any(SUBTOTAL_LABEL_RE.match(re.sub(r"\s", "", t)) for t in texts if t)
 
 
 def column_letter(index: int) -> str:
@@ -261,8 +305,10 @@ def find_layout(sheet: Sheet, match: Callable[[str], str | None], accept: Callab
         filled = [t for t in single if t]
         if len(filled) > 2 and len(set(filled)) == 1:
             continue  # a title merged across the table: never a header, nor the parent of one
+        if unit_line(single):
+            continue  # “单位：万元”: read by title_info, never a column
         candidates = [(r, single)]
-        if r + 1 < len(rows):
+        if r + 1 < len(rows) and len(filled) >= 2:  # one cell alone (a title not merged) is never a parent
             below = [text_of(v) for v in rows[r + 1]]
             parent, combined = "", []
             for c in range(max(len(single), len(below))):
@@ -311,12 +357,52 @@ def title_info(sheet: Sheet, upto: int) -> tuple[Decimal | None, tuple[int, int]
                 continue
             if "单位" in text and unit_in(text):
                 factor = unit_in(text)
-            m = TITLE_PERIOD_RE.search(text)
-            if m and period is None:
-                period, title = (int(m.group(1)), int(m.group(2))), text
+            found = title_period(text) if period is None else None
+            if found:
+                period, title = found, text
     return factor, period, title
 
 
 def title_texts(sheet: Sheet, upto: int) -> list[str]:
     """The non-empty texts of the rows above the header (titles, notes)."""
     return [t for row in sheet.rows[:upto] for t in (text_of(v) for v in row) if t]
+
+
+class SubtotalCheck:
+    """Adds up the project rows of a sheet so that each 小计 row (the rows since the previous 小计) and each
+    合计/总计 row (all rows) can be checked against the file's own figure. A difference is a note for the
+    user, never an error: the rows are what is imported, the clerk's sums are not."""
+
+    def __init__(self, sheet: str, labels: dict[str, str]):
+        self.sheet, self.labels = sheet, labels
+        self.group: dict[str, Decimal] = {}
+        self.total: dict[str, Decimal] = {}
+
+    def add(self, values: dict[str, object]) -> None:
+        for f in self.labels:
+            v = values.get(f)
+            if isinstance(v, Decimal):
+                self.group[f] = self.group.get(f, Decimal(0)) + v
+                self.total[f] = self.total.get(f, Decimal(0)) + v
+
+    def check(self, row: int, texts: list[str], cells: dict[str, object], factors: dict[str, Decimal]) -> list[str]:
+        """Notes for a subtotal row whose figures differ from the sum of the rows it covers."""
+        label = next((re.sub(r"\s", "", t) for t in texts if t and SUBTOTAL_LABEL_RE.match(re.sub(r"\s", "", t))),
+                     "")
+        is_total = not label.endswith("小计")
+        sums = self.total if is_total else self.group
+        notes = []
+        for f, name in self.labels.items():
+            try:
+                given = parse_amount(cells.get(f), factors.get(f, Decimal(1)))
+            except ValueError:
+                continue
+            if given is None:
+                continue
+            expected = sums.get(f, Decimal(0))
+            if abs(given - expected) >= Decimal("0.01"):
+                notes.append(f"工作表“{self.sheet}”第 {row} 行「{label}」{name} {given:,.2f} 万元与明细之和 "
+                             f"{expected:,.2f} 万元不符 (已跳过该行, 以明细为准)")
+        if not is_total:
+            self.group = {}
+        return notes

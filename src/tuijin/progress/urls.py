@@ -17,6 +17,7 @@ urlpatterns = [
     path("template/", views.report_template, name="template"),
     path("template/projects/", views.projects_template, name="projects_template"),
     path("template/list/", views.list_template, name="list_template"),
+    path("template/plans/", views.plans_template, name="plans_template"),
     path("periods/", views.periods, name="periods"),
     path("photos/<id:pk>/", views.photo, name="photo"),
 ]

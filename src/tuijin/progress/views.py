@@ -30,6 +30,7 @@ from . import registry, selectors, services, setup_imports, tracking
 from .excel import (
     iter_csv,
     write_list_template,
+    write_plans_template,
     write_projects_template,
     write_report_template,
     write_xlsx,
@@ -228,6 +229,9 @@ def _plan(request, form, data: bytes, filename: str, kind: str, tracker):
     if kind == registry.KIND_LIST:
         return registry.plan_list(user=request.user, data=data, filename=filename, annual_list=c["annual_list"],
                                   year=c["year"], progress=tracker)
+    if kind == registry.KIND_PLANS:
+        return registry.plan_plans(user=request.user, data=data, filename=filename, annual_list=c["annual_list"],
+                                   year=c["year"], progress=tracker)
     year, month = c["period"] or (None, None)
     return plan_import(user=request.user, data=data, filename=filename, year=year, month=month,
                        reason=c["reason"], progress=tracker)
@@ -248,6 +252,9 @@ def _commit(request, plan, kind: str, tracker) -> str:
         n = registry.commit_list(user=request.user, plan=plan, progress=tracker)
         text = (f"{plan.year}年{plan.annual_list.name}已导入: 列入 {plan.created} 个, 修改 {plan.updated} 个, "
                 f"未变 {plan.unchanged} 个")
+    elif kind == registry.KIND_PLANS:
+        n = registry.commit_plans(user=request.user, plan=plan, progress=tracker)
+        text = f"分月计划已导入: {n} 个项目, 未变 {plan.unchanged} 个"
     else:
         n = commit_import(user=request.user, plan=plan, confirm_warnings=bool(request.POST.get("confirm_warnings")),
                           progress=tracker)
@@ -290,6 +297,8 @@ def import_reports(request):
             elif kind != registry.KIND_REPORTS:
                 _require(request.user, scoping.WRITE)
             plan = _plan(request, form, data, upload.name, kind, tracker)
+            if not form.cleaned_data["kind"]:
+                plan.errors = registry.kind_hint(plan, data, upload.name, kind)
         except InputError as exc:
             form.add_error("file" if exc.field not in form.fields else exc.field, exc.messages)
             tracker.finish("文件有错误")
@@ -373,6 +382,28 @@ def list_template(request):
                         title_prefix=request.user.unit.name if request.user.unit_id else "")
     buf.seek(0)
     return FileResponse(buf, as_attachment=True, filename=f"list-template-{year}.xlsx")
+
+
+@login_required
+def plans_template(request):
+    """分月计划模板 (.xlsx) for ?year=YYYY: the year's list entries in the user's reach, months already planned."""
+    from tuijin.projects.models import ListEntry
+
+    _require(request.user, scoping.WRITE)
+    raw_year = (request.GET.get("year") or "").strip()
+    if raw_year and parse_year(raw_year) is None:
+        return HttpResponseBadRequest(f"年度无效: {raw_year[:40]!r}", content_type="text/plain; charset=utf-8")
+    year = int(raw_year or timezone.localdate().year)
+    entries = ListEntry.objects.filter(
+        year=year, annual_list__in=registry.lists_for(request.user),
+        project__in=scoping.projects_for(request.user, scoping.WRITE),
+    ).select_related("project__unit", "annual_list").prefetch_related("monthly_plans").order_by(
+        "annual_list__rank", "project__unit__path", "project__code")
+    buf = io.BytesIO()
+    write_plans_template(buf, entries, year=year,
+                         title_prefix=request.user.unit.name if request.user.unit_id else "")
+    buf.seek(0)
+    return FileResponse(buf, as_attachment=True, filename=f"plans-template-{year}.xlsx")
 
 
 @login_required

@@ -72,8 +72,13 @@ def create_project(*, code: str, name: str, unit, category: Category, total_inve
                    owner: str = "", industry_node=None, location: str = "", description: str = "",
                    responsible_leader: str = "", responsible_department=None, service_contact: str = "",
                    is_demo: bool = False, registered_on: datetime.date | None = None,
+                   signed_on: datetime.date | None = None, started_on: datetime.date | None = None,
+                   completed_on: datetime.date | None = None, operating_on: datetime.date | None = None,
                    reason: str = "", sector=None, nature=None) -> tuple[Project, list[str]]:
-    """Register a project (谋划). Returns the project and the warnings the user should see."""
+    """Register a project (谋划) and, for a project entered after the fact, its past 签约/开工/竣工/投产 dates
+    (recorded as stage events through record_stage, in order). Registration is dated no later than the
+    earliest date given, so a project entered in December with a March start counts as started in March.
+    Returns the project and the warnings the user should see."""
     try:
         checked = check_project_code(code)
     except ValueError as exc:
@@ -93,6 +98,10 @@ def create_project(*, code: str, name: str, unit, category: Category, total_inve
                          sector=sector, nature=nature)
     if registered_on is not None and registered_on > _today():
         raise InputError(f"登记日期 {registered_on} 在未来", field="registered_on")
+    dates = check_stage_dates({"signed_on": signed_on, "started_on": started_on, "completed_on": completed_on,
+                               "operating_on": operating_on})
+    if dates:
+        registered_on = min(registered_on or _today(), *dates.values())
     project = Project(
         code=checked.code, code_is_legacy=checked.legacy, name=name, owner=owner, unit=unit, category=category,
         industry_node=industry_node, total_investment=_amount(total_investment, "total_investment", "计划总投资"),
@@ -105,7 +114,39 @@ def create_project(*, code: str, name: str, unit, category: Category, total_inve
                   reason=reason)
     StageEvent.objects.create(project=project, stage=Stage.PLANNING, date=registered_on or _today(),
                               recorded_by=actor if getattr(actor, "pk", None) else None)
+    for stage, date in dates.items():
+        record_stage(project=project, stage=stage, date=date, actor=actor, reason=reason)
+    if dates:
+        project.refresh_from_db(fields=["stage"])
     return project, [checked.warning] if checked.warning else []
+
+
+# The past stage dates a project may be registered with (keyword → stage), in lifecycle order.
+STAGE_DATE_FIELDS = {"signed_on": Stage.SIGNED, "started_on": Stage.STARTED, "completed_on": Stage.COMPLETED,
+                     "operating_on": Stage.OPERATING}
+
+
+def check_stage_dates(dates: dict[str, datetime.date | None]) -> dict[str, datetime.date]:
+    """签约/开工/竣工/投产 dates given at registration ({keyword: date or None}) → {stage: date} in order.
+    Refuses, naming the field, a value that is not a date, a date in the future, or one earlier than the
+    stage before it (签约日期 ≤ 开工日期 ≤ 竣工日期 ≤ 投产日期)."""
+    out: dict[str, datetime.date] = {}
+    previous: tuple[str, datetime.date] | None = None
+    today = _today()
+    for key, stage in STAGE_DATE_FIELDS.items():
+        date = dates.get(key)
+        if date is None:
+            continue
+        label = f"{Stage(stage).label}日期"
+        if isinstance(date, datetime.datetime) or not isinstance(date, datetime.date):
+            raise InputError(f"{label}无效: {date!r}", field=key)
+        if date > today:
+            raise InputError(f"{label} {date} 在未来 (今天是 {today})", field=key)
+        if previous and date < previous[1]:
+            raise InputError(f"{label} {date} 早于{previous[0]} {previous[1]}", field=key)
+        previous = (label, date)
+        out[stage] = date
+    return out
 
 
 @transaction.atomic
@@ -441,3 +482,48 @@ def update_dimension(*, actor, obj, reason: str = "", **changes):
     record_change(actor=actor, action="update", obj=obj, before=before, after=snapshot(obj, DIMENSION_FIELDS),
                   reason=reason)
     return obj
+@transaction.atomic
+def set_monthly_plan(*, entry: ListEntry, cumulative: dict[int, object], actor, reason: str = "") -> int:
+    """分月计划: set a list entry's planned cumulative investment (万元) through the months given
+    ({month: amount}; months not given keep their value). The whole year must never decrease month to month.
+    The actor must be able to write the project. Returns how many months were created or changed (audited)."""
+    from django.core.exceptions import PermissionDenied
+
+    from tuijin.accounts.scoping import WRITE, projects_for
+
+    from .models import EntryMonthlyPlan
+
+    if actor is None:
+        raise PermissionDenied("分月计划须由具体用户修改")
+    if not projects_for(actor, WRITE).filter(pk=entry.project_id).exists():
+        raise PermissionDenied("该项目不在您的权限范围内")
+    wanted: dict[int, Decimal] = {}
+    for month, value in cumulative.items():
+        if not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12:
+            raise InputError(f"月份应在 1-12 之间, 收到 {month!r}", field="month")
+        wanted[month] = _amount(value, f"m{month}", f"{month}月累计计划")
+    existing = {p.month: p for p in EntryMonthlyPlan.objects.select_for_update().filter(entry=entry)}
+    merged = {m: p.cumulative_plan for m, p in existing.items()} | wanted
+    previous: tuple[int, Decimal] | None = None
+    for month in sorted(merged):
+        if previous and merged[month] < previous[1]:
+            raise InputError(f"{month}月累计计划 {merged[month]} 万元小于{previous[0]}月的 {previous[1]} 万元 "
+                             "(累计计划不能减少)", field=f"m{month}")
+        previous = (month, merged[month])
+    changed = 0
+    for month, amount in sorted(wanted.items()):
+        plan = existing.get(month)
+        if plan is None:
+            plan = EntryMonthlyPlan.objects.create(entry=entry, month=month, cumulative_plan=amount)
+            record_change(actor=actor, action="create", obj=plan, before=None, after=snapshot(plan), reason=reason,
+                          project_id=entry.project_id)
+        elif plan.cumulative_plan != amount:
+            before = snapshot(plan)
+            plan.cumulative_plan = amount
+            plan.save(update_fields=["cumulative_plan"])
+            record_change(actor=actor, action="update", obj=plan, before=before, after=snapshot(plan),
+                          reason=reason, project_id=entry.project_id)
+        else:
+            continue
+        changed += 1
+    return changed

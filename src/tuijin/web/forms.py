@@ -155,6 +155,18 @@ class ProjectForm(Form):
         return initial
 
 
+class ProjectCreateForm(ProjectForm):
+    """新增项目, with the optional past 签约/开工/竣工/投产 dates of a project entered after the fact (the
+    service records them as stage events in order and refuses a future or out-of-order date, naming it)."""
+
+    signed_on = forms.DateField(label="签约日期", required=False, widget=DateInput())
+    started_on = forms.DateField(label="开工日期", required=False, widget=DateInput())
+    completed_on = forms.DateField(label="竣工日期", required=False, widget=DateInput())
+    operating_on = forms.DateField(label="投产日期", required=False, widget=DateInput())
+
+    DATE_FIELDS = ["signed_on", "started_on", "completed_on", "operating_on"]
+
+
 class ProjectEditForm(ProjectForm):
     reason = forms.CharField(label="修改原因", max_length=500, required=False,
                              help_text="写入变更记录; 更正已上报的数据时请填写")

@@ -25,6 +25,7 @@ from tuijin.projects.codes import check_project_code
 from . import selectors
 from .forms import (
     OverviewForm,
+    ProjectCreateForm,
     ProjectEditForm,
     ProjectFilterForm,
     ProjectForm,
@@ -100,7 +101,7 @@ def project_detail(request, pk: int):
 def project_create(request):
     if not scoping.can(request.user, scoping.WRITE):
         raise PermissionDenied("您的角色不能新增项目")
-    form = ProjectForm(request.user, request.POST or None)
+    form = ProjectCreateForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             project, warnings = services.create_project(actor=request.user, **form.cleaned_data)

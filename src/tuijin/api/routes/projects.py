@@ -108,7 +108,8 @@ def _resolve_refs(user, data: dict, unit_for_dept) -> dict:
 
 @router.post("/projects", response=responses({201: ProjectCreatedOut}), summary="新增项目 (谋划)")
 def create_project(request, payload: ProjectIn):
-    """Registers a project in 谋划. Needs the write permission (市管理员, 板块管理员) and a unit in reach."""
+    """Registers a project in 谋划 (and, optionally, its past 签约/开工/竣工/投产 dates `signed_on` …
+    `operating_on`, recorded as stage events in order; a future or out-of-order date is a 422 naming it). Needs the write permission (市管理员, 板块管理员) and a unit in reach."""
     user = request.auth
     require(user, scoping.WRITE, "您的角色不能新增项目")
     data = payload.model_dump()
@@ -120,7 +121,9 @@ def create_project(request, payload: ProjectIn):
             industry_node=refs.get("industry_node"), location=data["location"], description=data["description"],
             responsible_leader=data["responsible_leader"],
             responsible_department=refs.get("responsible_department"), service_contact=data["service_contact"],
-            sector=refs.get("sector"), nature=refs.get("nature"), actor=user,
+            sector=refs.get("sector"), nature=refs.get("nature"),
+            signed_on=data["signed_on"], started_on=data["started_on"], completed_on=data["completed_on"],
+            operating_on=data["operating_on"], actor=user,
         )
         _recheck(user, project)
     return Status(201, {**serialize.project(_load(project.pk)), "warnings": warnings})

@@ -1,6 +1,6 @@
 """tuijin import FILE: import monthly reports (月报), the project registry (项目库), a year's annual list
-(年度清单), or the city's own set-up — its org tree (units, 组织单元) and its lists (lists, 清单设置) — from a
-spreadsheet, as a user, with a preview and a progress bar. Without --commit it only shows
+(年度清单), its entries' monthly plans (分月计划), or the city's own set-up — its org tree (units, 组织单元)
+and its lists (lists, 清单设置) — from a spreadsheet, as a user, with a preview and a progress bar. Without --commit it only shows
 what would change; with --commit it writes all or nothing."""
 
 from pathlib import Path
@@ -23,12 +23,12 @@ class Command(TuijinCommand):
         parser.add_argument("file")
         parser.add_argument("--as", dest="username", required=True, help="以哪个用户的身份导入 (决定权限范围)")
         parser.add_argument("--kind", choices=[registry.KIND_REPORTS, registry.KIND_PROJECTS, registry.KIND_LIST,
-                                               registry.KIND_UNITS, registry.KIND_LISTS],
-                            help="文件内容: reports 月报 | projects 项目库 | list 年度清单 | units 组织单元 | "
+                                               registry.KIND_PLANS, registry.KIND_UNITS, registry.KIND_LISTS],
+                            help="文件内容: reports 月报 | projects 项目库 | list 年度清单 | plans 分月计划 | units 组织单元 | "
                                  "lists 清单设置 (默认按表头识别)")
         parser.add_argument("--period", help="月报期间 YYYY-MM (文件标题中没有写明时必填)")
-        parser.add_argument("--list", dest="annual_list", help="年度清单名称 (标题中没有写明时必填)")
-        parser.add_argument("--year", type=int, help="清单年度 (标题中没有写明时必填)")
+        parser.add_argument("--list", dest="annual_list", help="年度清单名称 (标题和“清单”列中没有写明时必填)")
+        parser.add_argument("--year", type=int, help="清单年度 (标题和“年度”列中没有写明时必填)")
         parser.add_argument("--commit", action="store_true", help="写入数据库 (默认只预览)")
         parser.add_argument("--reason", default="", help="更正原因 (月报期间已锁定时修改数据必填)")
         parser.add_argument("--confirm-warnings", action="store_true", help="确认全部提示后写入")
@@ -53,28 +53,35 @@ class Command(TuijinCommand):
             plan = setup_imports.plan_units(user=user, data=data, filename=path.name, progress=bar.advance)
         elif kind == registry.KIND_LISTS:
             plan = setup_imports.plan_lists(user=user, data=data, filename=path.name, progress=bar.advance)
+        elif kind == registry.KIND_PLANS:
+            plan = registry.plan_plans(user=user, data=data, filename=path.name, annual_list=o["annual_list"],
+                                       year=o["year"], progress=bar.advance)
         else:
             plan = registry.plan_list(user=user, data=data, filename=path.name, annual_list=o["annual_list"],
                                       year=o["year"], progress=bar.advance)
         bar.close()
+        if not o["kind"]:
+            plan.errors = registry.kind_hint(plan, data, path.name, kind)
         for problem in plan.errors:
             self.stderr.write(str(problem))
         if plan.errors:
             raise CommandError(f"{len(plan.errors)} 处错误, 未导入任何数据", returncode=2)
-        what = f"{plan.year}年{plan.annual_list.name}" if plan.annual_list else plan.kind_label
+        what = plan.kind_label + (f" {plan.year}年{plan.annual_list.name}" if plan.annual_list else "")
         self.stdout.write(f"{what}: 将新增 {plan.created} 个, 修改 {plan.updated} 个, 未变 {plan.unchanged} 个, "
                           f"跳过空白/合计行 {plan.skipped} 行")
         for change in plan.changes:
-            diffs = ", ".join(f"{label}: {old} → {new}" for label, old, new in change.diffs)
-            self.stdout.write(f"  {'新增' if change.created else '修改'} {change.code} {change.name}: {diffs}")
+            self.stdout.write(f"  {'新增' if change.created else '修改'} {change.code} {change.name}: {change.text}")
         for warning in plan.warnings:
             self.stdout.write(f"  提示: {warning}")
+        for note in plan.notes:
+            self.stdout.write(f"  注意: {note}")
         if not o["commit"]:
             self.stdout.write("预览完毕 (加 --commit 写入)。")
             return
         bar = ProgressBar(len(plan.changes), "写入", force=o["progress"])
-        commit = {registry.KIND_PROJECTS: registry.commit_projects, registry.KIND_UNITS: setup_imports.commit_units,
-                  registry.KIND_LISTS: setup_imports.commit_lists}.get(kind, registry.commit_list)
+        commit = {registry.KIND_PROJECTS: registry.commit_projects, registry.KIND_PLANS: registry.commit_plans,
+                  registry.KIND_UNITS: setup_imports.commit_units, registry.KIND_LISTS: setup_imports.commit_lists,
+                  registry.KIND_LIST: registry.commit_list}[kind]
         n = commit(user=user, plan=plan, progress=bar.advance)
         bar.close()
         self.stdout.write(f"已导入 {n} 个。")
@@ -87,6 +94,8 @@ class Command(TuijinCommand):
         plan = plan_import(user=user, data=data, filename=path.name, year=year, month=month, reason=o["reason"],
                            progress=bar.advance)
         bar.close()
+        if not o["kind"]:
+            plan.errors = registry.kind_hint(plan, data, path.name, registry.KIND_REPORTS)
         for problem in plan.errors:
             self.stderr.write(str(problem))
         if plan.errors:
@@ -94,11 +103,11 @@ class Command(TuijinCommand):
         self.stdout.write(f"{plan.year}年{plan.month}月: 将修改 {len(plan.changes)} 行, 未变 {plan.unchanged} 行, "
                           f"跳过合计/分组行 {plan.skipped} 行")
         for change in plan.changes:
-            before = change.before or {}
-            diffs = ", ".join(f"{k}: {before.get(k)} → {change.after[k]}" for k in change.changed_fields)
-            self.stdout.write(f"  {change.project.code} {change.project.name}: {diffs}")
+            self.stdout.write(f"  {change.project.code} {change.project.name}: {change.text}")
         for warning in plan.warnings:
             self.stdout.write(f"  提示: {warning}")
+        for note in plan.notes:
+            self.stdout.write(f"  注意: {note}")
         if not o["commit"]:
             self.stdout.write("预览完毕 (加 --commit 写入)。")
             return
