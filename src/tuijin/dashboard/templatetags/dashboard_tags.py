@@ -32,9 +32,6 @@ def light_dot(light, with_label: bool = True):
 @register.filter
 def rate_pct(fraction, places=1):
     """A row's unrounded fraction as a percentage, rounded half up for display: 0.4512 → 45.1%; None → —."""
-    from decimal import ROUND_HALF_UP, Decimal
+    from tuijin.core.numbers import rate_text
 
-    if fraction is None or fraction == "":
-        return "—"
-    value = (Decimal(str(fraction)) * 100).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
-    return f"{value:f}%"
+    return rate_text(fraction, places=int(places))
