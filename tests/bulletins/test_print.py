@@ -179,5 +179,17 @@ def test_the_demo_bulletin_pdf_is_a4_with_page_numbers_and_table_headers(demo, t
     table_pages = [squeeze(t) for t in pages if "（合计）" in t]
     assert table_pages and all("单位" in t and "完成投资" in t for t in table_pages)
     assert all("(亿元)" in t for t in pages if "（合计）" in t)  # a header's 亿元 on one line
+    # no orphan rows: a table of up to 20 rows is printed whole on the page of its title
+    titles = [t.title for t in b.tables]
+    for t in b.tables:
+        if len(t.rows) > 20:
+            continue
+        page = next(p for p in pages if any(line.strip() == t.title for line in p.splitlines()))
+        lines = [line.strip() for line in page.splitlines()]
+        below = lines[lines.index(t.title) + 1:]
+        below = below[:next((i for i, line in enumerate(below) if line in titles), len(below))]
+        names = [str(row[0]) for row in t.rows]
+        printed = [line for line in below if any(line.startswith(n) for n in names)]
+        assert len(printed) == len(t.rows), f"{t.title}: {len(printed)} of {len(t.rows)} rows on its page"
     doc = docx.Document(io.BytesIO(to_docx(b)))
     assert doc.core_properties.author == "镇江市重大项目建设推进办公室"

@@ -62,6 +62,7 @@ def to_json(b: Bulletin) -> dict:
 
 BODY_FONT, HEADING_FONT, TABLE_FONT, TITLE_FONT = "仿宋", "黑体", "宋体", "宋体"
 UNIT_COLUMN_CM = 3.2
+KEEP_WHOLE_ROWS, ORPHAN_ROWS = 20, 3
 
 
 class _Fonts:
@@ -125,13 +126,18 @@ def _table(doc, t: Table, fonts: _Fonts, content_width) -> None:
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     size = Pt(8)
+    last = len(t.rows)
     for r, values in enumerate([t.headers, *t.rows]):
         row = table.rows[r]
         row_props(row, header=r == 0)
+        # No orphan rows: a table of a page or less moves whole to the next page; a longer one keeps its
+        # first and last rows with their neighbours (keep-with-next on the rows' paragraphs).
+        keep = r < last and (last <= KEEP_WHOLE_ROWS or r < ORPHAN_ROWS or r >= last - ORPHAN_ROWS)
         for c, value in enumerate(values):
             cell = row.cells[c]
             cell.width = widths[c]
             paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.keep_with_next = keep
             if r == 0:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _header_text(paragraph, _cell(value), fonts(TABLE_FONT), size)
