@@ -142,6 +142,9 @@ def test_meeting_minutes_and_decisions_docx(world, week):
     board = selectors.department_board(world.dept, world.land_bureau, D(2024, 6, 12))
     assert d in board.decisions
     text = _text(minutes_docx(meeting, selectors.weekly_agenda(world.admin, world.city, WEEK)))
+    bare = docx.Document(io.BytesIO(minutes_docx(meeting)))  # without the agenda attached
+    assert round(bare.sections[0].page_width.mm) == 210 and bare.tables[0].rows[0].cells[1].text == "决定事项"
+    assert bare.core_properties.author == f"{world.city.name}重大项目建设推进办公室"
     assert "会议听取了重大项目推进情况。" in text and "自然资源局本周内办结施工许可" in text
     assert "测试市自然资源和规划局" in text and "逾期: 施工许可未办" in text
     from tuijin.core.errors import InputError

@@ -95,5 +95,5 @@ def minutes_docx(meeting, agenda: Agenda | None = None, decisions=None) -> bytes
     if agenda is not None:
         doc.add_heading("附: 会议议程", level=2)
         _agenda_sections(doc, agenda)
-    office_layout(doc, author=office(agenda.city), title=f"{agenda.city.name}重大项目周调度会议程")
+    office_layout(doc, author=office(meeting.city), title=f"{meeting.title} 会议纪要")
     return _bytes(doc)
