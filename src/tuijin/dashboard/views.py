@@ -26,10 +26,11 @@ from django.views.decorators.http import require_http_methods
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
-from tuijin.core.numbers import plain_text
+from tuijin.core.numbers import NumberStyle, plain_text
 from tuijin.core.params import id_or_404, parse_id
 from tuijin.core.periods import Period
 from tuijin.core.routers import use_replica
+from tuijin.orgs.services import city_config
 from tuijin.web import selectors as web_selectors
 
 from . import export, selectors, services
@@ -142,6 +143,7 @@ def drill(request):
         "data": data, "page": page, "export_url": export_url,
         "back_url": f"{reverse('dashboard:index')}?{urlencode(back)}",
         "offset": (page.number - 1) * LIST_PAGE_SIZE,
+        "style": NumberStyle.of(city_config(spec.city)),  # the rows' rates by the city's rule
     })
 
 
