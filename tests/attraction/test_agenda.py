@@ -64,8 +64,8 @@ def test_contracts_overdue_longer_than_the_setting_are_on_the_weekly_agenda(town
     assert [i.project for i in items] == [over.project, funds.project]
     assert items[0].text == f"甲区: {over.project.name} (首次签约 2024-01-10)"
     assert items[0].detail == ("约定开工 2024-03-01 未完成, 逾期 107 天; "
-                               "约定 2024-03-31 累计到位资金 0.50 亿元, 实际到位 0.20 亿元, 逾期 77 天")
-    assert items[1].detail == "约定 2024-04-01 累计到位资金 0.60 亿元, 实际到位 0.40 亿元, 逾期 76 天"
+                               "约定 2024-03-31 累计到位资金 0.5 亿元, 实际到位 0.2 亿元, 逾期 77 天")
+    assert items[1].detail == "约定 2024-04-01 累计到位资金 0.6 亿元, 实际到位 0.4 亿元, 逾期 76 天"
     admin = f.user("city_admin", town.city, Role.CITY_ADMIN)
     items = weekly_agenda(admin, town.city, D(2024, 6, 10)).sections["stalled_contracts"]
     assert [i.project for i in items] == [theirs.project, over.project, funds.project]  # oldest first

@@ -167,11 +167,11 @@ def test_event_page_lists_the_leads_met_and_contracts_signed(client, town, jia_a
     assert "别处签约项目" not in html
     # Signed signing leads are met too (sign_lead records the lead at the event): 4 leads, 2 contracts.
     assert "对接线索 (4)" in html
-    assert ">2.50<" in html and ">1.25<" in html and "签约项目 (2, 合计 3.75 亿元)" in html  # 25000 + 12500 万元
+    assert ">2.5<" in html and ">1.3<" in html and "签约项目 (2, 合计 3.8 亿元)" in html  # 25000 + 12500 万元, 1 place half up
     client.force_login(jia_admin)
     html = client.get(f"/attraction/events/{joint.pk}/").content.decode()
     assert "甲区电池项目" in html and "乙区材料项目" not in html  # 乙区's lead: outside 甲区's reach
-    assert "甲区签约项目" in html and "乙区签约项目" not in html and "签约项目 (1, 合计 2.50 亿元)" in html
+    assert "甲区签约项目" in html and "乙区签约项目" not in html and "签约项目 (1, 合计 2.5 亿元)" in html
 
 
 def test_events_list_counts_per_leader_and_unit(client, town, jia_admin, city_admin, met):
@@ -187,13 +187,13 @@ def test_events_list_counts_per_leader_and_unit(client, town, jia_admin, city_ad
     assert "共 4 场, 领导带队 3 场" in html and "<td>王副市长</td><td class=\"num\">1</td>" in html
     joint = met["joint"]
     assert f'<a href="/attraction/events/{joint.pk}/">深圳推介会</a>' in html
-    # The joint event's row: 4 leads met, 2 contracts, 3.75 亿元.
+    # The joint event's row: 4 leads met, 2 contracts, 3.75 亿元 → 3.8 (the city's one place, half up).
     row = html[html.index(f'/attraction/events/{joint.pk}/">'):].split("</tr>")[0]
-    assert '<td class="num">4</td><td class="num">2</td><td class="num">3.75</td>' in row
+    assert '<td class="num">4</td><td class="num">2</td><td class="num">3.8</td>' in row
     client.force_login(jia_admin)
     html = client.get("/attraction/events/").content.decode()
     row = html[html.index(f'/attraction/events/{joint.pk}/">'):].split("</tr>")[0]
-    assert '<td class="num">2</td><td class="num">1</td><td class="num">2.50</td>' in row  # its own only
+    assert '<td class="num">2</td><td class="num">1</td><td class="num">2.5</td>' in row  # its own only
     assert "德国团组" not in html and "乙区签约项目" not in html
 
 
@@ -245,7 +245,7 @@ def test_signing_on_the_lead_page_at_an_event(client, town, jia_admin, met):
     contract = mine.contracts.get()
     assert contract.event == e2 and list(e2.leads.all()) == [mine]
     html = client.get(f"/attraction/events/{e2.pk}/").content.decode()
-    assert "签约项目 (1, 合计 3.00 亿元)" in html and contract.project.name in html
+    assert "签约项目 (1, 合计 3.0 亿元)" in html and contract.project.name in html
     other_city, other = f.city_tree(city="别市", districts=("丙区",))
     elsewhere = create_event(city=other_city, name="别市推介会", kind="fair", date=D(2024, 3, 1), place="北京",
                              units=[other["丙区"]])

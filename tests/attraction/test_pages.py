@@ -42,7 +42,7 @@ def test_board_lead_page_and_signing(client, town, jia_admin):
         "due_started": "2024-06-10"}, follow=True)
     page = r.content.decode()
     assert "已签约" in page and "首次签约" in page
-    assert "合同投资 2.50 亿元" in page  # 25000 万元, printed in 亿元
+    assert "合同投资 2.5 亿元" in page  # 25000 万元, printed in 亿元
     project = Project.objects.get(name="甲区新能源电池项目")
     assert (project.unit, project.stage, project.total_investment) == (town.jia, Stage.SIGNED, Decimal(25000))
     mine.refresh_from_db()
@@ -123,7 +123,7 @@ def test_contract_page_records_milestones_and_funds(client, town, jia_admin, boo
     assert client.get(f"/attraction/contracts/{c2.pk}/").status_code == 404  # 乙区's contract
     html = client.get(f"/attraction/contracts/{c1.pk}/").content.decode()
     assert 'id="arrival-form"' in html and "约定到位" in html
-    assert "合同投资</dt><dd>1.00 亿元" in html  # 10000 万元
+    assert "合同投资</dt><dd>1.0 亿元" in html  # 10000 万元
     r = client.post(f"/attraction/contracts/{c1.pk}/arrival/", {"date": "2024-07-01", "amount": "4001",
                                                                "source": "domestic"}, follow=True)
     assert "将超过合同投资 10000.00 万元, 请确认" in r.content.decode() and c1.arrivals.count() == 2

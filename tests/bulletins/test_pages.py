@@ -11,7 +11,6 @@ from tests import factories
 from tuijin.accounts.models import Role
 from tuijin.audit.models import AuditEntry
 from tuijin.bulletins import services
-from tuijin.bulletins.formats import pdf_converter
 from tuijin.bulletins.generator import generate
 from tuijin.bulletins.models import SentenceTemplate
 from tuijin.bulletins.selectors import effective_templates
@@ -131,7 +130,6 @@ def test_downloads(client, people):
     assert client.get("/bulletins/download/", {"through": "2024-13", "format": "json"}).status_code == 400
 
 
-@pytest.mark.skipif(pdf_converter() is None, reason="LibreOffice is not installed")
 def test_pdf_download(client, people):
     client.force_login(people["leader"])
     r = client.get("/bulletins/download/", {"through": "2024-05", "format": "pdf"})

@@ -120,6 +120,11 @@ def test_the_rules_page_is_read_by_all_and_changed_by_the_city_administrator(cli
     assert client.post("/dashboard/lights/rules/", {"action": "defaults", "city": town.city.pk}).status_code == 302
     assert LightRule.objects.filter(city=town.city).count() == 2
     rule = LightRule.objects.get(city=town.city, kind="absolute_gap")
+    # thresholds as entered (tuijin.core.numbers.plain_text): 计划开工逾期 1 / 3 个月, not 1.00 / 3.00
+    missed = LightRule.objects.get(city=town.city, kind="missed_start")
+    html = client.get(f"/dashboard/lights/rules/?city={town.city.pk}").content.decode()
+    assert f'name="r{missed.pk}-yellow" value="1"' in html and f'name="r{missed.pk}-red" value="3"' in html
+    assert "计划开工逾期 1 个月黄灯" in html and ".00" not in html
     r = client.post("/dashboard/lights/rules/", {
         "action": "save", "city": town.city.pk, "prefix": f"r{rule.pk}", f"r{rule.pk}-rule": rule.pk,
         f"r{rule.pk}-name": "欠序时差距", f"r{rule.pk}-kind": "absolute_gap", f"r{rule.pk}-yellow": "5",

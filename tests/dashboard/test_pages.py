@@ -152,3 +152,30 @@ def test_print_and_phone_styles_are_served(client, town):
 
     css = open(finders.find("dashboard/dashboard.css"), encoding="utf-8").read()
     assert "@media print" in css and "max-width: 720px" in css
+
+
+def test_drill_down_lists_and_chart_labels_print_through_the_numbers_module(client, town):
+    """万元 with separators and no ".00" (tuijin.core.numbers.wan_text); chart labels carry the page's text, so a
+    whole 亿元 keeps the city's decimal (0.5, not a bare number beside 1.5)."""
+    r = get(client, town.users["admin"], f"/dashboard/list/?key=completed&city={town.city.pk}&through=2024-05")
+    html = r.content.decode()
+    assert r.status_code == 200
+    # P3 1-5月 3000 × 5 = 15000 万元 of a 30000 plan; the list's total 23000 万元
+    assert '<td class="num">15,000</td>' in html and '<td class="num">30,000</td>' in html
+    assert '<td class="num">23,000</td>' in html and ".00<" not in html
+    page = get(client, town.users["admin"], "/dashboard/?through=2024-05").content.decode()
+    pie = {p["name"]: p["text"] for p in chart_series(page)["category"][0]}
+    # 产业 P1 4000 + P5 1000 = 5000 → 0.5; 基础设施 15000 → 1.5; 社会民生 1500 → 0.15 → 0.2 (half up)
+    assert pie["产业"] == "0.5" and pie["基础设施"] == "1.5" and pie["社会民生"] == "0.2"
+    assert all(len(t.split(".")[1]) == 1 for t in pie.values())
+
+
+def test_a_drill_down_list_prints_rates_by_the_city_rule(client, town):
+    """P5: 1-5月 1000 of a 6000 plan = 16.666…%: 16.7% by default, 16.66% for a city truncating at two places."""
+    from tuijin.orgs.models import CityConfig
+
+    url = f"/dashboard/list/?key=completed&city={town.city.pk}&through=2024-05"
+    assert '<td class="num">16.7%</td>' in get(client, town.users["admin"], url).content.decode()
+    CityConfig.objects.update_or_create(city=town.city, defaults={"rate_places": 2, "rounding": "truncate"})
+    html = get(client, town.users["admin"], url).content.decode()
+    assert '<td class="num">16.66%</td>' in html and '<td class="num">16.7%</td>' not in html

@@ -142,6 +142,9 @@ def test_meeting_minutes_and_decisions_docx(world, week):
     board = selectors.department_board(world.dept, world.land_bureau, D(2024, 6, 12))
     assert d in board.decisions
     text = _text(minutes_docx(meeting, selectors.weekly_agenda(world.admin, world.city, WEEK)))
+    bare = docx.Document(io.BytesIO(minutes_docx(meeting)))  # without the agenda attached
+    assert round(bare.sections[0].page_width.mm) == 210 and bare.tables[0].rows[0].cells[1].text == "决定事项"
+    assert bare.core_properties.author == f"{world.city.name}重大项目建设推进办公室"
     assert "会议听取了重大项目推进情况。" in text and "自然资源局本周内办结施工许可" in text
     assert "测试市自然资源和规划局" in text and "逾期: 施工许可未办" in text
     from tuijin.core.errors import InputError
@@ -187,3 +190,24 @@ def test_start_countdown(world):
     assert selectors.start_countdown(p, D(2024, 6, 10)).days_left == 19
     assert selectors.start_countdown(world.project, D(2024, 6, 10)) is None  # not signed
     assert set(selectors.start_countdowns([p.pk, world.project.pk], D(2024, 6, 10))) == {p.pk}
+
+
+def test_agenda_docx_prints_on_a4_with_page_numbers_and_repeated_headers(world, week):
+    """公文 layout (GB/T 9704): A4, margins 37/35/28/26 mm, 第 X 页 共 Y 页 in the footer, each table's header row
+    repeated on every page and no row split across pages, the city's office as the author."""
+    from docx.oxml.ns import qn
+
+    doc = docx.Document(io.BytesIO(agenda_docx(selectors.weekly_agenda(world.admin, world.city, WEEK))))
+    (section,) = doc.sections
+    mm = lambda *v: tuple(round(x.mm, 1) for x in v)  # noqa: E731
+    assert mm(section.page_width, section.page_height) == (210, 297)
+    assert mm(section.top_margin, section.bottom_margin, section.left_margin, section.right_margin) == (37, 35, 28, 26)
+    fields = [f.get(qn("w:instr")).strip() for f in section.footer.paragraphs[0]._p.iter(qn("w:fldSimple"))]
+    assert fields == ["PAGE", "NUMPAGES"] and section.footer.paragraphs[0].text.startswith("第 ")
+    assert len(doc.tables) == 7  # one a section with items
+    for table in doc.tables:
+        assert table.rows[0].cells[0].text == "序号"
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
+    assert doc.core_properties.author == f"{world.city.name}重大项目建设推进办公室"
+    assert doc.core_properties.title == f"{world.city.name}重大项目周调度会议程"

@@ -40,12 +40,23 @@ def reporter_world(db, settings, tmp_path):
     return reporter, mine, other
 
 
+def test_the_report_form_prints_amounts_through_the_numbers_module(client, reporter_world):
+    """计划总投资 80000, 年度计划 24000, 上月累计 6 × 1000 = 6000 万元: separators, no ".00" (wan_text)."""
+    reporter, mine, _ = reporter_world
+    client.force_login(reporter)
+    html = client.get(f"/reports/{mine.pk}/2024/7/").content.decode()
+    assert "<dd>80,000 万元</dd>" in html and "<dd>24,000 万元</dd>" in html and "<dd>6,000 万元</dd>" in html
+    # the months already reported: 当月 1000, 累计 1000 … 6000
+    assert '<td class="num">1,000</td><td class="num">6,000</td>' in html
+    assert "80000.00" not in html and "1000.00<" not in html
+
+
 def test_submit_with_photos_keeps_time_and_location(client, reporter_world):
     reporter, mine, _ = reporter_world
     client.force_login(reporter)
     url = f"/reports/{mine.pk}/2024/7/"
     page = client.get(url)
-    assert page.status_code == 200 and "6000.00 万元" in page.content.decode()  # 上月累计 prefilled
+    assert page.status_code == 200 and "6,000 万元" in page.content.decode()  # 上月累计 (tuijin.core.numbers)
     response = client.post(url, {
         "amount": "1200", "progress_text": "设备进场", "submit": "1",
         "photos": [SimpleUploadedFile("a.jpg", jpeg(True), "image/jpeg"),

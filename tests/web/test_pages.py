@@ -104,14 +104,29 @@ def render(template: str, **context) -> str:
     ("{{ v|yoy:1 }}", 18.2, "+18.2%"),
     ("{{ v|yoy:1 }}", -84.0, "-84.0%"),
     ("{{ v|yoy:1 }}", None, "—"),
-    ("{{ v|wan_yi }}", Decimal("1250"), "0.13"),  # 0.125 亿 → 0.13: half up, not half even
-    ("{{ v|wan_yi }}", Decimal("30000.00"), "3.00"),
-    ("{{ v|wan }}", Decimal("12500"), "12,500.00"),
+    ("{{ v|wan_yi }}", Decimal("1250"), "0.1"),  # the default city: one place
+    ("{{ v|wan_yi:2 }}", Decimal("1250"), "0.13"),  # 0.125 亿 → 0.13: half up, not half even
+    ("{{ v|wan_yi:2 }}", Decimal("30000.00"), "3.00"),
+    ("{{ v|wan_yi }}", Decimal("10946000"), "1,094.6"),
+    ("{{ v|wan }}", Decimal("12500"), "12,500"),
+    ("{{ v|wan }}", Decimal("12500.5"), "12,500.50"),
+    ("{{ v|count }}", 1234, "1,234"),
+    ("{{ v|plain }}", Decimal("1.00"), "1"),
+    ("{{ v|rate }}", Decimal("0.45125"), "45.1%"),
     ("{{ v|dash }}", None, "—"),
     ("{{ v|dash }}", 0, "0"),
 ])
 def test_figure_filters(template, value, expected):
     assert render(template, v=value) == expected
+
+
+def test_filters_take_the_city_style():
+    from tuijin.core.numbers import NumberStyle
+
+    truncate = NumberStyle(amount_places=2, rate_places=2, rounding="truncate")
+    assert render("{{ v|wan_yi:style }}", v=Decimal(1250), style=truncate) == "0.12"
+    assert render("{{ v|rate:style }}", v=Decimal("0.45125"), style=truncate) == "45.12%"
+    assert render("{{ v|wan_yi:style }}", v=None, style=truncate) == "—"
 
 
 def test_variance_wording_and_colour():

@@ -24,18 +24,33 @@ def test_city_admin_sees_every_project_of_the_city_with_count_and_total(client, 
     response = client.get("/projects/")
     assert response.status_code == 200
     assert sorted(names(response)) == sorted([city.p1.name, city.p2.name, city.p3.name, city.p4.name])
-    # 30000 + 50000 + 8000 + 1250 万元 = 8.925 亿 → 8.93 (half up)
+    # 30000 + 50000 + 8000 + 1250 万元 = 8.925 亿 → 8.9 (the city's default: one place, half up)
     html = response.content.decode()
     assert response.context["summary"] == {"count": 4, "total_wan": Decimal("89250.00")}
-    assert '<strong class="count">4</strong>' in html and '<strong class="total">8.93</strong>' in html
+    assert '<strong class="count">4</strong>' in html and '<strong class="total">8.9</strong>' in html
     assert "外市机密项目" not in html and "外区" not in html
+
+
+def test_the_list_prints_amounts_by_the_city_rule(client, city):
+    """项目库 through tuijin.core.numbers with the city's CityConfig: two places truncated, then half up."""
+    from tuijin.orgs.models import CityConfig
+
+    CityConfig.objects.update_or_create(city=city.city, defaults={"amount_places": 2, "rounding": "truncate"})
+    login(client, city.admin)
+    html = client.get("/projects/").content.decode()
+    assert '<strong class="total">8.92</strong>' in html  # 8.925 truncated
+    assert tables(client.get("/projects/", {"q": "养老"}))["projects"][1][5] == "0.12"  # 1250 万元 = 0.125 亿
+    CityConfig.objects.filter(city=city.city).update(rounding="half_up")
+    html = client.get("/projects/").content.decode()
+    assert '<strong class="total">8.93</strong>' in html  # 8.925 half up
+    assert tables(client.get("/projects/", {"q": "养老"}))["projects"][1][5] == "0.13"
 
 
 def test_list_shows_the_columns(client, city):
     login(client, city.admin)
     rows = tables(client.get("/projects/", {"q": "光伏"}))["projects"]
     assert rows[0] == ["项目代码", "项目名称", "所属单位", "类别", "产业链", "计划总投资(亿元)", "阶段"]
-    assert rows[1] == [city.p1.code, "甲区光伏组件项目", "甲区", "产业", "光伏链", "3.00", "开工"]
+    assert rows[1] == [city.p1.code, "甲区光伏组件项目", "甲区", "产业", "光伏链", "3.0", "开工"]
 
 
 @pytest.mark.parametrize("params, expected", [
@@ -76,7 +91,7 @@ def test_unit_filter_includes_parks_and_totals_follow(client, city):
     login(client, city.admin)
     response = client.get("/projects/", {"unit": city.jia.pk})
     assert sorted(names(response)) == sorted(["甲区光伏组件项目", "甲区储能电站项目", "园区项目"])
-    assert '<strong class="total">8.50</strong>' in response.content.decode()  # 85000 万元
+    assert '<strong class="total">8.5</strong>' in response.content.decode()  # 85000 万元
 
 
 def test_pagination_50_per_page_keeps_filters(client, city):
@@ -143,14 +158,14 @@ def test_project_page_shows_record_stages_lists_reports_and_history(client, city
     html = response.content.decode()
     t = tables(response)
     assert city.p1.code in html and "甲区光伏组件项目" in html and "四群八链 · 光伏链" in html
-    assert "3.20" in html and "32,000.00" in html  # 计划总投资 in 亿元 and 万元
+    assert "<strong>3.2</strong> 亿元" in html and "(32,000 万元)" in html  # 计划总投资 in 亿元 and 万元
     stages = {r[0].replace(" (当前)", ""): r for r in t["stages"][1:]}
     assert stages["签约"][2] == "2023-12-01" and stages["开工"][2] == "2024-03-15" and stages["竣工"][2] == "—"
     assert t["milestones"][1][:3] == ["拿地", "—", "2024-01-20"]
-    assert t["entries"][1] == ["2024年", "省重大项目", "10,000.00", "✓ 3月", "", "", ""]
+    assert t["entries"][1] == ["2024年", "省重大项目", "10,000", "✓ 3月", "", "", ""]
     reports = t["reports"]
-    assert reports[1][:3] == ["1月", "500.00", "500.00"]
-    assert reports[5][:3] == ["5月", "1,500.00", "4,500.00"]
+    assert reports[1][:3] == ["1月", "500", "500"]
+    assert reports[5][:3] == ["5月", "1,500", "4,500"]
     assert "已退回" in reports[5][4] and "形象进度照片缺失" in reports[5][4]
     # 变更记录: who, field, before → after, reason
     history = [" ".join(r) for r in t["audit"][1:]]

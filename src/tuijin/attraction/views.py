@@ -28,6 +28,7 @@ from tuijin.indicators.present import Presenter
 from tuijin.orgs.models import OrgUnit
 from tuijin.orgs.selectors import conventions_for
 from tuijin.progress.spreadsheets import check_size
+from tuijin.web import selectors as web_selectors
 from tuijin.web.forms import apply_input_error
 
 from . import excel, selectors, services
@@ -121,7 +122,7 @@ def lead_detail(request, lead_id: int):
     _require(request.user, scoping.READ)
     lead = selectors.get_lead_or_404(request.user, lead_id)
     today = timezone.localdate()
-    return render(request, "attraction/lead.html", {
+    return render(request, "attraction/lead.html", {"style": web_selectors.number_style(request.user),
         "lead": lead, "contacts": lead.contacts.order_by("-date", "-id"),
         "contracts": lead.contracts.select_related("project"),
         "duplicates": selectors.leads_for(request.user).filter(city=lead.city, investor_key=lead.investor_key)
@@ -221,7 +222,7 @@ def events(request):
     base = selectors.events_for(user)
     qs = selectors.with_event_figures(user, base).prefetch_related("units").order_by("-date", "id")
     counts = selectors.event_counts(base)
-    return render(request, "attraction/events.html", {
+    return render(request, "attraction/events.html", {"style": web_selectors.number_style(request.user),
         "events": qs, "counts": counts, "led": sum(counts["by_leader"].values()),
         "may_write": scoping.can(user, scoping.WRITE)})
 
@@ -271,7 +272,7 @@ def event_detail(request, event_id: int):
     units = list(event.units.all())
     contracts = (selectors.contracts_for(user).filter(event=event).select_related("project", "project__unit", "lead")
                  .order_by("signed_on", "id"))
-    return render(request, "attraction/event.html", {
+    return render(request, "attraction/event.html", {"style": web_selectors.number_style(request.user),
         "event": event, "units": units, "contracts": contracts,
         "total": contracts.aggregate(s=Sum("investment"))["s"],
         "leads": selectors.leads_for(user).filter(events=event).select_related("unit").order_by("unit__path", "id"),
@@ -361,6 +362,7 @@ def contracts(request):
           .prefetch_related(Prefetch("milestones", queryset=ContractMilestone.objects.order_by("due_date")))
           .annotate(arrived=Sum("arrivals__amount")).order_by("-signed_on", "id"))
     context["contracts"] = Paginator(qs, CONTRACTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context["style"] = web_selectors.number_style(request.user)
     return render(request, "attraction/contracts.html", context, status=200 if form.is_valid() else 400)
 
 
@@ -399,7 +401,7 @@ def contract_detail(request, contract_id: int):
     _require(request.user, scoping.READ)
     contract = selectors.get_contract_or_404(request.user, contract_id)
     today = timezone.localdate()
-    return render(request, "attraction/contract.html", {
+    return render(request, "attraction/contract.html", {"style": web_selectors.number_style(request.user),
         "contract": contract, "milestones": contract.milestones.order_by("due_date"),
         "instalments": contract.instalments.all(), "arrivals": contract.arrivals.all(),
         "may_write": scoping.can(request.user, scoping.WRITE),

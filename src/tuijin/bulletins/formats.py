@@ -3,6 +3,7 @@ the city's heading, date and the standard tables, and PDF (through LibreOffice, 
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from tuijin.core.documents import east_asian, page_numbers, page_setup, row_props
 from tuijin.core.errors import InputError
 
 from .generator import Bulletin, Table
@@ -58,22 +60,24 @@ def to_json(b: Bulletin) -> dict:
 
 # ---------------------------------------------------------------- .docx
 
-
-def _east_asian(run, font: str) -> None:
-    """python-docx sets only the Latin font; Word and LibreOffice pick Chinese glyphs from w:eastAsia."""
-    from docx.oxml.ns import qn
-
-    run.font.name = font
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), font)
+BODY_FONT, HEADING_FONT, TABLE_FONT, TITLE_FONT = "仿宋", "黑体", "宋体", "宋体"
+UNIT_COLUMN_CM = 3.2
+KEEP_WHOLE_ROWS, ORPHAN_ROWS = 20, 3
 
 
-def _para(doc, text: str, *, size: float = 16, bold: bool = False, align=None, font: str = "仿宋",
-          indent: bool = False):
+class _Fonts:
+    """The font names a document is written with: the 公文 names (the reader's Word has them), or, for the
+    PDF rendered here, one font that is installed, so that LibreOffice never substitutes glyph by glyph."""
+
+    def __init__(self, only: str | None = None):
+        self.only = only
+
+    def __call__(self, name: str) -> str:
+        return self.only or name
+
+
+def _para(doc, text: str, *, fonts: _Fonts, size: float = 16, bold: bool = False, align=None,
+          font: str = BODY_FONT, indent: bool = False, keep_with_next: bool = False):
     from docx.shared import Pt
 
     p = doc.add_paragraph()
@@ -82,72 +86,116 @@ def _para(doc, text: str, *, size: float = 16, bold: bool = False, align=None, f
     if indent:
         p.paragraph_format.first_line_indent = Pt(size * 2)
     p.paragraph_format.line_spacing = Pt(size * 1.75)
+    p.paragraph_format.keep_with_next = keep_with_next
     run = p.add_run(text)
     run.font.size = Pt(size)
     run.bold = bold
-    _east_asian(run, font)
+    east_asian(run, fonts(font))
     return p
 
 
-def _table(doc, t: Table) -> None:
+def _header_text(paragraph, text: str, font: str, size) -> None:
+    """A header with its unit on a line of its own: 完成投资 / (亿元), so 亿元 never breaks between 亿 and 元."""
+    head, sep, unit = text.partition("(")
+    parts = [head, sep + unit] if sep and head else [text]
+    for i, part in enumerate(parts):
+        run = paragraph.add_run(part)
+        run.font.size = size
+        run.bold = True
+        east_asian(run, font)
+        if i < len(parts) - 1:
+            run.add_break()
+
+
+def _table(doc, t: Table, fonts: _Fonts, content_width) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    _para(doc, t.title, size=12, bold=True, font="黑体", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, t.title, fonts=fonts, size=12, bold=True, font=HEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER,
+          keep_with_next=True)
     table = doc.add_table(rows=1 + len(t.rows), cols=len(t.headers))
     table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    table.columns[0].width = Cm(3.2)
+    # Widths fixed in the document (LibreOffice reads the grid, Word the cells): the unit's name on one line,
+    # the figures sharing the rest of the line.
+    first = Cm(UNIT_COLUMN_CM)
+    other = int((content_width - first) / max(len(t.headers) - 1, 1))
+    widths = [first, *[other] * (len(t.headers) - 1)]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    size = Pt(8)
+    last = len(t.rows)
     for r, values in enumerate([t.headers, *t.rows]):
+        row = table.rows[r]
+        row_props(row, header=r == 0)
+        # No orphan rows: a table of a page or less moves whole to the next page; a longer one keeps its
+        # first and last rows with their neighbours (keep-with-next on the rows' paragraphs).
+        keep = r < last and (last <= KEEP_WHOLE_ROWS or r < ORPHAN_ROWS or r >= last - ORPHAN_ROWS)
         for c, value in enumerate(values):
-            cell = table.cell(r, c)
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(_cell(value))
-            run.font.size = Pt(8)
-            run.bold = r == 0
-            _east_asian(run, "宋体")
+            cell = row.cells[c]
+            cell.width = widths[c]
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.keep_with_next = keep
+            if r == 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _header_text(paragraph, _cell(value), fonts(TABLE_FONT), size)
+                continue
+            run = paragraph.add_run(_cell(value))
+            run.font.size = size
+            east_asian(run, fonts(TABLE_FONT))
             if c > 0:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            else:
-                cell.width = Cm(3.2)  # unit names (镇江市（合计）) on one line
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def to_docx(b: Bulletin) -> bytes:
-    """A .docx in the usual layout: red heading (方正小标宋 style), period, issuer and date, numbered
-    paragraphs, then the standard tables on a landscape page."""
+def to_docx(b: Bulletin, *, font: str | None = None) -> bytes:
+    """A .docx in the 公文 layout: A4, GB/T 9704 margins, page numbers; red heading (方正小标宋 style),
+    period, issuer and date, numbered paragraphs, then the standard tables on landscape pages, their header
+    rows repeated on every page. `font`: one installed font for every run (the PDF rendered here)."""
     from docx import Document
-    from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
 
+    fonts = _Fonts(font)
     doc = Document()
-    heading = _para(doc, b.heading, size=22, bold=True, font="宋体", align=WD_ALIGN_PARAGRAPH.CENTER)
+    page_setup(doc.sections[0])
+    page_numbers(doc.sections[0], fonts(TABLE_FONT))
+    heading = _para(doc, b.heading, fonts=fonts, size=22, bold=True, font=TITLE_FONT,
+                    align=WD_ALIGN_PARAGRAPH.CENTER)
     heading.runs[0].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
-    _para(doc, b.subtitle, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, f"{b.issuer}　　{b.issued_text}", size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, b.subtitle, fonts=fonts, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, f"{b.issuer}　　{b.issued_text}", fonts=fonts, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     if b.empty:
         for s in b.sections[0].sentences:
-            _para(doc, s.text, indent=True)
+            _para(doc, s.text, fonts=fonts, indent=True)
     else:
         for i, section in enumerate(b.sections):
-            _para(doc, _numbered(i, section.title), font="黑体", indent=True)
-            _para(doc, section.text, indent=True)
+            _para(doc, _numbered(i, section.title), fonts=fonts, font=HEADING_FONT, indent=True,
+                  keep_with_next=True)
+            _para(doc, section.text, fonts=fonts, indent=True)
     if b.tables:
         sec = doc.add_section()
-        sec.orientation = WD_ORIENT.LANDSCAPE
-        sec.page_width, sec.page_height = sec.page_height, sec.page_width
-        _para(doc, "附表", size=16, font="黑体")
+        page_setup(sec, landscape=True)
+        _para(doc, "附表", fonts=fonts, size=16, font=HEADING_FONT, keep_with_next=True)
+        content_width = sec.page_width - sec.left_margin - sec.right_margin
         for t in b.tables:
-            _table(doc, t)
+            _table(doc, t, fonts, content_width)
             doc.add_paragraph().paragraph_format.space_after = Pt(6)
+    props = doc.core_properties
+    props.title = b.heading
+    props.subject = b.period.label
+    props.author = props.last_modified_by = b.issuer
+    props.comments = ""
     buf = io.BytesIO()
-    doc.core_properties.title = b.heading
-    doc.core_properties.subject = b.period.label
     doc.save(buf)
     return buf.getvalue()
 
 
 # ---------------------------------------------------------------- PDF
+
+PDF_MISSING = ("本服务器未安装 PDF 转换程序 LibreOffice，暂不能下载 PDF。请下载 Word 版后另存为 PDF，"
+               "或请系统管理员安装 libreoffice-writer-nogui 和中文字体 (fonts-wqy-microhei)。")
 
 
 def pdf_converter() -> str | None:
@@ -158,14 +206,32 @@ def pdf_converter() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@functools.cache
+def installed_chinese_font() -> str | None:
+    """The family of an installed font with Chinese glyphs (fontconfig), preferring a proportional one; None
+    when fontconfig finds none (the PDF then names the 公文 fonts and LibreOffice substitutes)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=20,
+                             check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    families = sorted({line.split(",")[0].strip() for line in out.splitlines() if line.strip()})
+    for family in families:
+        if "mono" not in family.lower():
+            return family
+    return families[0] if families else None
+
+
 def to_pdf(b: Bulletin, timeout: int = 120) -> bytes:
     soffice = pdf_converter()
     if soffice is None:
-        raise InputError("未安装 LibreOffice, 无法生成 PDF (请安装 libreoffice-writer-nogui 和中文字体)",
-                         field="format")
+        raise InputError(PDF_MISSING, field="format")
     with tempfile.TemporaryDirectory(prefix="tuijin-bulletin-") as tmp:
         src = Path(tmp) / "bulletin.docx"
-        src.write_bytes(to_docx(b))
+        src.write_bytes(to_docx(b, font=installed_chinese_font()))
         profile = Path(tmp) / "profile"
         result = subprocess.run(
             [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",

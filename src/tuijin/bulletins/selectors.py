@@ -88,6 +88,11 @@ def bulletin_config(city: OrgUnit) -> BulletinConfig:
     return BulletinConfig.objects.filter(city=city).first() or BulletinConfig(city=city)
 
 
+def issuing_office(city: OrgUnit) -> str:
+    """发文单位: the city's office that issues its bulletins and agendas (the author of their documents)."""
+    return bulletin_config(city).issuer or f"{city.name}重大项目建设推进办公室"
+
+
 def bulletin_settings(city: OrgUnit, root: OrgUnit | None = None, year: int | None = None) -> BulletinSettings:
     from django.utils import timezone
 

@@ -5,6 +5,7 @@ the engine compute."""
 from __future__ import annotations
 
 import json
+import subprocess
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +27,7 @@ from tuijin.progress import selectors as progress_selectors
 
 from . import services
 from .defaults import FIGURES, LABELS, SECTION_TITLES
-from .formats import pdf_converter, to_docx, to_json, to_pdf, to_text
+from .formats import PDF_MISSING, pdf_converter, to_docx, to_json, to_pdf, to_text
 from .forms import BulletinForm, ConfigForm, NewTemplateForm, cities_for
 from .generator import generate
 from .models import Section
@@ -73,10 +74,16 @@ def _bulletin_from_request(request):
 @login_required
 def bulletin(request):
     form, b = _bulletin_from_request(request)
+    return _page(request, form, b)
+
+
+def _page(request, form, b, *, pdf_problem: str = "", status: int | None = None):
+    """The bulletin page; `pdf_problem` says on it why a PDF could not be made (no LibreOffice, a failure)."""
     context = {"form": form, "bulletin": b, "text": to_text(b) if b else "", "pdf": pdf_converter() is not None,
+               "pdf_missing": PDF_MISSING, "pdf_problem": pdf_problem,
                "query": request.GET.urlencode() if b is None else _query(form),
                "can_edit": b is not None and is_city_admin(request.user, b.city)}
-    return render(request, "bulletins/bulletin.html", context, status=200 if b else 400)
+    return render(request, "bulletins/bulletin.html", context, status=status or (200 if b else 400))
 
 
 def _query(form) -> str:
@@ -97,17 +104,21 @@ def download(request):
     fmt = request.GET.get("format", "")
     if fmt not in ("docx", "pdf", "json", "txt"):
         return HttpResponse("format 应为 docx、pdf、json 或 txt", status=400, content_type="text/plain; charset=utf-8")
-    if fmt == "pdf" and pdf_converter() is None:
-        return HttpResponse("未安装 PDF 转换程序 (LibreOffice)", status=400, content_type="text/plain; charset=utf-8")
     form, b = _bulletin_from_request(request)
     if b is None:
         return HttpResponse("; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()), status=400,
                             content_type="text/plain; charset=utf-8")
+    if fmt == "pdf" and pdf_converter() is None:
+        # A link followed from the page: the page again, saying what is missing, rather than an error.
+        return _page(request, form, b, pdf_problem=PDF_MISSING, status=503)
     name = f"{(b.unit or b.city).name}-通报-{b.period.through}"
     if fmt == "docx":
         data, ctype = to_docx(b), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     elif fmt == "pdf":
-        data, ctype = to_pdf(b), "application/pdf"
+        try:
+            data, ctype = to_pdf(b), "application/pdf"
+        except (RuntimeError, subprocess.SubprocessError) as exc:
+            return _page(request, form, b, pdf_problem=f"PDF 生成失败，请下载 Word 版。原因: {exc}", status=503)
     elif fmt == "json":
         data, ctype = json.dumps(to_json(b), ensure_ascii=False, indent=2).encode(), "application/json"
     else:

@@ -21,8 +21,9 @@ from django.http import Http404
 from django.urls import reverse
 
 from tuijin.accounts import scoping
+from tuijin.core import numbers
 from tuijin.core.errors import InputError
-from tuijin.core.numbers import growth, ratio
+from tuijin.core.numbers import NumberStyle, growth, ratio
 from tuijin.core.params import parse_id, parse_year
 from tuijin.core.periods import Period, PeriodError, parse_year_month
 from tuijin.indicators import chains as chain_engine
@@ -137,18 +138,17 @@ class Printer:
         self.p = Presenter(self.config)
         c = self.config
         self.variance_label = "超/欠序时" if c.wording == "schedule" else f"{c.ahead_word}/{c.behind_word}"
+        self.style = NumberStyle.of(self.config)
 
     def yi(self, wan) -> str:
-        v = self.p.yi(wan)
-        return "—" if v is None else f"{v:.{self.config.amount_places}f}"
+        return numbers.yi_text(wan, self.style)
 
     def yi_num(self, wan) -> float | None:
         v = self.p.yi(wan)
         return None if v is None else float(v)
 
     def pct(self, fraction) -> str:
-        v = self.p.pct(fraction)
-        return "—" if v is None else f"{v:.{self.config.rate_places}f}%"
+        return numbers.rate_text(fraction, self.style)
 
     def pct_num(self, fraction) -> float | None:
         v = self.p.pct(fraction)
@@ -162,10 +162,7 @@ class Printer:
         return None if v is None else float(v)
 
     def yoy(self, fraction) -> str:
-        v = self.p.pct(fraction)
-        if v is None:
-            return "—"
-        return f"+{v:.{self.config.rate_places}f}%" if v > 0 else f"{v:.{self.config.rate_places}f}%"
+        return numbers.presented_rate_text(self.p.pct(fraction), self.config.rate_places, signed=True)
 
 
 class Links:
@@ -466,7 +463,7 @@ def _units_chart(fig, unit_rows: list[UnitRow], pr: Printer, all_figs) -> dict:
         "yAxis": {"type": "category", "data": [r.label for r in rows]},
         "series": [{
             "name": "完成率", "type": "bar", "barMaxWidth": 22,
-            "label": {"show": True, "position": "right", "formatter": "{c}%"},
+            "label": {"show": True, "position": "right", "formatter": "{c}"},
             "data": [_point(pr.pct_num(r.figs["completion_rate"].value), r.figs["completion_rate"], name=r.label)
                      for r in rows],
             "markLine": {"symbol": "none", "lineStyle": {"type": "dashed", "color": "#c62828"},
@@ -484,7 +481,7 @@ def _variance_chart(fig, unit_rows: list[UnitRow], pr: Printer, all_figs) -> dic
         f = r.figs["variance"]
         v = pr.pp_num(f.value + fig.schedule_share, fig.schedule_share)
         pp = pr.pp(f.value + fig.schedule_share, fig.schedule_share)
-        data.append(_point(v, f, name=r.label, text=f"{pp:+f}" if pp else f"{pp:f}",
+        data.append(_point(v, f, name=r.label, text=numbers.points_text(pp, pr.style, signed=True),
                            itemStyle={"color": "#1a7f37" if f.value >= 0 else "#c62828"}))
     return {
         "title": "各板块超/欠序时 (百分点)",
@@ -1058,7 +1055,8 @@ def _campaign_ranking(campaign: Campaign, scope: Scope) -> competition.Ranking:
 
 
 def _pts(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01')):f}"
+    """竞赛得分: two decimals, half up (tuijin.core.numbers)."""
+    return numbers.points_text(value, places=2)
 
 
 def _print_raw(spec: competition.IndicatorSpec, value: Decimal | None, pr: Printer) -> str:
@@ -1072,7 +1070,7 @@ def _print_raw(spec: competition.IndicatorSpec, value: Decimal | None, pr: Print
     if unit == "%":
         return pr.pct(value)
     if unit == "个":
-        return f"{value:f}"
+        return numbers.count_text(value)
     return _pts(value)
 
 

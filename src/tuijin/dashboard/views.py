@@ -26,9 +26,11 @@ from django.views.decorators.http import require_http_methods
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.core.numbers import NumberStyle, plain_text
 from tuijin.core.params import id_or_404, parse_id
 from tuijin.core.periods import Period
 from tuijin.core.routers import use_replica
+from tuijin.orgs.selectors import conventions_for
 from tuijin.web import selectors as web_selectors
 
 from . import export, selectors, services
@@ -141,6 +143,7 @@ def drill(request):
         "data": data, "page": page, "export_url": export_url,
         "back_url": f"{reverse('dashboard:index')}?{urlencode(back)}",
         "offset": (page.number - 1) * LIST_PAGE_SIZE,
+        "style": NumberStyle.of(conventions_for(spec.city, spec.period.year)),  # the rows' rates by the city's rule
     })
 
 
@@ -247,12 +250,18 @@ def rules(request):
     return render(request, "dashboard/rules.html", _rules_context(request, city, can_configure, new_form))
 
 
+def _plain(value):
+    """A stored threshold as entered (1, not 1.00 个月), for the form field; empty stays empty."""
+    return None if value is None else plain_text(value)
+
+
 def _rules_context(request, city, can_configure, new_form):
     rows = selectors.rule_rows(city) if city else []
     forms = []
     for r in rows:
         forms.append((r, RuleForm(prefix=f"r{r.pk}", initial={
-            "rule": r.pk, "name": r.name, "kind": r.kind, "yellow": r.yellow_threshold, "red": r.red_threshold,
+            "rule": r.pk, "name": r.name, "kind": r.kind, "yellow": _plain(r.yellow_threshold),
+            "red": _plain(r.red_threshold),
             "applies_to": r.applies_to, "active": r.active, "sort_order": r.sort_order, "note": r.note})))
     defaults = [] if rows else selectors.rules_for(city)[0] if city else []
     return {"city": city, "rows": forms, "defaults": defaults, "can_configure": can_configure,

@@ -7,6 +7,9 @@ import io
 from docx import Document
 from docx.shared import Pt
 
+from tuijin.bulletins.selectors import issuing_office as office
+from tuijin.core.documents import office_layout
+
 from .selectors import Agenda
 
 
@@ -51,6 +54,7 @@ def agenda_docx(agenda: Agenda) -> bytes:
     if agenda.lights_period is not None:
         doc.add_paragraph(f"进度预警口径: {agenda.lights_period.label} 红黄灯规则")
     _agenda_sections(doc, agenda)
+    office_layout(doc, author=office(agenda.city), title=f"{agenda.city.name}重大项目周调度会议程")
     return _bytes(doc)
 
 
@@ -91,4 +95,5 @@ def minutes_docx(meeting, agenda: Agenda | None = None, decisions=None) -> bytes
     if agenda is not None:
         doc.add_heading("附: 会议议程", level=2)
         _agenda_sections(doc, agenda)
+    office_layout(doc, author=office(meeting.city), title=f"{meeting.title} 会议纪要")
     return _bytes(doc)

@@ -473,10 +473,13 @@ def _stalled_contracts(user, city: OrgUnit, end: datetime.date) -> list[AgendaIt
     if not apps.is_installed("tuijin.attraction"):
         return []
     from tuijin.attraction.selectors import stalled_contracts
-    from tuijin.core.numbers import quantize, wan_to_yi
+    from tuijin.core.numbers import NumberStyle, yi_text
+    from tuijin.orgs.selectors import conventions_for
+
+    style = NumberStyle.of(conventions_for(city, timezone.localdate().year))
 
     def wan_yi(amount):
-        return f"{quantize(wan_to_yi(amount), 2):f}"
+        return yi_text(amount, style)
 
     items = []
     for s in stalled_contracts(user, city, end):

@@ -9,10 +9,12 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
 from tuijin.audit.selectors import describe, project_history
+from tuijin.core.numbers import DEFAULT_STYLE, NumberStyle
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import compute
 from tuijin.indicators.present import present
@@ -55,6 +57,14 @@ def visible_cities(user):
         return OrgUnit.objects.filter(pk=unit.pk)
     # A district, park or department: the city above it (one indexed lookup on the materialised path).
     return OrgUnit.objects.cities().filter(id__in=unit.ancestor_ids)
+
+
+def number_style(user) -> NumberStyle:
+    """How the user's pages print figures (tuijin.core.numbers): its city's 亿元 and % decimals and rounding
+    rule; the platform's defaults for a reader of several cities (a province)."""
+    cities = list(visible_cities(user)[:2])
+    return NumberStyle.of(conventions_for(cities[0], timezone.localdate().year)) if len(cities) == 1 \
+        else DEFAULT_STYLE
 
 
 def visible_units(user):

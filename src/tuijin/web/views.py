@@ -80,7 +80,8 @@ def project_list(request):
     if not scoping.can(request.user, scoping.READ):
         raise PermissionDenied("您的账号没有查看权限")
     form = ProjectFilterForm(request.user, request.GET)
-    context = {"form": form, "can_write": scoping.can(request.user, scoping.WRITE)}
+    context = {"form": form, "can_write": scoping.can(request.user, scoping.WRITE),
+               "style": selectors.number_style(request.user)}
     if not form.is_valid():
         context.update(page=None, summary=None)
         return _render(request, "web/projects/list.html", "web/projects/_results.html", context, status=400)
@@ -93,7 +94,8 @@ def project_list(request):
 @login_required
 def project_detail(request, pk: int):
     page = selectors.project_page(request.user, pk)
-    return render(request, "web/projects/detail.html", {"p": page, "project": page.project})
+    return render(request, "web/projects/detail.html", {"p": page, "project": page.project,
+                                                        "style": selectors.number_style(request.user)})
 
 
 @login_required

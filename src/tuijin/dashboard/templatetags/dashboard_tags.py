@@ -31,10 +31,10 @@ def light_dot(light, with_label: bool = True):
 
 @register.filter
 def rate_pct(fraction, places=1):
-    """A row's unrounded fraction as a percentage, rounded half up for display: 0.4512 → 45.1%; None → —."""
-    from decimal import ROUND_HALF_UP, Decimal
+    """A row's unrounded fraction as a percentage (tuijin.core.numbers): 0.4512 → 45.1%; None → —. The
+    argument: the city's NumberStyle, or a number of decimals (rounded half up)."""
+    from tuijin.core.numbers import NumberStyle, rate_text
 
-    if fraction is None or fraction == "":
-        return "—"
-    value = (Decimal(str(fraction)) * 100).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
-    return f"{value:f}%"
+    if isinstance(places, NumberStyle):  # the city's decimals and rounding rule
+        return rate_text(fraction, places)
+    return rate_text(fraction, places=int(places))

@@ -1,53 +1,44 @@
-"""Template filters for printing figures: 亿元 and % with the presented decimals, 超/欠 wording, and "—" for a
-missing figure (a figure that does not exist, such as a rate over a zero plan, is never printed as 0).
+"""Template filters for printing figures, all through tuijin.core.numbers (the one way a number is printed): 亿元
+and % with the city's decimals, 万元 with separators, 超/欠 wording, and "—" for a missing figure (a figure that
+does not exist, such as a rate over a zero plan, is never printed as 0).
 
-Engine figures arrive already rounded by present() under the city's rule; these filters only fix the number
+Engine figures arrive already rounded by present() under the city's rule; `yi`/`pct`/`yoy` only fix the number
 of decimals shown (so 32.0 stays "32.0"), never round them again. Raw record amounts (a project's 万元) are
-converted and rounded half up (四舍五入) here, for display only.
+converted and rounded once here by the city's rule, given as a NumberStyle (`style` in the page's context).
 
     {% load figures %}
-    {{ row.completed_yi|yi:places }}          31.9
+    {{ row.completed_yi|yi:places }}          1,094.6
     {{ row.completion_rate_pct|pct:1 }}       45.1%
     {{ row.schedule_variance_pp|variance:1 }} <span class="ahead">超 3.5 个百分点</span>
     {{ ev.total_yoy_pct|yoy:1 }}              +10.3%
-    {{ project.total_investment|wan_yi }}     1.25 (亿元, from 12500 万元)
+    {{ project.total_investment|wan_yi:style }} 1.3 (亿元, from 12500 万元, the city's 1 place, half up)
+    {{ report.amount|wan }}                   146,100 (万元)
+    {{ row.fraction|rate:style }}             45.1% (from an unrounded fraction)
+    {{ n|count }}  1,234      {{ rule.yellow|plain }}  1 (not 1.00)
 """
 
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from tuijin.accounts import scoping
-from tuijin.core.numbers import WAN_PER_YI
+from tuijin.core import numbers
+from tuijin.core.numbers import DASH, DEFAULT_STYLE, NumberStyle
 
 register = template.Library()
 
-DASH = "—"
 
-
-def _decimal(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, Decimal):
-        return value
-    try:
-        # str() first: a float from present() (31.9) becomes Decimal('31.9'), not its binary expansion.
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def _fixed(value: Decimal, places) -> str:
-    """The value with exactly `places` decimals (half up if more are given; present() has rounded already)."""
-    if places in (None, ""):
-        return f"{value:f}"
-    places = int(places)
-    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+def _style_and_places(arg) -> tuple[NumberStyle, int | None]:
+    """A filter's argument: the city's NumberStyle, or a number of decimals (with the default rule)."""
+    if isinstance(arg, NumberStyle):
+        return arg, None
+    if arg in (None, ""):
+        return DEFAULT_STYLE, None
+    return DEFAULT_STYLE, int(arg)
 
 
 @register.filter
@@ -58,52 +49,62 @@ def dash(value):
 
 @register.filter
 def yi(value, places=1):
-    """A presented 亿元 amount with the city's decimals: 31.9, 1094.6; "—" when missing."""
-    d = _decimal(value)
-    return DASH if d is None else _fixed(d, places)
+    """A presented 亿元 amount with the city's decimals: 31.9, 1,094.6; "—" when missing."""
+    return numbers.presented_yi_text(value, None if places in (None, "") else int(places))
 
 
 @register.filter
-def wan_yi(value, places=2):
-    """A raw 万元 amount (a record field) in 亿元, rounded half up: 12500 → 1.25."""
-    d = _decimal(value)
-    return DASH if d is None else _fixed(d / WAN_PER_YI, places)
+def wan_yi(value, style=None):
+    """A raw 万元 amount (a record field) in 亿元, rounded once by the city's rule: 12500 → 1.3."""
+    style, places = _style_and_places(style)
+    return numbers.yi_text(value, style, places)
 
 
 @register.filter
-def wan(value, places=2):
-    """A raw 万元 amount with thousands separators: 12,500.00."""
-    d = _decimal(value)
-    if d is None:
-        return DASH
-    places = int(places)
-    return f"{d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
+def wan(value, style=None):
+    """A raw 万元 amount with thousands separators, cents only when there are some: 12,500 / 1,200.50."""
+    return numbers.wan_text(value, style if isinstance(style, NumberStyle) else DEFAULT_STYLE)
 
 
 @register.filter
 def pct(value, places=1):
     """A presented percentage: 45.1%; "—" when the rate does not exist (zero denominator)."""
-    d = _decimal(value)
-    return DASH if d is None else f"{_fixed(d, places)}%"
+    return numbers.presented_rate_text(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def rate(fraction, style=None):
+    """An unrounded fraction as a percentage by the city's rule: 0.4512 → 45.1%; None → —."""
+    style, places = _style_and_places(style)
+    return numbers.rate_text(fraction, style, places)
 
 
 @register.filter
 def yoy(value, places=1):
     """同比: +18.2% / -5.0% (with its sign); "—" without a base year figure."""
-    d = _decimal(value)
-    if d is None:
-        return DASH
-    text = _fixed(abs(d), places)
-    return f"+{text}%" if d > 0 else (f"-{text}%" if d < 0 else f"{text}%")
+    return numbers.presented_rate_text(value, None if places in (None, "") else int(places), signed=True)
+
+
+@register.filter
+def count(value):
+    """A count with thousands separators: 1,234."""
+    return numbers.count_text(value)
+
+
+@register.filter
+def plain(value):
+    """A threshold, weight or score as entered, without trailing zeros: 1.00 → 1, 2.50 → 2.5."""
+    return numbers.plain_text(value)
 
 
 @register.filter
 def signed(value):
     """A count change with its sign: +3 / -2 / 0."""
-    d = _decimal(value)
+    d = numbers.as_decimal(value)
     if d is None:
         return DASH
-    return f"+{d:f}" if d > 0 else f"{d:f}"
+    text = numbers.plain_text(d)
+    return f"+{text}" if d > 0 else text
 
 
 @register.filter
@@ -111,7 +112,7 @@ def variance(value, places=1):
     """超/欠序时: 超 3.5 个百分点 (green) / 欠 2.1 个百分点 (red) / 与序时持平; "—" when missing. `places` may be
     the figure's conventions (orgs.Conventions): its rate places and its wording (快于时间进度 3.5 个百分点,
     超进度 …; the default 超序时 / 欠序时 stays 超 / 欠)."""
-    d = _decimal(value)
+    d = numbers.as_decimal(value)
     if d is None:
         return DASH
     ahead, behind, short = "超序时", "欠序时", True
@@ -119,7 +120,7 @@ def variance(value, places=1):
         # The default wording keeps the short 超 / 欠 under its 超/欠序时 heading; another city's prints its words.
         ahead, behind, short = places.ahead_word, places.behind_word, places.wording == "schedule"
         places = places.rate_places
-    text = _fixed(abs(d), places)
+    text = numbers.presented_yi_text(abs(d), None if places in (None, "") else int(places))
     if d > 0:
         return format_html('<span class="ahead" title="{}">{} {} 个百分点</span>', ahead,
                            "超" if short else ahead, text)

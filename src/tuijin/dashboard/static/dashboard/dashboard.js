@@ -10,19 +10,38 @@
     return value === null || value === undefined || value === "-" ? "—" : value + "%";
   }
 
+  // An ECharts label template ({b} name, {c} value, {d} percent) with {c} as the point's printed text.
+  function printed(template) {
+    return function (p) {
+      var text = (p.data && p.data.text) || p.value;
+      return template.replace("{b}", p.name).replace("{c}", text)
+        .replace("{d}", p.percent === undefined ? "" : p.percent);
+    };
+  }
+
   function prepare(option) {
     var o = JSON.parse(JSON.stringify(option));
     delete o.title; // the card's heading carries the title (and prints as text)
     if (o.tooltip && o.tooltip.valueFormatter === "pct") {
       o.tooltip.valueFormatter = pct;
     }
+    var itemTexts = false;
     (o.series || []).forEach(function (series) {
-      // Bar labels print the figure as the page prints it (the city's decimals: 20.0%, not 20%).
+      // Labels print the figure as the page prints it (tuijin.core.numbers: the city's decimals and
+      // separators, 70.0 亿元 beside 25.3 亿元, never "70"): {c} in a label template is the point's text.
       var first = (series.data || []).find(function (d) { return d && d.text; });
-      if (series.type === "bar" && first && series.label && series.label.show) {
-        series.label.formatter = function (p) { return (p.data && p.data.text) || p.value; };
+      if (!first || !series.label) return;
+      itemTexts = true;
+      if (series.type === "bar" && series.label.show && !series.label.formatter) {
+        series.label.formatter = "{c}";
+      }
+      if (typeof series.label.formatter === "string") {
+        series.label.formatter = printed(series.label.formatter);
       }
     });
+    if (itemTexts && o.tooltip && o.tooltip.trigger === "item" && typeof o.tooltip.formatter === "string") {
+      o.tooltip.formatter = printed(o.tooltip.formatter);
+    }
     o.animation = false;
     o.textStyle = { fontFamily: getComputedStyle(document.body).fontFamily };
     return o;
