@@ -137,6 +137,8 @@
   // Done on load and on every htmx swap, so a filtered list is labelled too.
   // The column that names the row heads its card: the project's, problem's, lead's … name.
   var TITLE = /^(项目名称|项目|名称|问题|标题|线索|企业|企业名称|事项|活动|活动名称|合同|姓名|用户)$/;
+  // Columns of running text take the card's whole width.
+  var WIDE = /^(说明|描述|备注|形象进度|内容|原因|意见|变更|变更内容|决定|会议决定|规则)$/;
 
   function labelCells(root) {
     var tables = root.querySelectorAll ? root.querySelectorAll("table") : [];
@@ -169,6 +171,8 @@
           if (!titled && TITLE.test(label)) {
             cell.classList.add("card-title");
             titled = cell;
+          } else if (WIDE.test(label)) {
+            cell.classList.add("card-wide");
           } else if ((!label || label === "操作") && cell.querySelector("a, button")) {
             cell.classList.add("card-actions");
           }
