@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, ForeignObjectRel, Q
 from django.db.models.functions import Cast
@@ -200,9 +201,12 @@ def describe(entries) -> list[tuple[AuditEntry, list[Change]]]:
             objs = list(related._default_manager.filter(pk__in=ids))
         except (ValueError, TypeError, ValidationError):  # ids of another type than the model's keys
             objs = []
-        names[(model, name)] = {str(obj.pk): str(obj) for obj in objs}
+        names[(model, name)] = {str(obj.pk): _person(obj) for obj in objs}
+    people = _people({e.actor_id for e in entries if e.actor_id})
     out = []
     for e in entries:
+        # Who did it, as people know them (镇江市月报导入, not import_321100); the stored username otherwise.
+        e.actor_display = people.get(e.actor_id) or ("系统" if e.actor_name in ("", "system") else e.actor_name)
         meta = meta_cache.get(e.model)
         changes = []
         for name, before, after in e.changes:
@@ -219,6 +223,21 @@ def describe(entries) -> list[tuple[AuditEntry, list[Change]]]:
             changes.append(Change(name, label, before, after))
         out.append((e, changes))
     return out
+
+
+def _person(obj) -> str:
+    """An object by name; a user by the name people know them by (their display name), else the username."""
+    if isinstance(obj, get_user_model()):
+        return f"{obj.last_name}{obj.first_name}".strip() or obj.username
+    return str(obj)
+
+
+def _people(ids: set) -> dict:
+    """{user id: display name} for the users who wrote the entries (one query)."""
+    if not ids:
+        return {}
+    rows = get_user_model().objects.filter(pk__in=ids).values_list("pk", "first_name", "last_name")
+    return {pk: f"{last}{first}".strip() for pk, first, last in rows if f"{last}{first}".strip()}
 
 
 # Keys that are no field but hold related objects' ids: (model, key) → the related model.
