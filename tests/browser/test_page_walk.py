@@ -232,8 +232,8 @@ def walk(browser, base_url: str, by_role, passwords: dict[str, str], failures: l
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
             errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
             page.goto(f"{base_url}/login/")
             page.fill("input[name=username]", LOGINS[role])
             page.fill("input[name=password]", passwords[LOGINS[role]])

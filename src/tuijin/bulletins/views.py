@@ -30,7 +30,13 @@ from .formats import pdf_converter, to_docx, to_json, to_pdf, to_text
 from .forms import BulletinForm, ConfigForm, NewTemplateForm, cities_for
 from .generator import generate
 from .models import Section
-from .selectors import bulletin_config, effective_templates, is_city_admin, template_name, template_preview
+from .selectors import (
+    bulletin_config,
+    effective_templates,
+    is_city_admin,
+    template_name,
+    template_preview,
+)
 
 
 def _default_through(city: OrgUnit) -> str:

@@ -167,7 +167,8 @@
         var titled = row.querySelector(".name, .card-title");
         Array.prototype.forEach.call(row.cells, function (cell) {
           var label = labels[col] || "";
-          if (!cell.hasAttribute("data-label") && label) cell.setAttribute("data-label", label);
+          // A cell across several columns (没有记录, a total's caption) speaks for itself.
+          if (!cell.hasAttribute("data-label") && label && cell.colSpan === 1) cell.setAttribute("data-label", label);
           if (!titled && TITLE.test(label)) {
             cell.classList.add("card-title");
             titled = cell;
