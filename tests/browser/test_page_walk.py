@@ -6,7 +6,7 @@ is walked as soon as it is routed); parameters are filled with demo objects the 
 - nothing scrolls sideways: `scrollWidth <= innerWidth`, and no element sticks out of the viewport, except inside
   an element that scrolls horizontally on purpose (overflow-x auto/scroll, e.g. `.table-scroll`);
 - every ECharts container has drawn (a canvas or svg inside it);
-- no Django "---------" empty choice, none of the words users must not see (DOMAIN, 服务器用时);
+- no Django "---------" empty choice, none of the words users must not see (DOMAIN, 服务器用时, JSON);
 - no console error and no uncaught script error.
 
 A screenshot of every page is written to test-output/screenshots/<role>/<page>-<width>.png for a person to look
@@ -96,6 +96,8 @@ NOT_PAGES = {
 # leader opens from a chart; the widest table of the application).
 QUERIES = {"dashboard:list": "?key=completion_rate&through=2024-05"}
 WORDS_NOT_SHOWN = ["---------", "DOMAIN", "服务器用时"]
+# Words a reader must not see in the page's text (the markup may hold them: a json_script's type).
+TEXT_NOT_SHOWN = ["JSON"]
 
 CHECK_LAYOUT = """() => {
   const vw = window.innerWidth;
@@ -250,14 +252,16 @@ def walk(browser, base_url: str, by_role, passwords: dict[str, str], failures: l
                 except Exception:  # noqa: BLE001 - reported below as an empty chart
                     pass
                 found = page.evaluate(CHECK_LAYOUT)
-                page.screenshot(path=str(folder / f"{slug(route)}-{width}.png"), full_page=True)
+                page.screenshot(path=str(folder / f"{slug(route)}-{width}.png"), full_page=True, timeout=60_000)
                 if found["scrollWidth"] > found["innerWidth"]:
                     failures.append(f"{where}: the page is {found['scrollWidth']}px wide: {found['wide']}")
                 elif found["wide"]:
                     failures.append(f"{where}: wider than the screen: {found['wide']}")
                 if found["emptyCharts"]:
                     failures.append(f"{where}: empty charts {found['emptyCharts']}")
-                shown = [w for w in WORDS_NOT_SHOWN if w in found["text"] or w in page.content()]
+                html = page.content()
+                shown = [w for w in WORDS_NOT_SHOWN if w in found["text"] or w in html]
+                shown += [w for w in TEXT_NOT_SHOWN if w in found["text"]]
                 if shown:
                     failures.append(f"{where}: shows {shown}")
                 if errors:
