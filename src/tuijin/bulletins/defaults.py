@@ -246,3 +246,37 @@ DEFAULT_TEMPLATES: list[tuple[str, str, int, str]] = [
      "超期未办结的问题有{overdue_count}个：{overdue_problems}。"),
     ("empty.notice", Section.EMPTY, 10, "本期暂无数据。"),
 ]
+
+
+# What each default sentence says, as the 通报句式 page names it (the key stays the sentence's identifier).
+TEMPLATE_NAMES = {
+    "overview.plan": "总体: 清单项目数与年度计划投资",
+    "overview.investment": "总体: 完成投资与序时进度",
+    "overview.half": "总体: 投资“双过半”",
+    "overview.starts": "总体: 计划新开工与开工率",
+    "overview.period_plan": "总体: 完成同期计划",
+    "list.investment": "清单: 完成投资与序时进度",
+    "list.starts": "清单: 计划新开工与开工率",
+    "list.completions": "清单: 竣工与投产",
+    "list.period_plan": "清单: 完成同期计划",
+    "events.all": "招引: 新签约、新开工、新投产 (全部类别)",
+    "events.signed": "招引: 新签约 (所选类别)",
+    "events.started": "招引: 新开工 (所选类别)",
+    "events.operating": "招引: 新投产 (所选类别)",
+    "unit_events.totals": "各板块: 签约、开工、投产",
+    "ranking.completion": "排名: 各板块完成率",
+    "ranking.ahead": "排名: 超序时的板块",
+    "ranking.lagging": "排名: 欠序时的板块",
+    "lagging.projects": "滞后: 进度滞后项目",
+    "lagging.not_started": "滞后: 应开未开项目",
+    "chains.clusters": "产业: 产业集群",
+    "chains.chains": "产业: 产业链",
+    "targets.summary": "目标任务: 总体",
+    "targets.item": "目标任务: 每项指标",
+    "livelihood.summary": "民生实事: 总体",
+    "livelihood.item": "民生实事: 每件实事",
+    "livelihood.behind": "民生实事: 进度滞后",
+    "problems.summary": "问题协调: 总体",
+    "problems.overdue": "问题协调: 逾期问题",
+    "empty.notice": "无数据时的说明",
+}

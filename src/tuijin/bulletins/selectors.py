@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -136,3 +137,43 @@ def is_city_admin(user, city: OrgUnit | None) -> bool:
     if user.role != Role.CITY_ADMIN or user.unit is None or user.unit.kind != "city":
         return False
     return city is None or user.unit_id == city.pk
+
+
+def template_name(template: EffectiveTemplate) -> str:
+    """What the sentence says, for the 通报句式 page: its note, else the default's name, else its key."""
+    from .defaults import TEMPLATE_NAMES
+
+    return template.note or TEMPLATE_NAMES.get(template.key) or template.key
+
+
+def figure_name(section: str, name: str) -> str:
+    """A figure's readable name: its help text up to the first comma or colon (完成投资(亿元), 期间 …)."""
+    from .defaults import FIGURES, LABELS
+
+    text = FIGURES.get(section, {}).get(name) or LABELS.get(name) or name
+    return re.split(r"[,:，：]", text, maxsplit=1)[0].strip()
+
+
+def template_preview(text: str, section: str) -> list[tuple[str, str]]:
+    """A sentence as a reader of the page sees it: [(kind, text)] with kind "text", "figure" (the figure's readable
+    name in place of {name}), "open" / "close" (an optional clause's brackets). `{{` and `}}` are braces."""
+    parts: list[tuple[str, str]] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("{{", i) or text.startswith("}}", i):
+            parts.append(("text", text[i]))
+            i += 2
+        elif text[i] == "{" and "}" in text[i:]:
+            end = text.index("}", i)
+            parts.append(("figure", figure_name(section, text[i + 1:end].strip())))
+            i = end + 1
+        elif text[i] in "[]":
+            parts.append(("open" if text[i] == "[" else "close", ""))
+            i += 1
+        else:
+            j = i
+            while j < len(text) and text[j] not in "{}[]":
+                j += 1
+            parts.append(("text", text[i:max(j, i + 1)]))
+            i = max(j, i + 1)
+    return parts

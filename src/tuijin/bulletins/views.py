@@ -31,7 +31,13 @@ from .formats import PDF_MISSING, pdf_converter, to_docx, to_json, to_pdf, to_te
 from .forms import BulletinForm, ConfigForm, NewTemplateForm, cities_for
 from .generator import generate
 from .models import Section
-from .selectors import bulletin_config, effective_templates, is_city_admin
+from .selectors import (
+    bulletin_config,
+    effective_templates,
+    is_city_admin,
+    template_name,
+    template_preview,
+)
 
 
 def _default_through(city: OrgUnit) -> str:
@@ -193,7 +199,8 @@ def templates(request):
     for key in Section.values:
         mine = [t for t in rows if t.section == key]
         if mine:
-            sections.append({"key": key, "title": SECTION_TITLES[key], "templates": mine,
+            sections.append({"key": key, "title": SECTION_TITLES[key],
+                             "templates": [(t, template_name(t), template_preview(t.text, t.section)) for t in mine],
                              "figures": sorted(FIGURES.get(key, {}).items())})
     cfg = bulletin_config(city)
     config_form = ConfigForm(city, initial={

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from tuijin.core.text import hidden_character_problem
 
 MAX_ID = 2**63 - 1
+DJANGO_EMPTY_LABEL = "---------"
 
 
 def id_or_none(raw) -> int | None:
@@ -20,7 +21,24 @@ def id_or_none(raw) -> int | None:
 
 class Form(forms.Form):
     """Base of the apps' forms: a text field holding an invisible or direction-changing character (zero-width
-    space, U+202E …) is refused with a message naming the field and the character. Passwords are left alone."""
+    space, U+202E …) is refused with a message naming the field and the character. Passwords are left alone.
+
+    A drop-down's empty choice reads `empty_choice_label` (（请选择）; a filter form sets 全部), never Django's
+    "---------"."""
+
+    empty_choice_label = "（请选择）"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == DJANGO_EMPTY_LABEL:
+                    field.empty_label = self.empty_choice_label
+            elif isinstance(field, forms.ChoiceField) and not callable(field.choices):
+                choices = list(field.choices)
+                if any(value == "" and label == DJANGO_EMPTY_LABEL for value, label in choices):
+                    field.choices = [(value, self.empty_choice_label if value == "" and label == DJANGO_EMPTY_LABEL
+                                      else label) for value, label in choices]
 
     def error_text(self) -> str:
         """The form's errors in one line, each after its field's label: for a page that answers by a message."""

@@ -132,6 +132,59 @@
     xhr.send(data);
   });
 
+  // Tables become cards on a phone (tuijin.css, max-width 640px): each cell shows its column's heading, taken
+  // from the table's <thead> (a grouped heading as "group · column") unless the template gave one (data-label).
+  // Done on load and on every htmx swap, so a filtered list is labelled too.
+  // The column that names the row heads its card: the project's, problem's, lead's … name.
+  var TITLE = /^(项目名称|项目|名称|问题|标题|线索|企业|企业名称|事项|活动|活动名称|合同|姓名|用户)$/;
+  // Columns of running text take the card's whole width.
+  var WIDE = /^(说明|描述|备注|形象进度|内容|原因|意见|变更|变更内容|决定|会议决定|规则)$/;
+
+  function labelCells(root) {
+    var tables = root.querySelectorAll ? root.querySelectorAll("table") : [];
+    if (root.tagName === "TABLE") tables = [root];
+    Array.prototype.forEach.call(tables, function (table) {
+      if (!table.tHead) return;
+      var labels = [];
+      var taken = [];
+      Array.prototype.forEach.call(table.tHead.rows, function (row, r) {
+        var col = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          while (taken[r] && taken[r][col]) col++;
+          var text = cell.textContent.replace(/\s+/g, " ").trim();
+          for (var c = col; c < col + cell.colSpan; c++) {
+            if (text && labels[c] !== text) labels[c] = labels[c] ? labels[c] + " · " + text : text;
+            for (var down = 1; down < cell.rowSpan; down++) {
+              taken[r + down] = taken[r + down] || [];
+              taken[r + down][c] = true;
+            }
+          }
+          col += cell.colSpan;
+        });
+      });
+      Array.prototype.forEach.call(table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr"), function (row) {
+        var col = 0;
+        var titled = row.querySelector(".name, .card-title");
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var label = labels[col] || "";
+          // A cell across several columns (没有记录, a total's caption) speaks for itself.
+          if (!cell.hasAttribute("data-label") && label && cell.colSpan === 1) cell.setAttribute("data-label", label);
+          if (!titled && TITLE.test(label)) {
+            cell.classList.add("card-title");
+            titled = cell;
+          } else if (WIDE.test(label)) {
+            cell.classList.add("card-wide");
+          } else if ((!label || label === "操作") && cell.querySelector("a, button")) {
+            cell.classList.add("card-actions");
+          }
+          col += cell.colSpan;
+        });
+      });
+    });
+  }
+  labelCells(document);
+  document.addEventListener("htmx:load", function (event) { labelCells(event.target); });
+
   // The messages of an upload's answer, on the page the browser loaded after it (see above).
   (function () {
     var stored;
