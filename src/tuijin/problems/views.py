@@ -190,8 +190,13 @@ def supervision(request):
 
 @login_required
 def notifications(request):
+    """站内通知: opening the page marks what it shows as read (the unread ones still stand out this once)."""
     rows = list(selectors.notifications_for(request.user)[:200])
-    return render(request, "problems/notifications.html", {"rows": rows})
+    response = render(request, "problems/notifications.html", {"rows": rows})
+    unread = [n.pk for n in rows if n.read_at is None]
+    if unread:
+        services.mark_read(user=request.user, ids=unread)
+    return response
 
 
 @login_required

@@ -149,6 +149,17 @@ def nav_class(context, prefix: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def nav_attrs(context, prefix: str):
+    """The attributes of a main-nav link: `class="active" aria-current="page"` on the current section's link,
+    so a screen reader (and the style) say where the user is."""
+    from django.utils.safestring import mark_safe
+
+    if nav_class(context, prefix) == "active":
+        return mark_safe('class="active" aria-current="page"')
+    return ""
+
+
+@register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with some parameters replaced (for pagination links keeping the filters)."""
     request = context["request"]
