@@ -169,6 +169,7 @@ class ProjectPage:
     milestones: list[Milestone]
     entries: list[ListEntry]
     reports_by_year: list[tuple[int, list[MonthlyReport]]]
+    photos_by_month: list = field(default_factory=list)  # [(year, month, [ReportPhoto, …])], newest first
     history: list = field(default_factory=list)
     history_truncated: bool = False
     can_write: bool = False
@@ -188,8 +189,11 @@ def project_page(user, pk) -> ProjectPage:
     entries = list(ListEntry.objects.filter(project=project).select_related("annual_list")
                    .order_by("-year", "annual_list__rank", "annual_list_id"))
     by_year: dict[int, list[MonthlyReport]] = {}
-    for r in MonthlyReport.objects.filter(project=project).order_by("-year", "month"):
+    for r in MonthlyReport.objects.filter(project=project).order_by("-year", "month").prefetch_related("photos"):
         by_year.setdefault(r.year, []).append(r)
+    # 现场照片 by month (a gallery, newest month first), from the reports already read: no further query.
+    gallery = [(r.year, r.month, list(r.photos.all())) for rs in by_year.values() for r in rs]
+    gallery = sorted((g for g in gallery if g[2]), key=lambda g: (g[0], g[1]), reverse=True)
     history = list(project_history(user, project.pk)[:HISTORY_LIMIT + 1])
     return ProjectPage(
         project=project,
@@ -197,6 +201,7 @@ def project_page(user, pk) -> ProjectPage:
         milestones=list(Milestone.objects.filter(project=project).order_by("planned_date", "actual_date", "id")),
         entries=entries,
         reports_by_year=list(by_year.items()),
+        photos_by_month=gallery,
         history=describe(history[:HISTORY_LIMIT]),
         history_truncated=len(history) > HISTORY_LIMIT,
         can_write=scoping.projects_for(user, scoping.WRITE).filter(pk=project.pk).exists(),
