@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tuijin.accounts import scoping
+from tuijin.accounts.models import Role
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
 from tuijin.core.periods import Period
@@ -33,10 +34,17 @@ from .forms import (
 )
 
 
+# Where each role lands after login (/): its own to-do list; the others the overview.
+LANDING = {Role.REPORTER: "progress:mine", Role.DISTRICT_ADMIN: "progress:review",
+           Role.DEPARTMENT: "problems:department"}
+
+
 @login_required
 def home(request):
-    """/ → the overview (anonymous visitors are sent to the login page first)."""
-    return redirect("overview")
+    """/ (where login lands) → the user's to-do list: a 填报员 the reports due, a 板块管理员 the reviews waiting, a
+    部门经办 the problems to sign; everyone else the overview. Anonymous visitors go to the login page first."""
+    target = LANDING.get(getattr(request.user, "role", ""), "overview")
+    return redirect(target)
 
 
 def _render(request, full: str, partial: str, context: dict, status: int = 200):
