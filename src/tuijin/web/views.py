@@ -33,7 +33,6 @@ from .forms import (
     apply_input_error,
 )
 
-
 # Where each role lands after login (/): its own to-do list; the others the overview.
 LANDING = {Role.REPORTER: "progress:mine", Role.DISTRICT_ADMIN: "progress:review",
            Role.DEPARTMENT: "problems:department"}
