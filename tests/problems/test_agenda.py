@@ -187,3 +187,22 @@ def test_start_countdown(world):
     assert selectors.start_countdown(p, D(2024, 6, 10)).days_left == 19
     assert selectors.start_countdown(world.project, D(2024, 6, 10)) is None  # not signed
     assert set(selectors.start_countdowns([p.pk, world.project.pk], D(2024, 6, 10))) == {p.pk}
+
+
+def test_the_agenda_docx_is_on_a4_paper(week, world):
+    import io
+
+    from docx import Document
+    from tuijin.problems.export import agenda_docx
+
+    agenda = selectors.weekly_agenda(world.admin, world.city, WEEK)
+    doc = Document(io.BytesIO(agenda_docx(agenda)))
+    assert {(round(s.page_width.mm), round(s.page_height.mm)) for s in doc.sections} == {(210, 297)}
+
+
+def test_lagging_uses_the_lights_month_not_the_weeks_calendar_year(week, world):
+    """A week in January 2025, before any 2025 report: the lagging section still lists the red and yellow
+    projects of the last closed month (May 2024), as the lights page opens on it, and says so."""
+    agenda = selectors.weekly_agenda(world.admin, world.city, D(2025, 1, 8))
+    assert agenda.lights_period.label == selectors.weekly_agenda(world.admin, world.city, WEEK).lights_period.label
+    assert [i.text for i in agenda.sections["lagging"]] == ["滞后项目", "四月应开工项目"]
