@@ -193,6 +193,7 @@ def test_the_agenda_docx_is_on_a4_paper(week, world):
     import io
 
     from docx import Document
+
     from tuijin.problems.export import agenda_docx
 
     agenda = selectors.weekly_agenda(world.admin, world.city, WEEK)
