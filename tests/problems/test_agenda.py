@@ -207,3 +207,20 @@ def test_lagging_uses_the_lights_month_not_the_weeks_calendar_year(week, world):
     agenda = selectors.weekly_agenda(world.admin, world.city, D(2025, 1, 8))
     assert agenda.lights_period.label == selectors.weekly_agenda(world.admin, world.city, WEEK).lights_period.label
     assert [i.text for i in agenda.sections["lagging"]] == ["滞后项目", "四月应开工项目"]
+
+
+def test_a_long_section_shows_its_first_rows_and_opens_in_full(client, week, world):
+    """24 more projects signed on 1 February and not started: 25 in 百日开工 on 16 June; the page shows 20 and a
+    link to all 25; ?full=start_deadline shows every one."""
+    for i in range(24):
+        f.project(world.jia, name=f"超期项目{i:02d}", stages={Stage.SIGNED: D(2024, 2, 1)})
+    client.force_login(world.admin)
+    url = f"/problems/weekly/?city={world.city.pk}&week=2024-06-12"
+    page = client.get(url).content.decode()
+    section = page[page.index('id="agenda-start_deadline"'):]
+    section = section[:section.index("</section>")]
+    assert "(25)" in section and section.count("<tr><td>") == 20
+    assert "显示全部 25 项 (另 5 项)" in section and "full=start_deadline" in section
+    page = client.get(url + "&full=start_deadline").content.decode()
+    section = page[page.index('id="agenda-start_deadline"'):]
+    assert section[:section.index("</section>")].count("<tr><td>") == 25

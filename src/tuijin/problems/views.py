@@ -224,6 +224,9 @@ def _week_and_city(request):
     return form, city, selectors.monday_of(week)
 
 
+AGENDA_ROWS = 20  # rows per agenda section on the page (the .docx keeps them all)
+
+
 @login_required
 def weekly(request):
     form, city, monday = _week_and_city(request)
@@ -232,7 +235,9 @@ def weekly(request):
     return render(request, "problems/weekly.html", {
         "form": form, "agenda": agenda, "city": city, "meeting": meeting, "cities": selectors.visible_cities(request.user),
         "prev": monday - datetime.timedelta(days=7), "next": monday + datetime.timedelta(days=7),
-        "may_run": selectors.can_run_meetings(request.user, city)})
+        "may_run": selectors.can_run_meetings(request.user, city),
+        # Long sections (a city's 百日开工 list runs to hundreds) show their first rows; ?full=KEY opens one.
+        "full": request.GET.get("full", ""), "agenda_rows": AGENDA_ROWS, "minus_rows": -AGENDA_ROWS})
 
 
 @login_required
