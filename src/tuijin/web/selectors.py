@@ -290,3 +290,34 @@ def overview(user, scope: Scope, period: Period) -> Overview:
     total = OverviewRow(data, scope.root.pk, projects_query=projects_query(scope.root.pk))
     return Overview(data=data, total=total, rows=rows, amount_places=config.amount_places,
                     rate_places=config.rate_places)
+
+
+# ---------------------------------------------------------------- 全省 (a province reader's comparison)
+
+
+@dataclass
+class ProvinceRow:
+    city: OrgUnit
+    data: dict  # present() of the city's figures
+    amount_places: int
+    rate_places: int
+
+
+def province_comparison(user, through: tuple[int, int] | None = None) -> tuple[Period | None, list[ProvinceRow]]:
+    """全省: each city the user sees, its figures from the engine (compute + present, nothing recomputed here), all
+    for the same 1-N月: the month asked for, else the latest month closed in every city (so no city is compared on
+    a month it has not closed). A handful of queries per city, none per project."""
+    cities = list(visible_cities(user))
+    scopes = [(c, overview_scope(user, c)) for c in cities]
+    if through is None:
+        months = [default_through(s) for _, s in scopes]
+        months = [m for m in months if m is not None]
+        through = min(months) if months else None
+    if through is None:
+        return None, []
+    period = Period.year_to_date(*through)
+    rows = []
+    for city, scope in scopes:
+        config = city_config(city)
+        rows.append(ProvinceRow(city, present(compute(scope, period)), config.amount_places, config.rate_places))
+    return period, rows

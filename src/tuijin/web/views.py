@@ -78,6 +78,24 @@ def overview(request):
     return _render(request, "web/overview.html", "web/_overview_results.html", context)
 
 
+@login_required
+def province(request):
+    """全省: the cities the user sees side by side (a province reader's view), for one 1-N月 (?through=YYYY-MM)."""
+    from tuijin.core.periods import PeriodError, parse_year_month
+
+    if not scoping.can(request.user, scoping.READ):
+        raise PermissionDenied("您的账号没有查看权限")
+    through = None
+    if request.GET.get("through"):
+        try:
+            through = parse_year_month(request.GET["through"], "截至月份")
+        except PeriodError as exc:
+            messages.error(request, str(exc))
+    period, rows = selectors.province_comparison(request.user, through)
+    return render(request, "web/province.html", {"period": period, "rows": rows,
+                                                 "through": period and f"{period.year:04d}-{period.last_month:02d}"})
+
+
 # ---------------------------------------------------------------- 项目库
 
 

@@ -145,6 +145,8 @@ def nav_class(context, prefix: str) -> str:
     path = getattr(request, "path", "") or ""
     if prefix == "/overview/" and path == "/":
         return "active"
+    if prefix == "/overview/" and path.startswith("/overview/province/"):
+        return ""  # 全省 has its own link
     return "active" if path.startswith(prefix) else ""
 
 
