@@ -71,3 +71,37 @@ def test_other_roles_are_refused(world, client, role):
     assert client.get("/accounts/users/").status_code == 403
     assert client.post("/accounts/users/", form(world)).status_code == 403
     assert not User.objects.filter(username="jk_new").exists()
+
+
+def test_the_city_admin_resets_a_password_shown_once_and_audited(world, client):
+    from tuijin.audit.models import AuditEntry
+
+    target = world.users["district_admin"]
+    client.force_login(world.users["city_admin"])
+    response = client.post(f"/accounts/users/{target.pk}/password/")
+    assert response.status_code == 200
+    shown = response.content.decode().split('<code id="new-password">')[1].split("</code>")[0]
+    target.refresh_from_db()
+    assert len(shown) == 19 and target.check_password(shown)
+    entry = AuditEntry.objects.filter(model="accounts.User", object_id=str(target.pk)).latest("pk")
+    assert (entry.before, entry.after, entry.reason) == ({"password": "(原密码)"}, {"password": "(已重置)"}, "重置密码")
+    assert shown not in str(entry.before) + str(entry.after) and target.password not in str(entry.after)
+    # Or the administrator types it; a weak one is refused and the old one still works.
+    client.post(f"/accounts/users/{target.pk}/password/", {"password": GOOD})
+    target.refresh_from_db()
+    assert target.check_password(GOOD)
+    client.post(f"/accounts/users/{target.pk}/password/", {"password": "12345678"})
+    target.refresh_from_db()
+    assert target.check_password(GOOD)
+    # Another city's user is out of reach; a district administrator may not reset at all.
+    assert client.post(f"/accounts/users/{world.places['sz'].user.pk}/password/").status_code == 404
+    client.force_login(target)
+    assert client.post(f"/accounts/users/{world.users['city_admin'].pk}/password/").status_code == 403
+
+
+def test_each_role_lands_on_its_to_do_list(world, client):
+    for username, landing in (("city_admin", "/overview/"), ("city_leader", "/overview/"),
+                              ("district_admin", "/reports/review/"), ("reporter", "/reports/"),
+                              ("department", "/problems/department/")):
+        client.force_login(world.users[username])
+        assert client.get("/").url == landing, username

@@ -64,6 +64,11 @@ def test_targets_page(client, town, jia_admin):
     html = client.get("/attraction/targets/?through=2024-06").content.decode()
     # 1 of 2 planned starts started: 50%, 55.6% of the target, not met.
     assert "上半年开工率超过90%" in html and ">50.0<" in html and "55.6%" in html and "未完成" in html
+    # The year control: the month shown, the years either side; another year has its own (no) targets.
+    assert 'name="through" value="2024-06"' in html and 'href="?through=2023-12"' in html
+    assert 'href="?through=2025-12"' in html
+    html = client.get("/attraction/targets/?through=2025-12").content.decode()
+    assert "2025年 截至12月" in html and "本年度没有目标任务" in html
 
 
 def test_import_page_previews_then_commits_and_exports_download(client, town):

@@ -211,3 +211,40 @@ def test_agenda_docx_prints_on_a4_with_page_numbers_and_repeated_headers(world, 
         assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
     assert doc.core_properties.author == f"{world.city.name}重大项目建设推进办公室"
     assert doc.core_properties.title == f"{world.city.name}重大项目周调度会议程"
+
+
+def test_the_agenda_docx_is_on_a4_paper(week, world):
+    import io
+
+    from docx import Document
+
+    from tuijin.problems.export import agenda_docx
+
+    agenda = selectors.weekly_agenda(world.admin, world.city, WEEK)
+    doc = Document(io.BytesIO(agenda_docx(agenda)))
+    assert {(round(s.page_width.mm), round(s.page_height.mm)) for s in doc.sections} == {(210, 297)}
+
+
+def test_lagging_uses_the_lights_month_not_the_weeks_calendar_year(week, world):
+    """A week in January 2025, before any 2025 report: the lagging section still lists the red and yellow
+    projects of the last closed month (May 2024), as the lights page opens on it, and says so."""
+    agenda = selectors.weekly_agenda(world.admin, world.city, D(2025, 1, 8))
+    assert agenda.lights_period.label == selectors.weekly_agenda(world.admin, world.city, WEEK).lights_period.label
+    assert [i.text for i in agenda.sections["lagging"]] == ["滞后项目", "四月应开工项目"]
+
+
+def test_a_long_section_shows_its_first_rows_and_opens_in_full(client, week, world):
+    """24 more projects signed on 1 February and not started: 25 in 百日开工 on 16 June; the page shows 20 and a
+    link to all 25; ?full=start_deadline shows every one."""
+    for i in range(24):
+        f.project(world.jia, name=f"超期项目{i:02d}", stages={Stage.SIGNED: D(2024, 2, 1)})
+    client.force_login(world.admin)
+    url = f"/problems/weekly/?city={world.city.pk}&week=2024-06-12"
+    page = client.get(url).content.decode()
+    section = page[page.index('id="agenda-start_deadline"'):]
+    section = section[:section.index("</section>")]
+    assert "(25)" in section and section.count("<tr><td>") == 20
+    assert "显示全部 25 项 (另 5 项)" in section and "full=start_deadline" in section
+    page = client.get(url + "&full=start_deadline").content.decode()
+    section = page[page.index('id="agenda-start_deadline"'):]
+    assert section[:section.index("</section>")].count("<tr><td>") == 25

@@ -63,6 +63,11 @@ def test_pages(world, demo, client):
     # the header include and the countdown include render
     from django.template import Context, Template
 
+    from tuijin.problems.models import Notification
+
+    # Opening the notifications page above marked them read; one more arrives, and the badge counts it.
+    latest = Notification.objects.filter(recipient=world.dept).latest("pk")
+    Notification.objects.filter(pk=latest.pk).update(read_at=None)
     html = Template('{% include "problems/_notification_badge.html" %}').render(Context({"user": world.dept}))
     assert "通知" in html and "unread-count" in html
     from django.utils import timezone

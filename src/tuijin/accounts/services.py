@@ -112,3 +112,31 @@ def system_actor(name: str = "运维命令行") -> User:
     """The platform operator running a management command (an unsaved superuser: audited under `name`, no
     account made), for commands that act for the operator rather than as a user (--as)."""
     return User(username=name, is_superuser=True, is_active=True)
+
+
+def _new_password() -> str:
+    """A password a person can read out over the phone: 4 groups of 4 letters and digits without 0/O/1/l/I."""
+    import secrets
+
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+@transaction.atomic
+def reset_password(*, user: User, actor, password: str = "", reason: str = "") -> str:
+    """重置密码: a user manager sets a user's password (the one given, or a generated one) and is told it once.
+    Audited without the password or its hash. Returns the new password."""
+    _check_manager(actor, user.unit)
+    if actor is not None and actor.pk == user.pk:
+        raise InputError("请在个人设置中修改自己的密码", field="password")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    password = password or _new_password()
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InputError("密码不符合要求: " + " ".join(exc.messages), field="password") from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_change(actor=actor, action="update", obj=user, before={"password": "(原密码)"},
+                  after={"password": "(已重置)"}, reason=reason or "重置密码")
+    return password

@@ -66,3 +66,20 @@ def user_active(request, user_id: int):
     else:
         messages.success(request, f"已{'启用' if active else '停用'}用户 {user.username}")
     return redirect("accounts:users")
+
+
+@login_required
+@require_POST
+def user_password(request, user_id: int):
+    """重置密码: the new password (typed by the administrator, or generated) is shown once on this answer, never
+    stored in a message or the audit trail."""
+    actor = _manager(request)
+    user = selectors.managed_users(actor).filter(pk=user_id).first()
+    if user is None:
+        raise Http404("用户不存在或不在您的权限范围内")
+    try:
+        password = services.reset_password(user=user, actor=actor, password=request.POST.get("password", ""))
+    except InputError as exc:
+        messages.error(request, f"{user.username}: {exc.text}")
+        return redirect("accounts:users")
+    return render(request, "accounts/password_reset.html", {"target": user, "password": password})

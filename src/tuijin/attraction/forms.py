@@ -20,8 +20,9 @@ class LeadForm(Form):
     title = forms.CharField(label="项目名称", max_length=200)
     investor = forms.CharField(label="投资方", max_length=200)
     investor_region = forms.CharField(label="国别/地区", max_length=60, required=False)
-    investor_kind = forms.ChoiceField(label="投资方类型", choices=InvestorKind.choices)
-    source = forms.ChoiceField(label="线索来源", choices=LeadSource.choices)
+    # A blank first choice: a required choice left as it opened must not record 世界500强 for every lead.
+    investor_kind = forms.ChoiceField(label="投资方类型", choices=[("", "— 请选择 —"), *InvestorKind.choices])
+    source = forms.ChoiceField(label="线索来源", choices=[("", "— 请选择 —"), *LeadSource.choices])
     intended_investment = BoundedDecimalField(label="意向投资(万元)", bounds=MONEY)
     stage_date = forms.DateField(label="线索日期", widget=DATE)
     team = forms.CharField(label="招商小分队", max_length=100, required=False)

@@ -49,6 +49,8 @@ from .indicators import FIGURE_LISTS, performance, performance_contracts
 from .models import LEAD_STAGE_ORDER, ContractMilestone, LeadStage
 from .present import performance_data
 
+BOARD_CARDS = 8  # the newest cards per column on the board; the rest behind "全部 N 条"
+
 
 def _require(user, action):
     if not scoping.can(user, action):
@@ -87,15 +89,20 @@ def _period(request) -> Period:
 
 @login_required
 def pipeline(request):
-    """招商线索看板: the leads the user sees, one column per stage (stacked on a phone)."""
+    """招商线索看板: the leads the user sees, one column per stage (stacked on a phone). Each column shows its count,
+    its 意向投资 and its newest cards; ?stage=… opens one column in full (a city has hundreds of leads)."""
     _require(request.user, scoping.READ)
     leads = selectors.leads_for(request.user).select_related("unit").order_by("-stage_date", "id")
     columns = {s: [] for s in [*LEAD_STAGE_ORDER, LeadStage.ABANDONED]}
     for lead in leads:
         columns[lead.stage].append(lead)
-    board = [{"stage": s, "label": LeadStage(s).label, "leads": ls} for s, ls in columns.items()]
+    only = request.GET.get("stage") if request.GET.get("stage") in columns else None
+    board = [{"stage": s, "label": LeadStage(s).label, "count": len(ls),
+              "amount": sum((lead.intended_investment for lead in ls), Decimal(0)),
+              "leads": ls if only else ls[:BOARD_CARDS], "more": 0 if only else max(0, len(ls) - BOARD_CARDS)}
+             for s, ls in columns.items() if only is None or s == only]
     form = LeadForm(initial={"stage_date": timezone.localdate()})
-    return render(request, "attraction/pipeline.html", {"board": board, "form": form,
+    return render(request, "attraction/pipeline.html", {"board": board, "form": form, "only": only,
                                                         "may_write": scoping.can(request.user, scoping.WRITE)})
 
 

@@ -125,6 +125,7 @@ FIELD_LABELS = {
     "created_by": "创建人", "submitted_by": "报送人", "reviewed_by": "审核人", "uploaded_by": "上传人",
     "recorded_by": "记录人", "done_by": "落实人", "assigned_by": "交办人", "signed_by": "签收人",
     "answered_by": "答复人", "closed_by": "办结人", "actor": "操作人", "recipient": "接收人",
+    "report": "月报", "image": "照片", "taken_at": "拍摄时间",
     "done": "累计完成", "delivered": "已完成的建设内容", "milestones": "节点计划", "progress": "累计完成",
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")

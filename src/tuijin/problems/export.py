@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from tuijin.bulletins.selectors import issuing_office as office
 from tuijin.core.documents import office_layout
@@ -15,6 +15,8 @@ from .selectors import Agenda
 
 def _doc(title: str) -> Document:
     doc = Document()
+    for section in doc.sections:  # A4 (python-docx's default template is US Letter)
+        section.page_width, section.page_height = Mm(210), Mm(297)
     style = doc.styles["Normal"]
     style.font.size = Pt(11)
     doc.add_heading(title, level=1)

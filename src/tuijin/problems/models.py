@@ -297,6 +297,7 @@ class Notification(models.Model):
         ESCALATED = "escalated", "督办"
         DUE_SOON = "due_soon", "临近时限"
         DECISION = "decision", "会议决定"
+        REMINDER = "reminder", "催报"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)

@@ -496,16 +496,22 @@ def _stalled_contracts(user, city: OrgUnit, end: datetime.date) -> list[AgendaIt
 
 
 def _lagging(user, city: OrgUnit, end: datetime.date, agenda: Agenda) -> list[AgendaItem]:
+    """The red and yellow projects of the traffic lights, for the month the lights open on: the latest closed
+    month (progress.selectors.closed_through: its period locked, or every listed report accepted) no later than
+    the week, whatever its year, so the agenda and the lights page agree."""
     from tuijin.core.periods import Period
     from tuijin.indicators import lights
     from tuijin.indicators.scope import Scope
-    from tuijin.progress.models import MonthlyReport, ReportStatus
+    from tuijin.progress.selectors import month_statuses
 
-    month = (MonthlyReport.objects.filter(status=ReportStatus.ACCEPTED, project__unit__path__startswith=city.path,
-                                          year=end.year, month__lte=end.month)
-             .order_by("-month").values_list("month", flat=True).first())
-    if month is None:
-        agenda.notes.append(f"{end.year}年尚无市级确认的月报, 未列进度滞后项目")
+    q = scoping.project_q(user, scoping.READ)
+    if q is None:
+        return []
+    scope = Scope(city, restrict=q, restrict_label="")
+    statuses = [s for s in month_statuses(scope.project_q(), city) if s.through <= (end.year, end.month)]
+    chosen = next((s for s in statuses if s.closed), statuses[0] if statuses else None)
+    if chosen is None:
+        agenda.notes.append(f"截至 {end.year}年{end.month}月尚无市级确认的月报, 未列进度滞后项目")
         return []
     try:
         from tuijin.dashboard.selectors import rules_for
@@ -513,12 +519,8 @@ def _lagging(user, city: OrgUnit, end: datetime.date, agenda: Agenda) -> list[Ag
         rules, _ = rules_for(city)
     except ImportError:  # the dashboard app keeps the city's rules; without it, DOMAIN.md's defaults
         rules = list(lights.DEFAULT_RULES)
-    period = Period.year_to_date(end.year, month)
+    period = Period.year_to_date(chosen.year, chosen.month)
     agenda.lights_period = period
-    q = scoping.project_q(user, scoping.READ)
-    scope = Scope(city, restrict=q if q else None, restrict_label="") if q is not None else None
-    if scope is None:
-        return []
     report = lights.light_report(scope, period, rules)
     flagged = {pid: light for pid, light in report.projects.items() if light.level in (lights.RED, lights.YELLOW)}
     by_id = Project.objects.in_bulk(list(flagged))

@@ -190,8 +190,13 @@ def supervision(request):
 
 @login_required
 def notifications(request):
+    """站内通知: opening the page marks what it shows as read (the unread ones still stand out this once)."""
     rows = list(selectors.notifications_for(request.user)[:200])
-    return render(request, "problems/notifications.html", {"rows": rows})
+    response = render(request, "problems/notifications.html", {"rows": rows})
+    unread = [n.pk for n in rows if n.read_at is None]
+    if unread:
+        services.mark_read(user=request.user, ids=unread)
+    return response
 
 
 @login_required
@@ -219,6 +224,9 @@ def _week_and_city(request):
     return form, city, selectors.monday_of(week)
 
 
+AGENDA_ROWS = 20  # rows per agenda section on the page (the .docx keeps them all)
+
+
 @login_required
 def weekly(request):
     form, city, monday = _week_and_city(request)
@@ -227,7 +235,9 @@ def weekly(request):
     return render(request, "problems/weekly.html", {
         "form": form, "agenda": agenda, "city": city, "meeting": meeting, "cities": selectors.visible_cities(request.user),
         "prev": monday - datetime.timedelta(days=7), "next": monday + datetime.timedelta(days=7),
-        "may_run": selectors.can_run_meetings(request.user, city)})
+        "may_run": selectors.can_run_meetings(request.user, city),
+        # Long sections (a city's 百日开工 list runs to hundreds) show their first rows; ?full=KEY opens one.
+        "full": request.GET.get("full", ""), "agenda_rows": AGENDA_ROWS, "minus_rows": -AGENDA_ROWS})
 
 
 @login_required

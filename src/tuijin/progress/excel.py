@@ -131,9 +131,12 @@ def iter_csv(scope: Scope, period: Period, basis: str = "accepted",
     yield from exports.iter_csv(itertools.chain(head, rows))
 
 
-def write_report_template(stream, projects, year: int, month: int, title_prefix: str = "") -> None:
+def write_report_template(stream, projects, year: int, month: int, title_prefix: str = "",
+                          facts: dict[int, dict] | None = None) -> None:
     """月报填报模板: the user's own projects pre-listed, Chinese headers with a units row, amount cells
-    validated as non-negative numbers and a drop-down for 是否达成节点. It imports back as it is."""
+    validated as non-negative numbers and a drop-down for 是否达成节点. `facts` (selectors.template_facts) prefill
+    each row with the latest 形象进度 and, for reference, last month's cumulative and the year's plan (columns the
+    import ignores). It imports back as it is: a row left without an amount changes nothing."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -145,11 +148,15 @@ def write_report_template(stream, projects, year: int, month: int, title_prefix:
     exports.append_row(ws, ["填报说明: 当月完成投资与1-N月累计填写其一即可; 金额单位见第4行; 小计、合计行导入时自动跳过。"])
     head = {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DDE6F0")}
     exports.append_row(ws, ["项目代码", "项目名称", "所属单位", "当月完成投资", f"1-{month}月累计完成投资", "形象进度",
-                            "存在问题", "本月达成节点"], **head)
-    exports.append_row(ws, ["", "", "", "万元", "万元", "", "", "拿地/施工许可/封顶/首台设备/试生产"], **head)
+                            "存在问题", "本月达成节点", "上月累计(参考)", f"{year}年计划(参考)"], **head)
+    exports.append_row(ws, ["", "", "", "万元", "万元", "", "", "拿地/施工许可/封顶/首台设备/试生产", "万元", "万元"],
+                       **head)
+    facts = facts or {}
     n = 0
     for p in projects:
-        exports.append_row(ws, [p.code, p.name, p.unit.name, None, None, "", "", ""])
+        fact = facts.get(p.pk, {})
+        exports.append_row(ws, [p.code, p.name, p.unit.name, None, None, fact.get("progress_text", ""), "", "",
+                                fact.get("previous_ytd"), fact.get("annual_plan")])
         n += 1
     last = max(5, 4 + n)
     money = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
@@ -159,7 +166,7 @@ def write_report_template(stream, projects, year: int, month: int, title_prefix:
     milestone = DataValidation(type="list", formula1='"拿地,施工许可,封顶,首台设备,试生产"', allow_blank=True)
     ws.add_data_validation(milestone)
     milestone.add(f"H5:H{last}")
-    for col, width in zip("ABCDEFGH", [27, 40, 12, 14, 16, 36, 30, 16], strict=True):
+    for col, width in zip("ABCDEFGHIJ", [27, 40, 12, 14, 16, 36, 30, 16, 14, 14], strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "D5"
     wb.save(stream)

@@ -83,3 +83,9 @@ class OpenPeriodForm(Form):
             return parse_year_month(self.cleaned_data["period"], "期间")
         except PeriodError as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+class PeriodActionForm(Form):
+    action = forms.ChoiceField(label="操作", choices=[("lock", "锁定"), ("extend", "延期"), ("reopen", "重新开放")])
+    deadline = forms.DateField(label="新的截止日期", required=False, widget=DateInput())
+    reason = forms.CharField(label="原因", required=False, max_length=300)

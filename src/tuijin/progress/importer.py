@@ -52,8 +52,8 @@ def match_field(header: str) -> str | None:
         return "code"
     if "名称" in t:
         return "name"
-    if "%" in t or "率" in t or "比例" in t:
-        return None
+    if "%" in t or "率" in t or "比例" in t or "参考" in t or "上月" in t or "计划" in t:
+        return None  # ratios, and the template's reference columns (上月累计, 年度计划): never this month's figures
     if "累计" in t and ("完成" in t or "投资" in t or "月" in t):
         return "ytd"
     if ("当月" in t or "本月" in t) and ("完成" in t or "投资" in t):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -152,3 +153,137 @@ def month_status(project_q: Q, city, year: int, month: int, *, today: datetime.d
     period = ReportingPeriod.objects.filter(city=city, year=year, month=month).first()
     closed = (period is not None and period.is_locked(today)) or (expected > 0 and accepted >= expected)
     return MonthStatus(year, month, accepted, expected, closed)
+
+
+# ---------------------------------------------------------------- the deadline
+
+
+def review_rows(user, year: int, month: int):
+    """The review queue with what a reviewer compares this month against: last month's cumulative (上月累计,
+    0 in January), the year's plan (the highest-ranked list's 年度计划) and the month's photos. Three queries."""
+    from django.db.models import Subquery
+
+    prev = (MonthlyReport.objects.filter(project=OuterRef("project"), year=year, month__lt=month)
+            .order_by("-month").values("ytd")[:1])
+    plan = (ListEntry.objects.filter(project=OuterRef("project"), year=year).order_by("annual_list__rank")
+            .values("annual_plan")[:1])
+    return (review_queue(user, year, month).annotate(previous_ytd=Subquery(prev), annual_plan=Subquery(plan))
+            .prefetch_related("photos"))
+
+
+def template_facts(projects, year: int, month: int) -> dict[int, dict]:
+    """For the monthly template, per project: last month's cumulative (上月累计, 0 in January), the year's plan
+    and the latest 形象进度 before the month. Three queries whatever the number of projects."""
+    ids = [p.pk for p in projects]
+    out = {pk: {"previous_ytd": Decimal(0), "annual_plan": None, "progress_text": ""} for pk in ids}
+    seen: set[int] = set()
+    for pid, ytd in (MonthlyReport.objects.filter(project_id__in=ids, year=year, month__lt=month)
+                     .order_by("project_id", "-month").values_list("project_id", "ytd")):
+        if pid not in seen:
+            seen.add(pid)
+            out[pid]["previous_ytd"] = ytd
+    seen = set()
+    for pid, plan in (ListEntry.objects.filter(project_id__in=ids, year=year)
+                      .order_by("project_id", "annual_list__rank").values_list("project_id", "annual_plan")):
+        if pid not in seen:
+            seen.add(pid)
+            out[pid]["annual_plan"] = plan
+    seen = set()
+    for pid, text in (MonthlyReport.objects.filter(project_id__in=ids).filter(Q(year__lt=year) | Q(year=year, month__lt=month))
+                      .exclude(progress_text="").order_by("project_id", "-year", "-month")
+                      .values_list("project_id", "progress_text")):
+        if pid not in seen:
+            seen.add(pid)
+            out[pid]["progress_text"] = text
+    return out
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A period's deadline as a reporter sees it: 还剩 N 天, 今天截止, or 已逾期 N 天."""
+
+    deadline: datetime.date
+    today: datetime.date
+    locked: bool
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline - self.today).days
+
+    @property
+    def label(self) -> str:
+        if self.days_left > 0:
+            return f"截止 {self.deadline}, 还剩 {self.days_left} 天"
+        if self.days_left == 0:
+            return f"今天 ({self.deadline}) 截止"
+        return f"截止 {self.deadline}, 已逾期 {-self.days_left} 天"
+
+
+def deadline_for(user, year: int, month: int, *, today: datetime.date | None = None) -> Deadline | None:
+    city = user.unit.city() if getattr(user, "unit_id", None) else None
+    period = ReportingPeriod.objects.filter(city=city, year=year, month=month).first() if city else None
+    if period is None:
+        return None
+    today = today or timezone.localdate()
+    return Deadline(period.deadline, today, period.is_locked(today))
+
+
+@dataclass
+class BoardRow:
+    """报送进度 of one district: 应报 (listed), 已报 (submitted or further), 未报, 已审 (板块已审核 or 市级已确认), 退回."""
+
+    unit: object
+    expected: int = 0
+    submitted: int = 0
+    reviewed: int = 0
+    returned: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.submitted
+
+
+def submission_board(user, year: int, month: int) -> list[BoardRow]:
+    """报送进度 by district (the user's city's 板块, or the user's own unit for a district) for the month: two
+    grouped queries, rolled up from each project's unit to its district by path."""
+    from tuijin.orgs.models import DISTRICT_KINDS, OrgUnit
+
+    in_scope = projects_for(user).filter(Exists(ListEntry.objects.filter(project=OuterRef("pk"), year=year)))
+    unit = user.unit if getattr(user, "unit_id", None) else None
+    if unit is None:
+        return []
+    city = unit.city()
+    if unit.kind in DISTRICT_KINDS:
+        districts = [unit]
+    else:
+        districts = list(OrgUnit.objects.filter(parent=city, kind__in=DISTRICT_KINDS).order_by("path")) if city else []
+    rows = {d.pk: BoardRow(d) for d in districts}
+    own = BoardRow(city) if city else None  # projects registered at the city itself (本级)
+
+    def row_for(path: str):
+        for d in districts:
+            if path.startswith(d.path):
+                return rows[d.pk]
+        return own
+
+    expected = in_scope.values("unit__path").annotate(n=Count("pk", distinct=True)).order_by()
+    for r in expected:
+        target = row_for(r["unit__path"])
+        if target is not None:
+            target.expected += r["n"]
+    reports = (MonthlyReport.objects.filter(year=year, month=month, project__in=in_scope)
+               .values("project__unit__path", "status").annotate(n=Count("pk")).order_by())
+    for r in reports:
+        target = row_for(r["project__unit__path"])
+        if target is None:
+            continue
+        if r["status"] in SUBMITTED_STATUSES:
+            target.submitted += r["n"]
+        if r["status"] in (ReportStatus.DISTRICT_ACCEPTED, ReportStatus.ACCEPTED):
+            target.reviewed += r["n"]
+        if r["status"] == ReportStatus.RETURNED:
+            target.returned += r["n"]
+    out = list(rows.values())
+    if own is not None and own.expected and len(districts) != 1:
+        out.append(own)
+    return out

@@ -327,3 +327,131 @@ def save_report_with_attachments(*, project, year: int, month: int, milestones=(
     for upload in photos:
         add_photo(report=saved, upload=upload, actor=actor)
     return saved
+
+
+# ---------------------------------------------------------------- the deadline: batches, 本月无变化, periods, 催报
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """One row of a bulk review (批量审核): accept, or return with the reason the reporter sees."""
+
+    report_id: int
+    accept: bool
+    reason: str = ""
+
+
+@transaction.atomic
+def review_batch(*, decisions: list[ReviewDecision], level: str, actor, allowed_reports) -> list[MonthlyReport]:
+    """批量审核: every decision through `review_report` (so each is checked and audited like a single one), in one
+    transaction: a return without its reason, or a report out of reach or no longer waiting, writes nothing.
+    `allowed_reports` is the queryset of reports the actor may review (its scope)."""
+    if not decisions:
+        raise InputError("请至少勾选一份月报", field="reports")
+    reports = {r.pk: r for r in allowed_reports.filter(pk__in=[d.report_id for d in decisions])
+               .select_related("project")}
+    missing = [d.report_id for d in decisions if d.report_id not in reports]
+    if missing:
+        raise InputError(f"月报 {missing[0]} 不存在或不在您的审核范围内", field="reports")
+    no_reason = [reports[d.report_id].project.name for d in decisions if not d.accept and not d.reason.strip()]
+    if no_reason:
+        raise InputError(f"退回必须逐份填写原因: {'、'.join(no_reason)}", field="reason")
+    done = []
+    for d in decisions:
+        try:
+            done.append(review_report(report=reports[d.report_id], accept=d.accept, level=level, actor=actor,
+                                      reason=d.reason))
+        except InputError as exc:
+            raise InputError(f"{reports[d.report_id].project.name}: {'; '.join(exc.messages)}",
+                             field=exc.field) from None
+    return done
+
+
+def file_unchanged(*, project, year: int, month: int, actor, confirm_warnings: bool = False,
+                   today: datetime.date | None = None) -> MonthlyReport:
+    """本月无变化: this month's report with 当月完成投资 0 and the previous month's 形象进度 and 存在问题, through
+    `save_report` (the same validation, locks and checks as the form). A month already reported is refused:
+    the button is for a month with nothing yet."""
+    existing = MonthlyReport.objects.filter(project=project, year=year, month=month).first()
+    if existing is not None and existing.status != ReportStatus.DRAFT:
+        raise InputError(f"{project.name} {year}年{month}月已{existing.get_status_display()}, 请在表单中修改",
+                         field="amount")
+    from django.db.models import Q
+
+    last = (MonthlyReport.objects.filter(project=project).filter(Q(year__lt=year) | Q(year=year, month__lt=month))
+            .order_by("-year", "-month").first())
+    return save_report(project=project, year=year, month=month, amount=Decimal(0),
+                       progress_text=last.progress_text if last else "",
+                       problems_text=last.problems_text if last else "", actor=actor,
+                       status=ReportStatus.SUBMITTED, confirm_warnings=confirm_warnings, today=today)
+
+
+def _period_change(period: ReportingPeriod, actor, reason: str, **changes) -> ReportingPeriod:
+    before = snapshot(period)
+    for k, v in changes.items():
+        setattr(period, k, v)
+    period.save(update_fields=list(changes))
+    record_change(actor=actor, action="update", obj=period, before=before, after=snapshot(period), reason=reason)
+    return period
+
+
+@transaction.atomic
+def lock_period(*, period: ReportingPeriod, actor, reason: str = "") -> ReportingPeriod:
+    """锁定: close a period before its deadline (every later change then needs a reason)."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.locked_at is not None:
+        raise InputError(f"{period.year}年{period.month}月填报期已锁定", field="period")
+    return _period_change(period, actor, reason, locked_at=timezone.now())
+
+
+@transaction.atomic
+def extend_period(*, period: ReportingPeriod, deadline: datetime.date, actor, reason: str = "",
+                  today: datetime.date | None = None) -> ReportingPeriod:
+    """延期: move a period's deadline later; a locked period stays locked until reopened."""
+    today = today or timezone.localdate()
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if deadline <= period.deadline:
+        raise InputError(f"新的截止日期 {deadline} 须晚于原截止日期 {period.deadline}", field="deadline")
+    if deadline < today:
+        raise InputError(f"新的截止日期 {deadline} 早于今天 {today}", field="deadline")
+    return _period_change(period, actor, reason, deadline=deadline)
+
+
+@transaction.atomic
+def reopen_period(*, period: ReportingPeriod, deadline: datetime.date, actor, reason: str,
+                  today: datetime.date | None = None) -> ReportingPeriod:
+    """重新开放: unlock a locked period until a new deadline; the reason is required and audited."""
+    today = today or timezone.localdate()
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if not reason.strip():
+        raise InputError("重新开放填报期必须填写原因", field="reason")
+    if not period.is_locked(today):
+        raise InputError(f"{period.year}年{period.month}月填报期未锁定, 无需重新开放", field="period")
+    if deadline < today:
+        raise InputError(f"新的截止日期 {deadline} 早于今天 {today}", field="deadline")
+    return _period_change(period, actor, reason, locked_at=None, deadline=deadline)
+
+
+@transaction.atomic
+def remind_missing(*, actor, projects, year: int, month: int, deadline: datetime.date | None = None) -> int:
+    """催报: an in-app notification to each reporter of the given projects (those 未报), once per reporter per
+    period (a second press notifies nobody twice), each one audited. Returns how many were sent."""
+    from tuijin.problems.models import Notification
+    from tuijin.problems.services import notify
+
+    by_reporter: dict[int, tuple] = {}
+    for p in projects:
+        for u in p.reporters.all():
+            if u.is_active:
+                by_reporter.setdefault(u.pk, (u, []))[1].append(p.name)
+    sent = 0
+    when = f", 截止 {deadline}" if deadline else ""
+    for user, names in by_reporter.values():
+        shown = "、".join(names[:3]) + (f" 等 {len(names)} 个项目" if len(names) > 3 else "")
+        made = notify(recipients=[user], kind=Notification.Kind.REMINDER, key=f"remind:{year}-{month:02d}",
+                      text=f"催报: {year}年{month}月月报尚未报送 ({shown}){when}")
+        for n in made:
+            record_change(actor=actor, action="create", obj=n, before=None, after=snapshot(n),
+                          reason=f"催报 {year}年{month}月")
+            sent += 1
+    return sent

@@ -10,6 +10,10 @@ urlpatterns = [
     path("<id:project_id>/<year:year>/<month:month>/", views.report_form, name="form"),
     path("review/", views.review_list, name="review"),
     path("review/<id:pk>/", views.review_report, name="review_report"),
+    path("review/batch/", views.review_batch, name="review_batch"),
+    path("board/", views.board, name="board"),
+    path("board/remind/", views.remind, name="remind"),
+    path("<id:project_id>/<year:year>/<month:month>/unchanged/", views.file_unchanged, name="unchanged"),
     path("missing/", views.missing, name="missing"),
     path("export/", views.export, name="export"),
     path("import/", views.import_reports, name="import"),
@@ -19,5 +23,6 @@ urlpatterns = [
     path("template/list/", views.list_template, name="list_template"),
     path("template/plans/", views.plans_template, name="plans_template"),
     path("periods/", views.periods, name="periods"),
+    path("periods/<id:pk>/", views.period_action, name="period_action"),
     path("photos/<id:pk>/", views.photo, name="photo"),
 ]

@@ -35,7 +35,14 @@ from .excel import (
     write_report_template,
     write_xlsx,
 )
-from .forms import ImportForm, OpenPeriodForm, PeriodChoiceForm, ReportForm, ReviewForm
+from .forms import (
+    ImportForm,
+    OpenPeriodForm,
+    PeriodActionForm,
+    PeriodChoiceForm,
+    ReportForm,
+    ReviewForm,
+)
 from .importer import commit_import, plan_import
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
 from .spreadsheets import check_size
@@ -67,8 +74,28 @@ def my_reports(request):
     projects = list(selectors.reportable_projects(request.user, year))
     reports = {r.project_id: r for r in MonthlyReport.objects.filter(project__in=projects, year=year, month=month)}
     rows = [(p, reports.get(p.pk)) for p in projects]
-    return render(request, "progress/my_reports.html", {"rows": rows, "year": year, "month": month,
-                                                        "can_review": scoping.can(request.user, scoping.REVIEW)})
+    return render(request, "progress/my_reports.html", {
+        "rows": rows, "year": year, "month": month, "can_review": scoping.can(request.user, scoping.REVIEW),
+        "deadline": selectors.deadline_for(request.user, year, month),
+        "due": sum(1 for _, r in rows if r is None or r.status in (ReportStatus.DRAFT, ReportStatus.RETURNED))})
+
+
+@login_required
+@require_POST
+def file_unchanged(request, project_id: int, year: int, month: int):
+    """本月无变化: one click files the month with 0 and last month's 形象进度 (the form's own service)."""
+    project = scoping.get_project_or_404(request.user, project_id, scoping.REPORT)
+    try:
+        services.file_unchanged(project=project, year=year, month=month, actor=request.user,
+                                confirm_warnings=bool(request.POST.get("confirm_warnings")))
+    except services.NeedsConfirmation as exc:
+        messages.warning(request, f"{project.name}: {exc.text} — 请在表单中核实后报送")
+        return redirect("progress:form", project.pk, year, month)
+    except InputError as exc:
+        messages.error(request, f"{project.name}: {'; '.join(exc.messages)}")
+    else:
+        messages.success(request, f"{project.name} {year}年{month}月月报已报送 (本月无变化)")
+    return redirect(f"{reverse('progress:mine')}?period={year:04d}-{month:02d}")
 
 
 @login_required
@@ -127,8 +154,96 @@ def review_list(request):
     _require(request.user, scoping.REVIEW)
     year, month = _period(request)
     return render(request, "progress/review.html", {
-        "reports": selectors.review_queue(request.user, year, month), "year": year, "month": month,
+        "reports": selectors.review_rows(request.user, year, month), "year": year, "month": month,
         "level": _review_level(request.user)})
+
+
+@login_required
+@require_POST
+def review_batch(request):
+    """批量审核: the ticked reports accepted (批量通过) or returned (批量退回, each with its own reason), or one row's
+    own button; all in one transaction through the review service, each audited."""
+    _require(request.user, scoping.REVIEW)
+    year, month = _posted_period(request)
+    back = redirect(f"{reverse('progress:review')}?period={year:04d}-{month:02d}")
+    one_accept, one_return = parse_id(request.POST.get("one_accept", "")), parse_id(request.POST.get("one_return", ""))
+    if one_accept or one_return:
+        ids, accept = [one_accept or one_return], bool(one_accept)
+    else:
+        ids = [i for i in (parse_id(v) for v in request.POST.getlist("report")) if i is not None]
+        accept = request.POST.get("decision") == "accept"
+        if request.POST.get("decision") not in ("accept", "return"):
+            messages.error(request, "请选择批量通过或批量退回")
+            return back
+    decisions = [services.ReviewDecision(i, accept, (request.POST.get(f"reason_{i}") or "").strip()[:500])
+                 for i in ids]
+    allowed = MonthlyReport.objects.filter(project__in=scoping.projects_for(request.user, scoping.REVIEW))
+    try:
+        done = services.review_batch(decisions=decisions, level=_review_level(request.user), actor=request.user,
+                                     allowed_reports=allowed)
+    except InputError as exc:
+        messages.error(request, "未作任何改动: " + "; ".join(exc.messages))
+    else:
+        word = "已通过" if accept else "已退回"
+        messages.success(request, f"{len(done)} 份月报{word}: " + "、".join(r.project.name for r in done[:5])
+                         + (" 等" if len(done) > 5 else ""))
+    return back
+
+
+def _posted_period(request) -> tuple[int, int]:
+    form = PeriodChoiceForm(request.POST)
+    if form.is_valid() and form.cleaned_data["period"]:
+        return form.cleaned_data["period"]
+    return _period(request)
+
+
+@login_required
+def board(request):
+    """报送进度: by district, how many listed projects have reported the month (已报/未报/已审/退回), with the
+    projects still missing one district at a time (?unit=ID) and 催报 to their reporters."""
+    _require(request.user, scoping.READ)
+    year, month = _period(request)
+    rows = selectors.submission_board(request.user, year, month)
+    unit_id = parse_id(request.GET.get("unit", ""))
+    chosen = next((r.unit for r in rows if r.unit.pk == unit_id), None) if unit_id else None
+    missing_rows = None
+    if chosen is not None:
+        missing_rows = selectors.missing_reports(request.user, year, month).filter(
+            unit__path__startswith=chosen.path)
+        if chosen.kind == "city":
+            missing_rows = missing_rows.filter(unit=chosen)
+    total = selectors.BoardRow(None, sum(r.expected for r in rows), sum(r.submitted for r in rows),
+                               sum(r.reviewed for r in rows), sum(r.returned for r in rows))
+    return render(request, "progress/board.html", {
+        "rows": rows, "total": total, "year": year, "month": month, "chosen": chosen, "missing": missing_rows,
+        "deadline": selectors.deadline_for(request.user, year, month),
+        "can_remind": scoping.can(request.user, scoping.REVIEW), "level": _review_level(request.user)
+        if scoping.can(request.user, scoping.REVIEW) else None})
+
+
+@login_required
+@require_POST
+def remind(request):
+    """催报: notify the reporters of the missing projects (of one district, or all in view), once per period."""
+    _require(request.user, scoping.REVIEW)
+    year, month = _posted_period(request)
+    projects = selectors.missing_reports(request.user, year, month)
+    unit_id = parse_id(request.POST.get("unit", ""))
+    target = f"{reverse('progress:board')}?period={year:04d}-{month:02d}"
+    if unit_id:
+        unit = scoping.units_for(request.user).filter(pk=unit_id).first()
+        if unit is None:
+            raise Http404("单位不存在或不在您的范围内")
+        projects = projects.filter(unit__path__startswith=unit.path)
+        target += f"&unit={unit.pk}"
+    deadline = selectors.deadline_for(request.user, year, month)
+    sent = services.remind_missing(actor=request.user, projects=projects, year=year, month=month,
+                                   deadline=deadline.deadline if deadline else None)
+    if sent:
+        messages.success(request, f"已向 {sent} 位填报员发送催报通知")
+    else:
+        messages.info(request, "没有需要催报的填报员 (本期已催报过的不再重复发送)")
+    return redirect(target)
 
 
 @login_required
@@ -212,8 +327,9 @@ def report_template(request):
     _require(request.user, scoping.REPORT)
     year, month = _period(request)
     buf = io.BytesIO()
-    write_report_template(buf, selectors.reportable_projects(request.user, year).order_by("unit__path", "code"),
-                          year, month, title_prefix=request.user.unit.name if request.user.unit_id else "")
+    projects = list(selectors.reportable_projects(request.user, year).order_by("unit__path", "code"))
+    write_report_template(buf, projects, year, month, title_prefix=request.user.unit.name if request.user.unit_id else "",
+                          facts=selectors.template_facts(projects, year, month))
     buf.seek(0)
     return FileResponse(buf, as_attachment=True, filename=f"report-template-{year}-{month:02d}.xlsx")
 
@@ -428,3 +544,35 @@ def periods(request):
     rows = ReportingPeriod.objects.filter(city=city) if city else ReportingPeriod.objects.none()
     return render(request, "progress/periods.html", {"form": form, "periods": rows,
                                                      "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def period_action(request, pk: int):
+    """锁定 / 延期 / 重新开放 a period of the administrator's city (each audited; reopening needs a reason)."""
+    if not scoping.can(request.user, scoping.CONFIGURE):
+        raise PermissionDenied("只有市管理员可以管理填报期")
+    city = request.user.unit.city() if request.user.unit_id else None
+    period = ReportingPeriod.objects.filter(pk=pk, city=city).first() if city else None
+    if period is None:
+        raise Http404("填报期不存在")
+    form = PeriodActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"{period.year}年{period.month}月: {form.error_text()}")
+        return redirect("progress:periods")
+    action, deadline, reason = (form.cleaned_data[k] for k in ("action", "deadline", "reason"))
+    try:
+        if action == "lock":
+            services.lock_period(period=period, actor=request.user, reason=reason)
+        elif deadline is None:
+            raise InputError("请填写新的截止日期", field="deadline")
+        elif action == "extend":
+            services.extend_period(period=period, deadline=deadline, actor=request.user, reason=reason)
+        else:
+            services.reopen_period(period=period, deadline=deadline, actor=request.user, reason=reason)
+    except InputError as exc:
+        messages.error(request, f"{period.year}年{period.month}月: {'; '.join(exc.messages)}")
+    else:
+        word = {"lock": "已锁定", "extend": f"截止日期已延至 {deadline}", "reopen": f"已重新开放至 {deadline}"}[action]
+        messages.success(request, f"{period.year}年{period.month}月填报期{word}")
+    return redirect("progress:periods")

@@ -190,6 +190,7 @@ class ProjectPage:
     milestones: list[Milestone]
     entries: list[ListEntry]
     reports_by_year: list[tuple[int, list[MonthlyReport]]]
+    photos_by_month: list = field(default_factory=list)  # [(year, month, [ReportPhoto, …])], newest first
     history: list = field(default_factory=list)
     history_truncated: bool = False
     can_write: bool = False
@@ -209,8 +210,11 @@ def project_page(user, pk) -> ProjectPage:
     entries = list(ListEntry.objects.filter(project=project).select_related("annual_list")
                    .order_by("-year", "annual_list__rank", "annual_list_id"))
     by_year: dict[int, list[MonthlyReport]] = {}
-    for r in MonthlyReport.objects.filter(project=project).order_by("-year", "month"):
+    for r in MonthlyReport.objects.filter(project=project).order_by("-year", "month").prefetch_related("photos"):
         by_year.setdefault(r.year, []).append(r)
+    # 现场照片 by month (a gallery, newest month first), from the reports already read: no further query.
+    gallery = [(r.year, r.month, list(r.photos.all())) for rs in by_year.values() for r in rs]
+    gallery = sorted((g for g in gallery if g[2]), key=lambda g: (g[0], g[1]), reverse=True)
     history = list(project_history(user, project.pk)[:HISTORY_LIMIT + 1])
     return ProjectPage(
         project=project,
@@ -218,6 +222,7 @@ def project_page(user, pk) -> ProjectPage:
         milestones=list(Milestone.objects.filter(project=project).order_by("planned_date", "actual_date", "id")),
         entries=entries,
         reports_by_year=list(by_year.items()),
+        photos_by_month=gallery,
         history=describe(history[:HISTORY_LIMIT]),
         history_truncated=len(history) > HISTORY_LIMIT,
         can_write=scoping.projects_for(user, scoping.WRITE).filter(pk=project.pk).exists(),
@@ -307,3 +312,34 @@ def overview(user, scope: Scope, period: Period) -> Overview:
     total = OverviewRow(data, scope.root.pk, projects_query=projects_query(scope.root.pk))
     return Overview(data=data, total=total, rows=rows, amount_places=config.amount_places, conventions=config,
                     rate_places=config.rate_places)
+
+
+# ---------------------------------------------------------------- 全省 (a province reader's comparison)
+
+
+@dataclass
+class ProvinceRow:
+    city: OrgUnit
+    data: dict  # present() of the city's figures
+    amount_places: int
+    rate_places: int
+
+
+def province_comparison(user, through: tuple[int, int] | None = None) -> tuple[Period | None, list[ProvinceRow]]:
+    """全省: each city the user sees, its figures from the engine (compute + present, nothing recomputed here), all
+    for the same 1-N月: the month asked for, else the latest month closed in every city (so no city is compared on
+    a month it has not closed). A handful of queries per city, none per project."""
+    cities = list(visible_cities(user))
+    scopes = [(c, overview_scope(user, c)) for c in cities]
+    if through is None:
+        months = [default_through(s) for _, s in scopes]
+        months = [m for m in months if m is not None]
+        through = min(months) if months else None
+    if through is None:
+        return None, []
+    period = Period.year_to_date(*through)
+    rows = []
+    for city, scope in scopes:
+        config = city_config(city)
+        rows.append(ProvinceRow(city, present(compute(scope, period)), config.amount_places, config.rate_places))
+    return period, rows

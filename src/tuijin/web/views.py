@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tuijin.accounts import scoping
+from tuijin.accounts.models import Role
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
 from tuijin.core.periods import Period
@@ -33,11 +34,17 @@ from .forms import (
     apply_input_error,
 )
 
+# Where each role lands after login (/): its own to-do list; the others the overview.
+LANDING = {Role.REPORTER: "progress:mine", Role.DISTRICT_ADMIN: "progress:review",
+           Role.DEPARTMENT: "problems:department"}
+
 
 @login_required
 def home(request):
-    """/ → the overview (anonymous visitors are sent to the login page first)."""
-    return redirect("overview")
+    """/ (where login lands) → the user's to-do list: a 填报员 the reports due, a 板块管理员 the reviews waiting, a
+    部门经办 the problems to sign; everyone else the overview. Anonymous visitors go to the login page first."""
+    target = LANDING.get(getattr(request.user, "role", ""), "overview")
+    return redirect(target)
 
 
 def _render(request, full: str, partial: str, context: dict, status: int = 200):
@@ -70,6 +77,24 @@ def overview(request):
                    covers=scoping.coverage(request.user, scope),
                    through=f"{through[0]:04d}-{through[1]:02d}", month_status=selectors.month_status(scope, period))
     return _render(request, "web/overview.html", "web/_overview_results.html", context)
+
+
+@login_required
+def province(request):
+    """全省: the cities the user sees side by side (a province reader's view), for one 1-N月 (?through=YYYY-MM)."""
+    from tuijin.core.periods import PeriodError, parse_year_month
+
+    if not scoping.can(request.user, scoping.READ):
+        raise PermissionDenied("您的账号没有查看权限")
+    through = None
+    if request.GET.get("through"):
+        try:
+            through = parse_year_month(request.GET["through"], "截至月份")
+        except PeriodError as exc:
+            messages.error(request, str(exc))
+    period, rows = selectors.province_comparison(request.user, through)
+    return render(request, "web/province.html", {"period": period, "rows": rows,
+                                                 "through": period and f"{period.year:04d}-{period.last_month:02d}"})
 
 
 # ---------------------------------------------------------------- 项目库

@@ -155,7 +155,20 @@ def nav_class(context, prefix: str) -> str:
     path = getattr(request, "path", "") or ""
     if prefix == "/overview/" and path == "/":
         return "active"
+    if prefix == "/overview/" and path.startswith("/overview/province/"):
+        return ""  # 全省 has its own link
     return "active" if path.startswith(prefix) else ""
+
+
+@register.simple_tag(takes_context=True)
+def nav_attrs(context, prefix: str):
+    """The attributes of a main-nav link: `class="active" aria-current="page"` on the current section's link,
+    so a screen reader (and the style) say where the user is."""
+    from django.utils.safestring import mark_safe
+
+    if nav_class(context, prefix) == "active":
+        return mark_safe('class="active" aria-current="page"')
+    return ""
 
 
 @register.simple_tag(takes_context=True)

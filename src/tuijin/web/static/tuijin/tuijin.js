@@ -12,6 +12,14 @@
     }
   });
 
+  // <input type=checkbox data-select-all="NAME">: 全选 ticks (or clears) every checkbox named NAME in its form.
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-select-all]");
+    if (!all || !all.form) return;
+    all.form.querySelectorAll('input[type=checkbox][name="' + all.getAttribute("data-select-all") + '"]')
+      .forEach(function (box) { box.checked = all.checked; });
+  });
+
   // <form data-autosubmit>: without htmx (or before it loads) a changed drop-down still applies the filter.
   document.addEventListener("change", function (event) {
     var form = event.target.closest("form[data-autosubmit]");
