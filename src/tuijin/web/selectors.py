@@ -340,6 +340,6 @@ def province_comparison(user, through: tuple[int, int] | None = None) -> tuple[P
     period = Period.year_to_date(*through)
     rows = []
     for city, scope in scopes:
-        config = city_config(city)
+        config = conventions_for(city, period.year)
         rows.append(ProvinceRow(city, present(compute(scope, period)), config.amount_places, config.rate_places))
     return period, rows
