@@ -38,10 +38,11 @@ class Command(TuijinCommand):
         parser.add_argument(
             "--set",
             dest="set_values",
-            action="append",
+            action="extend",
+            nargs="+",
             default=[],
             metavar="KEY=VALUE",
-            help="修改一项口径, 可多次使用. 可设: "
+            help="修改口径, 一个 --set 后可写多项 (也可多次使用). 可设: "
             + ", ".join(CONVENTION_KEYS)
             + " (如 rate_places=2, curve=3:20,6:45,9:72.5,12:100, wording=time)",
         )
