@@ -66,7 +66,8 @@ VISIBLE = {"project": _PROJECTS, "entry": _PROJECTS, "report": _PROJECTS, "unit"
            "item": _PROJECTS, "problem": _PROJECTS, "city": _CITIES, "meeting": _CITIES, "decision": _CITIES,
            "department": _DEPARTMENTS, "photo": _PROJECTS, "attachment": _PROJECTS, "item_photo": _PROJECTS,
            "lead": _UNITS, "contract": _PROJECTS,  # 招商线索: seen by the units a user sees
-           "event": _UNITS}  # 招商活动: seen by the units a user sees taking part (each place's: its unit)
+           "event": _UNITS,
+           "annual_list": _CITIES, "sector": _CITIES, "period": _CITIES}  # a city's lists and 行业领域: its administrator's to change  # 招商活动: seen by the units a user sees taking part (each place's: its unit)
 
 # The action a page requires, by URL name; pages not listed require READ.
 URL_ACTIONS = {
@@ -85,6 +86,17 @@ URL_ACTIONS = {
     "progress:review_report": REVIEW,
     "progress:periods": CONFIGURE,  # opening a reporting month (填报期)
     "orgs:conventions": CONFIGURE,  # the city administrator's conventions (口径) per year
+    # 本市设置: the city administrator's units, lists and breakdown dimensions (and their workbooks).
+    **{name: CONFIGURE for name in (
+        "orgs:units", "orgs:units_template", "orgs:unit", "orgs:unit_edit", "orgs:unit_move", "orgs:unit_retire",
+        "orgs:unit_restore", "orgs:city_new", "projects:lists", "projects:lists_template", "projects:list_edit",
+        "projects:dimensions", "projects:dimension_edit", "progress:period_action")},
+    # The reporting deadline (月报): bulk review and 催报 by reviewers, 本月无变化 by reporters, a password reset by
+    # those who manage users; the 报送进度 board is read by anyone who reads the city.
+    "progress:review_batch": REVIEW,
+    "progress:remind": REVIEW,
+    "progress:unchanged": REPORT,
+    "accounts:user_password": MANAGE_USERS,
     "progress:template": REPORT,  # the blank monthly-report workbook
     "progress:projects_template": WRITE,  # the project-registry workbook: for those who may change projects
     "progress:list_template": WRITE,  # the annual-list workbook (without ?list= it answers 400)
@@ -137,11 +149,17 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("problems:meeting_docx", "pk"): "meeting",
     ("problems:decision_done", "pk"): "decision",
     ("problems:department_unit", "unit_id"): "department",
+    **{(name, "pk"): "unit" for name in ("orgs:unit", "orgs:unit_edit", "orgs:unit_move", "orgs:unit_retire",
+                                         "orgs:unit_restore")},
+    ("projects:list_edit", "pk"): "annual_list",
+    ("projects:dimension_edit", "pk"): "sector",
+    ("progress:period_action", "pk"): "period",
 }
 # Parameters that are plain values, the same for every role.
 PARAM_VALUES = {"year": 2024, "month": 2,
                 "token": "0123456789abcdef0123456789abcdef",  # an import's progress key (the user's own only)
-                "step": "sign"}  # 签收: a problem's step (problems.selectors.STEP_FROM); unknown steps answer 404
+                "step": "sign",
+                "kind": "sector"}  # a breakdown dimension's kind (行业领域)  # 签收: a problem's step (problems.selectors.STEP_FROM); unknown steps answer 404
 # Pages that name their object in the request body, not the URL: {url name: (kind or None, body(world, place))}.
 # They are POSTed that body (JSON for the API) instead of an empty form, so the page gets past its input checks
 # and answers for the object's scope; a kind given here makes the page walked for each place, like a parameter.
@@ -172,6 +190,8 @@ EXCLUDED = {
 # Known, deliberate departures from the table for one role on one page: {(url name, role): (statuses, why)}.
 # Keep this short; each entry is a decision someone can point to.
 DEPARTURES: dict[tuple[str, str], tuple[set[int], str]] = {
+    ("orgs:city_new", "city_admin"): (
+        {403}, "creating a city is the platform operator's (a superuser): a city administrator administers one"),
     ("progress:export", "province_reader"): (
         {404}, "the progress table is exported per city; a province-level reader has no city yet (fails closed)"),
     ("livelihood:review_report", "district_admin"): (
@@ -356,7 +376,18 @@ def world(world, settings, tmp_path):
     """The access world with 问题协调's problems, departments, meetings and decisions (world.add_problems), an
     uploaded file of each kind per place (world.add_files) and a 招商线索 per place (world.add_leads)."""
     settings.MEDIA_ROOT = tmp_path
-    return add_leads(add_files(add_problems(world)))
+    world = add_leads(add_files(add_problems(world)))
+    from tuijin.progress.models import ReportingPeriod
+    from tuijin.projects.models import AnnualList, Sector
+
+    for place in world.places.values():  # 本市设置's objects: the place's city's list and 行业领域
+        place.annual_list = AnnualList.objects.filter(city=place.city).order_by("pk").first()
+        place.sector, _ = Sector.objects.get_or_create(city=place.city, code="transport",
+                                                       defaults={"name": "交通"})
+        place.period, _ = ReportingPeriod.objects.get_or_create(
+            city=place.city, year=2024, month=2,
+            defaults={"opens_on": datetime.date(2024, 3, 1), "deadline": datetime.date(2024, 3, 10)})
+    return world
 
 
 def test_the_walk_finds_the_pages_of_issue_3():

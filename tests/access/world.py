@@ -71,6 +71,9 @@ class Place:
     lead: object = None  # 招商线索 followed by the place's unit (add_leads)
     contract: object = None  # a contract signing the place's project, from another lead (add_leads)
     event: object = None  # 招商活动 of the place's city with the place's unit, where both leads were met (add_leads)
+    annual_list: object = None  # the place's city's highest list (the URL matrix's 本市设置 pages)
+    sector: object = None  # a 行业领域 of the place's city (the URL matrix's 本市设置 pages)
+    period: object = None  # a reporting month (填报期) of the place's city
 
 
 @dataclass

@@ -91,6 +91,19 @@ NOT_PAGES = {
     "attraction:target_create": "POST only (the form is on the targets page)",
     "dashboard:project_light": "a fragment loaded into the project page",
     "dashboard:media": "a highlight's photo or video",
+    "orgs:units_template": "a workbook download",
+    "projects:lists_template": "a workbook download",
+    "progress:plans_template": "a workbook download",
+    "orgs:unit_edit": "POST only (the form is on the unit's page)",
+    "orgs:unit_move": "POST only (the form is on the unit's page)",
+    "orgs:unit_retire": "POST only (the form is on the unit's page)",
+    "orgs:unit_restore": "POST only (the form is on the unit's page)",
+    "orgs:city_new": "the platform operator's page (a superuser; no demo login): tests/orgs",
+    "progress:review_batch": "POST only (the form is the review list)",
+    "progress:remind": "POST only (the form is on the 报送进度 board)",
+    "progress:unchanged": "POST only (a button on the reporter's list)",
+    "progress:period_action": "POST only (the forms are on the 填报期 page)",
+    "accounts:user_password": "POST only (the answer shows the new password once)",
 }
 # Query strings a page needs: the drill-down list behind the dashboard's completion-rate figure (the list the
 # leader opens from a chart; the widest table of the application).
@@ -150,15 +163,19 @@ def demo_object(kind: str, user):
     from tuijin.livelihood.models import ItemReport
     from tuijin.problems import selectors as problems
     from tuijin.problems.models import Decision
-    from tuijin.progress.models import MonthlyReport
-    from tuijin.projects.models import ListEntry
+    from tuijin.progress.models import MonthlyReport, ReportingPeriod
+    from tuijin.projects.models import AnnualList, ListEntry, Sector
 
     projects = scoping.projects_for(user)
     found = {
         "project": lambda: projects.filter(reports__isnull=False).distinct(),
         "report": lambda: MonthlyReport.objects.filter(project__in=projects),
         "entry": lambda: ListEntry.objects.filter(project__in=projects),
-        "unit": lambda: scoping.units_for(user),
+        # A unit page is a 板块's (the city's own unit has no page of its own under 单位管理).
+        "unit": lambda: scoping.units_for(user).exclude(kind__in=["city", "province"]),
+        "annual_list": lambda: AnnualList.objects.filter(city__in=scoping.units_for(user).filter(kind="city")),
+        "sector": lambda: Sector.objects.filter(city__in=scoping.units_for(user).filter(kind="city")),
+        "period": lambda: ReportingPeriod.objects.filter(city__in=scoping.units_for(user).filter(kind="city")),
         "user": lambda: scoping.users_for(user),
         "item": lambda: scoping.livelihood_items_for(user).filter(
             pk__in=ItemReport.objects.values("item_id")),
@@ -181,6 +198,8 @@ def url_for(route: Route, user) -> str:
         name = match["name"]
         if name in ("year", "month"):
             return str(year if name == "year" else month)
+        if name == "kind":
+            return "sector"  # a breakdown dimension's kind (行业领域)
         return str(demo_object(route.kind(name), user).pk)
 
     return "/" + re.sub(r"<(?:[^>:]+:)?(?P<name>\w+)>", value, route.route) + QUERIES.get(route.name, "")

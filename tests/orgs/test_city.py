@@ -166,3 +166,29 @@ def test_the_admin_cannot_add_or_change_conventions(superuser_client):
         {"unit": city.pk, "year": conv.year, "rate_places": 3},
     )
     assert Conventions.objects.get(pk=conv.pk).rate_places == 1
+
+
+# ---------------------------------------------------------------- the operator's page (新建城市)
+
+
+def test_the_operator_creates_a_city_on_the_page_through_the_same_service(superuser_client):
+    response = superuser_client.post("/setup/cities/new/", {"name": "青禾市", "province": "云岭省",
+                                                            "region_code": "530900"}, follow=True)
+    assert "已新建城市 青禾市" in response.content.decode()
+    city = OrgUnit.objects.get(name="青禾市", kind=UnitKind.CITY)
+    assert city.parent.name == "云岭省" and city.path == f"/{city.parent.pk}/{city.pk}/"
+    assert Conventions.objects.filter(unit=city).count() == 1
+    assert AuditEntry.objects.filter(model="orgs.OrgUnit", object_id=str(city.pk), action="create").exists()
+    again = superuser_client.post("/setup/cities/new/", {"name": "青禾市", "province": "云岭省"})
+    assert again.status_code == 200 and "城市已存在: 青禾市" in again.content.decode()
+    assert OrgUnit.objects.filter(name="青禾市").count() == 1
+    bad = superuser_client.post("/setup/cities/new/", {"name": "禾木市", "region_code": "53A900"})
+    assert "行政区划代码须为 6 位数字" in bad.content.decode() and not OrgUnit.objects.filter(name="禾木市").exists()
+
+
+def test_a_city_administrator_is_refused_the_page(client):
+    city, _ = factories.city_tree()
+    client.force_login(factories.user("c_admin2", city, Role.CITY_ADMIN))
+    assert client.get("/setup/cities/new/").status_code == 403
+    assert client.post("/setup/cities/new/", {"name": "新市"}).status_code == 403
+    assert not OrgUnit.objects.filter(name="新市").exists()

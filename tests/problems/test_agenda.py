@@ -248,3 +248,21 @@ def test_a_long_section_shows_its_first_rows_and_opens_in_full(client, week, wor
     page = client.get(url + "&full=start_deadline").content.decode()
     section = page[page.index('id="agenda-start_deadline"'):]
     assert section[:section.index("</section>")].count("<tr><td>") == 25
+
+
+def test_a_long_section_prints_its_first_30_rows_in_the_docx_and_says_how_many_more(week, world):
+    """34 more projects signed on 1 February and not started: 35 in 百日开工; the .docx table holds 30 of them
+    (plus its header row) and a line says 5 more are in the system."""
+    import io
+
+    from docx import Document
+
+    from tuijin.problems.export import agenda_docx
+
+    for i in range(34):
+        f.project(world.jia, name=f"超期项目{i:02d}", stages={Stage.SIGNED: D(2024, 2, 1)})
+    agenda = selectors.weekly_agenda(world.admin, world.city, D(2024, 6, 12))
+    assert len(agenda.sections["start_deadline"]) == 35
+    doc = Document(io.BytesIO(agenda_docx(agenda)))
+    assert max(len(t.rows) for t in doc.tables) == 31
+    assert "另有 5 项未列出 (共 35 项), 完整清单见系统“周调度”页面。" in [p.text for p in doc.paragraphs]

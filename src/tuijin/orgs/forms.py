@@ -50,3 +50,11 @@ class UnitMoveForm(Form):
 class UnitRetireForm(Form):
     retired_on = forms.DateField(label="撤销日期", widget=DateInput())
     reason = forms.CharField(label="撤销原因", max_length=300, required=False)
+
+
+class CityCreateForm(Form):
+    """新建城市 (the platform operator's page; the same service as `tuijin city create`)."""
+
+    name = forms.CharField(label="城市名称", max_length=100)
+    province = forms.CharField(label="所属省份", max_length=100, required=False, help_text="留空: 不属于任何省")
+    region_code = forms.CharField(label="行政区划代码", max_length=6, required=False, help_text="6 位数字")

@@ -7,6 +7,7 @@ from . import conventions_views, views
 app_name = "orgs"
 urlpatterns = [
     path("conventions/", conventions_views.conventions, name="conventions"),  # ?unit=<id>&year=YYYY
+    path("cities/new/", views.city_new, name="city_new"),
     path("units/", views.units, name="units"),
     path("units/template.xlsx", views.units_template, name="units_template"),
     path("units/<id:pk>/", views.unit_detail, name="unit"),

@@ -12,7 +12,7 @@ from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 
 from . import services
-from .forms import UnitAddForm, UnitEditForm, UnitMoveForm, UnitRetireForm
+from .forms import CityCreateForm, UnitAddForm, UnitEditForm, UnitMoveForm, UnitRetireForm
 from .models import OrgUnit, UnitKind
 
 
@@ -167,3 +167,23 @@ def units_template(request):
     write_units_template(buf, rows, city=city, kinds=[UnitKind(k).label for k in services.ADMIN_KINDS])
     buf.seek(0)
     return FileResponse(buf, as_attachment=True, filename="units-template.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def city_new(request):
+    """新建城市: for the platform operator (superuser) only; a city administrator administers one city."""
+    if not request.user.is_superuser:
+        raise PermissionDenied("只有平台运维人员可以新建城市")
+    form = CityCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            city = services.create_city(actor=request.user, **form.cleaned_data)
+        except InputError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, f"已新建城市 {city.name}, 口径为默认值。下一步: 创建市管理员 (用户页面或 "
+                                      f"tuijin createuser … --unit {city.name} --role city_admin)。")
+            return redirect("orgs:city_new")
+    cities = OrgUnit.objects.filter(kind=UnitKind.CITY).select_related("parent").order_by("path")
+    return render(request, "orgs/city_new.html", {"form": form, "cities": cities})

@@ -29,6 +29,9 @@ def _bytes(doc) -> bytes:
     return buf.getvalue()
 
 
+DOCX_SECTION_ROWS = 30
+
+
 def _agenda_sections(doc, agenda: Agenda) -> None:
     for _key, title, items in agenda.titled_sections:
         doc.add_heading(f"{title} ({len(items)})", level=2)
@@ -39,12 +42,17 @@ def _agenda_sections(doc, agenda: Agenda) -> None:
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, ("序号", "项目", "事项", "情况"), strict=True):
             cell.text = text
-        for i, item in enumerate(items, 1):
+        # A meeting discusses what it can read: a long section (a city's 百日开工 list runs to hundreds) prints its
+        # first rows and says how many more the system holds, as the page does.
+        for i, item in enumerate(items[:DOCX_SECTION_ROWS], 1):
             row = table.add_row().cells
             row[0].text = str(i)
             row[1].text = item.project.name if item.project else ""
             row[2].text = item.text
             row[3].text = item.detail
+        if len(items) > DOCX_SECTION_ROWS:
+            doc.add_paragraph(f"另有 {len(items) - DOCX_SECTION_ROWS} 项未列出 (共 {len(items)} 项), "
+                              "完整清单见系统“周调度”页面。")
     for note in agenda.notes:
         doc.add_paragraph(f"说明: {note}")
 

@@ -224,7 +224,7 @@ def _week_and_city(request):
     return form, city, selectors.monday_of(week)
 
 
-AGENDA_ROWS = 20  # rows per agenda section on the page (the .docx keeps them all)
+AGENDA_ROWS = 20  # rows per agenda section on the page (the .docx prints 30, export.DOCX_SECTION_ROWS)
 
 
 @login_required

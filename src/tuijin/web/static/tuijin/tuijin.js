@@ -3,6 +3,15 @@
 (function () {
   "use strict";
 
+  // On a phone the main menu scrolls sideways: show the current section's link rather than the first ones.
+  document.addEventListener("DOMContentLoaded", function () {
+    var current = document.querySelector(".main-nav [aria-current='page']");
+    var nav = current && current.parentElement;
+    if (nav && nav.scrollWidth > nav.clientWidth) {
+      nav.scrollLeft = Math.max(0, current.offsetLeft - nav.offsetLeft - 16);
+    }
+  });
+
   // <button data-print>: print the page (A4 landscape, see tuijin.css).
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-print]");
