@@ -5,7 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tuijin.core.params import register_converters
-from tuijin.orgs import conventions_views as orgs_conventions_views
 
 register_converters()  # <id:…>, <year:…>, <month:…>: out-of-range values do not match (404), never reach the DB
 
@@ -22,7 +21,6 @@ urlpatterns = [
     path("problems/", include("tuijin.problems.urls")),
     path("attraction/", include("tuijin.attraction.urls")),
     path("dashboard/", include("tuijin.dashboard.urls")),
-    path("settings/conventions/", orgs_conventions_views.conventions),  # the address the 口径 page first had
     path("api/v1/", include("tuijin.api.urls")),
     path("setup/", include("tuijin.orgs.urls")),
     path("setup/", include("tuijin.projects.urls")),

@@ -8,16 +8,16 @@ from tuijin.attraction.models import Lead
 
 
 def test_a_long_column_shows_its_newest_cards_its_total_and_a_link_to_all(client, town):
-    # Ten leads of 1000, 2000, … 10000 万元 on 1-10 February: 55000 万元 = 5.50 亿元.
+    # Ten leads of 1000, 2000, … 10000 万元 on 1-10 February: 55000 万元 = 5.5 亿元 (the city's one decimal).
     for i in range(1, 11):
         lead(town.jia, title=f"线索{i:02d}", amount=1000 * i, when=D(2024, 2, i))
     client.force_login(f.user("jia_admin", town.jia, Role.DISTRICT_ADMIN))
     page = client.get("/attraction/").content.decode()
     column = page[page.index('data-stage="lead"'):page.index("</section>", page.index('data-stage="lead"'))]
-    assert '<span class="count">10</span>' in column and "意向投资 5.50 亿元" in column
+    assert '<span class="count">10</span>' in column and "意向投资 5.5 亿元" in column
     shown = [f"线索{i:02d}" for i in range(1, 11) if f"线索{i:02d}" in column]
     assert shown == [f"线索{i:02d}" for i in range(3, 11)]  # the newest 8
-    assert "1.00 亿元" in column  # 线索10: 10000 万元
+    assert "1.0 亿元" in column  # 线索10: 10000 万元
     assert 'href="?stage=lead"' in column and "全部 10 条 (另 2 条)" in column
     full = client.get("/attraction/?stage=lead").content.decode()
     assert all(f"线索{i:02d}" in full for i in range(1, 11)) and 'data-stage="signed"' not in full

@@ -25,8 +25,8 @@ def test_admin_sets_conventions_on_the_page(page, live_server, admin_city, outpu
     login(page, live_server, "kj_admin", PASSWORD)
     page.goto(f"{live_server.url}/overview/")
     page.click("nav >> text=口径")
-    assert "/settings/conventions/" in page.url
-    page.goto(f"{live_server.url}/settings/conventions/?unit={admin_city.pk}&year=2025")
+    assert "/setup/conventions/" in page.url
+    page.goto(f"{live_server.url}/setup/conventions/?unit={admin_city.pk}&year=2025")
     page.fill("input[name=curve]", "3:20,6:45,9:72.5,12:100")
     page.select_option("select[name=wording]", "time")
     page.fill("input[name=rate_places]", "2")

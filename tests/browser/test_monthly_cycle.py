@@ -111,7 +111,7 @@ def test_a_month_from_template_to_the_overview(page, live_server, world, output_
     login(page, server, "jk_admin", PASSWORD)
     page.goto(f"{server.url}/reports/review/?period=2024-07")
     row = page.locator("tr", has_text="京口储能装备项目")
-    assert "9000.00" in row.inner_text() and "24000.00" in row.inner_text() and "11000.00" in row.inner_text()
+    assert "9,000" in row.inner_text() and "24,000" in row.inner_text() and "11,000" in row.inner_text()
     page.screenshot(path=str(output_dir / "2-district-review.png"), full_page=True)
     page.check("input[data-select-all]")
     assert page.locator("input[name=report]:checked").count() == 2

@@ -132,8 +132,8 @@ def test_plain(value, expected):
 
 
 def test_a_city_config_gives_its_style():
-    from tuijin.orgs.models import CityConfig
+    from tuijin.orgs.models import Conventions
 
-    style = NumberStyle.of(CityConfig(amount_places=2, rate_places=2, rounding="truncate"))
+    style = NumberStyle.of(Conventions(amount_places=2, rate_places=2, rounding="truncate"))
     assert style == TRUNCATE_2
-    assert NumberStyle.of(CityConfig()) == DEFAULT_STYLE  # the model's defaults are the platform's
+    assert NumberStyle.of(Conventions()) == DEFAULT_STYLE  # the model's defaults are the platform's

@@ -172,10 +172,10 @@ def test_drill_down_lists_and_chart_labels_print_through_the_numbers_module(clie
 
 def test_a_drill_down_list_prints_rates_by_the_city_rule(client, town):
     """P5: 1-5月 1000 of a 6000 plan = 16.666…%: 16.7% by default, 16.66% for a city truncating at two places."""
-    from tuijin.orgs.models import CityConfig
+    from tests import factories
 
     url = f"/dashboard/list/?key=completed&city={town.city.pk}&through=2024-05"
     assert '<td class="num">16.7%</td>' in get(client, town.users["admin"], url).content.decode()
-    CityConfig.objects.update_or_create(city=town.city, defaults={"rate_places": 2, "rounding": "truncate"})
+    factories.config(town.city, rate_places=2, rounding="truncate")
     html = get(client, town.users["admin"], url).content.decode()
     assert '<td class="num">16.66%</td>' in html and '<td class="num">16.7%</td>' not in html

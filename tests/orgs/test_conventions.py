@@ -260,7 +260,7 @@ def test_a_department_keeps_no_conventions(town, admins):
 # ---------------------------------------------------------------- the page
 
 
-URL = "/settings/conventions/"
+URL = "/setup/conventions/"
 
 
 def test_the_page_shows_and_sets_the_conventions_of_the_admins_city(client, town, admins):

@@ -122,7 +122,7 @@ def test_a_review_row_shows_last_month_the_plan_this_month_the_photo_and_the_pro
     assert (rows["甲区二号项目"].previous_ytd, rows["甲区二号项目"].annual_plan) == (Decimal(3000), Decimal(6000))
     page = client.get("/reports/review/?period=2024-07").content.decode()
     row = page[page.index("甲区一号项目") - 200:page.index("甲区二号项目")]
-    for text in ("6000.00", "12000.00", "1200.00", "7200.00", "封顶", f"/reports/photos/{photo.pk}/",
+    for text in ("6,000", "12,000", "1,200", "7,200", "封顶", f"/reports/photos/{photo.pk}/",
                  f'href="/projects/{world["a1"].pk}/"', 'class="thumb"'):
         assert text in row, text
 

@@ -32,15 +32,15 @@ def test_city_admin_sees_every_project_of_the_city_with_count_and_total(client, 
 
 
 def test_the_list_prints_amounts_by_the_city_rule(client, city):
-    """项目库 through tuijin.core.numbers with the city's CityConfig: two places truncated, then half up."""
-    from tuijin.orgs.models import CityConfig
+    """项目库 through tuijin.core.numbers with the city's conventions: two places truncated, then half up."""
+    from tests import factories
 
-    CityConfig.objects.update_or_create(city=city.city, defaults={"amount_places": 2, "rounding": "truncate"})
+    factories.config(city.city, amount_places=2, rounding="truncate")
     login(client, city.admin)
     html = client.get("/projects/").content.decode()
     assert '<strong class="total">8.92</strong>' in html  # 8.925 truncated
     assert tables(client.get("/projects/", {"q": "养老"}))["projects"][1][5] == "0.12"  # 1250 万元 = 0.125 亿
-    CityConfig.objects.filter(city=city.city).update(rounding="half_up")
+    factories.config(city.city, rounding="half_up")
     html = client.get("/projects/").content.decode()
     assert '<strong class="total">8.93</strong>' in html  # 8.925 half up
     assert tables(client.get("/projects/", {"q": "养老"}))["projects"][1][5] == "0.13"
