@@ -159,3 +159,19 @@ def test_contracts_page_lists_those_signed_by_the_period_end_fifty_a_page(client
     second = client.get("/attraction/contracts/?through=2024-06&page=2").content.decode()
     assert "第 2 / 2 页" in second and "上一页" in second
     assert second.count("<tr><td class=\"nowrap\"><a href=\"/attraction/contracts/") == 2
+
+
+def test_the_import_preview_lists_the_first_rows_only(client, town, settings):
+    """IMPORT_PREVIEW_ROWS = 2 and a register of 5 leads: the preview shows rows 2 and 3 of the file, says 3 more
+    are imported on confirmation, and the confirm button counts all 5."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.IMPORT_PREVIEW_ROWS = 2
+    f.category()
+    client.force_login(f.user("city_admin", town.city, Role.CITY_ADMIN, password=PASSWORD))
+    csv = "项目名称,投资方,投资方类型,线索来源,意向投资(万元),跟进单位,日期\n" + "".join(
+        f"预览项目{i},某某有限公司{i},外资,招商活动,{1000 * i},甲区,2024-03-0{i}\n" for i in range(1, 6))
+    html = client.post("/attraction/import/", {"kind": "leads", "preview": "1",
+                                               "file": SimpleUploadedFile("l.csv", csv.encode())}).content.decode()
+    assert "预览项目1" in html and "预览项目2" in html and "预览项目3" not in html
+    assert "预览只列出前 2 行, 其余 3 行确认后一并导入" in html and "确认导入 5 行" in html

@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -523,7 +524,10 @@ def import_register(request):
                 else:
                     messages.success(request, f"已导入 {n} 行")
                     return redirect("attraction:pipeline")
-    return render(request, "attraction/import.html", {"form": form, "plan": plan})
+    n = settings.IMPORT_PREVIEW_ROWS
+    return render(request, "attraction/import.html", {
+        "form": form, "plan": plan, "preview_rows": n, "preview_slice": f":{n}",
+        "hidden_rows": max(0, len(plan.rows) - n) if plan else 0})
 
 
 @login_required
