@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tuijin.bulletins",
     "tuijin.problems",
     "tuijin.attraction",
+    "tuijin.reminders",
     "tuijin.api",
     "tuijin.demo",
     "tuijin.dashboard",
@@ -235,3 +236,13 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Notifications by e-mail: the console backend unless an operator configures SMTP.
 EMAIL_BACKEND = os.environ.get("TUIJIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TUIJIN_FROM_EMAIL", "tuijin@localhost")
+
+# Reminders (tuijin.reminders, `tuijin remind`): the address links point at, how a failed delivery is retried
+# (after RETRY_MINUTES, doubling each time, up to MAX_ATTEMPTS), the webhooks' timeout, and the hosts a city's
+# webhooks may point at (comma-separated; empty: any host).
+SITE_URL = os.environ.get("TUIJIN_SITE_URL", "http://localhost:8000").rstrip("/")
+REMINDER_MAX_ATTEMPTS = int(os.environ.get("TUIJIN_REMINDER_MAX_ATTEMPTS", "5"))
+REMINDER_RETRY_MINUTES = int(os.environ.get("TUIJIN_REMINDER_RETRY_MINUTES", "15"))
+REMINDER_HTTP_TIMEOUT = float(os.environ.get("TUIJIN_REMINDER_HTTP_TIMEOUT", "10"))
+REMINDER_WEBHOOK_HOSTS = [h.strip().lower() for h in os.environ.get("TUIJIN_REMINDER_WEBHOOK_HOSTS", "").split(",")
+                          if h.strip()]

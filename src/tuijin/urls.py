@@ -24,5 +24,6 @@ urlpatterns = [
     path("api/v1/", include("tuijin.api.urls")),
     path("setup/", include("tuijin.orgs.urls")),
     path("setup/", include("tuijin.projects.urls")),
+    path("", include("tuijin.reminders.urls")),  # /reminders/ and /setup/reminders/
     path("", include("tuijin.web.urls")),
 ]
