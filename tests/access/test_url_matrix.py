@@ -67,6 +67,7 @@ VISIBLE = {"project": _PROJECTS, "entry": _PROJECTS, "report": _PROJECTS, "unit"
            "department": _DEPARTMENTS, "photo": _PROJECTS, "attachment": _PROJECTS, "item_photo": _PROJECTS,
            "lead": _UNITS, "contract": _PROJECTS,  # 招商线索: seen by the units a user sees
            "event": _UNITS,
+           "endpoint": _CITIES,  # a city's reminder webhook (提醒通道): its administrator's to change
            "annual_list": _CITIES, "sector": _CITIES, "period": _CITIES}  # a city's lists and 行业领域: its administrator's to change  # 招商活动: seen by the units a user sees taking part (each place's: its unit)
 
 # The action a page requires, by URL name; pages not listed require READ.
@@ -91,6 +92,11 @@ URL_ACTIONS = {
         "orgs:units", "orgs:units_template", "orgs:unit", "orgs:unit_edit", "orgs:unit_move", "orgs:unit_retire",
         "orgs:unit_restore", "orgs:city_new", "projects:lists", "projects:lists_template", "projects:list_edit",
         "projects:dimensions", "projects:dimension_edit", "progress:period_action")},
+    # 提醒设置: the city administrator's schedule, webhooks (and their buttons) and delivery log. A user's own
+    # reminder preference (reminders:preferences) needs READ only: every role with one sets its own.
+    "reminders:setup": CONFIGURE,
+    "reminders:endpoint": CONFIGURE,
+    "reminders:log": CONFIGURE,
     # The reporting deadline (月报): bulk review and 催报 by reviewers, 本月无变化 by reporters, a password reset by
     # those who manage users; the 报送进度 board is read by anyone who reads the city.
     "progress:review_batch": REVIEW,
@@ -154,6 +160,7 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("projects:list_edit", "pk"): "annual_list",
     ("projects:dimension_edit", "pk"): "sector",
     ("progress:period_action", "pk"): "period",
+    ("reminders:endpoint", "pk"): "endpoint",
 }
 # Parameters that are plain values, the same for every role.
 PARAM_VALUES = {"year": 2024, "month": 2,
@@ -387,7 +394,18 @@ def world(world, settings, tmp_path):
         place.period, _ = ReportingPeriod.objects.get_or_create(
             city=place.city, year=2024, month=2,
             defaults={"opens_on": datetime.date(2024, 3, 1), "deadline": datetime.date(2024, 3, 10)})
+        place.endpoint = _endpoint(place.city)
     return world
+
+
+def _endpoint(city):
+    """A 提醒通道 of the city (an address nothing listens on: the matrix never presses 发送测试消息)."""
+    from django.utils import timezone
+
+    from tuijin.reminders.models import Endpoint
+
+    return Endpoint.objects.get_or_create(city=city, name="调度群", defaults={
+        "kind": "wecom", "url": "http://127.0.0.1:9/robot", "created_at": timezone.now()})[0]
 
 
 def test_the_walk_finds_the_pages_of_issue_3():

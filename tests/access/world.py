@@ -74,6 +74,7 @@ class Place:
     annual_list: object = None  # the place's city's highest list (the URL matrix's 本市设置 pages)
     sector: object = None  # a 行业领域 of the place's city (the URL matrix's 本市设置 pages)
     period: object = None  # a reporting month (填报期) of the place's city
+    endpoint: object = None  # a reminder webhook (提醒通道) of the place's city (the URL matrix's 提醒设置 page)
 
 
 @dataclass

@@ -103,6 +103,7 @@ NOT_PAGES = {
     "progress:remind": "POST only (the form is on the 报送进度 board)",
     "progress:unchanged": "POST only (a button on the reporter's list)",
     "progress:period_action": "POST only (the forms are on the 填报期 page)",
+    "reminders:endpoint": "POST only (a webhook's 启用/停用/测试 buttons are on the 提醒设置 page)",
     "accounts:user_password": "POST only (the answer shows the new password once)",
 }
 # Query strings a page needs: the drill-down list behind the dashboard's completion-rate figure (the list the
