@@ -311,7 +311,7 @@ def test_who_may_run_and_configure(world):
         services.add_endpoint(
             actor=world.admin, city=world.city, name="x", kind="wecom", url="file:///etc/passwd"
         )
-    with pytest.raises(InputError, match="不是合法的 JSON"):
+    with pytest.raises(InputError, match="请求体模板填入手机号和内容后格式不对"):
         services.add_endpoint(
             actor=world.admin,
             city=world.city,

@@ -71,9 +71,11 @@ def sms_body(template: str, mobile: str, content: str) -> bytes:
     )
     try:
         json.loads(text)
-    except ValueError as exc:
+    except ValueError:
         raise InputError(
-            f"请求体模板填入手机号和内容后不是合法的 JSON: {exc}", field="body_template"
+            f"请求体模板填入手机号和内容后格式不对: {(template or '')[:80]!r}; 应形如 "
+            '{"phone": "{mobile}", "text": "{content}"} (字段名按短信网关的接口)',
+            field="body_template",
         ) from None
     return text.encode("utf-8")
 

@@ -71,6 +71,6 @@ class EndpointForm(Form):
         label="请求体模板",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text='短信网关: JSON, 用 {mobile} 和 {content} 表示手机号和内容; 空: {"mobile": "{mobile}", '
+        help_text='短信网关的请求体, 用 {mobile} 和 {content} 表示手机号和内容; 空: {"mobile": "{mobile}", '
         '"content": "{content}"}',
     )

@@ -50,7 +50,7 @@ class Endpoint(models.Model):
     kind = models.CharField("类型", max_length=10, choices=EndpointKind.choices)
     url = models.CharField("地址 (URL)", max_length=500)
     secret = models.CharField("加签密钥 (钉钉, 可空)", max_length=200, blank=True)
-    body_template = models.TextField("请求体模板 (短信网关, JSON)", blank=True)
+    body_template = models.TextField("请求体模板 (短信网关)", blank=True)
     active = models.BooleanField("启用", default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
