@@ -349,3 +349,45 @@ def test_json_output(world, capsys):
     assert Reminder.objects.count() == 0 and datetime.date.fromisoformat(
         data["now"][:10]
     ) == datetime.date(2024, 8, 7)
+
+
+def test_weekly_reminder_follows_the_meeting_day(world):
+    """With the week's 周调度会 created for Wednesday 2024-08-14, the reminder goes out on Tuesday 08-13 (the day
+    before), not on Monday (the city's weekday), and not again on the meeting day: admin and leader once each
+    (land leads the overdue problem too)."""
+    from tuijin.problems.services import create_weekly_meeting
+
+    create_weekly_meeting(
+        actor=world.admin,
+        city=world.city,
+        week_start=datetime.date(2024, 8, 12),
+        held_on=datetime.date(2024, 8, 14),
+        now=at(2024, 8, 9),
+    )
+
+    def weekly(now):
+        return {r.recipient.username for r in run(now).made if r.kind == Kind.WEEKLY}
+
+    assert weekly(at(2024, 8, 12)) == set()
+    assert weekly(at(2024, 8, 13)) == {"admin", "leader", "land"}
+    assert weekly(at(2024, 8, 14)) == set()
+    mail_ = next(
+        m for m in mail.outbox if m.to == ["leader@example.cn"] and "周调度会" in m.subject
+    )
+    assert "2024年8月14日召开" in mail_.body
+
+
+def test_no_second_email_for_what_escalate_already_mailed(
+    world, django_capture_on_commit_callbacks
+):
+    """`tuijin escalate` on 2024-08-12 08:00 notifies land and admin of the 市级督办 and e-mails them (its own
+    notification, sent on commit); `tuijin remind` then makes the 督办 reminder but logs its e-mail as 未发送 with
+    the reason, so nobody gets the same e-mail twice."""
+    with django_capture_on_commit_callbacks(execute=True):
+        run_escalation(now=at(2024, 8, 12, 8))
+    before = len(mail.outbox)
+    run(at(2024, 8, 12))
+    for user in (world.dept, world.admin):
+        d = Delivery.objects.get(reminder__recipient=user, reminder__kind=Kind.ESCALATED)
+        assert d.status == DeliveryStatus.SKIPPED and "站内通知已发送" in d.last_error
+    assert not [m for m in mail.outbox[before:] if "督办" in m.subject]
