@@ -53,7 +53,12 @@ class Endpoint(models.Model):
     body_template = models.TextField("请求体模板 (短信网关)", blank=True)
     active = models.BooleanField("启用", default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间")
 
@@ -120,7 +125,10 @@ class Preference(models.Model):
     every kind on."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
     )
     email = models.BooleanField("邮件", default=True)
     robot = models.BooleanField("群机器人 (@我)", default=False)
@@ -193,7 +201,9 @@ class Delivery(models.Model):
     """投递记录: one reminder by one channel (e-mail, or one endpoint), with every attempt counted, the last error
     and when the next attempt is due."""
 
-    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    reminder = models.ForeignKey(
+        Reminder, verbose_name="提醒", on_delete=models.CASCADE, related_name="deliveries"
+    )
     channel = models.CharField("通道", max_length=10, choices=Channel.choices)
     endpoint = models.ForeignKey(
         Endpoint,
@@ -217,7 +227,7 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     last_error = models.TextField("错误", blank=True)
     next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField("开始发送", null=True, blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     created_at = models.DateTimeField("生成时间")
 
