@@ -3,6 +3,8 @@ superuser) and who may import and note (its 市管理员). Everything else is ru
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -35,7 +37,8 @@ def may_change(user, city) -> bool:
 
 def settings_for(city) -> ReconciliationSettings:
     """The city's settings (unsaved defaults when it has none)."""
-    return ReconciliationSettings.objects.filter(city=city).first() or ReconciliationSettings(city=city)
+    return ReconciliationSettings.objects.filter(city=city).first() or ReconciliationSettings(
+        city=city, threshold=Decimal(5))
 
 
 def default_through(city) -> tuple[int, int]:
