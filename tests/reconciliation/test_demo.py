@@ -11,9 +11,15 @@ pytestmark = pytest.mark.demo
 
 # The hand-made list: rule → the planted projects (demo.py picks them by code and list; their codes come back
 # in the demo's result). 2 not 入库, 2 amount differences, 1 duplicate pair, 1 start before approval, 1 over total.
-EXPECTED = [("not_in_stats", ["omitted"]), ("not_in_stats", ["not_in"]), ("amount", ["amount_up"]),
-            ("amount", ["amount_down"]), ("duplicate", ["dup_a", "dup_b"]),
-            ("start_before_approval", ["early_start"]), ("over_total", ["over_total"])]
+EXPECTED = [
+    ("not_in_stats", ["omitted"]),
+    ("not_in_stats", ["not_in"]),
+    ("amount", ["amount_up"]),
+    ("amount", ["amount_down"]),
+    ("duplicate", ["dup_a", "dup_b"]),
+    ("start_before_approval", ["early_start"]),
+    ("over_total", ["over_total"]),
+]
 
 
 def test_reconcile_lists_exactly_the_planted_differences(demo):
@@ -22,9 +28,13 @@ def test_reconcile_lists_exactly_the_planted_differences(demo):
     call_command("reconcile", "--city", "镇江市", "--through", "2024-06", "--json", stdout=out)
     data = json.loads(out.getvalue())
     got = sorted((f["rule"], f["subject"]) for f in data["findings"])
-    want = sorted((rule, "|".join(sorted(codes[role] for role in roles))) for rule, roles in EXPECTED)
+    want = sorted(
+        (rule, "|".join(sorted(codes[role] for role in roles))) for rule, roles in EXPECTED
+    )
     assert got == want
-    assert codes["small_diff"] not in {f["subject"] for f in data["findings"]}  # 2%: below the 5% threshold
+    assert codes["small_diff"] not in {
+        f["subject"] for f in data["findings"]
+    }  # 2%: below the 5% threshold
     by = {(f["rule"], f["subject"]): f["figures"] for f in data["findings"]}
     # statistics = 80% of the report → +25.0%; 112% of the report → −12 / 112 = −10.7%
     assert by[("amount", codes["amount_up"])]["difference_pct"] == 25.0
@@ -32,7 +42,10 @@ def test_reconcile_lists_exactly_the_planted_differences(demo):
     assert by[("not_in_stats", codes["not_in"])]["stats_status"] == "未入库"
     assert by[("not_in_stats", codes["omitted"])]["stats_status"] is None
     over = by[("over_total", codes["over_total"])]
-    assert 100 < over["excess"] < 200 and over["since_start"] - over["total_investment"] == over["excess"]
+    assert (
+        100 < over["excess"] < 200
+        and over["since_start"] - over["total_investment"] == over["excess"]
+    )
     assert data["counts"] == {"total": 7, "open": 7, "explained": 0, "resolved": 0}
 
 

@@ -17,36 +17,91 @@ from tuijin.reconciliation.services import note_finding, save_settings
 
 def note_all(t, status, skip=0):
     for f in reconcile(t["city"], 2024, 3).findings[skip:]:
-        note_finding(actor=t["admin"], city=t["city"], year=2024, month=3, rule=f.rule, subject=f.subject,
-                     status=status, note="统计局下月更正")
+        note_finding(
+            actor=t["admin"],
+            city=t["city"],
+            year=2024,
+            month=3,
+            rule=f.rule,
+            subject=f.subject,
+            status=status,
+            note="统计局下月更正",
+        )
 
 
 def test_explain_resolve_reopen_audited(imported):
     t, p = imported, imported["p"]
-    note_finding(actor=t["admin"], city=t["city"], year=2024, month=3, rule=Rule.NOT_IN_STATS, subject=p[2].code,
-                 status="explained", note="已申报入库, 等待统计局审核")
+    note_finding(
+        actor=t["admin"],
+        city=t["city"],
+        year=2024,
+        month=3,
+        rule=Rule.NOT_IN_STATS,
+        subject=p[2].code,
+        status="explained",
+        note="已申报入库, 等待统计局审核",
+    )
     r = reconcile(t["city"], 2024, 3)
     f = next(x for x in r.findings if x.subject == p[2].code)
-    assert (f.status, f.note, r.open, r.explained) == ("explained", "已申报入库, 等待统计局审核", 6, 1)
+    assert (f.status, f.note, r.open, r.explained) == (
+        "explained",
+        "已申报入库, 等待统计局审核",
+        6,
+        1,
+    )
     assert reconcile(t["city"], 2024, 4).explained == 0  # a note is for its period
-    note_finding(actor=t["admin"], city=t["city"], year=2024, month=3, rule=Rule.NOT_IN_STATS, subject=p[2].code,
-                 status="open", note="")
+    note_finding(
+        actor=t["admin"],
+        city=t["city"],
+        year=2024,
+        month=3,
+        rule=Rule.NOT_IN_STATS,
+        subject=p[2].code,
+        status="open",
+        note="",
+    )
     assert not FindingNote.objects.exists()
-    actions = AuditEntry.objects.filter(model="reconciliation.FindingNote").values_list("action", flat=True)
+    actions = AuditEntry.objects.filter(model="reconciliation.FindingNote").values_list(
+        "action", flat=True
+    )
     assert sorted(actions) == ["create", "delete"]
 
 
 def test_note_refusals(imported):
     t, p = imported, imported["p"]
     with pytest.raises(PermissionDenied):
-        note_finding(actor=t["leader"], city=t["city"], year=2024, month=3, rule=Rule.NOT_IN_STATS,
-                     subject=p[2].code, status="explained", note="x")
+        note_finding(
+            actor=t["leader"],
+            city=t["city"],
+            year=2024,
+            month=3,
+            rule=Rule.NOT_IN_STATS,
+            subject=p[2].code,
+            status="explained",
+            note="x",
+        )
     with pytest.raises(InputError, match="请填写说明"):
-        note_finding(actor=t["admin"], city=t["city"], year=2024, month=3, rule=Rule.NOT_IN_STATS,
-                     subject=p[2].code, status="explained", note=" ")
+        note_finding(
+            actor=t["admin"],
+            city=t["city"],
+            year=2024,
+            month=3,
+            rule=Rule.NOT_IN_STATS,
+            subject=p[2].code,
+            status="explained",
+            note=" ",
+        )
     with pytest.raises(InputError, match="没有这条差异"):
-        note_finding(actor=t["admin"], city=t["city"], year=2024, month=3, rule=Rule.NOT_IN_STATS,
-                     subject=p[1].code, status="explained", note="x")
+        note_finding(
+            actor=t["admin"],
+            city=t["city"],
+            year=2024,
+            month=3,
+            rule=Rule.NOT_IN_STATS,
+            subject=p[1].code,
+            status="explained",
+            note="x",
+        )
 
 
 def test_issuing_through_the_gate(imported):
@@ -92,7 +147,17 @@ def test_settings_refusals(town):
 
 def test_cli_table_json_and_bad_threshold(imported):
     out = io.StringIO()
-    call_command("reconcile", "--city", "测试市", "--through", "2024-03", "--threshold", "40", "--json", stdout=out)
+    call_command(
+        "reconcile",
+        "--city",
+        "测试市",
+        "--through",
+        "2024-03",
+        "--threshold",
+        "40",
+        "--json",
+        stdout=out,
+    )
     import json
 
     data = json.loads(out.getvalue())

@@ -35,9 +35,12 @@ def test_wide_layout_preview_commit_and_again(town):
 def test_long_layout_gives_the_same(town):
     """年 / 月 / 金额, one row per month, matched by name when the code is blank."""
     p = town["p"]
-    rows = [["项目代码", "项目名称", "入库状态", "年", "月", "统计完成投资(万元)"],
-            [p[1].code, "", "已入库", 2024, 1, 100], ["", p[1].name, "已入库", "2024年", "2月", 200],
-            [p[1].code, p[1].name, "已入库", 2024, 3, 300]]
+    rows = [
+        ["项目代码", "项目名称", "入库状态", "年", "月", "统计完成投资(万元)"],
+        [p[1].code, "", "已入库", 2024, 1, 100],
+        ["", p[1].name, "已入库", "2024年", "2月", 200],
+        [p[1].code, p[1].name, "已入库", 2024, 3, 300],
+    ]
     result = plan(town, rows)
     assert result.ok, [str(e) for e in result.errors]
     importer.commit_file(user=town["admin"], plan=result)
@@ -46,7 +49,9 @@ def test_long_layout_gives_the_same(town):
 
 def test_amounts_in_yi_by_the_header(town):
     p = town["p"]
-    result = plan(town, [["项目代码", "入库状态", "1月(亿元)"], [p[1].code, "已入库", "0.01"]], year=2024)
+    result = plan(
+        town, [["项目代码", "入库状态", "1月(亿元)"], [p[1].code, "已入库", "0.01"]], year=2024
+    )
     importer.commit_file(user=town["admin"], plan=result)
     assert months_of(p[1]) == {1: 100}
 
@@ -56,8 +61,15 @@ def test_a_project_left_out_is_removed_and_an_unknown_code_skipped(town):
     does not have → skipped with a note (no error)."""
     p = town["p"]
     importer.commit_file(user=town["admin"], plan=plan(town, statistics_csv(p)))
-    second = plan(town, [["项目代码", "入库状态", "1月"], [p[1].code, "已入库", 100],
-                         ["2024-999999-99-99-99999X", "已入库", 5]], year=2024)
+    second = plan(
+        town,
+        [
+            ["项目代码", "入库状态", "1月"],
+            [p[1].code, "已入库", 100],
+            ["2024-999999-99-99-99999X", "已入库", 5],
+        ],
+        year=2024,
+    )
     assert second.ok and second.removed == 6 and second.skipped == 1
     assert any("不在本市项目库中" in n for n in second.notes)
     importer.commit_file(user=town["admin"], plan=second)
@@ -73,21 +85,38 @@ def test_wrong_header(town):
 def test_bad_month_cell_and_header(town):
     """月 13 in C3 of a long table; a “13月” column header."""
     p = town["p"]
-    long = plan(town, [["项目代码", "入库状态", "年", "月", "金额"], [p[1].code, "已入库", 2024, 1, 5],
-                       [p[1].code, "已入库", 2024, 13, 5]])
+    long = plan(
+        town,
+        [
+            ["项目代码", "入库状态", "年", "月", "金额"],
+            [p[1].code, "已入库", 2024, 1, 5],
+            [p[1].code, "已入库", 2024, 13, 5],
+        ],
+    )
     assert [str(e) for e in long.errors] == [
-        "工作表“t.csv”第 3 行 D 列「月份」 (值: '13'): 月份应为 1-12"]
-    wide = plan(town, [["项目代码", "入库状态", "1月", "13月"], [p[1].code, "已入库", 5, 6]], year=2024)
+        "工作表“t.csv”第 3 行 D 列「月份」 (值: '13'): 月份应为 1-12"
+    ]
+    wide = plan(
+        town, [["项目代码", "入库状态", "1月", "13月"], [p[1].code, "已入库", 5, 6]], year=2024
+    )
     assert any("13月" in str(e) and "表头的月份应在 1-12 之间" in str(e) for e in wide.errors)
 
 
 def test_non_number_amount_names_the_cell(town):
     p = town["p"]
-    result = plan(town, [["2024年入库清单"], ["项目代码", "入库状态", "1月", "2月"], [p[1].code, "已入库", 5, "五百"],
-                         [p[4].code, "已入库", "-3", ""]])
+    result = plan(
+        town,
+        [
+            ["2024年入库清单"],
+            ["项目代码", "入库状态", "1月", "2月"],
+            [p[1].code, "已入库", 5, "五百"],
+            [p[4].code, "已入库", "-3", ""],
+        ],
+    )
     assert [str(e) for e in result.errors] == [
         "工作表“t.csv”第 3 行 D 列「2月统计完成投资」 (值: '五百'): 2月统计完成投资不是数字",
-        "工作表“t.csv”第 4 行 C 列「1月统计完成投资」 (值: '-3'): 1月统计完成投资不能为负数"]
+        "工作表“t.csv”第 4 行 C 列「1月统计完成投资」 (值: '-3'): 1月统计完成投资不能为负数",
+    ]
     with pytest.raises(InputError, match="2 处错误, 未导入任何数据"):
         importer.commit_file(user=town["admin"], plan=result)
     assert not StatisticsEntry.objects.exists()
@@ -95,13 +124,24 @@ def test_non_number_amount_names_the_cell(town):
 
 def test_status_year_and_duplicates(town):
     p = town["p"]
-    result = plan(town, [["项目代码", "入库状态", "1月"], [p[1].code, "入了", 5], [p[4].code, "", 5],
-                         [p[5].code, "已入库", 5]])
+    result = plan(
+        town,
+        [
+            ["项目代码", "入库状态", "1月"],
+            [p[1].code, "入了", 5],
+            [p[4].code, "", 5],
+            [p[5].code, "已入库", 5],
+        ],
+    )
     reasons = [e.reason for e in result.errors]
     assert reasons[0].startswith("入库状态无法识别, 应为: 已入库、待入库、未入库、已退库")
     assert reasons[1] == "入库状态不能为空"
     assert "无法确定年度" in reasons[2]
-    twice = plan(town, [["项目代码", "入库状态", "1月"], [p[1].code, "已入库", 5], [p[1].code, "已入库", 6]], year=2024)
+    twice = plan(
+        town,
+        [["项目代码", "入库状态", "1月"], [p[1].code, "已入库", 5], [p[1].code, "已入库", 6]],
+        year=2024,
+    )
     assert "2024 年数据在第 2 行已出现" in twice.errors[0].reason
 
 
@@ -111,21 +151,37 @@ def test_approvals_both_layouts_and_bad_dates(town):
     assert ok.ok and ok.created == 4
     importer.commit_file(user=town["admin"], plan=ok)
     assert ApprovalRecord.objects.count() == 4
-    per_kind = plan(town, [["项目代码", "核准日期", "备案日期", "批复文号"], [p[9].code, "", "2024-03-15", "测发改备〔2024〕1号"]],
-                    importer.KIND_APPROVALS)
+    per_kind = plan(
+        town,
+        [
+            ["项目代码", "核准日期", "备案日期", "批复文号"],
+            [p[9].code, "", "2024-03-15", "测发改备〔2024〕1号"],
+        ],
+        importer.KIND_APPROVALS,
+    )
     assert per_kind.ok and per_kind.unchanged == 1 and per_kind.removed == 3
-    bad = plan(town, [["项目代码", "审批类型", "审批日期", "审批文号"], [p[9].code, "许可", "2024-02-30", "x"],
-                      [p[10].code, "核准", "2999-01-01", "y"]], importer.KIND_APPROVALS)
+    bad = plan(
+        town,
+        [
+            ["项目代码", "审批类型", "审批日期", "审批文号"],
+            [p[9].code, "许可", "2024-02-30", "x"],
+            [p[10].code, "核准", "2999-01-01", "y"],
+        ],
+        importer.KIND_APPROVALS,
+    )
     assert [str(e) for e in bad.errors][:2] == [
         "工作表“t.csv”第 2 行 B 列「审批类型」 (值: '许可'): 审批类型无法识别, 应为: 审批、核准、备案",
-        "工作表“t.csv”第 2 行 C 列「审批日期」 (值: '2024-02-30'): 审批日期不是有效日期 (应如 2024-03-15)"]
+        "工作表“t.csv”第 2 行 C 列「审批日期」 (值: '2024-02-30'): 审批日期不是有效日期 (应如 2024-03-15)",
+    ]
     assert "在未来" in str(bad.errors[2])
 
 
 def test_detects_the_kind(town):
     assert importer.detect_kind(statistics_csv(town["p"]), "s.csv") == importer.KIND_STATISTICS
     assert importer.detect_kind(approvals_csv(town["p"]), "a.csv") == importer.KIND_APPROVALS
-    assert importer.detect_kind(csv_bytes([["项目代码", "当月完成投资"], ["x", 1]]), "r.csv") is None
+    assert (
+        importer.detect_kind(csv_bytes([["项目代码", "当月完成投资"], ["x", 1]]), "r.csv") is None
+    )
 
 
 def test_only_the_city_administrator_imports(town):

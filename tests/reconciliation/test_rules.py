@@ -18,9 +18,14 @@ def test_every_rule_at_the_default_threshold(imported):
     r = reconcile(imported["city"], 2024, 3)
     pair = lambda a, b: "|".join(sorted([p[a].code, p[b].code]))  # noqa: E731
     assert set(found(r)) == {
-        (Rule.NOT_IN_STATS, p[2].code), (Rule.NOT_IN_STATS, p[3].code), (Rule.AMOUNT, p[4].code),
-        (Rule.DUPLICATE, pair(7, 8)), (Rule.DUPLICATE, pair(9, 10)),
-        (Rule.START_BEFORE_APPROVAL, p[11].code), (Rule.OVER_TOTAL, p[6].code)}
+        (Rule.NOT_IN_STATS, p[2].code),
+        (Rule.NOT_IN_STATS, p[3].code),
+        (Rule.AMOUNT, p[4].code),
+        (Rule.DUPLICATE, pair(7, 8)),
+        (Rule.DUPLICATE, pair(9, 10)),
+        (Rule.START_BEFORE_APPROVAL, p[11].code),
+        (Rule.OVER_TOTAL, p[6].code),
+    }
     f = found(r)
     assert f[(Rule.NOT_IN_STATS, p[2].code)].figures["reported"] == Decimal(1000)
     assert f[(Rule.NOT_IN_STATS, p[3].code)].figures["stats_status"] == "待入库"
@@ -32,7 +37,11 @@ def test_every_rule_at_the_default_threshold(imported):
     assert twice["counted_twice"] == 200 and "名称和业主相同" in twice["reasons"]
     assert f[(Rule.DUPLICATE, pair(9, 10))].figures["counted_twice"] == 0
     start = f[(Rule.START_BEFORE_APPROVAL, p[11].code)].figures
-    assert (start["started"], start["approved_on"], start["approval_kind"]) == ("2024-02-10", "2024-03-01", "备案")
+    assert (start["started"], start["approved_on"], start["approval_kind"]) == (
+        "2024-02-10",
+        "2024-03-01",
+        "备案",
+    )
     over = f[(Rule.OVER_TOTAL, p[6].code)].figures
     assert (over["since_start"], over["total_investment"], over["excess"]) == (1100, 1000, 100)
     assert (r.open, r.explained, r.resolved, r.statistics_rows, r.approval_rows) == (7, 0, 0, 7, 4)
@@ -50,7 +59,9 @@ def test_threshold_in_wan_and_percent(imported):
     assert amounts(Threshold(ThresholdKind.WAN, Decimal(200))) == set()
     assert amounts(Threshold(ThresholdKind.PERCENT, Decimal(6))) == set()
     assert amounts(Threshold(ThresholdKind.PERCENT, Decimal(2))) == {p[4].code, p[5].code}
-    assert amounts(Threshold(ThresholdKind.WAN, Decimal(100))) == set()  # exactly the threshold: not beyond
+    assert (
+        amounts(Threshold(ThresholdKind.WAN, Decimal(100))) == set()
+    )  # exactly the threshold: not beyond
 
 
 def test_through_an_earlier_month(imported):

@@ -23,17 +23,32 @@ from .engine import report_statuses, reports_qs
 from .scope import Scope
 
 
-def reported_ytd(scope: Scope, year: int, month: int, basis: str = "accepted") -> dict[int, Decimal]:
+def reported_ytd(
+    scope: Scope, year: int, month: int, basis: str = "accepted"
+) -> dict[int, Decimal]:
     """{project id: Σ 当月完成投资 of months 1…month of year} over the listed projects in scope."""
-    rows = (reports_qs(scope, Period.year_to_date(year, month), basis).order_by().values("project_id")
-            .annotate(total=Sum("amount")).values_list("project_id", "total"))
+    rows = (
+        reports_qs(scope, Period.year_to_date(year, month), basis)
+        .order_by()
+        .values("project_id")
+        .annotate(total=Sum("amount"))
+        .values_list("project_id", "total")
+    )
     return {pid: total for pid, total in rows if total is not None}
 
 
-def reported_since_start(scope: Scope, year: int, month: int, basis: str = "accepted") -> dict[int, Decimal]:
+def reported_since_start(
+    scope: Scope, year: int, month: int, basis: str = "accepted"
+) -> dict[int, Decimal]:
     """{project id: Σ 当月完成投资 of every month up to year-month} over the projects in scope."""
-    rows = (MonthlyReport.objects.filter(Q(year__lt=year) | Q(year=year, month__lte=month),
-                                         status__in=report_statuses(basis))
-            .filter(scope.project_q("project__")).order_by().values("project_id")
-            .annotate(total=Sum("amount")).values_list("project_id", "total"))
+    rows = (
+        MonthlyReport.objects.filter(
+            Q(year__lt=year) | Q(year=year, month__lte=month), status__in=report_statuses(basis)
+        )
+        .filter(scope.project_q("project__"))
+        .order_by()
+        .values("project_id")
+        .annotate(total=Sum("amount"))
+        .values_list("project_id", "total")
+    )
     return {pid: total for pid, total in rows if total is not None}

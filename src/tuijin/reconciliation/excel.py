@@ -11,8 +11,9 @@ from decimal import Decimal
 from tuijin.core import exports
 
 
-def statistics_workbook(*, title: str, year: int, months: int, rows: list[tuple[str, str, str, dict[int, Decimal]]]
-                        ) -> bytes:
+def statistics_workbook(
+    *, title: str, year: int, months: int, rows: list[tuple[str, str, str, dict[int, Decimal]]]
+) -> bytes:
     """rows: (项目代码, 项目名称, 入库状态, {month: 统计完成投资 万元}) → .xlsx bytes."""
     from openpyxl import Workbook
 
@@ -21,10 +22,14 @@ def statistics_workbook(*, title: str, year: int, months: int, rows: list[tuple[
     ws.title = "入库项目"
     exports.append_row(ws, [f"{year}年{title}"])
     exports.append_row(ws, ["单位：万元"])
-    exports.append_row(ws, ["序号", "项目代码", "项目名称", "入库状态", *[f"{m}月" for m in range(1, months + 1)]])
+    exports.append_row(
+        ws, ["序号", "项目代码", "项目名称", "入库状态", *[f"{m}月" for m in range(1, months + 1)]]
+    )
     totals = {m: Decimal(0) for m in range(1, months + 1)}
     for i, (code, name, status, amounts) in enumerate(rows, start=1):
-        exports.append_row(ws, [i, code, name, status, *[amounts.get(m) for m in range(1, months + 1)]])
+        exports.append_row(
+            ws, [i, code, name, status, *[amounts.get(m) for m in range(1, months + 1)]]
+        )
         for m, v in amounts.items():
             totals[m] += v
     exports.append_row(ws, ["合计", "", "", "", *[totals[m] for m in range(1, months + 1)]])

@@ -52,13 +52,30 @@ from .models import ApprovalKind, ApprovalRecord, StatisticsEntry, StatisticsMon
 KIND_STATISTICS, KIND_APPROVALS = "statistics", "approvals"
 KIND_LABELS = {KIND_STATISTICS: "统计入库清单", KIND_APPROVALS: "审批平台导出"}
 
-STATS_LABELS = {"code": "项目代码", "name": "项目名称", "status": "入库状态", "year": "年度", "month": "月份",
-                "amount": "统计完成投资", **{f"m{m}": f"{m}月统计完成投资" for m in range(1, 13)}}
-APPROVAL_LABELS = {"code": "项目代码", "name": "项目名称", "kind": "审批类型", "date": "审批日期",
-                   "document_no": "审批文号", "date_approval": "审批日期", "date_ratification": "核准日期",
-                   "date_filing": "备案日期"}
-KIND_DATE_FIELDS = {"date_approval": ApprovalKind.APPROVAL, "date_ratification": ApprovalKind.RATIFICATION,
-                    "date_filing": ApprovalKind.FILING}
+STATS_LABELS = {
+    "code": "项目代码",
+    "name": "项目名称",
+    "status": "入库状态",
+    "year": "年度",
+    "month": "月份",
+    "amount": "统计完成投资",
+    **{f"m{m}": f"{m}月统计完成投资" for m in range(1, 13)},
+}
+APPROVAL_LABELS = {
+    "code": "项目代码",
+    "name": "项目名称",
+    "kind": "审批类型",
+    "date": "审批日期",
+    "document_no": "审批文号",
+    "date_approval": "审批日期",
+    "date_ratification": "核准日期",
+    "date_filing": "备案日期",
+}
+KIND_DATE_FIELDS = {
+    "date_approval": ApprovalKind.APPROVAL,
+    "date_ratification": ApprovalKind.RATIFICATION,
+    "date_filing": ApprovalKind.FILING,
+}
 
 STATUS_WORDS = {
     StatsStatus.IN: {"已入库", "入库", "在库", "是", "已纳统", "纳统"},
@@ -66,10 +83,14 @@ STATUS_WORDS = {
     StatsStatus.PENDING: {"待入库", "审核中", "入库审核中", "拟入库", "申报中"},
     StatsStatus.REMOVED: {"已退库", "退库", "出库", "已出库"},
 }
-KIND_WORDS = {ApprovalKind.APPROVAL: {"审批", "审批制", "批复", "审批类"},
-              ApprovalKind.RATIFICATION: {"核准", "核准制", "核准类"},
-              ApprovalKind.FILING: {"备案", "备案制", "备案类"}}
-MONTH_HEADER_RE = re.compile(r"^(?:(?:19|20)\d{2}年)?(\d{1,2})月份?(?:统计)?(?:完成)?(?:投资)?(?:额)?$")
+KIND_WORDS = {
+    ApprovalKind.APPROVAL: {"审批", "审批制", "批复", "审批类"},
+    ApprovalKind.RATIFICATION: {"核准", "核准制", "核准类"},
+    ApprovalKind.FILING: {"备案", "备案制", "备案类"},
+}
+MONTH_HEADER_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}年)?(\d{1,2})月份?(?:统计)?(?:完成)?(?:投资)?(?:额)?$"
+)
 DATE_TEXT_RE = re.compile(r"(\d{4})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})\s*日?")
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -117,8 +138,11 @@ def match_stats_field(header: str) -> str | None:
 
 def _accept_stats(columns: dict[str, int]) -> bool:
     months = any(f.startswith("m") and f != "month" for f in columns)
-    return bool({"code", "name"} & columns.keys()) and "status" in columns and (
-        months or {"month", "amount"} <= columns.keys())
+    return (
+        bool({"code", "name"} & columns.keys())
+        and "status" in columns
+        and (months or {"month", "amount"} <= columns.keys())
+    )
 
 
 def match_approval_field(header: str) -> str | None:
@@ -149,8 +173,15 @@ def match_approval_field(header: str) -> str | None:
 
 def _accept_approvals(columns: dict[str, int]) -> bool:
     dated = "kind" in columns and bool({"date", "date_approval"} & columns.keys())
-    return bool({"code", "name"} & columns.keys()) and (dated or bool(set(KIND_DATE_FIELDS) & columns.keys())) and (
-        "document_no" in columns or "kind" in columns or len(set(KIND_DATE_FIELDS) & columns.keys()) > 0)
+    return (
+        bool({"code", "name"} & columns.keys())
+        and (dated or bool(set(KIND_DATE_FIELDS) & columns.keys()))
+        and (
+            "document_no" in columns
+            or "kind" in columns
+            or len(set(KIND_DATE_FIELDS) & columns.keys()) > 0
+        )
+    )
 
 
 def detect_kind(data: bytes, filename: str = "") -> str | None:
@@ -233,11 +264,19 @@ class _Row:
 
     def problem(self, f: str, reason: str, labels: dict) -> CellProblem:
         col = self.columns.get(f)
-        return CellProblem(self.sheet.name, self.row, column_letter(col) if col is not None else "",
-                           self.cells.get(f) if col is not None else None, reason, labels.get(f, f))
+        return CellProblem(
+            self.sheet.name,
+            self.row,
+            column_letter(col) if col is not None else "",
+            self.cells.get(f) if col is not None else None,
+            reason,
+            labels.get(f, f),
+        )
 
 
-def _rows(plan: OutsidePlan, data: bytes, match, accept, needs: str, progress) -> tuple[list[_Row], list[str]]:
+def _rows(
+    plan: OutsidePlan, data: bytes, match, accept, needs: str, progress
+) -> tuple[list[_Row], list[str]]:
     """The data rows of every sheet with a recognisable header, and the texts above the headers."""
     rows: list[_Row] = []
     titles: list[str] = []
@@ -253,9 +292,16 @@ def _rows(plan: OutsidePlan, data: bytes, match, accept, needs: str, progress) -
         found = True
         if "bad_month" in layout.columns:
             c = layout.columns["bad_month"]
-            plan.errors.append(CellProblem(sheet.name, layout.header_row + 1, column_letter(c),
-                                           text_of(sheet.rows[layout.header_row][c]), "表头的月份应在 1-12 之间",
-                                           "月份"))
+            plan.errors.append(
+                CellProblem(
+                    sheet.name,
+                    layout.header_row + 1,
+                    column_letter(c),
+                    text_of(sheet.rows[layout.header_row][c]),
+                    "表头的月份应在 1-12 之间",
+                    "月份",
+                )
+            )
         title_factor, _, _ = title_info(sheet, layout.first_row)
         titles += title_texts(sheet, layout.first_row)
         factors = layout.factors(title_factor or Decimal(1))
@@ -276,8 +322,9 @@ def _rows(plan: OutsidePlan, data: bytes, match, accept, needs: str, progress) -
             if progress:
                 progress(1)
     if not found:
-        plan.errors += [CellProblem(s.name, 1, "", None, f"找不到表头: 需要{needs}") for s in headerless] or [
-            CellProblem(plan.filename, 1, "", None, f"找不到表头: 需要{needs}")]
+        plan.errors += [
+            CellProblem(s.name, 1, "", None, f"找不到表头: 需要{needs}") for s in headerless
+        ] or [CellProblem(plan.filename, 1, "", None, f"找不到表头: 需要{needs}")]
     return rows, titles
 
 
@@ -288,7 +335,9 @@ class _Matcher:
         from tuijin.progress.matching import NameIndex
 
         self.projects = Project.objects.filter(unit__path__startswith=city.path)
-        self.by_code = {p.code: p for p in self.projects.only("pk", "code", "name", "owner", "unit_id")}
+        self.by_code = {
+            p.code: p for p in self.projects.only("pk", "code", "name", "owner", "unit_id")
+        }
         self.by_pk = {p.pk: p for p in self.by_code.values()}
         self.names = NameIndex(self.projects)
 
@@ -298,14 +347,18 @@ class _Matcher:
         if code:
             project = self.by_code.get(code)
             if project is None:
-                plan.notes.append(f"工作表“{row.sheet.name}”第 {row.row} 行: 项目代码 {code} 不在本市项目库中, 已跳过")
+                plan.notes.append(
+                    f"工作表“{row.sheet.name}”第 {row.row} 行: 项目代码 {code} 不在本市项目库中, 已跳过"
+                )
             return project
         found, reason = self.names.find(name)
         if found is None:
             if "多个项目" in reason:
                 plan.errors.append(row.problem("name", reason, labels))
             else:
-                plan.notes.append(f"工作表“{row.sheet.name}”第 {row.row} 行: 项目名称 {name} 不在本市项目库中, 已跳过")
+                plan.notes.append(
+                    f"工作表“{row.sheet.name}”第 {row.row} 行: 项目名称 {name} 不在本市项目库中, 已跳过"
+                )
             return None
         return self.by_pk[found.pk]
 
@@ -360,15 +413,26 @@ def _months_text(months: dict[int, Decimal]) -> str:
 # ---------------------------------------------------------------- 统计入库清单
 
 
-def plan_statistics(*, user, data: bytes, filename: str, year: int | None = None,
-                    progress: Callable[[int], None] | None = None) -> OutsidePlan:
+def plan_statistics(
+    *,
+    user,
+    data: bytes,
+    filename: str,
+    year: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> OutsidePlan:
     """What the statistics list would change for the city's projects, year by year. Nothing is written."""
     city = _city(user)
     plan = OutsidePlan(KIND_STATISTICS, filename, city)
     L = STATS_LABELS
-    rows, titles = _rows(plan, data, match_stats_field, _accept_stats,
-                         "“项目代码”或“项目名称”列、“入库状态”列, 以及 1月…12月 的统计完成投资列 (或“年”“月”“金额”列)",
-                         progress)
+    rows, titles = _rows(
+        plan,
+        data,
+        match_stats_field,
+        _accept_stats,
+        "“项目代码”或“项目名称”列、“入库状态”列, 以及 1月…12月 的统计完成投资列 (或“年”“月”“金额”列)",
+        progress,
+    )
     if year is None:
         m = YEAR_RE.search(" ".join(titles))
         year = int(m.group(1)) if m else None
@@ -400,7 +464,13 @@ def plan_statistics(*, user, data: bytes, filename: str, year: int | None = None
                 if isinstance(value, Decimal):
                     months[m] = value
         if row_year is None and len(plan.errors) == before:
-            plan.errors.append(row.problem("year", "无法确定年度: 请填写“年度”列, 或在标题中写明“YYYY年”, 或在导入时选择", L))
+            plan.errors.append(
+                row.problem(
+                    "year",
+                    "无法确定年度: 请填写“年度”列, 或在标题中写明“YYYY年”, 或在导入时选择",
+                    L,
+                )
+            )
         if len(plan.errors) > before:
             continue
         project = matcher.find(plan, row, L)
@@ -410,23 +480,40 @@ def plan_statistics(*, user, data: bytes, filename: str, year: int | None = None
         key = (project.pk, row_year)
         record = wanted.get(key)
         if record is None:
-            wanted[key] = {"project": project, "year": row_year, "status": status,
-                           "status_text": text_of(row.cells.get("status"))[:30],
-                           "code_given": text_of(row.cells.get("code"))[:40],
-                           "name_given": text_of(row.cells.get("name"))[:200], "months": months,
-                           "sheet": row.sheet.name, "row": row.row}
+            wanted[key] = {
+                "project": project,
+                "year": row_year,
+                "status": status,
+                "status_text": text_of(row.cells.get("status"))[:30],
+                "code_given": text_of(row.cells.get("code"))[:40],
+                "name_given": text_of(row.cells.get("name"))[:200],
+                "months": months,
+                "sheet": row.sheet.name,
+                "row": row.row,
+            }
             continue
         if "month" not in row.columns:
-            plan.errors.append(row.problem("code" if "code" in row.columns else "name",
-                                           f"项目 {project.name} 的 {row_year} 年数据在第 {record['row']} 行已出现", L))
+            plan.errors.append(
+                row.problem(
+                    "code" if "code" in row.columns else "name",
+                    f"项目 {project.name} 的 {row_year} 年数据在第 {record['row']} 行已出现",
+                    L,
+                )
+            )
             continue
         if record["status"] != status:
-            plan.errors.append(row.problem("status", f"入库状态与第 {record['row']} 行 ({record['status_text']}) 不同", L))
+            plan.errors.append(
+                row.problem(
+                    "status", f"入库状态与第 {record['row']} 行 ({record['status_text']}) 不同", L
+                )
+            )
             continue
         again = set(months) & set(record["months"])
         if again:
             m = min(again)
-            plan.errors.append(row.problem("month", f"项目 {project.name} {row_year}年{m}月的数据已出现过", L))
+            plan.errors.append(
+                row.problem("month", f"项目 {project.name} {row_year}年{m}月的数据已出现过", L)
+            )
             continue
         record["months"].update(months)
     plan.years = sorted({y for _, y in wanted})
@@ -434,39 +521,75 @@ def plan_statistics(*, user, data: bytes, filename: str, year: int | None = None
         plan.sort_errors()
         return plan
     existing: dict[tuple[int, int], StatisticsEntry] = {
-        (e.project_id, e.year): e for e in StatisticsEntry.objects.filter(city=city, year__in=plan.years)
-        .select_related("project").prefetch_related("months")}
+        (e.project_id, e.year): e
+        for e in StatisticsEntry.objects.filter(city=city, year__in=plan.years)
+        .select_related("project")
+        .prefetch_related("months")
+    }
     for key, record in wanted.items():
         entry = existing.get(key)
         record["entry"] = entry
         plan.records.append(record)
         after = f"{StatsStatus(record['status']).label}; {_months_text(record['months'])}"
         if entry is None:
-            plan.changes.append(Change(record["sheet"], record["row"], record["project"], "新增",
-                                       f"{record['year']}年: {after}"))
+            plan.changes.append(
+                Change(
+                    record["sheet"],
+                    record["row"],
+                    record["project"],
+                    "新增",
+                    f"{record['year']}年: {after}",
+                )
+            )
             continue
         old = {m.month: m.amount for m in entry.months.all()}
-        if entry.status == record["status"] and old == record["months"] and entry.status_text == record["status_text"]:
+        if (
+            entry.status == record["status"]
+            and old == record["months"]
+            and entry.status_text == record["status_text"]
+        ):
             plan.unchanged += 1
             continue
         before = f"{entry.get_status_display()}; {_months_text(old)}"
-        plan.changes.append(Change(record["sheet"], record["row"], record["project"], "修改",
-                                   f"{record['year']}年: {before} → {after}"))
+        plan.changes.append(
+            Change(
+                record["sheet"],
+                record["row"],
+                record["project"],
+                "修改",
+                f"{record['year']}年: {before} → {after}",
+            )
+        )
     for key, entry in existing.items():
         if key not in wanted:
-            plan.changes.append(Change("", 0, entry.project, "删除",
-                                       f"{entry.year}年: 不在本次清单中, 删除原入库记录 ({entry.get_status_display()})"))
+            plan.changes.append(
+                Change(
+                    "",
+                    0,
+                    entry.project,
+                    "删除",
+                    f"{entry.year}年: 不在本次清单中, 删除原入库记录 ({entry.get_status_display()})",
+                )
+            )
             plan.records.append({"delete": entry})
     plan.changes.sort(key=lambda c: (c.action == "删除", plan.sheet_order.get(c.sheet, 0), c.row))
     return plan
 
 
 def _entry_snapshot(entry: StatisticsEntry, months: dict[int, Decimal]) -> dict:
-    return {"city": entry.city_id, "year": entry.year, "project": entry.project_id, "status": entry.status,
-            "status_text": entry.status_text, "months": {str(m): str(v) for m, v in sorted(months.items())}}
+    return {
+        "city": entry.city_id,
+        "year": entry.year,
+        "project": entry.project_id,
+        "status": entry.status,
+        "status_text": entry.status_text,
+        "months": {str(m): str(v) for m, v in sorted(months.items())},
+    }
 
 
-def commit_statistics(*, user, plan: OutsidePlan, progress: Callable[[int], None] | None = None) -> int:
+def commit_statistics(
+    *, user, plan: OutsidePlan, progress: Callable[[int], None] | None = None
+) -> int:
     """Write the planned statistics (the file's years replace what was imported for them), all or nothing."""
     city = _city(user)
     if plan.kind != KIND_STATISTICS or plan.city is None or plan.city.pk != city.pk:
@@ -481,29 +604,57 @@ def commit_statistics(*, user, plan: OutsidePlan, progress: Callable[[int], None
             if "delete" in record:
                 entry = record["delete"]
                 before = _entry_snapshot(entry, {m.month: m.amount for m in entry.months.all()})
-                audit.append(change_entry(actor=user, action="delete", obj=entry, before=before, after=None,
-                                          reason=reason, project_id=entry.project_id))
+                audit.append(
+                    change_entry(
+                        actor=user,
+                        action="delete",
+                        obj=entry,
+                        before=before,
+                        after=None,
+                        reason=reason,
+                        project_id=entry.project_id,
+                    )
+                )
                 entry.delete()
                 changed += 1
                 continue
             entry = record["entry"]
             old_months = {m.month: m.amount for m in entry.months.all()} if entry else {}
             before = _entry_snapshot(entry, old_months) if entry else None
-            if entry is not None and entry.status == record["status"] and old_months == record["months"] \
-                    and entry.status_text == record["status_text"]:
+            if (
+                entry is not None
+                and entry.status == record["status"]
+                and old_months == record["months"]
+                and entry.status_text == record["status_text"]
+            ):
                 continue
             if entry is None:
                 entry = StatisticsEntry(city=city, year=record["year"], project=record["project"])
             entry.status, entry.status_text = record["status"], record["status_text"]
             entry.code_given, entry.name_given = record["code_given"], record["name_given"]
-            entry.source, entry.imported_by = plan.filename[:200], user if getattr(user, "pk", None) else None
+            entry.source, entry.imported_by = (
+                plan.filename[:200],
+                user if getattr(user, "pk", None) else None,
+            )
             entry.save()
             StatisticsMonth.objects.filter(entry=entry).delete()
-            StatisticsMonth.objects.bulk_create([StatisticsMonth(entry=entry, month=m, amount=v)
-                                                 for m, v in sorted(record["months"].items())])
-            audit.append(change_entry(actor=user, action="update" if before else "create", obj=entry, before=before,
-                                      after=_entry_snapshot(entry, record["months"]), reason=reason,
-                                      project_id=entry.project_id))
+            StatisticsMonth.objects.bulk_create(
+                [
+                    StatisticsMonth(entry=entry, month=m, amount=v)
+                    for m, v in sorted(record["months"].items())
+                ]
+            )
+            audit.append(
+                change_entry(
+                    actor=user,
+                    action="update" if before else "create",
+                    obj=entry,
+                    before=before,
+                    after=_entry_snapshot(entry, record["months"]),
+                    reason=reason,
+                    project_id=entry.project_id,
+                )
+            )
             changed += 1
             if progress:
                 progress(1)
@@ -529,11 +680,15 @@ def _date(plan: OutsidePlan, row: _Row, f: str) -> datetime.date | None | str:
         except ValueError:
             value = None
         if value is None:
-            plan.errors.append(row.problem(f, f"{label}不是有效日期 (应如 2024-03-15)", APPROVAL_LABELS))
+            plan.errors.append(
+                row.problem(f, f"{label}不是有效日期 (应如 2024-03-15)", APPROVAL_LABELS)
+            )
             return "error"
     today = timezone.localdate()
     if value > today:
-        plan.errors.append(row.problem(f, f"{label} {value} 在未来 (今天是 {today})", APPROVAL_LABELS))
+        plan.errors.append(
+            row.problem(f, f"{label} {value} 在未来 (今天是 {today})", APPROVAL_LABELS)
+        )
         return "error"
     return value
 
@@ -543,20 +698,31 @@ def _kind(plan: OutsidePlan, row: _Row) -> str | None:
     for kind, words in KIND_WORDS.items():
         if text in words:
             return kind
-    plan.errors.append(row.problem("kind", "审批类型" + ("不能为空" if not text else "无法识别") + ", 应为: 审批、核准、备案",
-                                   APPROVAL_LABELS))
+    plan.errors.append(
+        row.problem(
+            "kind",
+            "审批类型" + ("不能为空" if not text else "无法识别") + ", 应为: 审批、核准、备案",
+            APPROVAL_LABELS,
+        )
+    )
     return None
 
 
-def plan_approvals(*, user, data: bytes, filename: str, progress: Callable[[int], None] | None = None
-                   ) -> OutsidePlan:
+def plan_approvals(
+    *, user, data: bytes, filename: str, progress: Callable[[int], None] | None = None
+) -> OutsidePlan:
     """What the approval export would change: the city's approval records become the file's. Nothing is written."""
     city = _city(user)
     plan = OutsidePlan(KIND_APPROVALS, filename, city)
     L = APPROVAL_LABELS
-    rows, _ = _rows(plan, data, match_approval_field, _accept_approvals,
-                    "“项目代码”或“项目名称”列, 以及“审批类型”和“审批日期”列 (或“审批日期”“核准日期”“备案日期”列)",
-                    progress)
+    rows, _ = _rows(
+        plan,
+        data,
+        match_approval_field,
+        _accept_approvals,
+        "“项目代码”或“项目名称”列, 以及“审批类型”和“审批日期”列 (或“审批日期”“核准日期”“备案日期”列)",
+        progress,
+    )
     matcher = _Matcher(city)
     wanted: dict[tuple, dict] = {}
     for row in rows:
@@ -581,8 +747,13 @@ def plan_approvals(*, user, data: bytes, filename: str, progress: Callable[[int]
                     if isinstance(date, datetime.date):
                         found.append((kind, date))
             if not found and len(plan.errors) == before:
-                plan.errors.append(row.problem(next(f for f in KIND_DATE_FIELDS if f in row.columns),
-                                               "审批、核准、备案日期至少填写一个", L))
+                plan.errors.append(
+                    row.problem(
+                        next(f for f in KIND_DATE_FIELDS if f in row.columns),
+                        "审批、核准、备案日期至少填写一个",
+                        L,
+                    )
+                )
         if len(plan.errors) > before:
             continue
         project = matcher.find(plan, row, L)
@@ -592,31 +763,56 @@ def plan_approvals(*, user, data: bytes, filename: str, progress: Callable[[int]
         for kind, date in found:
             key = (project.pk, kind, date, doc)
             if key in wanted:
-                plan.errors.append(row.problem("document_no" if doc else "code",
-                                               f"与第 {wanted[key]['row']} 行重复", L))
+                plan.errors.append(
+                    row.problem(
+                        "document_no" if doc else "code", f"与第 {wanted[key]['row']} 行重复", L
+                    )
+                )
                 continue
-            wanted[key] = {"project": project, "kind": kind, "approved_on": date, "document_no": doc,
-                           "code_given": text_of(row.cells.get("code"))[:40], "sheet": row.sheet.name,
-                           "row": row.row}
+            wanted[key] = {
+                "project": project,
+                "kind": kind,
+                "approved_on": date,
+                "document_no": doc,
+                "code_given": text_of(row.cells.get("code"))[:40],
+                "sheet": row.sheet.name,
+                "row": row.row,
+            }
     if plan.errors:
         plan.sort_errors()
         return plan
-    existing = {(r.project_id, r.kind, r.approved_on, r.document_no): r
-                for r in ApprovalRecord.objects.filter(city=city).select_related("project")}
+    existing = {
+        (r.project_id, r.kind, r.approved_on, r.document_no): r
+        for r in ApprovalRecord.objects.filter(city=city).select_related("project")
+    }
     for key, record in wanted.items():
         if key in existing:
             plan.unchanged += 1
             continue
         plan.records.append(record)
-        plan.changes.append(Change(record["sheet"], record["row"], record["project"], "新增",
-                                   f"{ApprovalKind(record['kind']).label} {record['approved_on']} "
-                                   f"{record['document_no'] or '(无文号)'}"))
+        plan.changes.append(
+            Change(
+                record["sheet"],
+                record["row"],
+                record["project"],
+                "新增",
+                f"{ApprovalKind(record['kind']).label} {record['approved_on']} "
+                f"{record['document_no'] or '(无文号)'}",
+            )
+        )
     for key, old in existing.items():
         if key not in wanted:
             plan.records.append({"delete": old})
-            plan.changes.append(Change("", 0, old.project, "删除",
-                                       f"{old.get_kind_display()} {old.approved_on} {old.document_no or '(无文号)'}: "
-                                       "不在本次导出中"))
+            plan.changes.append(
+                Change(
+                    "",
+                    0,
+                    old.project,
+                    "删除",
+                    f"{old.get_kind_display()} {old.approved_on} {old.document_no or '(无文号)'}: "
+                    "不在本次导出中",
+                )
+            )
     plan.changes.sort(key=lambda c: (c.action == "删除", plan.sheet_order.get(c.sheet, 0), c.row))
     return plan
 
@@ -624,7 +820,9 @@ def plan_approvals(*, user, data: bytes, filename: str, progress: Callable[[int]
 APPROVAL_FIELDS = ["city", "project", "kind", "approved_on", "document_no", "code_given"]
 
 
-def commit_approvals(*, user, plan: OutsidePlan, progress: Callable[[int], None] | None = None) -> int:
+def commit_approvals(
+    *, user, plan: OutsidePlan, progress: Callable[[int], None] | None = None
+) -> int:
     """Write the planned approval records (the file replaces the city's), all or nothing, audited."""
     from tuijin.audit.services import snapshot
 
@@ -639,24 +837,53 @@ def commit_approvals(*, user, plan: OutsidePlan, progress: Callable[[int], None]
         for record in plan.records:
             if "delete" in record:
                 old = record["delete"]
-                audit.append(change_entry(actor=user, action="delete", obj=old,
-                                          before=snapshot(old, APPROVAL_FIELDS), after=None, reason=reason))
+                audit.append(
+                    change_entry(
+                        actor=user,
+                        action="delete",
+                        obj=old,
+                        before=snapshot(old, APPROVAL_FIELDS),
+                        after=None,
+                        reason=reason,
+                    )
+                )
                 old.delete()
                 continue
             made = ApprovalRecord.objects.create(
-                city=city, project=record["project"], kind=record["kind"], approved_on=record["approved_on"],
-                document_no=record["document_no"], code_given=record["code_given"], source=plan.filename[:200],
-                imported_by=user if getattr(user, "pk", None) else None)
-            audit.append(change_entry(actor=user, action="create", obj=made, before=None,
-                                      after=snapshot(made, APPROVAL_FIELDS), reason=reason))
+                city=city,
+                project=record["project"],
+                kind=record["kind"],
+                approved_on=record["approved_on"],
+                document_no=record["document_no"],
+                code_given=record["code_given"],
+                source=plan.filename[:200],
+                imported_by=user if getattr(user, "pk", None) else None,
+            )
+            audit.append(
+                change_entry(
+                    actor=user,
+                    action="create",
+                    obj=made,
+                    before=None,
+                    after=snapshot(made, APPROVAL_FIELDS),
+                    reason=reason,
+                )
+            )
             if progress:
                 progress(1)
         AuditEntry.objects.bulk_create(audit, batch_size=1000)
     return len(plan.records)
 
 
-def plan_file(*, user, data: bytes, filename: str, kind: str | None = None, year: int | None = None,
-              progress: Callable[[int], None] | None = None) -> OutsidePlan:
+def plan_file(
+    *,
+    user,
+    data: bytes,
+    filename: str,
+    kind: str | None = None,
+    year: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> OutsidePlan:
     """Either kind, by the caller's choice or the file's headers."""
     kind = kind or detect_kind(data, filename) or KIND_STATISTICS
     if kind == KIND_APPROVALS:

@@ -25,16 +25,35 @@ def present(r: Reconciliation) -> dict:
     return {
         "city": r.city.name,
         "through": r.through,
-        "threshold": {"kind": r.threshold.kind, "value": _value("threshold", r.threshold.value),
-                      "text": str(r.threshold)},
+        "threshold": {
+            "kind": r.threshold.kind,
+            "value": _value("threshold", r.threshold.value),
+            "text": str(r.threshold),
+        },
         "statistics_rows": r.statistics_rows,
         "approval_rows": r.approval_rows,
-        "counts": {"total": len(r.findings), "open": r.open, "explained": r.explained, "resolved": r.resolved},
-        "findings": [{
-            "rule": f.rule, "rule_label": f.rule_label, "subject": f.subject,
-            "projects": [{"code": p.code, "name": p.name, "unit": p.unit.name} for p in f.projects],
-            "text": f.text, "figures": {k: _value(k, v) for k, v in f.figures.items()},
-            "status": f.status, "status_label": f.status_label, "note": f.note, "noted_by": f.noted_by,
-            "noted_at": f.noted_at.isoformat() if f.noted_at else None,
-        } for f in r.findings],
+        "counts": {
+            "total": len(r.findings),
+            "open": r.open,
+            "explained": r.explained,
+            "resolved": r.resolved,
+        },
+        "findings": [
+            {
+                "rule": f.rule,
+                "rule_label": f.rule_label,
+                "subject": f.subject,
+                "projects": [
+                    {"code": p.code, "name": p.name, "unit": p.unit.name} for p in f.projects
+                ],
+                "text": f.text,
+                "figures": {k: _value(k, v) for k, v in f.figures.items()},
+                "status": f.status,
+                "status_label": f.status_label,
+                "note": f.note,
+                "noted_by": f.noted_by,
+                "noted_at": f.noted_at.isoformat() if f.noted_at else None,
+            }
+            for f in r.findings
+        ],
     }

@@ -51,7 +51,13 @@ from .models import (
 ZERO = Decimal(0)
 OPEN = "open"
 STATUS_LABELS = {OPEN: "未处理", NoteStatus.EXPLAINED: "已说明", NoteStatus.RESOLVED: "已处理"}
-RULE_ORDER = [Rule.NOT_IN_STATS, Rule.AMOUNT, Rule.DUPLICATE, Rule.START_BEFORE_APPROVAL, Rule.OVER_TOTAL]
+RULE_ORDER = [
+    Rule.NOT_IN_STATS,
+    Rule.AMOUNT,
+    Rule.DUPLICATE,
+    Rule.START_BEFORE_APPROVAL,
+    Rule.OVER_TOTAL,
+]
 
 
 @dataclass(frozen=True)
@@ -161,9 +167,13 @@ def reconcile(city, year: int, month: int, threshold: Threshold | None = None) -
     reported = reported_ytd(scope, year, month)
     listed = set(listed_project_ids(scope, year).values_list("project_id", flat=True).distinct())
     entries = {e.project_id: e for e in StatisticsEntry.objects.filter(city=city, year=year)}
-    stats_ytd = dict(StatisticsMonth.objects.filter(entry__city=city, entry__year=year, month__lte=month)
-                     .order_by().values("entry__project_id").annotate(s=Sum("amount"))
-                     .values_list("entry__project_id", "s"))
+    stats_ytd = dict(
+        StatisticsMonth.objects.filter(entry__city=city, entry__year=year, month__lte=month)
+        .order_by()
+        .values("entry__project_id")
+        .annotate(s=Sum("amount"))
+        .values_list("entry__project_id", "s")
+    )
     approvals = list(ApprovalRecord.objects.filter(city=city))
     since = reported_since_start(scope, year, month)
 
@@ -175,19 +185,33 @@ def reconcile(city, year: int, month: int, threshold: Threshold | None = None) -
         for pid, amount in reported.items():
             entry = entries.get(pid)
             if amount > 0 and (entry is None or entry.status != StatsStatus.IN):
-                pending.append((Rule.NOT_IN_STATS, [pid], {"reported": amount,
-                                                           "stats_status": entry.status if entry else None}))
+                pending.append(
+                    (
+                        Rule.NOT_IN_STATS,
+                        [pid],
+                        {"reported": amount, "stats_status": entry.status if entry else None},
+                    )
+                )
         for pid in sorted(listed & {p for p, e in entries.items() if e.status == StatsStatus.IN}):
             rep, stat = reported.get(pid, ZERO), stats_ytd.get(pid) or ZERO
             if threshold.exceeded(rep, stat):
-                pending.append((Rule.AMOUNT, [pid], {"reported": rep, "statistics": stat, "difference": rep - stat}))
+                pending.append(
+                    (
+                        Rule.AMOUNT,
+                        [pid],
+                        {"reported": rep, "statistics": stat, "difference": rep - stat},
+                    )
+                )
                 wanted.add(pid)
 
     # 重复登记: same name and owner under two codes; one 审批文号 on two projects.
     pairs: dict[tuple[int, int], list[str]] = defaultdict(list)
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for pid, name, owner in Project.objects.filter(unit__path__startswith=city.path).exclude(owner="").values_list(
-            "pk", "name", "owner"):
+    for pid, name, owner in (
+        Project.objects.filter(unit__path__startswith=city.path)
+        .exclude(owner="")
+        .values_list("pk", "name", "owner")
+    ):
         groups[(name_key(name), name_key(owner))].append(pid)
     for ids in groups.values():
         for a, b in itertools.combinations(sorted(ids), 2):
@@ -207,12 +231,21 @@ def reconcile(city, year: int, month: int, threshold: Threshold | None = None) -
     first_approval: dict[int, ApprovalRecord] = {}
     for a in sorted(approvals, key=lambda a: (a.approved_on, a.pk)):
         first_approval.setdefault(a.project_id, a)
-    starts = dict(StageEvent.objects.filter(project_id__in=list(first_approval), stage=Stage.STARTED, date__lte=end)
-                  .order_by().values("project_id").annotate(d=Min("date")).values_list("project_id", "d"))
+    starts = dict(
+        StageEvent.objects.filter(
+            project_id__in=list(first_approval), stage=Stage.STARTED, date__lte=end
+        )
+        .order_by()
+        .values("project_id")
+        .annotate(d=Min("date"))
+        .values_list("project_id", "d")
+    )
     for pid, started in starts.items():
         approval = first_approval[pid]
         if started < approval.approved_on:
-            pending.append((Rule.START_BEFORE_APPROVAL, [pid], {"started": started, "approval": approval}))
+            pending.append(
+                (Rule.START_BEFORE_APPROVAL, [pid], {"started": started, "approval": approval})
+            )
 
     projects = {p.pk: p for p in Project.objects.filter(pk__in=wanted).select_related("unit")}
     for pid, amount in since.items():
@@ -223,8 +256,12 @@ def reconcile(city, year: int, month: int, threshold: Threshold | None = None) -
     for rule, ids, data in pending:
         ps = [projects[i] for i in ids]
         findings.append(_finding(rule, ps, data, reported, year, month))
-    notes = {(n.rule, n.subject): n for n in FindingNote.objects.filter(city=city, year=year, month=month)
-             .select_related("noted_by")}
+    notes = {
+        (n.rule, n.subject): n
+        for n in FindingNote.objects.filter(city=city, year=year, month=month).select_related(
+            "noted_by"
+        )
+    }
     for f in findings:
         n = notes.get((f.rule, f.subject))
         if n is not None:
@@ -239,40 +276,87 @@ def _wan(value: Decimal) -> str:
     return f"{wan_text(value)} 万元"
 
 
-def _finding(rule: str, ps: list[Project], data: dict, reported: dict, year: int, month: int) -> Finding:
+def _finding(
+    rule: str, ps: list[Project], data: dict, reported: dict, year: int, month: int
+) -> Finding:
     p = ps[0]
     months = f"{year}年1-{month}月" if month > 1 else f"{year}年1月"
     if rule == Rule.NOT_IN_STATS:
         status = data["stats_status"]
-        where = "统计入库清单中没有该项目" if status is None else f"统计入库状态为“{StatsStatus(status).label}”"
-        return Finding(rule, p.code, ps, f"{months}报送完成投资 {_wan(data['reported'])}, 但{where}",
-                       {"reported": data["reported"], "stats_status": StatsStatus(status).label if status else None})
+        where = (
+            "统计入库清单中没有该项目"
+            if status is None
+            else f"统计入库状态为“{StatsStatus(status).label}”"
+        )
+        return Finding(
+            rule,
+            p.code,
+            ps,
+            f"{months}报送完成投资 {_wan(data['reported'])}, 但{where}",
+            {
+                "reported": data["reported"],
+                "stats_status": StatsStatus(status).label if status else None,
+            },
+        )
     if rule == Rule.AMOUNT:
         rep, stat, diff = data["reported"], data["statistics"], data["difference"]
         share = ratio(diff, stat)
         rel = f" ({'+' if diff > 0 else ''}{rate_text(share)})" if share is not None else ""
-        return Finding(rule, p.code, ps, f"{months}报送累计 {_wan(rep)}, 统计累计 {_wan(stat)}, "
-                                         f"相差 {'+' if diff > 0 else ''}{_wan(diff)}{rel}",
-                       {"reported": rep, "statistics": stat, "difference": diff,
-                        "difference_pct": share * HUNDRED if share is not None else None})
+        return Finding(
+            rule,
+            p.code,
+            ps,
+            f"{months}报送累计 {_wan(rep)}, 统计累计 {_wan(stat)}, "
+            f"相差 {'+' if diff > 0 else ''}{_wan(diff)}{rel}",
+            {
+                "reported": rep,
+                "statistics": stat,
+                "difference": diff,
+                "difference_pct": share * HUNDRED if share is not None else None,
+            },
+        )
     if rule == Rule.DUPLICATE:
         a, b = (reported.get(x.pk, ZERO) for x in ps)
         twice = min(a, b)
         text = "; ".join(data["reasons"]) + f"。{months}报送累计分别为 {_wan(a)}、{_wan(b)}"
         if twice > 0:
             text += f", 重复计入 {_wan(twice)}"
-        return Finding(rule, "|".join(sorted(x.code for x in ps)), ps, text,
-                       {"reported_a": a, "reported_b": b, "counted_twice": twice, "reasons": "; ".join(data["reasons"])})
+        return Finding(
+            rule,
+            "|".join(sorted(x.code for x in ps)),
+            ps,
+            text,
+            {
+                "reported_a": a,
+                "reported_b": b,
+                "counted_twice": twice,
+                "reasons": "; ".join(data["reasons"]),
+            },
+        )
     if rule == Rule.START_BEFORE_APPROVAL:
         a = data["approval"]
         doc = f" (文号 {a.document_no})" if a.document_no else ""
-        return Finding(rule, p.code, ps, f"开工日期 {data['started']} 早于{a.get_kind_display()}日期 {a.approved_on}{doc}",
-                       {"started": data["started"].isoformat(), "approved_on": a.approved_on.isoformat(),
-                        "approval_kind": a.get_kind_display(), "document_no": a.document_no})
+        return Finding(
+            rule,
+            p.code,
+            ps,
+            f"开工日期 {data['started']} 早于{a.get_kind_display()}日期 {a.approved_on}{doc}",
+            {
+                "started": data["started"].isoformat(),
+                "approved_on": a.approved_on.isoformat(),
+                "approval_kind": a.get_kind_display(),
+                "document_no": a.document_no,
+            },
+        )
     since, total = data["since"], data["total"]
-    return Finding(rule, p.code, ps, f"截至{year}年{month}月开累报送完成投资 {_wan(since)}, 超过计划总投资 {_wan(total)} "
-                                     f"{_wan(since - total)}",
-                   {"since_start": since, "total_investment": total, "excess": since - total})
+    return Finding(
+        rule,
+        p.code,
+        ps,
+        f"截至{year}年{month}月开累报送完成投资 {_wan(since)}, 超过计划总投资 {_wan(total)} "
+        f"{_wan(since - total)}",
+        {"since_start": since, "total_investment": total, "excess": since - total},
+    )
 
 
 def gate_problem(city, year: int, month: int) -> str | None:
@@ -286,9 +370,13 @@ def gate_problem(city, year: int, month: int) -> str | None:
     if not r.statistics_imported:
         return f"本市要求通报签发前完成统计对账, 但尚未导入 {year} 年的统计入库清单"
     if s.gate == Gate.EXPLAINED and r.open:
-        return (f"本市要求通报签发前对账差异须已说明或已处理: {year}年1-{month}月尚有 {r.open} 条差异未处理"
-                f" (共 {len(r.findings)} 条)")
+        return (
+            f"本市要求通报签发前对账差异须已说明或已处理: {year}年1-{month}月尚有 {r.open} 条差异未处理"
+            f" (共 {len(r.findings)} 条)"
+        )
     if s.gate == Gate.CLEAR and (r.open or r.explained):
-        return (f"本市要求通报签发前对账差异须全部处理完毕: {year}年1-{month}月尚有 {r.open + r.explained} 条差异未处理完毕"
-                f" (未处理 {r.open} 条, 已说明 {r.explained} 条, 共 {len(r.findings)} 条)")
+        return (
+            f"本市要求通报签发前对账差异须全部处理完毕: {year}年1-{month}月尚有 {r.open + r.explained} 条差异未处理完毕"
+            f" (未处理 {r.open} 条, 已说明 {r.explained} 条, 共 {len(r.findings)} 条)"
+        )
     return None

@@ -38,7 +38,8 @@ def may_change(user, city) -> bool:
 def settings_for(city) -> ReconciliationSettings:
     """The city's settings (unsaved defaults when it has none)."""
     return ReconciliationSettings.objects.filter(city=city).first() or ReconciliationSettings(
-        city=city, threshold=Decimal(5))
+        city=city, threshold=Decimal(5)
+    )
 
 
 def default_through(city) -> tuple[int, int]:

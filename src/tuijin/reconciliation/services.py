@@ -27,8 +27,17 @@ def _require_admin(actor, city) -> None:
         raise PermissionDenied("只有本市的市管理员可以处理对账差异和修改对账设置")
 
 
-def note_finding(*, actor, city, year: int, month: int, rule: str, subject: str, status: str, note: str,
-                 ) -> FindingNote | None:
+def note_finding(
+    *,
+    actor,
+    city,
+    year: int,
+    month: int,
+    rule: str,
+    subject: str,
+    status: str,
+    note: str,
+) -> FindingNote | None:
     """Explain (status 已说明) or resolve (已处理) one finding of the city's reconciliation through year-month, or
     reopen it (status "open": the note is removed). The finding must be one the rules find now."""
     _require_admin(actor, city)
@@ -42,31 +51,54 @@ def note_finding(*, actor, city, year: int, month: int, rule: str, subject: str,
         raise InputError("请填写说明 (差异原因或处理情况)", field="note")
     from .rules import reconcile
 
-    found = [f for f in reconcile(city, year, month).findings if f.rule == rule and f.subject == subject]
+    found = [
+        f for f in reconcile(city, year, month).findings if f.rule == rule and f.subject == subject
+    ]
     if not found:
-        raise InputError(f"{year}年1-{month}月的对账中没有这条差异: {Rule(rule).label} {subject}", field="subject")
+        raise InputError(
+            f"{year}年1-{month}月的对账中没有这条差异: {Rule(rule).label} {subject}",
+            field="subject",
+        )
     with transaction.atomic():
-        row = FindingNote.objects.select_for_update().filter(city=city, year=year, month=month, rule=rule,
-                                                             subject=subject).first()
+        row = (
+            FindingNote.objects.select_for_update()
+            .filter(city=city, year=year, month=month, rule=rule, subject=subject)
+            .first()
+        )
         before = snapshot(row, NOTE_FIELDS) if row else None
         reason = f"对账差异: {Rule(rule).label} {subject}"
         if status == "open":
             if row is None:
                 return None
-            record_change(actor=actor, action="delete", obj=row, before=before, after=None, reason=reason)
+            record_change(
+                actor=actor, action="delete", obj=row, before=before, after=None, reason=reason
+            )
             row.delete()
             return None
         if row is None:
             row = FindingNote(city=city, year=year, month=month, rule=rule, subject=subject)
         row.status, row.note, row.noted_by = status, note, actor
         row.save()
-        record_change(actor=actor, action="update" if before else "create", obj=row, before=before,
-                      after=snapshot(row, NOTE_FIELDS), reason=reason)
+        record_change(
+            actor=actor,
+            action="update" if before else "create",
+            obj=row,
+            before=before,
+            after=snapshot(row, NOTE_FIELDS),
+            reason=reason,
+        )
         return row
 
 
-def save_settings(*, actor, city, threshold_kind: str | None = None, threshold=None, gate: str | None = None,
-                  reason: str = "") -> ReconciliationSettings:
+def save_settings(
+    *,
+    actor,
+    city,
+    threshold_kind: str | None = None,
+    threshold=None,
+    gate: str | None = None,
+    reason: str = "",
+) -> ReconciliationSettings:
     """Change the city's threshold (万元, or % of the statistics figure, at most 100) and its rule before a
     bulletin is issued (不要求 / 须已说明或已处理 / 须全部处理完毕)."""
     _require_admin(actor, city)
@@ -75,7 +107,9 @@ def save_settings(*, actor, city, threshold_kind: str | None = None, threshold=N
         before = None if created else snapshot(row, SETTINGS_FIELDS)
         if threshold_kind is not None:
             if threshold_kind not in ThresholdKind.values:
-                raise InputError(f"差异阈值单位应为 % 或 万元, 收到 {threshold_kind!r}", field="threshold_kind")
+                raise InputError(
+                    f"差异阈值单位应为 % 或 万元, 收到 {threshold_kind!r}", field="threshold_kind"
+                )
             row.threshold_kind = threshold_kind
         if threshold is not None:
             bounds = PERCENT if row.threshold_kind == ThresholdKind.PERCENT else MONEY
@@ -91,6 +125,12 @@ def save_settings(*, actor, city, threshold_kind: str | None = None, threshold=N
             row.gate = gate
         row.threshold = Decimal(row.threshold)
         row.save()
-        record_change(actor=actor, action="create" if created else "update", obj=row, before=before,
-                      after=snapshot(row, SETTINGS_FIELDS), reason=reason or "对账设置")
+        record_change(
+            actor=actor,
+            action="create" if created else "update",
+            obj=row,
+            before=before,
+            after=snapshot(row, SETTINGS_FIELDS),
+            reason=reason or "对账设置",
+        )
         return row

@@ -80,15 +80,35 @@ def index(request):
     s = selectors.settings_for(city)
     from tuijin.bulletins.models import BulletinIssue
 
-    return render(request, "reconciliation/index.html", {
-        "city": city, "cities": selectors.cities_for(request.user), "r": r, "through": r.through,
-        "problem": problem, "threshold_text": raw, "may_change": may_change, "settings": s,
-        "settings_form": SettingsForm(initial={"threshold_kind": s.threshold_kind,
-                                               "threshold": f"{s.threshold.normalize():f}", "gate": s.gate}),
-        "statuses": [(NoteStatus.EXPLAINED, "已说明"), (NoteStatus.RESOLVED, "已处理"), ("open", "重新打开")],
-        "issue": BulletinIssue.objects.filter(city=city, year=year, month=month).first(),
-        "default": Threshold(),
-    }, status=400 if problem else 200)
+    return render(
+        request,
+        "reconciliation/index.html",
+        {
+            "city": city,
+            "cities": selectors.cities_for(request.user),
+            "r": r,
+            "through": r.through,
+            "problem": problem,
+            "threshold_text": raw,
+            "may_change": may_change,
+            "settings": s,
+            "settings_form": SettingsForm(
+                initial={
+                    "threshold_kind": s.threshold_kind,
+                    "threshold": f"{s.threshold.normalize():f}",
+                    "gate": s.gate,
+                }
+            ),
+            "statuses": [
+                (NoteStatus.EXPLAINED, "已说明"),
+                (NoteStatus.RESOLVED, "已处理"),
+                ("open", "重新打开"),
+            ],
+            "issue": BulletinIssue.objects.filter(city=city, year=year, month=month).first(),
+            "default": Threshold(),
+        },
+        status=400 if problem else 200,
+    )
 
 
 @login_required
@@ -99,9 +119,16 @@ def note(request):
         raise PermissionDenied("只有本市的市管理员可以说明或处理对账差异")
     try:
         year, month = parse_year_month(request.POST.get("through", ""), "截至月份")
-        services.note_finding(actor=request.user, city=city, year=year, month=month,
-                              rule=request.POST.get("rule", ""), subject=request.POST.get("subject", ""),
-                              status=request.POST.get("status", ""), note=request.POST.get("note", ""))
+        services.note_finding(
+            actor=request.user,
+            city=city,
+            year=year,
+            month=month,
+            rule=request.POST.get("rule", ""),
+            subject=request.POST.get("subject", ""),
+            status=request.POST.get("status", ""),
+            note=request.POST.get("note", ""),
+        )
     except (InputError, PeriodError) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
         if not request.POST.get("through"):
@@ -125,13 +152,23 @@ def save_settings(request):
         raise PermissionDenied("只有本市的市管理员可以修改对账设置")
     form = SettingsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
-                                          for k, v in form.errors.items()))
+        messages.error(
+            request,
+            "; ".join(
+                f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
+                for k, v in form.errors.items()
+            ),
+        )
         return redirect(f"{reverse('reconciliation:index')}?city={city.pk}")
     d = form.cleaned_data
     try:
-        services.save_settings(actor=request.user, city=city, threshold_kind=d["threshold_kind"],
-                               threshold=d["threshold"], gate=d["gate"])
+        services.save_settings(
+            actor=request.user,
+            city=city,
+            threshold_kind=d["threshold_kind"],
+            threshold=d["threshold"],
+            gate=d["gate"],
+        )
     except InputError as exc:
         messages.error(request, exc.text)
     else:
@@ -141,11 +178,21 @@ def save_settings(request):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="文件 (.xlsx / .xls / .ods / .csv)")
-    kind = forms.ChoiceField(label="文件内容", required=False, choices=[
-        ("", "按表头自动识别"), (importer.KIND_STATISTICS, "统计入库清单 (统计局)"),
-        (importer.KIND_APPROVALS, "审批平台导出 (审批/核准/备案)")])
-    year = forms.IntegerField(label="统计年度 (标题或“年度”列中已写明可不填)", required=False, min_value=2000,
-                              max_value=2100)
+    kind = forms.ChoiceField(
+        label="文件内容",
+        required=False,
+        choices=[
+            ("", "按表头自动识别"),
+            (importer.KIND_STATISTICS, "统计入库清单 (统计局)"),
+            (importer.KIND_APPROVALS, "审批平台导出 (审批/核准/备案)"),
+        ],
+    )
+    year = forms.IntegerField(
+        label="统计年度 (标题或“年度”列中已写明可不填)",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+    )
     token = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput)
 
 
@@ -167,14 +214,21 @@ def import_file(request):
             try:
                 check_size(upload.size, upload.name)
                 data = upload.read()
-                plan = importer.plan_file(user=request.user, data=data, filename=upload.name,
-                                          kind=form.cleaned_data["kind"] or None, year=form.cleaned_data["year"],
-                                          progress=tracker)
+                plan = importer.plan_file(
+                    user=request.user,
+                    data=data,
+                    filename=upload.name,
+                    kind=form.cleaned_data["kind"] or None,
+                    year=form.cleaned_data["year"],
+                    progress=tracker,
+                )
                 if "commit" in request.POST and plan.ok:
                     tracker.start("写入", total=len(plan.records))
                     n = importer.commit_file(user=request.user, plan=plan, progress=tracker)
-                    text = f"{plan.kind_label}已导入: {n} 处变化 (新增 {plan.created}, 修改 {plan.updated}, " \
-                           f"删除 {plan.removed}), 未变 {plan.unchanged}"
+                    text = (
+                        f"{plan.kind_label}已导入: {n} 处变化 (新增 {plan.created}, 修改 {plan.updated}, "
+                        f"删除 {plan.removed}), 未变 {plan.unchanged}"
+                    )
                     tracker.finish(text)
                     messages.success(request, text)
                     return redirect(f"{reverse('reconciliation:index')}?city={city.pk}")
@@ -185,7 +239,16 @@ def import_file(request):
                 status = 400
         else:
             status = 400
-    return render(request, "reconciliation/import.html", {
-        "city": city, "form": form, "plan": plan, "token": tracking.new_token(),
-        "changes": plan.changes[:200] if plan else [], "more": max(0, len(plan.changes) - 200) if plan else 0,
-    }, status=status)
+    return render(
+        request,
+        "reconciliation/import.html",
+        {
+            "city": city,
+            "form": form,
+            "plan": plan,
+            "token": tracking.new_token(),
+            "changes": plan.changes[:200] if plan else [],
+            "more": max(0, len(plan.changes) - 200) if plan else 0,
+        },
+        status=status,
+    )

@@ -24,9 +24,16 @@ def parse_threshold(text: str | None) -> Threshold | None:
         value = Decimal(number)
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite() or value < 0 or (kind == ThresholdKind.PERCENT and value > 100):
-        raise InputError(f"--threshold 应为 0-100 的百分比 (如 5%) 或万元金额 (如 300), 收到 {text!r}",
-                         field="threshold")
+    if (
+        value is None
+        or not value.is_finite()
+        or value < 0
+        or (kind == ThresholdKind.PERCENT and value > 100)
+    ):
+        raise InputError(
+            f"--threshold 应为 0-100 的百分比 (如 5%) 或万元金额 (如 300), 收到 {text!r}",
+            field="threshold",
+        )
     return Threshold(kind, value)
 
 
@@ -36,7 +43,9 @@ class Command(TuijinCommand):
     def add_arguments(self, parser):
         parser.add_argument("--city", required=True, help="城市名称, 如 镇江市")
         parser.add_argument("--through", required=True, help="截至月份 YYYY-MM")
-        parser.add_argument("--threshold", help="金额差异阈值: 百分比 (如 5%%) 或万元 (如 300); 默认本市对账设置")
+        parser.add_argument(
+            "--threshold", help="金额差异阈值: 百分比 (如 5%%) 或万元 (如 300); 默认本市对账设置"
+        )
         parser.add_argument("--json", action="store_true", help="输出 JSON")
         parser.add_argument("--format", default="table", choices=["table", "json"])
 
@@ -49,10 +58,14 @@ class Command(TuijinCommand):
             self.emit_json(data)
             return
         self.stdout.write(f"{city.name} {year}年1-{month}月 统计对账 (金额差异阈值 {r.threshold})")
-        self.stdout.write(f"统计入库清单: {data['statistics_rows']} 个项目; 审批记录: {data['approval_rows']} 条")
+        self.stdout.write(
+            f"统计入库清单: {data['statistics_rows']} 个项目; 审批记录: {data['approval_rows']} 条"
+        )
         if not r.statistics_imported:
             self.stdout.write(f"注意: 尚未导入 {year} 年的统计入库清单, 未核对入库和金额。")
-        self.stdout.write(f"差异 {len(r.findings)} 条: 未处理 {r.open}, 已说明 {r.explained}, 已处理 {r.resolved}")
+        self.stdout.write(
+            f"差异 {len(r.findings)} 条: 未处理 {r.open}, 已说明 {r.explained}, 已处理 {r.resolved}"
+        )
         for _rule, label, items in r.by_rule():
             if not items:
                 continue
