@@ -27,6 +27,10 @@ D = datetime.date
 
 @pytest.fixture
 def town(db):
+    return build_town()
+
+
+def build_town() -> dict:
     city, units = factories.city_tree()
     jia = units["甲区"]
     lst = factories.annual_list(city, "市重大项目")
@@ -108,6 +112,10 @@ def approvals_csv(p) -> bytes:
 
 @pytest.fixture
 def imported(town):
+    return import_lists(town)
+
+
+def import_lists(town: dict) -> dict:
     from tuijin.reconciliation import importer
 
     for kind, data in (

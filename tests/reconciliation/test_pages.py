@@ -26,7 +26,9 @@ def test_bad_through_and_threshold_are_400_not_500(imported, client):
     response = client.get("/reconciliation/?through=2024-03&threshold=abc")
     assert response.status_code == 400 and "差异阈值" in response.content.decode()
     assert (
-        client.get("/reconciliation/?through=2024-03&threshold=40").content.decode().count("统计累计")
+        client.get("/reconciliation/?through=2024-03&threshold=40")
+        .content.decode()
+        .count("统计累计")
         == 2
     )
 
