@@ -89,3 +89,18 @@ def test_unaccepted_reports_are_not_reported(imported):
     p = imported["p"]
     MonthlyReport.objects.filter(project=p[2]).update(status=ReportStatus.RETURNED)
     assert (Rule.NOT_IN_STATS, p[2].code) not in found(reconcile(imported["city"], 2024, 3))
+
+
+def test_a_terminated_registration_is_no_longer_a_duplicate(imported):
+    """Ending P8 (终止) removes the P7/P8 pair; ending P10 removes the 文号 pair P9/P10."""
+    import datetime
+
+    from tuijin.projects.models import Stage
+    from tuijin.projects.services import record_stage
+
+    p = imported["p"]
+    for i in (8, 10):
+        record_stage(project=p[i], stage=Stage.TERMINATED, date=datetime.date(2024, 3, 20))
+    assert not [
+        f for f in reconcile(imported["city"], 2024, 3).findings if f.rule == Rule.DUPLICATE
+    ]

@@ -9,7 +9,7 @@ writes. Reported figures come from the engine (indicators.reported: accepted rep
   统计| ÷ 统计 × 100 > T (any difference when 统计 is 0). Needs that year's list.
 - 重复登记 (duplicate, 不重复统计): two projects of the city with the same name and the same owner (业主, compared
   after folding spaces and full-width forms) under two codes, or two projects carrying the same 审批文号 in the
-  approval export. Both count in every total; the amount counted twice is the smaller 1-N月累计 of the two.
+  approval export; a project ended (终止) is left out. Both count in every total; the amount counted twice is the smaller 1-N月累计 of the two.
 - 开工早于审批 (start_before_approval): a 开工 event on or before the period's end dated before the project's
   earliest approval (审批 / 核准 / 备案) in the approval export.
 - 累计完成超计划总投资 (over_total): a project whose accepted reports since the platform began, through the
@@ -204,12 +204,19 @@ def reconcile(city, year: int, month: int, threshold: Threshold | None = None) -
                 )
                 wanted.add(pid)
 
-    # 重复登记: same name and owner under two codes; one 审批文号 on two projects.
+    # 重复登记: same name and owner under two codes; one 审批文号 on two projects. A project ended (终止) no
+    # longer counts: terminating the second registration is how a city removes a duplicate.
     pairs: dict[tuple[int, int], list[str]] = defaultdict(list)
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    ended = set(
+        Project.objects.filter(
+            unit__path__startswith=city.path, stage=Stage.TERMINATED
+        ).values_list("pk", flat=True)
+    )
     for pid, name, owner in (
         Project.objects.filter(unit__path__startswith=city.path)
         .exclude(owner="")
+        .exclude(pk__in=ended)
         .values_list("pk", "name", "owner")
     ):
         groups[(name_key(name), name_key(owner))].append(pid)
@@ -218,7 +225,7 @@ def reconcile(city, year: int, month: int, threshold: Threshold | None = None) -
             pairs[(a, b)].append("项目名称和业主相同而项目代码不同")
     by_doc: dict[str, set[int]] = defaultdict(set)
     for a in approvals:
-        if a.document_no:
+        if a.document_no and a.project_id not in ended:
             by_doc[a.document_no].add(a.project_id)
     for doc, ids in sorted(by_doc.items()):
         for a, b in itertools.combinations(sorted(ids), 2):
