@@ -70,7 +70,9 @@ class StatisticsEntry(models.Model):
 class StatisticsMonth(models.Model):
     """统计完成投资: the bureau's completed investment of one project in one month (当月, 万元)."""
 
-    entry = models.ForeignKey(StatisticsEntry, on_delete=models.CASCADE, related_name="months")
+    entry = models.ForeignKey(
+        StatisticsEntry, verbose_name="统计入库记录", on_delete=models.CASCADE, related_name="months"
+    )
     month = models.PositiveSmallIntegerField("月份")
     amount = models.DecimalField("统计完成投资(万元)", max_digits=14, decimal_places=2)
 

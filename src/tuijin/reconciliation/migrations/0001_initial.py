@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('month', models.PositiveSmallIntegerField(verbose_name='月份')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='统计完成投资(万元)')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='months', to='reconciliation.statisticsentry')),
+                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='months', to='reconciliation.statisticsentry', verbose_name='统计入库记录')),
             ],
             options={
                 'verbose_name': '统计完成投资',
