@@ -188,3 +188,49 @@ def test_only_the_city_administrator_imports(town):
     for who in ("leader", "district"):
         with pytest.raises(PermissionDenied):
             importer.plan_file(user=town[who], data=statistics_csv(town["p"]), filename="s.csv")
+
+
+def test_tuijin_import_dispatches_both_kinds(town, tmp_path):
+    """`tuijin import FILE --as USER` recognises the statistics list and the approval export by their headers
+    (or --kind), previews, and writes with --commit; a bad cell is one line per problem and exit status 2."""
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    p = town["p"]
+    stats, approvals = tmp_path / "s.csv", tmp_path / "a.csv"
+    stats.write_bytes(statistics_csv(p))
+    approvals.write_bytes(approvals_csv(p))
+    out = io.StringIO()
+    call_command("import", str(stats), "--as", "recon_admin", stdout=out)
+    assert "统计入库清单 (2024年): 将新增 7 个" in out.getvalue() and "预览完毕" in out.getvalue()
+    assert not StatisticsEntry.objects.exists()
+    call_command("import", str(stats), "--as", "recon_admin", "--commit", stdout=io.StringIO())
+    call_command(
+        "import",
+        str(approvals),
+        "--as",
+        "recon_admin",
+        "--kind",
+        "approvals",
+        "--commit",
+        stdout=io.StringIO(),
+    )
+    assert (StatisticsEntry.objects.count(), ApprovalRecord.objects.count()) == (7, 4)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes([["项目代码", "入库状态", "1月"], [p[1].code, "已入库", "x"]]))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 处错误"):
+        call_command(
+            "import",
+            str(bad),
+            "--as",
+            "recon_admin",
+            "--kind",
+            "statistics",
+            "--year",
+            "2024",
+            stderr=err,
+        )
+    assert "B 列" not in err.getvalue() and "C 列「1月统计完成投资」" in err.getvalue()
