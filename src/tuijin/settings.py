@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tuijin.progress",
     "tuijin.indicators",
     "tuijin.livelihood",
+    "tuijin.reconciliation",
     "tuijin.bulletins",
     "tuijin.problems",
     "tuijin.attraction",

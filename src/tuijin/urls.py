@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("tuijin.progress.urls")),
     path("livelihood/", include("tuijin.livelihood.urls")),
     path("bulletins/", include("tuijin.bulletins.urls")),
+    path("reconciliation/", include("tuijin.reconciliation.urls")),
     path("problems/", include("tuijin.problems.urls")),
     path("attraction/", include("tuijin.attraction.urls")),
     path("dashboard/", include("tuijin.dashboard.urls")),

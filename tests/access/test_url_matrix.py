@@ -135,6 +135,13 @@ URL_ACTIONS = {
     # own; each place's event here has only the place's unit).
     "attraction:event_create": WRITE,
     "attraction:event_edit": WRITE,
+    # 统计对账: read by the city's 市管理员 (and 市领导: see DEPARTURES); imports, notes and settings, and 签发 of a
+    # bulletin, by its 市管理员.
+    "reconciliation:index": CONFIGURE,
+    "reconciliation:import": CONFIGURE,
+    "reconciliation:note": CONFIGURE,
+    "reconciliation:settings": CONFIGURE,
+    "bulletins:issue": CONFIGURE,
 }
 
 # URL parameters by name: the kind of world object that fills them.
@@ -218,6 +225,9 @@ DEPARTURES: dict[tuple[str, str], tuple[set[int], str]] = {
                     "its city, 404 for another"),
     ("problems:joint_new", "district_admin"): (
         {403}, "联审会办 is run by the city's administrators: a district administrator is refused (403)"),
+    ("reconciliation:index", "city_leader"): (
+        {200}, "统计对账 is read by the city's 市管理员 and 市领导 (the leader before a bulletin goes out); only the "
+               "administrator imports, explains and sets it"),
     ("problems:decision_done", "district_admin"): (
         {403, 404}, "a meeting decision is marked done by its owner unit (here 润州区) or the city's "
                     "administrators: 京口区's administrator sees the city's meeting but is refused (403), 404 "

@@ -45,6 +45,7 @@ ROLE_FOR_PAGE = {
     "livelihood:review_report": "city_admin",
     "api-tokens:list": "city_admin",
     "progress:missing": "district_admin",
+    "reconciliation:index": "city_leader",  # 统计对账: the leader reads it (on the phone) before the bulletin
 }
 # The month a page is opened for: the demo's open month (7月 2024) for the forms, a closed one elsewhere.
 MONTHS = {"progress:form": (2024, 7), "livelihood:report": (2024, 7)}
@@ -105,6 +106,9 @@ NOT_PAGES = {
     "progress:period_action": "POST only (the forms are on the 填报期 page)",
     "reminders:endpoint": "POST only (a webhook's 启用/停用/测试 buttons are on the 提醒设置 page)",
     "accounts:user_password": "POST only (the answer shows the new password once)",
+    "reconciliation:note": "POST only (the forms are on the 统计对账 page)",
+    "reconciliation:settings": "POST only (the form is on the 统计对账 page)",
+    "bulletins:issue": "POST only (签发: the button is on the bulletin page)",
 }
 # Query strings a page needs: the drill-down list behind the dashboard's completion-rate figure (the list the
 # leader opens from a chart; the widest table of the application).
