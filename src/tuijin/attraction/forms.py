@@ -11,7 +11,7 @@ from tuijin.projects.models import Category
 from tuijin.web import selectors as web_selectors
 from tuijin.web.forms import NodeChoiceField
 
-from .models import AgreedMilestone, EventKind, FundsSource, InvestorKind, LeadSource, LeadStage
+from .models import AgreedMilestone, EventKind, InvestorKind, LeadSource, LeadStage
 
 DATE = DateInput()
 
@@ -78,8 +78,13 @@ class MilestoneForm(Form):
 class ArrivalForm(Form):
     date = forms.DateField(label="到位日期", widget=DATE)
     amount = BoundedDecimalField(label="到位金额(万元)", bounds=MONEY)
-    source = forms.ChoiceField(label="资金来源", choices=FundsSource.choices)
+    source = forms.ChoiceField(label="资金来源", choices=())
     confirm_over = forms.BooleanField(label="确认超过合同投资", required=False)
+
+    def __init__(self, *args, sources=(), **kwargs):
+        """`sources`: the city's funds sources (资金来源, in their order); the service resolves the code."""
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [(s.code, s.name) for s in sources]
 
 
 class UnitsField(ModelMultipleChoiceField):

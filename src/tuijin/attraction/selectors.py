@@ -212,3 +212,13 @@ def get_contract_or_404(user, pk):
     if contract is None:
         raise Http404("合同不存在或不在您的权限范围内")
     return contract
+
+
+def funds_sources(city, *, active_only: bool = True):
+    """The city's 资金来源 in their order (the choices of a funds arrival; None: none)."""
+    from .models import FundsSource
+
+    if city is None:
+        return FundsSource.objects.none()
+    qs = FundsSource.objects.filter(city=city)
+    return (qs.filter(active=True) if active_only else qs).order_by("sort_order", "id")

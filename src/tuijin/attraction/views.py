@@ -411,10 +411,10 @@ def contract_detail(request, contract_id: int):
     today = timezone.localdate()
     return render(request, "attraction/contract.html", {"style": web_selectors.number_style(request.user),
         "contract": contract, "milestones": contract.milestones.order_by("due_date"),
-        "instalments": contract.instalments.all(), "arrivals": contract.arrivals.all(),
+        "instalments": contract.instalments.all(), "arrivals": contract.arrivals.select_related("source"),
         "may_write": scoping.can(request.user, scoping.WRITE),
         "milestone_form": MilestoneForm(initial={"actual_date": today}),
-        "arrival_form": ArrivalForm(initial={"date": today}),
+        "arrival_form": ArrivalForm(initial={"date": today}, sources=selectors.funds_sources(contract.project.unit.city())),
     })
 
 
@@ -437,7 +437,9 @@ def contract_milestone(request, contract_id: int):
 def contract_arrival(request, contract_id: int):
     """到位资金: above the contracted investment only when confirmed (the warning names both amounts)."""
     contract = _contract_for_write(request, contract_id)
-    _apply(request, ArrivalForm(request.POST), services.record_funds_arrival, "已记录到位资金", contract=contract)
+    sources = selectors.funds_sources(contract.project.unit.city())
+    _apply(request, ArrivalForm(request.POST, sources=sources), services.record_funds_arrival, "已记录到位资金",
+           contract=contract)
     return redirect("attraction:contract", contract.pk)
 
 

@@ -1,0 +1,328 @@
+"""Issue 20 items 5 and 6: 到位资金 by the city's funds sources (shares, targets per source in 万元, 超/欠进度), by
+三次产业 and of 亿元以上 projects, 履约项目 / 履约率 (as bulletins print it), and cohorts of one event or one year
+followed to any date — in the engine functions, the CLI (table and JSON) and the API, on hand-made data.
+
+The data (招商市: 甲区, 乙区; the city's default sources 境外 / 国内省外 / 省内市外 / 市内县际; 万元):
+
+    contract  unit  signed      investment  三次产业  event  what happens
+    a1        甲区  2024-01-10  12000       二产      —      注册 due 02-01 reached 01-20; funds 03-01 3000 境外, 05-01 1000 国内省外
+    a2        乙区  2024-02-20   8000       三产      —      funds 04-10 2000 省内市外, 07-15 500 市内县际
+    a3        甲区  2024-03-05   5000       一产      —      开工 2024-05-20
+    a4        乙区  2024-04-01  20000       二产      E      funds 06-10 4000 市内县际
+    a5        甲区  2024-04-01   3000       三产      E      开工 2024-09-01, 投产 2024-12-01
+    a6        甲区  2023-09-01  15000       二产      —      注册 due 2023-10-15 reached 2023-10-01; funds 2024-02-01 1000 国内省外
+
+E is a 签约仪式 on 2024-04-01. Targets of 招商市 for 2024 (分来源到位资金, 万元): 境外 10000.5 (no steps), 市内县际
+6000 with steps {6: 3000, 12: 6000}. Conventions: the defaults (months ÷ 12, half up, 1 decimal).
+"""
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests import factories as f
+from tuijin.attraction.indicators import cohort, funds_by_source, performance
+from tuijin.attraction.models import FundsArrival, FundsSource, Target
+from tuijin.attraction.services import (
+    add_funds_source,
+    create_event,
+    record_funds_arrival,
+    record_milestone_reached,
+    set_target,
+    sign_lead,
+)
+from tuijin.core.errors import InputError
+from tuijin.core.periods import Period
+from tuijin.indicators.scope import Scope
+from tuijin.projects.models import Stage
+from tuijin.projects.services import record_stage
+
+from .conftest import D, code, lead
+
+
+def _sign(unit, investor, signed_on, investment, tier, **kw):
+    return sign_lead(
+        lead=lead(unit, investor=investor, when=signed_on),
+        signed_on=signed_on,
+        investment=investment,
+        code=code(),
+        category=f.category(),
+        industry_tier=tier,
+        **kw,
+    )
+
+
+@pytest.fixture
+def funds(town):
+    e = create_event(
+        city=town.city,
+        name="春季重大项目集中签约仪式",
+        kind="ceremony",
+        date=D(2024, 4, 1),
+        place="招商市",
+        units=[town.jia, town.yi],
+    )
+    a1 = _sign(
+        town.jia,
+        "甲一公司",
+        D(2024, 1, 10),
+        12000,
+        "secondary",
+        milestones={"registered": D(2024, 2, 1)},
+    )
+    record_milestone_reached(contract=a1, kind="registered", actual_date=D(2024, 1, 20))
+    record_funds_arrival(contract=a1, date=D(2024, 3, 1), amount=3000, source="foreign")
+    record_funds_arrival(contract=a1, date=D(2024, 5, 1), amount=1000, source="国内省外")  # by name
+    a2 = _sign(town.yi, "乙二公司", D(2024, 2, 20), 8000, "三产")  # the tier by its name
+    record_funds_arrival(contract=a2, date=D(2024, 4, 10), amount=2000, source="province")
+    record_funds_arrival(contract=a2, date=D(2024, 7, 15), amount=500, source="county")
+    a3 = _sign(town.jia, "甲三公司", D(2024, 3, 5), 5000, "primary")
+    record_stage(project=a3.project, stage=Stage.STARTED, date=D(2024, 5, 20))
+    a4 = _sign(town.yi, "乙四公司", D(2024, 4, 1), 20000, "secondary", event=e)
+    record_funds_arrival(contract=a4, date=D(2024, 6, 10), amount=4000, source="county")
+    a5 = _sign(town.jia, "甲五公司", D(2024, 4, 1), 3000, "tertiary", event=e)
+    record_stage(project=a5.project, stage=Stage.STARTED, date=D(2024, 9, 1))
+    record_stage(project=a5.project, stage=Stage.OPERATING, date=D(2024, 12, 1))
+    a6 = _sign(
+        town.jia,
+        "甲六公司",
+        D(2023, 9, 1),
+        15000,
+        "secondary",
+        milestones={"registered": D(2023, 10, 15)},
+    )
+    record_milestone_reached(contract=a6, kind="registered", actual_date=D(2023, 10, 1))
+    record_funds_arrival(contract=a6, date=D(2024, 2, 1), amount=1000, source="domestic")
+    set_target(
+        unit=town.city,
+        year=2024,
+        indicator="source_funds_arrived",
+        source="foreign",
+        value="10000.5",
+    )
+    set_target(
+        unit=town.city,
+        year=2024,
+        indicator="source_funds_arrived",
+        source="市内县际",
+        value=6000,
+        steps={6: 3000, 12: 6000},
+    )
+    return e
+
+
+def cli(*args) -> dict:
+    out = io.StringIO()
+    call_command("attraction", "--city", "招商市", *args, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def table(*args) -> str:
+    out = io.StringIO()
+    call_command("attraction", "--city", "招商市", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_sources_are_city_data(town):
+    """A new city starts with the four default sources in order (境外 counts as foreign capital); a city
+    administrator adds its own; an arrival names a source by code or name, anything else is refused naming it."""
+    rows = list(
+        FundsSource.objects.filter(city=town.city).values_list(
+            "code", "name", "sort_order", "is_foreign"
+        )
+    )
+    assert rows == [
+        ("foreign", "境外", 1, True),
+        ("domestic", "国内省外", 2, False),
+        ("province", "省内市外", 3, False),
+        ("county", "市内县际", 4, False),
+    ]
+    admin = f.user("zs_admin", town.city, "city_admin")
+    add_funds_source(
+        city=town.city, code="hmt", name="港澳台", sort_order=5, is_foreign=True, actor=admin
+    )
+    with pytest.raises(InputError, match="已有名为 境外"):
+        add_funds_source(city=town.city, code="abroad", name="境外", actor=admin)
+    c = _sign(town.jia, "丙公司", D(2024, 1, 5), 1000, "secondary")
+    with pytest.raises(InputError, match="资金来源未知: '火星'"):
+        record_funds_arrival(contract=c, date=D(2024, 2, 1), amount=10, source="火星")
+    record_funds_arrival(contract=c, date=D(2024, 2, 1), amount=10, source="港澳台")
+    assert FundsArrival.objects.get(contract=c).source.code == "hmt"
+    with pytest.raises(InputError, match="三次产业未知"):
+        _sign(town.jia, "丁公司", D(2024, 1, 5), 1000, "四产")
+
+
+def test_funds_by_source_by_hand(town, funds):
+    """1-6月 2024, 招商市. Funds arrived in the period (07-15 is after it): a1 3000 + 1000, a2 2000, a4 4000, a6 1000
+    = 11000 万元 = 1.1 亿元.
+    By source: 境外 3000 (3000/11000 = 27.27% → 27.3), 国内省外 1000 + 1000 = 2000 (18.18% → 18.2), 省内市外 2000
+    (18.2), 市内县际 4000 (36.36% → 36.4).
+    境外 target 10000.5 万元, no steps: expected by June = 10000.5 × 6/12 = 5000.25; progress 3000 / 10000.5 =
+    29.9985% → 30.0; schedule 50.0; (0.299985 − 0.5) × 100 = −20.0015 → 欠进度 20.0 points.
+    市内县际 target 6000 with a June step 3000: progress 4000/6000 = 66.67% → 66.7; schedule 3000/6000 = 50.0;
+    +16.67 → 超进度 16.7 points. The other sources have no target: null.
+    三次产业: 一产 0 (a3 has no funds) → 0.0%, 0 projects; 二产 a1 4000 + a4 4000 + a6 1000 = 9000 → 81.8%, 3
+    projects; 三产 a2 2000 → 18.2%, 1 project. 亿元以上 (≥ 10000 万元: a1 12000, a4 20000, a6 15000): 9000 → 0.9 亿元,
+    81.8%, 3 projects.
+    履约项目 of the 2024 signing cohort by 06-30: a1 (注册 01-20), a2 (funds 04-10), a3 (开工 05-20), a4 (funds
+    06-10) perform, a5 does not: 4 of 5 → 80.0%. Beside it the milestone rate: one contract (a1) with a milestone
+    due in 1-6月, kept → 100.0%."""
+    r = funds_by_source(Scope(town.city), Period.year_to_date(2024, 6))
+    assert r.total == Decimal(11000)
+    assert {row.source.code: row.arrived for row in r.sources} == {
+        "foreign": 3000,
+        "domestic": 2000,
+        "province": 2000,
+        "county": 4000,
+    }
+    foreign = r.sources[0]
+    assert foreign.expected == Decimal("5000.25") and foreign.target.value == Decimal("10000.5")
+    assert (r.signing.signed, r.signing.performing) == (5, 4)
+    d = cli("--by-source", "--through", "2024-06")
+    assert d["funds_arrived_yi"] == 1.1
+    by = {s["name"]: s for s in d["sources"]}
+    assert [s["name"] for s in d["sources"]] == ["境外", "国内省外", "省内市外", "市内县际"]
+    assert [by[n]["share_pct"] for n in by] == [27.3, 18.2, 18.2, 36.4]
+    assert (by["境外"]["target_wan"], by["境外"]["progress_pct"], by["境外"]["schedule_pct"]) == (
+        10000.5,
+        30.0,
+        50.0,
+    )
+    assert (by["境外"]["vs_schedule_pp"], by["境外"]["schedule_word"]) == (-20.0, "欠进度")
+    assert (
+        by["市内县际"]["target_wan"],
+        by["市内县际"]["progress_pct"],
+        by["市内县际"]["vs_schedule_pp"],
+        by["市内县际"]["schedule_word"],
+    ) == (6000, 66.7, 16.7, "超进度")
+    assert by["国内省外"]["target_wan"] is None and by["国内省外"]["progress_pct"] is None
+    assert [(t["name"], t["arrived_yi"], t["share_pct"], t["projects"]) for t in d["tiers"]] == [
+        ("一产", 0.0, 0.0, 0),
+        ("二产", 0.9, 81.8, 3),
+        ("三产", 0.2, 18.2, 1),
+    ]
+    assert (d["big_projects"], d["big_arrived_yi"], d["big_share_pct"]) == (3, 0.9, 81.8)
+    assert (d["signed_projects"], d["performing_projects"], d["performing_rate_pct"]) == (
+        5,
+        4,
+        80.0,
+    )
+    assert (
+        d["contracts_due"],
+        d["contracts_on_schedule"],
+        d["milestone_performance_rate_pct"],
+    ) == (1, 1, 100.0)
+    text = table("--by-source", "--through", "2024-06")
+    assert "市内县际" in text and "36.4" in text and "-20.0" in text and "80.0" in text
+
+
+def test_funds_by_source_of_a_unit_and_foreign_capital(town, funds):
+    """甲区, 1-6月 2024: a1 3000 境外 + 1000 国内省外, a6 1000 国内省外 = 5000 万元: 境外 60.0%, 国内省外 40.0%, the
+    others 0.0%; 甲区 has no target of its own (the city's are not its). 实际到位外资 counts the sources marked
+    foreign: 3000 万元 (city and 甲区)."""
+    d = cli("--by-source", "--through", "2024-06", "--unit", "甲区")
+    assert d["funds_arrived_yi"] == 0.5
+    assert [(s["name"], s["share_pct"], s["target_wan"]) for s in d["sources"]] == [
+        ("境外", 60.0, None),
+        ("国内省外", 40.0, None),
+        ("省内市外", 0.0, None),
+        ("市内县际", 0.0, None),
+    ]
+    assert (
+        performance(Scope(town.city), Period.year_to_date(2024, 6), breakdown=False).foreign_arrived
+        == 3000
+    )
+
+
+def test_cohorts_by_hand(town, funds):
+    """The 签约仪式 E (a4 20000, a5 3000: 2 projects, 23000 万元 contracted):
+    - to 2024-06-30: performing a4 (funds 06-10) → 1/2 = 50.0%; started 0 → 0.0%; operating 0 → 0.0%; funds
+      4000 / 23000 = 17.39% → 17.4.
+    - to 2024-12-31: performing a4, a5 (开工 09-01) → 100.0%; started a5 → 50.0%; operating a5 → 50.0%; funds
+      still 4000 → 17.4%; contracted 2.3 亿元, arrived 0.4 亿元.
+    The 2024 cohort (a1-a5, 48000 万元) to 2024-12-31: all five perform (a5 by its start) → 100.0%; started a3, a5 →
+    40.0%; operating a5 → 20.0%; funds a1 4000 + a2 2500 + a4 4000 = 10500 / 48000 = 21.875% → 21.9; arrived
+    1.05 亿元 → 1.1 (half up).
+    The 2023 cohort (a6, 15000) to 2024-06-30: performing (注册 2023-10-01) → 100.0%; started 0 → 0.0%; funds 1000
+    / 15000 = 6.67% → 6.7."""
+    c = cohort(Scope(town.city), D(2024, 6, 30), event=funds)
+    assert (c.signed, c.performing, c.started, c.operating, c.contracted, c.arrived) == (
+        2,
+        1,
+        0,
+        0,
+        23000,
+        4000,
+    )
+    d = cli("--cohort-event", str(funds.pk), "--as-of", "2024-12-31")
+    assert d["event"]["name"] == "春季重大项目集中签约仪式" and d["event"]["kind"] == "签约仪式"
+    assert (
+        d["signed"],
+        d["performing"],
+        d["performing_rate_pct"],
+        d["started"],
+        d["start_rate_pct"],
+        d["operating"],
+        d["operating_rate_pct"],
+    ) == (2, 2, 100.0, 1, 50.0, 1, 50.0)
+    assert (d["contracted_yi"], d["arrived_yi"], d["funds_rate_pct"]) == (2.3, 0.4, 17.4)
+    d = cli("--cohort-event", str(funds.pk), "--as-of", "2024-06-30")
+    assert (
+        d["performing_rate_pct"],
+        d["start_rate_pct"],
+        d["operating_rate_pct"],
+        d["funds_rate_pct"],
+    ) == (50.0, 0.0, 0.0, 17.4)
+    d = cli("--cohort-year", "2024", "--as-of", "2024-12-31")
+    assert (
+        d["cohort"],
+        d["signed"],
+        d["performing_rate_pct"],
+        d["start_rate_pct"],
+        d["operating_rate_pct"],
+    ) == ("2024年签约项目", 5, 100.0, 40.0, 20.0)
+    assert (d["contracted_yi"], d["arrived_yi"], d["funds_rate_pct"]) == (4.8, 1.1, 21.9)
+    d = cli("--cohort-year", "2023", "--as-of", "2024-06-30")
+    assert (d["signed"], d["performing_rate_pct"], d["start_rate_pct"], d["funds_rate_pct"]) == (
+        1,
+        100.0,
+        0.0,
+        6.7,
+    )
+    text = table("--cohort-year", "2024", "--as-of", "2024-12-31")
+    assert "2024年签约项目" in text and "21.9" in text
+
+
+def test_refusals(town, funds):
+    """One line naming the value, exit status 2; a source target needs a source (and only it takes one)."""
+    for args, words in (
+        (("--cohort-event", "999999", "--as-of", "2024-12-31"), "999999"),
+        (("--cohort-year", "2024"), "--as-of"),
+        (("--cohort-year", "2025", "--as-of", "2024-12-31"), "2025"),
+        (("--cohort-year", "2024", "--as-of", "2024-13-01"), "2024-13-01"),
+        (("--cohort-event", str(funds.pk), "--as-of", "2024-03-01"), "早于活动日期"),
+        (("--by-source",), "--through"),
+    ):
+        with pytest.raises(CommandError) as err:
+            call_command("attraction", "--city", "招商市", *args, stdout=io.StringIO())
+        assert err.value.returncode == 2 and words in str(err.value)
+    with pytest.raises(InputError, match="须选择资金来源"):
+        set_target(unit=town.jia, year=2024, indicator="source_funds_arrived", value=100)
+    with pytest.raises(InputError, match="只有分来源到位资金目标"):
+        set_target(unit=town.jia, year=2024, indicator="funds_arrived", value=1, source="foreign")
+    with pytest.raises(InputError, match="已有 分来源到位资金\\(境外\\) 目标"):
+        set_target(
+            unit=town.city, year=2024, indicator="source_funds_arrived", source="境外", value=1
+        )
+    t = set_target(
+        unit=town.jia,
+        year=2024,
+        indicator="source_funds_arrived",
+        source="province",
+        value="123.4567",
+    )
+    assert Target.objects.get(pk=t.pk).value == Decimal("123.4567")
