@@ -326,3 +326,37 @@ def test_refusals(town, funds):
         value="123.4567",
     )
     assert Target.objects.get(pk=t.pk).value == Decimal("123.4567")
+
+
+def test_api_prints_the_same(town, funds, client):
+    """The API's JSON is the CLI's. A 甲区 administrator who names no unit gets 甲区: of E's projects only a5
+    (3000 万元, no funds; 开工 09-01) → 1 signed, performing and started by 2024-12-31 (100.0%), funds 0 / 3000 →
+    0.0%. An event id the caller does not see answers 404; neither event nor year is refused (422)."""
+    client.force_login(f.user("zs_city", town.city, "city_admin"))
+    r = client.get("/api/v1/attraction/funds-by-source", {"city": "招商市", "through": "2024-06"})
+    assert r.status_code == 200 and r.json() == cli("--by-source", "--through", "2024-06")
+    r = client.get(
+        "/api/v1/attraction/cohort", {"city": "招商市", "event": funds.pk, "as_of": "2024-12-31"}
+    )
+    assert r.status_code == 200
+    assert r.json() == cli("--cohort-event", str(funds.pk), "--as-of", "2024-12-31")
+    r = client.get("/api/v1/attraction/cohort", {"year": 2024, "as_of": "2024-12-31"})
+    assert r.json() == cli("--cohort-year", "2024", "--as-of", "2024-12-31")
+    assert client.get("/api/v1/attraction/cohort", {"as_of": "2024-12-31"}).status_code == 422
+    client.force_login(f.user("zs_jia", town.jia, "district_admin"))
+    d = client.get("/api/v1/attraction/cohort", {"event": funds.pk, "as_of": "2024-12-31"}).json()
+    assert (
+        d["unit"],
+        d["signed"],
+        d["performing_rate_pct"],
+        d["start_rate_pct"],
+        d["funds_rate_pct"],
+    ) == ("甲区", 1, 100.0, 100.0, 0.0)
+    assert (
+        client.get(
+            "/api/v1/attraction/cohort", {"event": 999999, "as_of": "2024-12-31"}
+        ).status_code
+        == 404
+    )
+    d = client.get("/api/v1/attraction/funds-by-source", {"through": "2024-06"}).json()
+    assert d["unit"] == "甲区" and d["funds_arrived_yi"] == 0.5

@@ -452,7 +452,8 @@ def funds_by_source(scope: Scope, period: Period, *, level: str = "city") -> Fun
     tiers = {r["contract__industry_tier"]: r for r in arrivals.values("contract__industry_tier").annotate(
         s=Sum("amount"), n=Count("contract__project", distinct=True), bs=Sum("amount", filter=big),
         bn=Count("contract__project", distinct=True, filter=big)).order_by()}
-    targets = {t.source_id: t for t in Target.objects.filter(
+    # A user limited to some projects (a reporter) sees no unit target: it measures the whole unit.
+    targets = {} if scope.restrict is not None else {t.source_id: t for t in Target.objects.filter(
         unit=scope.root, year=period.year, indicator=SOURCE_INDICATOR, level=level, annual_list=scope.annual_list,
         category=scope.category).prefetch_related("steps")}
     shares = schedule_shares(scope.city, period.year)
