@@ -206,6 +206,9 @@ def test_funds_by_source_by_hand(town, funds):
         ("三产", 0.2, 18.2, 1),
     ]
     assert (d["big_projects"], d["big_arrived_yi"], d["big_share_pct"]) == (3, 0.9, 81.8)
+    assert (
+        d["signed_contracted_yi"] == 4.8
+    )  # a1-a5: 12000 + 8000 + 5000 + 20000 + 3000 = 48000 万元
     assert (d["signed_projects"], d["performing_projects"], d["performing_rate_pct"]) == (
         5,
         4,
@@ -360,3 +363,27 @@ def test_api_prints_the_same(town, funds, client):
     )
     d = client.get("/api/v1/attraction/funds-by-source", {"through": "2024-06"}).json()
     assert d["unit"] == "甲区" and d["funds_arrived_yi"] == 0.5
+
+
+def test_bulletin_attraction_paragraph(town, funds):
+    """招商市's bulletin for 上半年 2024 prints the figures of test_funds_by_source_by_hand: 1.1 亿元 by source
+    (境外 3000 → 0.3, 国内省外 2000 → 0.2, 省内市外 0.2, 市内县际 4000 → 0.4 亿元, with their shares), 亿元以上 0.9 亿元
+    (81.8%), the 三次产业 shares 0.0 / 81.8 / 18.2, a sentence per source with a target (境外 30.0% of its target,
+    欠进度 20.0 points; 市内县际 66.7%, 超进度 16.7), and 履约项目 4 of 5 (80.0%). The targets paragraph names the
+    source targets in 万元 as entered (10000.5)."""
+    from tuijin.bulletins.generator import generate
+
+    b = generate(town.city, Period.year_to_date(2024, 6))
+    texts = [s.text for s in b.sentences]
+    for expected in (
+        "上半年，全市招商引资到位资金1.1亿元，其中境外0.3亿元（占27.3%）、国内省外0.2亿元（占18.2%）、"
+        "省内市外0.2亿元（占18.2%）、市内县际0.4亿元（占36.4%）；亿元以上项目到位资金0.9亿元，占81.8%。",
+        "按三次产业分，一产、二产、三产项目到位资金分别占0.0%、81.8%、18.2%。",
+        "境外资金到位0.3亿元，完成目标任务的30.0%，欠进度20.0个百分点。",
+        "市内县际资金到位0.4亿元，完成目标任务的66.7%，超进度16.7个百分点。",
+        "2024年签约项目5个，履约项目4个，履约率80.0%。",
+        "招商市境外到位资金目标10000.5万元，完成3000万元，完成目标的30.0%。",
+    ):
+        assert expected in texts, "\n".join(texts)
+    section = next(s for s in b.sections if s.key == "attraction")
+    assert section.title == "招商引资和资金到位情况"

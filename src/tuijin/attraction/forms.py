@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tuijin.core.bounds import FX_RATE, MONEY, SALES, BoundedDecimalField
+from tuijin.core.bounds import FX_RATE, MONEY, SALES, BoundedDecimalField, Bounds
 from tuijin.core.forms import DateInput, Form, ModelMultipleChoiceField
 from tuijin.dashboard.forms import DashboardForm
 from tuijin.projects.models import Category
@@ -130,19 +130,22 @@ class TargetForm(Form):
     unit = forms.ModelChoiceField(label="单位", queryset=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     indicator = forms.CharField(label="指标", widget=forms.Select)
-    value = BoundedDecimalField(label="目标值 (个 / 亿元 / %)", bounds=SALES)
+    value = BoundedDecimalField(label="目标值 (个 / 亿元 / %; 分来源到位资金: 万元)",
+                                bounds=Bounds(SALES.low, SALES.high, 4, SALES.unit))
+    source = forms.ChoiceField(label="资金来源 (分来源到位资金)", required=False)
     level = forms.ChoiceField(label="下达层级", choices=[("city", "市定"), ("province", "省定")])
     annual_list = forms.ModelChoiceField(label="清单", queryset=None, required=False)
     due_month = forms.IntegerField(label="完成时限(月)", min_value=1, max_value=12, initial=12)
     strictly_above = forms.BooleanField(label="须超过目标值", required=False)
     description = forms.CharField(label="说明", max_length=200, required=False)
 
-    def __init__(self, *args, units, lists, **kwargs):
+    def __init__(self, *args, units, lists, sources=(), **kwargs):
         from .targets import INDICATORS
 
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["annual_list"].queryset = lists
+        self.fields["source"].choices = [("", "—")] + [(x.code, x.name) for x in sources]
         self.fields["indicator"].widget.choices = [(k, f"{v.label} ({v.unit})") for k, v in INDICATORS.items()]
 
 

@@ -106,7 +106,7 @@ def target_progress(user, year: int, through_month: int, *, root=None) -> list[d
     qs = targets_for(user, year)
     if root is not None:
         qs = qs.filter(unit__path__startswith=root.path)
-    qs = (qs.select_related("unit", "annual_list", "category").prefetch_related("steps")
+    qs = (qs.select_related("unit", "annual_list", "category", "source").prefetch_related("steps")
           .order_by("unit__path", "id"))
     rows = target_rows(qs, through_month)
     base = reverse("attraction:targets")

@@ -475,7 +475,8 @@ def _target_form(user, data=None, **kwargs) -> TargetForm:
 
     city = user.unit.city() if user.unit_id else None
     lists = AnnualList.objects.filter(city=city) if city else AnnualList.objects.none()
-    return TargetForm(data, units=scoping.units_for(user).exclude(kind="department"), lists=lists, **kwargs)
+    return TargetForm(data, units=scoping.units_for(user).exclude(kind="department"), lists=lists,
+                      sources=selectors.funds_sources(city), **kwargs)
 
 
 @login_required
@@ -492,7 +493,7 @@ def target_create(request):
         t = services.set_target(actor=request.user, unit=d["unit"], year=d["year"], indicator=d["indicator"],
                                 value=d["value"], level=d["level"], annual_list=d["annual_list"],
                                 due_month=d["due_month"], strictly_above=d["strictly_above"],
-                                description=d["description"])
+                                description=d["description"], source=d.get("source") or None)
     except InputError as exc:
         messages.error(request, exc.text)
         return redirect("attraction:targets")
