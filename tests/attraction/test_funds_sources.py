@@ -387,3 +387,14 @@ def test_bulletin_attraction_paragraph(town, funds):
         assert expected in texts, "\n".join(texts)
     section = next(s for s in b.sections if s.key == "attraction")
     assert section.title == "招商引资和资金到位情况"
+
+
+def test_contracts_page_shows_funds_by_source(town, funds, client):
+    """The contracts page (签约项目履约) for 1-6月 2024 shows the small table of test_funds_by_source_by_hand: 市内县际
+    36.4%, its target 6000 万元 at 66.7%, 超进度 16.7; 境外 欠进度 20.0; and 履约率 80.0%."""
+    client.force_login(f.user("zs_page", town.city, "city_admin"))
+    html = client.get("/attraction/contracts/?through=2024-06").content.decode()
+    table = html[html.index('id="funds-by-source"') :]
+    assert "市内县际" in table and "36.4%" in table and "66.7%" in table and "超进度 16.7" in table
+    assert "欠进度 20.0" in table and "10000.5" in table
+    assert "履约项目 4 个, 履约率 80.0%" in html

@@ -432,12 +432,14 @@ class FundsReport:
         return ratio(self.big_arrived, self.total)
 
 
-def funds_by_source(scope: Scope, period: Period, *, level: str = "city") -> FundsReport:
+def funds_by_source(scope: Scope, period: Period, *, level: str = "city", perf: Performance | None = None
+                    ) -> FundsReport:
     """到位资金 in the period (the contracts of `performance`) split by the city's funds sources (in their order,
     retired ones only when they have funds), each with its share of the total and the scope unit's target on it
     (分来源到位资金, `level`, the scope's list / category) with progress and the schedule due by the period's end
     (the city's 序时进度); by 三次产业 with shares; the share of 亿元以上 projects; 履约项目 and 履约率 of the year's
-    signing cohort by the period's end, beside the milestone-based 履约率. About ten queries."""
+    signing cohort by the period's end, beside the milestone-based 履约率 (`perf`: performance() of the same scope
+    and period when the caller has it). About ten queries."""
     from tuijin.indicators.engine import schedule_shares
 
     from .models import FundsSource, IndustryTier, Target
@@ -471,5 +473,5 @@ def funds_by_source(scope: Scope, period: Period, *, level: str = "city") -> Fun
         report.big_arrived += r.get("bs") or ZERO
         report.big_projects += r.get("bn") or 0
     report.signing = cohort(scope, period.end, year=period.year)
-    report.performance = performance(scope, period, breakdown=False)
+    report.performance = perf if perf is not None else performance(scope, period, breakdown=False)
     return report

@@ -128,6 +128,7 @@ def funds_report_data(presenter: Presenter, r) -> dict:
             "schedule_pct": num(presenter.pct(schedule)),
             "vs_schedule_pp": num(pp),
             "schedule_word": schedule_word(pp),
+            "schedule_gap_pp": num(abs(pp)) if pp else None,
         })
     perf, signing = r.performance, r.signing
     return {

@@ -46,9 +46,9 @@ from .forms import (
     SignForm,
     TargetForm,
 )
-from .indicators import FIGURE_LISTS, performance, performance_contracts
+from .indicators import FIGURE_LISTS, funds_by_source, performance, performance_contracts
 from .models import LEAD_STAGE_ORDER, ContractMilestone, LeadStage
-from .present import performance_data
+from .present import funds_report_data, performance_data
 
 BOARD_CARDS = 8  # the newest cards per column on the board; the rest behind "全部 N 条"
 
@@ -365,7 +365,9 @@ def contracts(request):
                                "query": urlencode({**query, "unit": p.unit.pk}),
                                "dash_query": urlencode({**dash, "unit": p.unit.pk})} for p in perf.by_unit]
         qs = qs.filter(scope.project_q("project__"), signed_on__lte=period.end)
-        context.update(summary=summary, period=period)
+        # 到位资金分来源 (with the scope unit's targets per source), 三次产业, 亿元以上 and 履约项目: a small table.
+        by_source = funds_report_data(presenter, funds_by_source(scope, period, perf=perf))
+        context.update(summary=summary, period=period, by_source=by_source)
     qs = (qs.select_related("project", "project__unit", "lead")
           .prefetch_related(Prefetch("milestones", queryset=ContractMilestone.objects.order_by("due_date")))
           .annotate(arrived=Sum("arrivals__amount")).order_by("-signed_on", "id"))
