@@ -398,3 +398,78 @@ def test_contracts_page_shows_funds_by_source(town, funds, client):
     assert "市内县际" in table and "36.4%" in table and "66.7%" in table and "超进度 16.7" in table
     assert "欠进度 20.0" in table and "10000.5" in table
     assert "履约项目 4 个, 履约率 80.0%" in html
+
+
+def test_contracts_import_takes_tier_and_event(town):
+    """The signed-contracts register may carry 三次产业 (一产/二产/三产 or 第三产业) and the 签约活动 by name: row 1 三产 at
+    the ceremony, row 2 without either (二产, no event); an unknown tier or event is a cell error naming it."""
+    import datetime
+
+    from tuijin.attraction.excel import commit_import, plan_import
+    from tuijin.attraction.models import Contract
+
+    from .test_excel import xlsx
+
+    f.category()
+    admin = f.user("zs_import", town.city, "city_admin")
+    create_event(
+        city=town.city,
+        name="秋季签约仪式",
+        kind="ceremony",
+        date=D(2024, 9, 1),
+        place="招商市",
+        units=[town.jia],
+    )
+    header = [
+        "项目名称",
+        "投资方",
+        "投资方类型",
+        "线索来源",
+        "合同投资（万元）",
+        "跟进单位",
+        "签约日期",
+        "项目代码",
+        "项目类别",
+        "三次产业",
+        "签约活动",
+    ]
+    rows = [
+        [
+            "文旅综合体",
+            "云游文旅公司",
+            "民企",
+            "招商活动",
+            5000,
+            "甲区",
+            datetime.date(2024, 9, 1),
+            code(),
+            "产业",
+            "第三产业",
+            "秋季签约仪式",
+        ],
+        [
+            "精密制造",
+            "精工公司",
+            "民企",
+            "走访企业",
+            8000,
+            "乙区",
+            datetime.date(2024, 9, 2),
+            code(),
+            "产业",
+            "",
+            "",
+        ],
+    ]
+    plan = plan_import(user=admin, data=xlsx([header, *rows]), filename="c.xlsx", kind="contracts")
+    assert plan.ok, plan.problems
+    commit_import(plan, user=admin)
+    got = {
+        c.project.name: (c.industry_tier, c.event.name if c.event else None)
+        for c in Contract.objects.select_related("project", "event")
+    }
+    assert got == {"文旅综合体": ("tertiary", "秋季签约仪式"), "精密制造": ("secondary", None)}
+    bad = [[*rows[0][:7], code(), "产业", "四产", "春晚"]]
+    plan = plan_import(user=admin, data=xlsx([header, *bad]), filename="c.xlsx", kind="contracts")
+    reasons = [p.reason for p in plan.problems]
+    assert any("四产" in r for r in reasons) and any("春晚" in r for r in reasons)

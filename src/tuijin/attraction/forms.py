@@ -11,7 +11,7 @@ from tuijin.projects.models import Category
 from tuijin.web import selectors as web_selectors
 from tuijin.web.forms import NodeChoiceField
 
-from .models import AgreedMilestone, EventKind, InvestorKind, LeadSource, LeadStage
+from .models import AgreedMilestone, EventKind, IndustryTier, InvestorKind, LeadSource, LeadStage
 
 DATE = DateInput()
 
@@ -58,8 +58,10 @@ class SignForm(Form):
     due_started = forms.DateField(label="约定开工日期", widget=DATE, required=False)
     due_operating = forms.DateField(label="约定投产日期", widget=DATE, required=False)
     confirm_new_project = forms.BooleanField(label="确认为该投资方的新项目", required=False)
+    industry_tier = forms.ChoiceField(label="三次产业", choices=IndustryTier.choices, initial=IndustryTier.SECONDARY,
+                                      required=False)
     event = forms.ModelChoiceField(label="签约活动", queryset=None, required=False,
-                                   help_text="在招商活动上签约时选择")
+                                   help_text="在招商活动或签约仪式上签约时选择")
 
     def __init__(self, *args, events, **kwargs):
         super().__init__(*args, **kwargs)

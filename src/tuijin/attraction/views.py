@@ -194,7 +194,8 @@ def lead_sign(request, lead_id: int):
             code=d["code"], category=d["category"], registered_capital=d["registered_capital"] or 0,
             foreign_capital=d["foreign_capital"] or 0, foreign_currency=d["foreign_currency"],
             foreign_amount=d["foreign_amount"], fx_rate=d["fx_rate"], milestones=form.milestones(),
-            confirm_new_project=d["confirm_new_project"], event=d["event"])
+            confirm_new_project=d["confirm_new_project"], event=d["event"],
+            industry_tier=d.get("industry_tier") or "secondary")
     except InputError as exc:
         messages.error(request, exc.text)
         return redirect("attraction:lead", lead.pk)
