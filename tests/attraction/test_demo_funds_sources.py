@@ -32,7 +32,11 @@ def test_zhenjiang_funds_by_source_and_its_bulletin(demo):
     arrivals = FundsArrival.objects.filter(contract__project__unit__path__startswith=city.path)
     assert arrivals.filter(source__code="county").exists()
     assert not arrivals.exclude(source__city=city).exists()
-    assert not arrivals.filter(contract__foreign_capital__gt=0).exclude(source__code="foreign").exists()
+    assert (
+        not arrivals.filter(contract__foreign_capital__gt=0)
+        .exclude(source__code="foreign")
+        .exists()
+    )
     d = cli("--by-source", "--through", "2024-06")
     print(json.dumps(d, ensure_ascii=False, indent=1))
     assert [s["name"] for s in d["sources"]] == ["境外", "国内省外", "省内市外", "市内县际"]
@@ -41,14 +45,25 @@ def test_zhenjiang_funds_by_source_and_its_bulletin(demo):
     county = d["sources"][3]
     assert county["schedule_pct"] == 45.0  # the June step: 9000 of 20000
     assert d["sources"][0]["schedule_pct"] == 50.0  # 6 of 12 months
-    texts = [s.text for s in generate(city, Period.year_to_date(2024, 6)).sentences if s.section == "attraction"]
+    texts = [
+        s.text
+        for s in generate(city, Period.year_to_date(2024, 6)).sentences
+        if s.section == "attraction"
+    ]
     print("\n".join(texts))
     assert texts[0].startswith(f"上半年，全市招商引资到位资金{d['funds_arrived_yi']:.1f}亿元，其中")
     for s in d["sources"]:
         if s["arrived_yi"]:
             assert f"{s['name']}{s['arrived_yi']:.1f}亿元（占{s['share_pct']:.1f}%）" in texts[0]
-    assert sum(t.startswith(("境外资金到位", "国内省外资金到位", "省内市外资金到位", "市内县际资金到位"))
-               for t in texts) == 4
+    assert (
+        sum(
+            t.startswith(
+                ("境外资金到位", "国内省外资金到位", "省内市外资金到位", "市内县际资金到位")
+            )
+            for t in texts
+        )
+        == 4
+    )
     assert any(t.startswith("2024年签约项目") and "履约率" in t for t in texts)
 
 
@@ -56,7 +71,12 @@ def test_zhenjiang_event_cohort(demo):
     """The projects signed at 镇江市's events: the cohort counts as many projects as first signings there, and its
     contracted investment is theirs."""
     city = city_by_name("镇江市")
-    event = (AttractionEvent.objects.filter(city=city, contracts__isnull=False).distinct().order_by("date").first())
+    event = (
+        AttractionEvent.objects.filter(city=city, contracts__isnull=False)
+        .distinct()
+        .order_by("date")
+        .first()
+    )
     signed = Contract.objects.filter(event=event).exclude(kind="resigned")
     d = cli("--cohort-event", str(event.pk), "--as-of", "2024-12-31")
     print(json.dumps(d, ensure_ascii=False, indent=1))
