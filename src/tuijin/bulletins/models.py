@@ -22,6 +22,7 @@ class Section(models.TextChoices):
     LAGGING = "lagging", "进度滞后"
     CHAINS = "chains", "产业集群和产业链"
     TARGETS = "targets", "目标任务"
+    ATTRACTION = "attraction", "招商引资"
     LIVELIHOOD = "livelihood", "民生实事"
     PROBLEMS = "problems", "问题协调"
     EMPTY = "empty", "无数据"
