@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tuijin.bulletins",
     "tuijin.problems",
     "tuijin.attraction",
+    "tuijin.dossier",
     "tuijin.api",
     "tuijin.demo",
     "tuijin.dashboard",

@@ -24,5 +24,6 @@ urlpatterns = [
     path("api/v1/", include("tuijin.api.urls")),
     path("setup/", include("tuijin.orgs.urls")),
     path("setup/", include("tuijin.projects.urls")),
+    path("projects/", include("tuijin.dossier.urls")),
     path("", include("tuijin.web.urls")),
 ]
