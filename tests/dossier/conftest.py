@@ -57,7 +57,12 @@ class Town:
 
 
 def build_town() -> Town:
-    from tuijin.attraction.services import create_lead, record_funds_arrival, record_milestone_reached, sign_lead
+    from tuijin.attraction.services import (
+        create_lead,
+        record_funds_arrival,
+        record_milestone_reached,
+        sign_lead,
+    )
     from tuijin.problems import services as problems
     from tuijin.problems.models import ProblemCategory
     from tuijin.projects.models import StagePlan
@@ -74,19 +79,40 @@ def build_town() -> Town:
     west_admin = f.user("d_west", west, Role.DISTRICT_ADMIN)
     reporter = f.user("d_reporter", east, Role.REPORTER)
 
-    p = f.project(east, name="东区新材料产业园项目", total=Decimal(30000), owner="东区新材料有限公司",
-                  location="东区滨江路 1 号")
+    p = f.project(
+        east,
+        name="东区新材料产业园项目",
+        total=Decimal(30000),
+        owner="东区新材料有限公司",
+        location="东区滨江路 1 号",
+    )
     q = f.project(west, name="西区港口物流项目", total=Decimal(40000))
     p.reporters.add(reporter)
-    lead = create_lead(unit=east, title="新材料产业园", investor="新材料集团", investor_kind="private", source="visit",
-                       intended_investment=Decimal(20000), stage_date=D(2023, 10, 1))
-    contract = sign_lead(lead=lead, signed_on=D(2023, 12, 1), investment=Decimal(20000), project=p,
-                         milestones={"started": D(2024, 3, 1), "operating": D(2026, 12, 31)})
+    lead = create_lead(
+        unit=east,
+        title="新材料产业园",
+        investor="新材料集团",
+        investor_kind="private",
+        source="visit",
+        intended_investment=Decimal(20000),
+        stage_date=D(2023, 10, 1),
+    )
+    contract = sign_lead(
+        lead=lead,
+        signed_on=D(2023, 12, 1),
+        investment=Decimal(20000),
+        project=p,
+        milestones={"started": D(2024, 3, 1), "operating": D(2026, 12, 31)},
+    )
     record_stage(project=p, stage="started", date=D(2024, 3, 15))
     StagePlan.objects.create(project=p, stage="completed", planned_date=D(2026, 6, 30))
     record_milestone_reached(contract=contract, kind="started", actual_date=D(2024, 3, 15))
-    record_funds_arrival(contract=contract, date=D(2024, 2, 1), amount=Decimal(3000), source="domestic")
-    record_funds_arrival(contract=contract, date=D(2024, 4, 1), amount=Decimal(2000), source="foreign")
+    record_funds_arrival(
+        contract=contract, date=D(2024, 2, 1), amount=Decimal(3000), source="domestic"
+    )
+    record_funds_arrival(
+        contract=contract, date=D(2024, 4, 1), amount=Decimal(2000), source="foreign"
+    )
 
     f.entry(shi, p, year=2023, plan=Decimal(6000), planned_new_start=True, planned_start_month=3)
     e_sheng = f.entry(sheng, p, year=2024, plan=Decimal(12000), continuing=True)
@@ -94,29 +120,71 @@ def build_town() -> Town:
     f.monthly_plan(e_sheng, {3: 2000, 6: 5000, 9: 8000, 12: 12000})
     f.monthly_plan(e_shi, {6: 9999})
     f.reports(p, 2024, [500, 700, 800, 1000])
-    save_report(project=p, year=2024, month=5, amount=2100, status=ReportStatus.ACCEPTED,
-                progress_text="主厂房钢结构吊装完成 80%, 设备基础浇筑中")
-    save_report(project=p, year=2024, month=6, amount=1500, status=ReportStatus.SUBMITTED,
-                progress_text="六月(未确认)的形象进度")
+    save_report(
+        project=p,
+        year=2024,
+        month=5,
+        amount=2100,
+        status=ReportStatus.ACCEPTED,
+        progress_text="主厂房钢结构吊装完成 80%, 设备基础浇筑中",
+    )
+    save_report(
+        project=p,
+        year=2024,
+        month=6,
+        amount=1500,
+        status=ReportStatus.SUBMITTED,
+        progress_text="六月(未确认)的形象进度",
+    )
 
     problems.ensure_categories()
     land = ProblemCategory.objects.get(code="land")
     now = timezone.now()
-    open_ = problems.raise_problem(actor=east_admin, project=p, category=land, title="新增建设用地指标未落实", now=now)
-    problems.assign(actor=admin, problem=open_, lead_department=dept, deadline=timezone.localdate()
-                    + datetime.timedelta(days=10), now=now)
-    closed = problems.raise_problem(actor=east_admin, project=p, category=land, title="临时用电接入", now=now)
+    open_ = problems.raise_problem(
+        actor=east_admin, project=p, category=land, title="新增建设用地指标未落实", now=now
+    )
+    problems.assign(
+        actor=admin,
+        problem=open_,
+        lead_department=dept,
+        deadline=timezone.localdate() + datetime.timedelta(days=10),
+        now=now,
+    )
+    closed = problems.raise_problem(
+        actor=east_admin, project=p, category=land, title="临时用电接入", now=now
+    )
     closed = _close(problems, closed, admin=admin, east_admin=east_admin, dept=dept, now=now)
-    return Town(city, east, west, dept, sheng, shi, p, q, contract, admin, leader, east_admin, west_admin, reporter,
-                open_, closed)
+    return Town(
+        city,
+        east,
+        west,
+        dept,
+        sheng,
+        shi,
+        p,
+        q,
+        contract,
+        admin,
+        leader,
+        east_admin,
+        west_admin,
+        reporter,
+        open_,
+        closed,
+    )
 
 
 def _close(problems, problem, *, admin, east_admin, dept, now):
     from tuijin.problems.models import Problem
 
     handler = f.user("d_dept", dept, Role.DEPARTMENT)
-    problem = problems.assign(actor=admin, problem=problem, lead_department=dept,
-                              deadline=timezone.localdate() + datetime.timedelta(days=5), now=now)
+    problem = problems.assign(
+        actor=admin,
+        problem=problem,
+        lead_department=dept,
+        deadline=timezone.localdate() + datetime.timedelta(days=5),
+        now=now,
+    )
     problem = problems.sign(actor=handler, problem=problem, now=now)
     problem = problems.start(actor=handler, problem=problem, now=now)
     problem = problems.answer(actor=handler, problem=problem, text="已接入临时用电", now=now)

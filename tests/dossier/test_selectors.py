@@ -8,11 +8,10 @@ import pytest
 from django.http import Http404
 
 from tuijin.accounts import scoping
-from tuijin.dossier.selectors import dossier, get_approval_or_404
+from tuijin.core.periods import Period
+from tuijin.dossier.selectors import dossier, get_approval_or_404, project_scope
 from tuijin.dossier.services import add_approval
 from tuijin.indicators.engine import compute, plan_vs_actual
-from tuijin.core.periods import Period
-from tuijin.dossier.selectors import project_scope
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -28,7 +27,20 @@ def test_plan_against_actual_by_month(town):
     c = d.chart
     assert d.year == 2024 and d.years == [2024, 2023]
     assert c["annual_plan_wan"] == 12000 and c["through"] == 5 and c["projects"] == 1
-    assert c["plan_cumulative_wan"] == [None, None, 2000, None, None, 5000, None, None, 8000, None, None, 12000]
+    assert c["plan_cumulative_wan"] == [
+        None,
+        None,
+        2000,
+        None,
+        None,
+        5000,
+        None,
+        None,
+        8000,
+        None,
+        None,
+        12000,
+    ]
     assert c["completed_wan"] == [500, 700, 800, 1000, 2100] + [None] * 7
     assert c["completed_cumulative_wan"] == [500, 1200, 2000, 3000, 5100] + [None] * 7
     assert c["completion_rate_pct"] == [4.2, 10.0, 16.7, 25.0, 42.5] + [None] * 7
@@ -42,7 +54,11 @@ def test_key_figures_are_the_engines_for_1_to_the_last_month_reported(town):
     f = d.figures
     assert d.through_label == "2024年1-5月"
     assert (f["annual_plan_yi"], f["completed_yi"]) == (1.2, 0.5)
-    assert (f["completion_rate_pct"], f["schedule_share_pct"], f["schedule_variance_pp"]) == (42.5, 41.7, 0.8)
+    assert (f["completion_rate_pct"], f["schedule_share_pct"], f["schedule_variance_pp"]) == (
+        42.5,
+        41.7,
+        0.8,
+    )
     assert f["period_plan_rate_pct"] is None and f["projects"] == 1
     # The same as compute() over the one-project scope, month by month: nothing is recomputed.
     scope = project_scope(town.p, town.city)
@@ -53,7 +69,9 @@ def test_key_figures_are_the_engines_for_1_to_the_last_month_reported(town):
         assert point.completed_cumulative == figures.completed
         assert point.completion_rate == figures.completion_rate
         assert (point.plan_cumulative or Decimal(0)) == figures.period_plan
-    assert pva.annual_plan == compute(scope, Period.year_to_date(2024, 5), breakdown=False).annual_plan
+    assert (
+        pva.annual_plan == compute(scope, Period.year_to_date(2024, 5), breakdown=False).annual_plan
+    )
 
 
 def test_another_year_is_chosen_and_an_unlisted_year_falls_back(town):
@@ -72,9 +90,17 @@ def test_an_unlisted_project_has_no_chart(town):
 def test_timeline_merges_stages_plans_contract_nodes_and_approvals_in_date_order(town):
     """谋划 (registered 2020-01-01), 签约 2023-12-01 (stage and contract), approval 2024-01-20, contract 开工 reached 2024-03-15, stage 开工
     2024-03-15, planned 竣工 2026-06-30 (not yet due on 2024-07-10), agreed 投产 2026-12-31."""
-    add_approval(actor=town.east_admin, project=town.p, item="permit", number="东建施〔2024〕3号",
-                 issued_on=D(2024, 1, 20))
-    items = [(t.date, t.source, t.label, t.done, t.overdue) for t in dossier(town.admin, town.p, today=TODAY).timeline]
+    add_approval(
+        actor=town.east_admin,
+        project=town.p,
+        item="permit",
+        number="东建施〔2024〕3号",
+        issued_on=D(2024, 1, 20),
+    )
+    items = [
+        (t.date, t.source, t.label, t.done, t.overdue)
+        for t in dossier(town.admin, town.p, today=TODAY).timeline
+    ]
     assert items == [
         (D(2020, 1, 1), "阶段", "谋划", True, False),
         (D(2023, 12, 1), "阶段", "签约", True, False),
@@ -96,9 +122,12 @@ def test_problems_contracts_and_list_history(town):
     (row,) = d.contracts
     assert row.contract.investment == Decimal(20000) and row.arrived == Decimal(5000)
     assert [a.amount for a in row.arrivals] == [Decimal(3000), Decimal(2000)]
-    assert [(y.year, [(e.annual_list.name, e.annual_plan) for e in y.entries]) for y in d.list_history] == [
+    assert [
+        (y.year, [(e.annual_list.name, e.annual_plan) for e in y.entries]) for y in d.list_history
+    ] == [
         (2024, [("省重大项目", Decimal(12000)), ("市重大项目", Decimal(9000))]),
-        (2023, [("市重大项目", Decimal(6000))])]
+        (2023, [("市重大项目", Decimal(6000))]),
+    ]
     assert d.latest_progress.month == 5  # 6月's text is not confirmed yet
     assert "主厂房" in d.latest_progress.progress_text
 

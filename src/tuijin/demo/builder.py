@@ -518,6 +518,11 @@ class Builder:
 
             build_attraction_demo(zhenjiang=zj, suzhou=sz)
             self.progress("招商引资与目标任务")
+        if _module("tuijin.dossier.demo"):
+            from tuijin.dossier.demo import build_dossier_demo
+
+            build_dossier_demo(cities=[zj, sz])
+            self.progress("一项目一档: 审批要件")
 
 
 def _module(name: str) -> bool:

@@ -53,11 +53,24 @@ def key_rows(d: Dossier) -> list[tuple[str, str]]:
     rate_places = getattr(d.conventions, "rate_places", None)
     if c is None:
         return []
-    rows = [(f"{d.year}年计划投资", f"{numbers.presented_yi_text(f['annual_plan_yi'], places)} 亿元" if f else
-             (f"{numbers.plain_text(c['annual_plan_wan'])} 万元" if c["annual_plan_wan"] is not None else DASH))]
+    rows = [
+        (
+            f"{d.year}年计划投资",
+            f"{numbers.presented_yi_text(f['annual_plan_yi'], places)} 亿元"
+            if f
+            else (
+                f"{numbers.plain_text(c['annual_plan_wan'])} 万元"
+                if c["annual_plan_wan"] is not None
+                else DASH
+            ),
+        )
+    ]
     if f:
         rows += [
-            (f"{d.through_label}完成投资", f"{numbers.presented_yi_text(f['completed_yi'], places)} 亿元"),
+            (
+                f"{d.through_label}完成投资",
+                f"{numbers.presented_yi_text(f['completed_yi'], places)} 亿元",
+            ),
             ("年度投资完成率", numbers.presented_rate_text(f["completion_rate_pct"], rate_places)),
             ("序时进度", numbers.presented_rate_text(f["schedule_share_pct"], rate_places)),
             ("超/欠序时", variance_text(f["schedule_variance_pp"], d.conventions)),
@@ -83,8 +96,17 @@ class _Writer:
     def font(self, name: str) -> str:
         return self.only or name
 
-    def para(self, text: str = "", *, size: float = 10.5, bold: bool = False, font: str = BODY_FONT, align=None,
-             before: float = 0, after: float = 0):
+    def para(
+        self,
+        text: str = "",
+        *,
+        size: float = 10.5,
+        bold: bool = False,
+        font: str = BODY_FONT,
+        align=None,
+        before: float = 0,
+        after: float = 0,
+    ):
         from docx.shared import Pt
 
         p = self.doc.add_paragraph()
@@ -123,7 +145,9 @@ class _Writer:
         return table
 
 
-def to_docx(d: Dossier, *, style: NumberStyle, author: str, printed_on, font: str | None = None) -> bytes:
+def to_docx(
+    d: Dossier, *, style: NumberStyle, author: str, printed_on, font: str | None = None
+) -> bytes:
     """The one-page summary as .docx; `font`: one installed font for every run (the PDF made here)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -132,33 +156,57 @@ def to_docx(d: Dossier, *, style: NumberStyle, author: str, printed_on, font: st
     doc = Document()
     page_setup(doc.sections[0])
     w = _Writer(doc, font)
-    w.para(f"{p.name}", size=16, bold=True, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
-    w.para(f"项目档案摘要 (一项目一档)　打印日期 {printed_on:%Y-%m-%d}", size=10.5,
-           align=WD_ALIGN_PARAGRAPH.CENTER, after=4)
+    w.para(
+        f"{p.name}", size=16, bold=True, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, after=2
+    )
+    w.para(
+        f"项目档案摘要 (一项目一档)　打印日期 {printed_on:%Y-%m-%d}",
+        size=10.5,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=4,
+    )
 
     w.heading("一、基本情况")
-    lists = "；".join(
-        f"{ly.year}年 " + "、".join(f"{e.annual_list.name} (计划 {numbers.yi_text(e.annual_plan, style)} 亿元)"
-                                   for e in ly.entries)
-        for ly in d.list_history[:MAX_YEARS]) or "未列入年度清单"
+    lists = (
+        "；".join(
+            f"{ly.year}年 "
+            + "、".join(
+                f"{e.annual_list.name} (计划 {numbers.yi_text(e.annual_plan, style)} 亿元)"
+                for e in ly.entries
+            )
+            for ly in d.list_history[:MAX_YEARS]
+        )
+        or "未列入年度清单"
+    )
     if len(d.list_history) > MAX_YEARS:
         lists += f"；另有 {len(d.list_history) - MAX_YEARS} 个年度"
     dept = p.responsible_department.name if p.responsible_department_id else ""
-    w.table(None, [
-        ["项目代码", p.code, "所属单位", p.unit.name],
-        ["项目业主", _cut(p.owner, MAX_CELL_CHARS) or DASH, "当前阶段", p.get_stage_display()],
-        ["计划总投资", f"{numbers.yi_text(p.total_investment, style)} 亿元 ({numbers.wan_text(p.total_investment, style)} 万元)",
-         "责任领导/部门", " / ".join(filter(None, [p.responsible_leader, dept])) or DASH],
-        ["年度清单", _cut(lists, 120), "建设地点", _cut(p.location, MAX_CELL_CHARS) or DASH],
-    ], [24, 54, 26, 52])
+    w.table(
+        None,
+        [
+            ["项目代码", p.code, "所属单位", p.unit.name],
+            ["项目业主", _cut(p.owner, MAX_CELL_CHARS) or DASH, "当前阶段", p.get_stage_display()],
+            [
+                "计划总投资",
+                f"{numbers.yi_text(p.total_investment, style)} 亿元 ({numbers.wan_text(p.total_investment, style)} 万元)",
+                "责任领导/部门",
+                " / ".join(filter(None, [p.responsible_leader, dept])) or DASH,
+            ],
+            ["年度清单", _cut(lists, 120), "建设地点", _cut(p.location, MAX_CELL_CHARS) or DASH],
+        ],
+        [24, 54, 26, 52],
+    )
 
     rows = key_rows(d)
     if rows:
         basis = f"{d.through_label} 市级确认数" if d.figures else f"{d.year}年"
         w.heading(f"二、关键指标 ({basis})")
         cells = [[label, value] for label, value in rows]
-        pairs = [cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""]) for i in range(0, len(cells), 2)]
-        w.table(None, pairs, [34, 44, 34, 44])
+        pairs = [
+            cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""])
+            for i in range(0, len(cells), 2)
+        ]
+        w.table(None, pairs, [40, 38, 40, 38])
     else:
         w.heading("二、关键指标")
         w.para("未列入年度清单, 无年度计划与完成投资。", size=10)
@@ -169,15 +217,28 @@ def to_docx(d: Dossier, *, style: NumberStyle, author: str, printed_on, font: st
 
     w.heading("四、最新形象进度")
     r = d.latest_progress
-    w.para(f"{r.year}年{r.month}月: {_cut(r.progress_text, MAX_PROGRESS_CHARS)}" if r else "尚无市级确认的形象进度",
-           size=10)
+    w.para(
+        f"{r.year}年{r.month}月: {_cut(r.progress_text, MAX_PROGRESS_CHARS)}"
+        if r
+        else "尚无市级确认的形象进度",
+        size=10,
+    )
 
     w.heading(f"五、未销号问题 ({len(d.problems_open)} 个)")
     if d.problems_open:
-        w.table(["问题", "状态", "牵头部门", "办理时限"], [
-            [_cut(q.title, 30), q.get_status_display(), _cut(getattr(q.lead_department, "name", "") or DASH, 16),
-             f"{q.deadline:%Y-%m-%d}" if q.deadline else DASH]
-            for q in d.problems_open[:MAX_PROBLEMS]], [74, 20, 38, 24])
+        w.table(
+            ["问题", "状态", "牵头部门", "办理时限"],
+            [
+                [
+                    _cut(q.title, 30),
+                    q.get_status_display(),
+                    _cut(getattr(q.lead_department, "name", "") or DASH, 16),
+                    f"{q.deadline:%Y-%m-%d}" if q.deadline else DASH,
+                ]
+                for q in d.problems_open[:MAX_PROBLEMS]
+            ],
+            [74, 20, 38, 24],
+        )
         if len(d.problems_open) > MAX_PROBLEMS:
             w.para(f"另有 {len(d.problems_open) - MAX_PROBLEMS} 个未列出, 见系统项目页。", size=9)
     else:
@@ -185,9 +246,14 @@ def to_docx(d: Dossier, *, style: NumberStyle, author: str, printed_on, font: st
 
     w.heading(f"六、审批要件 ({len(d.approvals)} 项)")
     if d.approvals:
-        w.table(["审批事项", "文号", "批复日期"], [
-            [_cut(a.label, 30), _cut(a.number, 36) or DASH, f"{a.issued_on:%Y-%m-%d}"]
-            for a in d.approvals[:MAX_APPROVALS]], [62, 70, 24])
+        w.table(
+            ["审批事项", "文号", "批复日期"],
+            [
+                [_cut(a.label, 30), _cut(a.number, 36) or DASH, f"{a.issued_on:%Y-%m-%d}"]
+                for a in d.approvals[:MAX_APPROVALS]
+            ],
+            [62, 70, 24],
+        )
         if len(d.approvals) > MAX_APPROVALS:
             w.para(f"另有 {len(d.approvals) - MAX_APPROVALS} 项未列出, 见系统项目页。", size=9)
     else:
@@ -195,7 +261,7 @@ def to_docx(d: Dossier, *, style: NumberStyle, author: str, printed_on, font: st
 
     page_numbers(doc.sections[0], w.font(BODY_FONT))
     for table in doc.tables:
-        for i, row in enumerate(table.rows):
+        for row in table.rows:
             row_props(row, header=False)
     props = doc.core_properties
     props.author = props.last_modified_by = author
@@ -206,5 +272,7 @@ def to_docx(d: Dossier, *, style: NumberStyle, author: str, printed_on, font: st
 
 
 def to_pdf(d: Dossier, *, style: NumberStyle, author: str, printed_on) -> bytes:
-    data = to_docx(d, style=style, author=author, printed_on=printed_on, font=installed_chinese_font())
+    data = to_docx(
+        d, style=style, author=author, printed_on=printed_on, font=installed_chinese_font()
+    )
     return docx_to_pdf(data, name="dossier")

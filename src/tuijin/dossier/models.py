@@ -28,8 +28,9 @@ ITEM_ORDER = list(ApprovalItem.values)
 class ApprovalDocument(models.Model):
     """审批要件: one approval of a project (事项, 文号, 批复日期, 发文机关), with the scanned document if uploaded."""
 
-    project = models.ForeignKey("projects.Project", verbose_name="项目", on_delete=models.CASCADE,
-                                related_name="approvals")
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="approvals"
+    )
     item = models.CharField("审批事项", max_length=20, choices=ApprovalItem.choices)
     name = models.CharField("要件名称", max_length=100, blank=True)
     number = models.CharField("文号", max_length=100, blank=True)
@@ -38,8 +39,9 @@ class ApprovalDocument(models.Model):
     note = models.CharField("说明", max_length=300, blank=True)
     file = models.FileField("文件", upload_to="approvals/%Y/%m/", blank=True)
     file_name = models.CharField("文件名", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -48,9 +50,14 @@ class ApprovalDocument(models.Model):
         verbose_name_plural = "审批要件"
         ordering = ["project", "issued_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(issued_on__gte="1949-10-01"), name="approval_issued_on_range"),
-            models.UniqueConstraint(fields=["project", "number"], condition=~Q(number=""),
-                                    name="approval_number_once_per_project"),
+            models.CheckConstraint(
+                condition=Q(issued_on__gte="1949-10-01"), name="approval_issued_on_range"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "number"],
+                condition=~Q(number=""),
+                name="approval_number_once_per_project",
+            ),
         ]
         indexes = [models.Index(fields=["project", "issued_on"])]
 

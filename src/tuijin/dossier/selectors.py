@@ -116,32 +116,69 @@ def project_scope(project: Project, city: OrgUnit) -> Scope:
     return Scope(city, restrict=Q(pk=project.pk), restrict_label=project.name)
 
 
-def _timeline(project, events, plans, milestones, contracts, approvals, today) -> list[TimelineItem]:
+def _timeline(
+    project, events, plans, milestones, contracts, approvals, today
+) -> list[TimelineItem]:
     items: list[TimelineItem] = []
     reached = {e.stage for e in events}
     for e in events:
         items.append(TimelineItem(e.date, "阶段", e.get_stage_display(), e.note))
     for stage, planned in plans.items():
         if stage not in reached and project.stage != Stage.TERMINATED:
-            items.append(TimelineItem(planned, "阶段", f"计划{Stage(stage).label}", done=False,
-                                      overdue=planned < today))
+            items.append(
+                TimelineItem(
+                    planned,
+                    "阶段",
+                    f"计划{Stage(stage).label}",
+                    done=False,
+                    overdue=planned < today,
+                )
+            )
     for m in milestones:
         if m.actual_date:
             detail = f"计划 {m.planned_date:%Y-%m-%d}" if m.planned_date else ""
-            items.append(TimelineItem(m.actual_date, "节点", m.get_kind_display(), " ".join(filter(None, [detail, m.note]))))
+            items.append(
+                TimelineItem(
+                    m.actual_date,
+                    "节点",
+                    m.get_kind_display(),
+                    " ".join(filter(None, [detail, m.note])),
+                )
+            )
         elif m.planned_date:
-            items.append(TimelineItem(m.planned_date, "节点", f"计划{m.get_kind_display()}", m.note, done=False,
-                                      overdue=m.planned_date < today))
+            items.append(
+                TimelineItem(
+                    m.planned_date,
+                    "节点",
+                    f"计划{m.get_kind_display()}",
+                    m.note,
+                    done=False,
+                    overdue=m.planned_date < today,
+                )
+            )
     for row in contracts:
         c = row.contract
         items.append(TimelineItem(c.signed_on, "合同", c.get_kind_display()))
         for m in row.milestones:
             if m.actual_date:
-                items.append(TimelineItem(m.actual_date, "合同", f"合同约定{m.get_kind_display()}",
-                                          f"约定 {m.due_date:%Y-%m-%d}"))
+                items.append(
+                    TimelineItem(
+                        m.actual_date,
+                        "合同",
+                        f"合同约定{m.get_kind_display()}",
+                        f"约定 {m.due_date:%Y-%m-%d}",
+                    )
+                )
             else:
-                items.append(TimelineItem(m.due_date, "合同", f"合同约定{m.get_kind_display()}", done=False,
-                                          overdue=m.due_date < today))
+                items.append(
+                    TimelineItem(
+                        m.due_date,
+                        "合同",
+                        f"合同约定{m.get_kind_display()}",
+                        done=False,
+                        overdue=m.due_date < today,
+                    )
+                )
     for a in approvals:
         items.append(TimelineItem(a.issued_on, "审批", a.label, a.number))
     order = {"阶段": 0, "合同": 1, "审批": 2, "节点": 3}
@@ -158,9 +195,17 @@ def default_year(years: list[int], today: datetime.date) -> int | None:
     return max(past) if past else (min(years) if years else None)
 
 
-def dossier(user, project: Project, *, year: int | None = None, today: datetime.date | None = None,
-            entries: list[ListEntry] | None = None, events: list[StageEvent] | None = None,
-            plans: dict | None = None, milestones: list[Milestone] | None = None) -> Dossier:
+def dossier(
+    user,
+    project: Project,
+    *,
+    year: int | None = None,
+    today: datetime.date | None = None,
+    entries: list[ListEntry] | None = None,
+    events: list[StageEvent] | None = None,
+    plans: dict | None = None,
+    milestones: list[Milestone] | None = None,
+) -> Dossier:
     """The dossier of a project the user may see (its caller fetched it through the scope). `year`: the chart's
     year (a listed year; any other gives the default: this year, else the newest listed year before it); `entries`, `events`, `plans` (stage → planned date), `milestones`:
     the project's list entries, stage events, stage plans and milestones if the caller has already read them. About twenty queries, whatever the project's history."""
@@ -171,8 +216,11 @@ def dossier(user, project: Project, *, year: int | None = None, today: datetime.
 
     today = today or timezone.localdate()
     if entries is None:
-        entries = list(ListEntry.objects.filter(project=project).select_related("annual_list")
-                       .order_by("-year", "annual_list__rank", "annual_list_id"))
+        entries = list(
+            ListEntry.objects.filter(project=project)
+            .select_related("annual_list")
+            .order_by("-year", "annual_list__rank", "annual_list_id")
+        )
     years = listed_years(entries)
     year = year if year in years else default_year(years, today)
     city = project_city(project)
@@ -184,7 +232,9 @@ def dossier(user, project: Project, *, year: int | None = None, today: datetime.
         pva = plan_vs_actual(scope, year)
         chart = present_plan_vs_actual(pva, config)
         if pva.through:
-            figures = present(compute(scope, Period.year_to_date(year, pva.through), breakdown=False))
+            figures = present(
+                compute(scope, Period.year_to_date(year, pva.through), breakdown=False)
+            )
 
     if events is None:
         events = list(StageEvent.objects.filter(project=project))
@@ -192,28 +242,56 @@ def dossier(user, project: Project, *, year: int | None = None, today: datetime.
     if plans is None:
         plans = dict(StagePlan.objects.filter(project=project).values_list("stage", "planned_date"))
     if milestones is None:
-        milestones = list(Milestone.objects.filter(project=project).order_by("planned_date", "actual_date", "id"))
+        milestones = list(
+            Milestone.objects.filter(project=project).order_by("planned_date", "actual_date", "id")
+        )
     contracts = [
-        ContractRow(c, list(c.milestones.all()), list(c.instalments.all()), list(c.arrivals.all()),
-                    c.arrived_sum or Decimal(0))
-        for c in contracts_for(user).filter(project=project).annotate(arrived_sum=Sum("arrivals__amount"))
-        .prefetch_related("milestones", "instalments", Prefetch("arrivals", FundsArrival.objects.order_by("date")))
+        ContractRow(
+            c,
+            list(c.milestones.all()),
+            list(c.instalments.all()),
+            list(c.arrivals.all()),
+            c.arrived_sum or Decimal(0),
+        )
+        for c in contracts_for(user)
+        .filter(project=project)
+        .annotate(arrived_sum=Sum("arrivals__amount"))
+        .prefetch_related(
+            "milestones", "instalments", Prefetch("arrivals", FundsArrival.objects.order_by("date"))
+        )
         .order_by("signed_on", "id")
     ]
     approvals = list(ApprovalDocument.objects.filter(project=project).order_by("issued_on", "id"))
-    problems = list(problems_for(user).filter(project=project).select_related("lead_department", "category")
-                    .order_by("-raised_at", "-id"))
-    latest = (MonthlyReport.objects.filter(project=project, status=ReportStatus.ACCEPTED).exclude(progress_text="")
-              .order_by("-year", "-month").first())
+    problems = list(
+        problems_for(user)
+        .filter(project=project)
+        .select_related("lead_department", "category")
+        .order_by("-raised_at", "-id")
+    )
+    latest = (
+        MonthlyReport.objects.filter(project=project, status=ReportStatus.ACCEPTED)
+        .exclude(progress_text="")
+        .order_by("-year", "-month")
+        .first()
+    )
     by_year: dict[int, list[ListEntry]] = {}
     for e in entries:
         by_year.setdefault(e.year, []).append(e)
     return Dossier(
-        project=project, city=city, year=year, years=years, chart=chart, figures=figures, conventions=config,
+        project=project,
+        city=city,
+        year=year,
+        years=years,
+        chart=chart,
+        figures=figures,
+        conventions=config,
         timeline=_timeline(project, events, plans, milestones, contracts, approvals, today),
         list_history=[ListYear(y, es) for y, es in by_year.items()],
         problems_open=[p for p in problems if p.status != Status.CLOSED],
         problems_closed=[p for p in problems if p.status == Status.CLOSED],
-        contracts=contracts, approvals=approvals, latest_progress=latest, stage_events=events, today=today,
+        contracts=contracts,
+        approvals=approvals,
+        latest_progress=latest,
+        stage_events=events,
+        today=today,
     )
-

@@ -22,8 +22,15 @@ from .models import ApprovalDocument, ApprovalItem
 FIELDS = ["item", "name", "number", "issued_on", "issuer", "note"]
 TRACKED = [*FIELDS, "file", "file_name"]
 EARLIEST = datetime.date(1949, 10, 1)
-LABELS = {"item": "审批事项", "name": "要件名称", "number": "文号", "issued_on": "批复日期", "issuer": "发文机关",
-          "note": "说明", "file": "文件"}
+LABELS = {
+    "item": "审批事项",
+    "name": "要件名称",
+    "number": "文号",
+    "issued_on": "批复日期",
+    "issuer": "发文机关",
+    "note": "说明",
+    "file": "文件",
+}
 MAX_LENGTHS = {"name": 100, "number": 100, "issuer": 100, "note": 300}
 
 
@@ -74,10 +81,14 @@ def _date(value) -> datetime.date:
         try:
             value = datetime.date.fromisoformat(raw)
         except ValueError:
-            raise InputError(f"批复日期不是有效日期 (YYYY-MM-DD): {raw!r}", field="issued_on") from None
+            raise InputError(
+                f"批复日期不是有效日期 (YYYY-MM-DD): {raw!r}", field="issued_on"
+            ) from None
     if not isinstance(value, datetime.date):
-        raise InputError(f"请填写批复日期 (YYYY-MM-DD){f': {value!r}' if value not in (None, '') else ''}",
-                         field="issued_on")
+        raise InputError(
+            f"请填写批复日期 (YYYY-MM-DD){f': {value!r}' if value not in (None, '') else ''}",
+            field="issued_on",
+        )
     if value > timezone.localdate():
         raise InputError(f"批复日期 {value} 在未来", field="issued_on")
     if value < EARLIEST:
@@ -98,38 +109,90 @@ def _clean(project, values: dict, *, exclude_pk=None) -> dict:
     if cleaned["item"] == ApprovalItem.OTHER and not cleaned["name"]:
         raise InputError("审批事项为「其他」时请填写要件名称", field="name")
     if cleaned["number"]:
-        clash = ApprovalDocument.objects.filter(project=project, number=cleaned["number"]).exclude(pk=exclude_pk)
+        clash = ApprovalDocument.objects.filter(project=project, number=cleaned["number"]).exclude(
+            pk=exclude_pk
+        )
         if clash.exists():
-            raise InputError(f"文号 {cleaned['number']} 已登记在本项目的另一条审批要件中", field="number")
+            raise InputError(
+                f"文号 {cleaned['number']} 已登记在本项目的另一条审批要件中", field="number"
+            )
     return cleaned
 
 
 @transaction.atomic
-def add_approval(*, actor, project, item, issued_on, name: str = "", number: str = "", issuer: str = "",
-                 note: str = "", file=None) -> ApprovalDocument:
+def add_approval(
+    *,
+    actor,
+    project,
+    item,
+    issued_on,
+    name: str = "",
+    number: str = "",
+    issuer: str = "",
+    note: str = "",
+    file=None,
+) -> ApprovalDocument:
     """登记审批要件: 事项, 文号, 批复日期 (not in the future), 发文机关, and optionally the scanned document."""
     require_write(actor, project)
-    cleaned = _clean(project, {"item": item, "issued_on": issued_on, "name": name, "number": number,
-                               "issuer": issuer, "note": note})
-    doc = ApprovalDocument(project=project, created_by=actor if getattr(actor, "pk", None) else None, **cleaned)
+    cleaned = _clean(
+        project,
+        {
+            "item": item,
+            "issued_on": issued_on,
+            "name": name,
+            "number": number,
+            "issuer": issuer,
+            "note": note,
+        },
+    )
+    doc = ApprovalDocument(
+        project=project, created_by=actor if getattr(actor, "pk", None) else None, **cleaned
+    )
     if file is not None:
         _file(file)
         doc.file, doc.file_name = file, _base_name(file.name)[-200:]
     doc.save()
-    record_change(actor=actor, action="create", obj=doc, before=None, after=snapshot(doc, TRACKED),
-                  reason="登记审批要件")
+    record_change(
+        actor=actor,
+        action="create",
+        obj=doc,
+        before=None,
+        after=snapshot(doc, TRACKED),
+        reason="登记审批要件",
+    )
     return doc
 
 
 @transaction.atomic
-def update_approval(*, actor, approval: ApprovalDocument, item, issued_on, name: str = "", number: str = "",
-                    issuer: str = "", note: str = "", file=None, remove_file: bool = False,
-                    reason: str = "") -> ApprovalDocument:
+def update_approval(
+    *,
+    actor,
+    approval: ApprovalDocument,
+    item,
+    issued_on,
+    name: str = "",
+    number: str = "",
+    issuer: str = "",
+    note: str = "",
+    file=None,
+    remove_file: bool = False,
+    reason: str = "",
+) -> ApprovalDocument:
     """修改审批要件: the same checks as adding; a new file replaces the old one, `remove_file` drops it."""
     require_write(actor, approval.project)
     doc = ApprovalDocument.objects.select_for_update().get(pk=approval.pk)
-    cleaned = _clean(doc.project, {"item": item, "issued_on": issued_on, "name": name, "number": number,
-                                   "issuer": issuer, "note": note}, exclude_pk=doc.pk)
+    cleaned = _clean(
+        doc.project,
+        {
+            "item": item,
+            "issued_on": issued_on,
+            "name": name,
+            "number": number,
+            "issuer": issuer,
+            "note": note,
+        },
+        exclude_pk=doc.pk,
+    )
     before = snapshot(doc, TRACKED)
     for field, value in cleaned.items():
         setattr(doc, field, value)
@@ -141,8 +204,14 @@ def update_approval(*, actor, approval: ApprovalDocument, item, issued_on, name:
         doc.file, doc.file_name = None, ""
     doc.save()
     after = snapshot(doc, TRACKED)
-    record_change(actor=actor, action="update", obj=doc, before=before, after=after,
-                  reason=_text(reason, "note") or "修改审批要件")
+    record_change(
+        actor=actor,
+        action="update",
+        obj=doc,
+        before=before,
+        after=after,
+        reason=_text(reason, "note") or "修改审批要件",
+    )
     if old_file and (file is not None or remove_file):
         transaction.on_commit(lambda: _delete_file(doc.file.storage, old_file))
     return doc
@@ -155,8 +224,15 @@ def delete_approval(*, actor, approval: ApprovalDocument, reason: str = "") -> N
     doc = ApprovalDocument.objects.select_for_update().get(pk=approval.pk)
     before = snapshot(doc, TRACKED)
     storage, name = doc.file.storage, doc.file.name if doc.file else ""
-    record_change(actor=actor, action="delete", obj=doc, before=before, after=None,
-                  reason=_text(reason, "note") or "删除审批要件", project_id=doc.project_id)
+    record_change(
+        actor=actor,
+        action="delete",
+        obj=doc,
+        before=before,
+        after=None,
+        reason=_text(reason, "note") or "删除审批要件",
+        project_id=doc.project_id,
+    )
     doc.delete()
     if name:
         transaction.on_commit(lambda: _delete_file(storage, name))

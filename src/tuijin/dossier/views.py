@@ -40,16 +40,28 @@ def approval_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            doc = services.add_approval(actor=request.user, project=project, item=d["item"], name=d["name"],
-                                        number=d["number"], issued_on=d["issued_on"], issuer=d["issuer"],
-                                        note=d["note"], file=d.get("file"))
+            doc = services.add_approval(
+                actor=request.user,
+                project=project,
+                item=d["item"],
+                name=d["name"],
+                number=d["number"],
+                issued_on=d["issued_on"],
+                issuer=d["issuer"],
+                note=d["note"],
+                file=d.get("file"),
+            )
         except InputError as exc:
             _apply(form, exc)
         else:
             messages.success(request, f"已登记审批要件: {doc.label}")
             return _back(project)
-    return render(request, "dossier/approval_form.html", {"form": form, "project": project, "doc": None},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "dossier/approval_form.html",
+        {"form": form, "project": project, "doc": None},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -64,18 +76,30 @@ def approval_edit(request, approval_id: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            doc = services.update_approval(actor=request.user, approval=doc, item=d["item"], name=d["name"],
-                                           number=d["number"], issued_on=d["issued_on"], issuer=d["issuer"],
-                                           note=d["note"], file=d.get("file"), remove_file=d.get("remove_file"),
-                                           reason=d.get("reason") or "")
+            doc = services.update_approval(
+                actor=request.user,
+                approval=doc,
+                item=d["item"],
+                name=d["name"],
+                number=d["number"],
+                issued_on=d["issued_on"],
+                issuer=d["issuer"],
+                note=d["note"],
+                file=d.get("file"),
+                remove_file=d.get("remove_file"),
+                reason=d.get("reason") or "",
+            )
         except InputError as exc:
             _apply(form, exc)
         else:
             messages.success(request, f"已保存审批要件: {doc.label}")
             return _back(project)
-    return render(request, "dossier/approval_form.html",
-                  {"form": form, "project": project, "doc": doc, "delete_form": DeleteForm()},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "dossier/approval_form.html",
+        {"form": form, "project": project, "doc": doc, "delete_form": DeleteForm()},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -105,7 +129,9 @@ def _summary(request, pk: int):
     from tuijin.bulletins.selectors import issuing_office
 
     project = scoping.get_project_or_404(request.user, pk)
-    project = type(project).objects.select_related("unit", "responsible_department").get(pk=project.pk)
+    project = (
+        type(project).objects.select_related("unit", "responsible_department").get(pk=project.pk)
+    )
     d = selectors.dossier(request.user, project)
     style = NumberStyle.of(d.conventions) if d.conventions is not None else NumberStyle()
     author = issuing_office(d.city) if d.city is not None else "重大项目建设推进办公室"
@@ -117,7 +143,9 @@ def _download(data: bytes, ctype: str, project, ext: str) -> HttpResponse:
 
     response = HttpResponse(data, content_type=ctype)
     name = f"{project.name}-项目档案.{ext}"
-    response["Content-Disposition"] = f"attachment; filename=\"dossier-{project.pk}.{ext}\"; filename*=UTF-8''{quote(name)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"dossier-{project.pk}.{ext}\"; filename*=UTF-8''{quote(name)}"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -136,6 +164,9 @@ def dossier_pdf(request, pk: int):
     try:
         data = documents.to_pdf(d, **kw)
     except (RuntimeError, OSError) as exc:
-        return HttpResponse(f"PDF 生成失败, 请下载 Word 版。原因: {exc}", status=503,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            f"PDF 生成失败, 请下载 Word 版。原因: {exc}",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
     return _download(data, "application/pdf", d.project, "pdf")

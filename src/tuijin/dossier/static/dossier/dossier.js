@@ -36,8 +36,15 @@
       if (!holder) return;
       var data = JSON.parse(holder.textContent);
       var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el, null, { renderer: "svg" });
+      if (charts.indexOf(chart) < 0) {
+        charts.push(chart);
+        // A viewBox on the drawn SVG lets the print stylesheet scale it to the paper's width (never clipped).
+        chart.on("finished", function () {
+          var svg = el.querySelector("svg");
+          if (svg) svg.setAttribute("viewBox", "0 0 " + chart.getWidth() + " " + chart.getHeight());
+        });
+      }
       chart.setOption(option(data, el.clientWidth < 480), true);
-      if (charts.indexOf(chart) < 0) charts.push(chart);
     });
   }
 
