@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tuijin.problems",
     "tuijin.attraction",
     "tuijin.reminders",
+    "tuijin.dossier",
     "tuijin.api",
     "tuijin.demo",
     "tuijin.dashboard",

@@ -26,5 +26,6 @@ urlpatterns = [
     path("setup/", include("tuijin.orgs.urls")),
     path("setup/", include("tuijin.projects.urls")),
     path("", include("tuijin.reminders.urls")),  # /reminders/ and /setup/reminders/
+    path("projects/", include("tuijin.dossier.urls")),
     path("", include("tuijin.web.urls")),
 ]

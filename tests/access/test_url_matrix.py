@@ -66,9 +66,10 @@ VISIBLE = {"project": _PROJECTS, "entry": _PROJECTS, "report": _PROJECTS, "unit"
            "item": _PROJECTS, "problem": _PROJECTS, "city": _CITIES, "meeting": _CITIES, "decision": _CITIES,
            "department": _DEPARTMENTS, "photo": _PROJECTS, "attachment": _PROJECTS, "item_photo": _PROJECTS,
            "lead": _UNITS, "contract": _PROJECTS,  # 招商线索: seen by the units a user sees
-           "event": _UNITS,
+           "event": _UNITS,  # 招商活动: seen by the units a user sees taking part (each place's: its unit)
            "endpoint": _CITIES,  # a city's reminder webhook (提醒通道): its administrator's to change
-           "annual_list": _CITIES, "sector": _CITIES, "period": _CITIES}  # a city's lists and 行业领域: its administrator's to change  # 招商活动: seen by the units a user sees taking part (each place's: its unit)
+           "approval": _PROJECTS,  # 审批要件: seen with its project
+           "annual_list": _CITIES, "sector": _CITIES, "period": _CITIES}  # a city's lists and 行业领域: its administrator's to change
 
 # The action a page requires, by URL name; pages not listed require READ.
 URL_ACTIONS = {
@@ -142,13 +143,18 @@ URL_ACTIONS = {
     "reconciliation:note": CONFIGURE,
     "reconciliation:settings": CONFIGURE,
     "bulletins:issue": CONFIGURE,
+    # 一项目一档: 审批要件 are added, changed and deleted by those who may change the project; the dossier's page,
+    # its A4 summary (.pdf, .docx) and an approval's file are read by anyone who sees the project.
+    "dossier:approval_create": WRITE,
+    "dossier:approval_edit": WRITE,
+    "dossier:approval_delete": WRITE,
 }
 
 # URL parameters by name: the kind of world object that fills them.
 PARAM_KINDS = {"pk": "project", "project_id": "project", "project_pk": "project", "unit_id": "unit",
                "unit_pk": "unit", "report_id": "report", "entry_id": "entry", "user_id": "user",
                "item_id": "item", "problem_id": "problem", "lead_id": "lead",
-               "contract_id": "contract", "event_id": "event"}
+               "contract_id": "contract", "event_id": "event", "approval_id": "approval"}
 # Where `pk` (or another name) means something else on a particular page: {(url name, param): kind}.
 PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("progress:review_report", "pk"): "report",

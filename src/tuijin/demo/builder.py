@@ -524,6 +524,11 @@ class Builder:
 
             self.result.reconciliation = build_reconciliation_demo(zhenjiang=zj, suzhou=sz)
             self.progress("统计对账: 入库清单与审批平台导出")
+        if _module("tuijin.dossier.demo"):
+            from tuijin.dossier.demo import build_dossier_demo
+
+            build_dossier_demo(cities=[zj, sz])
+            self.progress("一项目一档: 审批要件")
 
 
 def _module(name: str) -> bool:
