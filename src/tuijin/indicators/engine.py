@@ -395,30 +395,40 @@ def compute(scope: Scope, period: Period, *, basis: str = "accepted", breakdown:
             use_cache: bool = True) -> Figures:
     """Every indicator for the scope and period, and (when `breakdown`) the same for each child unit.
 
-    Results are cached under the data's version: the newest audit-trail id. Every write (services, imports,
-    admin) appends to the trail in its own transaction, so a figure can never be served from before a write
-    that the reader can see, and no write has to take a shared lock to invalidate anything. Inside a
-    transaction nothing is cached: its rows may still roll back (and SQLite may then reuse their ids)."""
+    Results are cached (the shared cache backend, settings.CACHES) under the data version of the scope's city
+    for the period's year (tuijin.indicators.versions): every audited write bumps its own city's version in its
+    own transaction, so a figure is never served from before a write the reader can see, and a write in one
+    city leaves another city's figures cached. The version is read first, on the same database alias as the
+    figures (a replica, if the request reads from one). Inside a transaction nothing is cached: its rows may
+    still roll back."""
     report_statuses(basis)
     if use_cache and settings.INDICATOR_CACHE_SECONDS > 0 and not connection.in_atomic_block:
-        key = _cache_key(scope, period, basis, breakdown)
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-        figures = _compute(scope, period, basis=basis, breakdown=breakdown)
+        from django.db import router
+
+        from tuijin.core.routers import pinned_reads
+
+        from .models import DataVersion
+
+        alias = router.db_for_read(DataVersion)
+        with pinned_reads(alias):
+            key = _cache_key(scope, period, basis, breakdown, using=alias)
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+            figures = _compute(scope, period, basis=basis, breakdown=breakdown)
         cache.set(key, figures, settings.INDICATOR_CACHE_SECONDS)
         return figures
     return _compute(scope, period, basis=basis, breakdown=breakdown)
 
 
-def data_version() -> int:
-    """The data's version for caching: the newest audit entry (0 when there is none)."""
-    from tuijin.audit.models import AuditEntry
+def data_version(city: OrgUnit, year: int, using: str = "default") -> tuple:
+    """The data version figures of `city` for `year` are cached under (tuijin.indicators.versions)."""
+    from .versions import versions_for
 
-    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return versions_for(city, year, using)
 
 
-def _cache_key(scope: Scope, period: Period, basis: str, breakdown: bool) -> str:
+def _cache_key(scope: Scope, period: Period, basis: str, breakdown: bool, using: str = "default") -> str:
     import hashlib
 
     # The city's conventions are part of the key: figures carry their scope, and what a presenter prints
@@ -426,7 +436,8 @@ def _cache_key(scope: Scope, period: Period, basis: str, breakdown: bool) -> str
     config = conventions_for(scope.root, period.year)
     conventions = [(f.attname, getattr(config, f.attname)) for f in config._meta.concrete_fields
                    if f.attname not in ("id", "unit_id", "year")]
-    parts = [data_version(), conventions, scope.city.pk, scope.root.pk, getattr(scope.annual_list, "pk", None),
+    parts = [data_version(scope.city, period.year, using), conventions, scope.city.pk, scope.root.pk,
+             getattr(scope.annual_list, "pk", None),
              getattr(scope.category, "pk", None), getattr(scope.industry_node, "pk", None), scope.min_total_wan,
              str(scope.restrict) if scope.restrict is not None else "", period.year, period.first_month,
              period.last_month, basis, breakdown]
@@ -561,6 +572,44 @@ def _period_plan(scope: Scope, period: Period, per_unit) -> None:
             s=Sum("cumulative_plan")).order_by()
         for r in before:
             per_unit[r["entry__project__unit_id"]].period_plan -= r["s"] or ZERO
+
+
+# ---------------------------------------------------------------- per-project figures in bulk
+
+
+def project_figures(scope: Scope, period: Period, basis: str = "accepted") -> dict[int, Figures]:
+    """{project id: Figures} for every listed project in scope, each equal to compute() over the scope narrowed to
+    that one project (restrict=Q(pk=…)) for the figures of its own entry: projects (1), annual_plan, completed,
+    planned_new_starts / _started, planned_starts_to_date / _started, planned_completions / _done,
+    planned_operations / _done (events, cohorts and last year are not filled in). Two queries, however many
+    projects: what a list of lagging projects (bulletins, agenda) reads instead of compute() per project."""
+    report_statuses(basis)
+    share = schedule_share(scope, period)
+    end = period.end
+    entries = entries_qs(scope, period.year).annotate(**{
+        f"ev_{stage}": FilteredRelation("project__stage_events", condition=Q(
+            project__stage_events__stage=stage, project__stage_events__date__lte=end))
+        for stage in (Stage.STARTED, Stage.COMPLETED, Stage.OPERATING)})
+    out: dict[int, Figures] = {}
+    for r in entries.values("project_id", "project__unit_id", "annual_plan", "planned_new_start",
+                            "planned_start_month", "planned_completion", "planned_operation",
+                            f"ev_{Stage.STARTED}__id", f"ev_{Stage.COMPLETED}__id", f"ev_{Stage.OPERATING}__id"):
+        started = r[f"ev_{Stage.STARTED}__id"] is not None
+        pns = bool(r["planned_new_start"])
+        to_date = pns and r["planned_start_month"] is not None and r["planned_start_month"] <= period.last_month
+        f = Figures(scope, period, share, basis, projects=1, annual_plan=r["annual_plan"] or ZERO)
+        f.planned_new_starts, f.planned_new_starts_started = int(pns), int(pns and started)
+        f.planned_starts_to_date, f.planned_starts_to_date_started = int(to_date), int(to_date and started)
+        f.planned_completions = int(bool(r["planned_completion"]))
+        f.planned_completions_done = int(bool(r["planned_completion"]) and r[f"ev_{Stage.COMPLETED}__id"] is not None)
+        f.planned_operations = int(bool(r["planned_operation"]))
+        f.planned_operations_done = int(bool(r["planned_operation"]) and r[f"ev_{Stage.OPERATING}__id"] is not None)
+        out[r["project_id"]] = f
+    for r in reports_qs(scope, period, basis).values("project_id").annotate(s=Sum("amount")).order_by():
+        f = out.get(r["project_id"])
+        if f is not None:
+            f.completed = r["s"] or ZERO
+    return out
 
 
 # ---------------------------------------------------------------- per-project rows

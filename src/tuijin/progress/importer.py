@@ -474,4 +474,7 @@ def commit_import(*, user, plan: ImportPlan, confirm_warnings: bool = False,
              for r in created]
             + [change_entry(actor=user, action="update", obj=r, before=befores[r.pk], after=snapshot(r),
                             reason=reason) for r in updated], batch_size=1000)
+        from tuijin.indicators.versions import bump_projects
+
+        bump_projects(ids, plan.year)
     return len(plan.changes)

@@ -138,6 +138,9 @@ def shift_later_months(*, project_id: int, year: int, month: int, delta: Decimal
     why = f"{year}年{month}月当月完成投资变动 {delta:+} 万元, 1-N月累计随之调整" + (f"; 原因: {reason}" if reason else "")
     AuditEntry.objects.bulk_create([change_entry(actor=actor, action="update", obj=r, before=b, after=snapshot(r),
                                                  reason=why) for r, b in zip(later, befores, strict=True)])
+    from tuijin.indicators.versions import bump_projects
+
+    bump_projects([project_id], year)
     return later
 
 
