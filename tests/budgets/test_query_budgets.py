@@ -38,7 +38,8 @@ PAGES = {
     "dashboard": "/dashboard/?through=" + THROUGH,
     "dashboard_lights": "/dashboard/lights/?through=" + THROUGH,
     "dashboard_list_projects": "/dashboard/list/?key=projects&city={city}&through=" + THROUGH,
-    "dashboard_list_lagging_rate": "/dashboard/list/?key=completion_rate&city={city}&through=" + THROUGH,
+    "dashboard_list_lagging_rate": "/dashboard/list/?key=completion_rate&city={city}&through="
+    + THROUGH,
     "bulletins_page": "/bulletins/?through=" + THROUGH,
     "bulletins_generate_txt": "/bulletins/download/?format=txt&through=" + THROUGH,
     "bulletins_generate_json": "/bulletins/download/?format=json&through=" + THROUGH,
@@ -84,11 +85,18 @@ def test_query_budgets(client, settings):
 
     assert {k: s for k, (s, _n) in big.items() if s != 200} == {}, "every page answers"
     if os.environ.get("TUIJIN_UPDATE_QUERY_BUDGETS"):
-        BUDGET_FILE.write_text(json.dumps({k: n for k, (_s, n) in sorted(big.items())}, indent=2,
-                                          ensure_ascii=False) + "\n", encoding="utf-8")
+        BUDGET_FILE.write_text(
+            json.dumps({k: n for k, (_s, n) in sorted(big.items())}, indent=2, ensure_ascii=False)
+            + "\n",
+            encoding="utf-8",
+        )
         return
     budgets = json.loads(BUDGET_FILE.read_text(encoding="utf-8"))
     grew = {k: (small[k][1], big[k][1]) for k in PAGES if small[k][1] != big[k][1]}
-    over = {k: (big[k][1], budgets.get(k)) for k in PAGES if budgets.get(k) is None or big[k][1] > budgets[k]}
+    over = {
+        k: (big[k][1], budgets.get(k))
+        for k in PAGES
+        if budgets.get(k) is None or big[k][1] > budgets[k]
+    }
     assert grew == {}, f"queries grow with the number of projects (6 → {6 + GROWTH} listed): {grew}"
     assert over == {}, f"over the budget in {BUDGET_FILE.name} (measured, budget): {over}"

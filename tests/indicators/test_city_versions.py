@@ -51,7 +51,9 @@ def test_a_write_in_one_city_leaves_the_other_cached(settings):
     sa, sb = build_scope(city="版本甲市"), build_scope(city="版本乙市")
     assert compute(sa, PERIOD).completed == Decimal(400)
     assert compute(sb, PERIOD).completed == Decimal(400)
-    report = save_report(project=pa, year=2024, month=5, amount=Decimal(250), status=ReportStatus.SUBMITTED)
+    report = save_report(
+        project=pa, year=2024, month=5, amount=Decimal(250), status=ReportStatus.SUBMITTED
+    )
     review_report(report=report, accept=True, level="city")
     assert compute(sa, PERIOD).completed == Decimal(650)  # 400 + 250: seen at once
     figures, n = _queries(lambda: compute(sb, PERIOD))
@@ -76,8 +78,15 @@ def test_versions_by_year(settings):
     """A 2022 report moves the 2022 and 2023 figures' versions (2023 compares with 2022), not 2024's."""
     a, b, pa, pb, _ = _world()
     v2023, v2024 = versions_for(a, 2023), versions_for(a, 2024)
-    save_report(project=pa, year=2022, month=3, amount=Decimal(5), status=ReportStatus.SUBMITTED,
-                reason="补录", today=__import__("datetime").date(2022, 3, 20))
+    save_report(
+        project=pa,
+        year=2022,
+        month=3,
+        amount=Decimal(5),
+        status=ReportStatus.SUBMITTED,
+        reason="补录",
+        today=__import__("datetime").date(2022, 3, 20),
+    )
     assert versions_for(a, 2023) != v2023
     assert versions_for(a, 2024) == v2024
 
@@ -88,7 +97,9 @@ def test_the_province_reads_every_city(settings):
     a, b, pa, pb, _ = _world()
     province = a.parent
     before = versions_for(province, 2024)
-    report = save_report(project=pb, year=2024, month=5, amount=Decimal(1), status=ReportStatus.SUBMITTED)
+    report = save_report(
+        project=pb, year=2024, month=5, amount=Decimal(1), status=ReportStatus.SUBMITTED
+    )
     assert versions_for(province, 2024) != before
     assert report.pk
 
@@ -98,7 +109,12 @@ def test_the_database_cache_is_shared(settings):
     """Without TUIJIN_CACHE_URL the figures are cached in the database's cache table (made by migrate): a second
     call is the version read plus the cache read; a write in the city is seen at once."""
     settings.INDICATOR_CACHE_SECONDS = 600
-    db_cache = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tuijin_cache"}}
+    db_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tuijin_cache",
+        }
+    }
     with override_settings(CACHES=db_cache):
         cache.clear()
         a, b, pa, pb, _ = _world()
@@ -107,7 +123,9 @@ def test_the_database_cache_is_shared(settings):
         figures, n = _queries(lambda: compute(sa, PERIOD))
         assert figures.completed == Decimal(400)
         assert n == 2  # the version and the cache row
-        save_report(project=pa, year=2024, month=5, amount=Decimal(250), status=ReportStatus.ACCEPTED)
+        save_report(
+            project=pa, year=2024, month=5, amount=Decimal(250), status=ReportStatus.ACCEPTED
+        )
         assert compute(sa, PERIOD).completed == Decimal(650)
 
 

@@ -27,24 +27,44 @@ from .models import DataVersion
 # The apps whose rows feed a figure; audited writes elsewhere never touch a cached figure.
 FIGURE_APPS = frozenset({"orgs", "industry", "projects", "progress", "attraction"})
 # Rows of those apps that no figure reads.
-NOT_FIGURES = frozenset({"progress.ReportPhoto", "progress.ReportingPeriod", "projects.Milestone",
-                         "projects.StagePlan", "attraction.ContactLog"})
+NOT_FIGURES = frozenset(
+    {
+        "progress.ReportPhoto",
+        "progress.ReportingPeriod",
+        "projects.Milestone",
+        "projects.StagePlan",
+        "attraction.ContactLog",
+    }
+)
 # Whole-city (every year) rows: what a change to them moves is not tied to their own year.
-ALL_YEARS = frozenset({"orgs.Conventions", "projects.Project", "projects.StageEvent", "projects.AnnualList"})
+ALL_YEARS = frozenset(
+    {"orgs.Conventions", "projects.Project", "projects.StageEvent", "projects.AnnualList"}
+)
 
 ANY = None  # the city-less row
 
 
 def _cities_of_project(project_id: int) -> set[int | None]:
-    rows = list(OrgUnit.objects.filter(kind=UnitKind.CITY).filter(Exists(
-        _project_model().objects.filter(pk=project_id, unit__path__startswith=OuterRef("path"))))
-        .values_list("id", flat=True))
+    rows = list(
+        OrgUnit.objects.filter(kind=UnitKind.CITY)
+        .filter(
+            Exists(
+                _project_model().objects.filter(
+                    pk=project_id, unit__path__startswith=OuterRef("path")
+                )
+            )
+        )
+        .values_list("id", flat=True)
+    )
     return set(rows) or {ANY}
 
 
 def _cities_of_unit(unit_id: int) -> set[int | None]:
-    rows = list(OrgUnit.objects.filter(kind=UnitKind.CITY).filter(Exists(
-        OrgUnit.objects.filter(pk=unit_id, path__startswith=OuterRef("path")))).values_list("id", flat=True))
+    rows = list(
+        OrgUnit.objects.filter(kind=UnitKind.CITY)
+        .filter(Exists(OrgUnit.objects.filter(pk=unit_id, path__startswith=OuterRef("path"))))
+        .values_list("id", flat=True)
+    )
     return set(rows) or {ANY}
 
 
@@ -54,11 +74,15 @@ def _project_model():
     return Project
 
 
-def cities_of_change(obj, project_id: int | None, before: dict | None, after: dict | None) -> set[int | None]:
+def cities_of_change(
+    obj, project_id: int | None, before: dict | None, after: dict | None
+) -> set[int | None]:
     """The cities whose figures a change of `obj` can move (ANY: unknown, so every city's)."""
     label = obj._meta.label
     if label == "orgs.OrgUnit":
-        return {ANY}  # a unit renamed, moved or retired: rare, and it may move figures anywhere above it
+        return {
+            ANY
+        }  # a unit renamed, moved or retired: rare, and it may move figures anywhere above it
     if label == "projects.Project":
         cities: set[int | None] = set()
         for snap in (before, after):
@@ -76,13 +100,16 @@ def cities_of_change(obj, project_id: int | None, before: dict | None, after: di
     if annual_list_id:
         from tuijin.projects.models import AnnualList
 
-        city_id = AnnualList.objects.filter(pk=annual_list_id).values_list("city_id", flat=True).first()
+        city_id = (
+            AnnualList.objects.filter(pk=annual_list_id).values_list("city_id", flat=True).first()
+        )
         return _cities_of_unit(city_id) if city_id else {ANY}
     return {ANY}
 
 
-def bump_for_change(obj, *, project_id: int | None = None, before: dict | None = None,
-                    after: dict | None = None) -> None:
+def bump_for_change(
+    obj, *, project_id: int | None = None, before: dict | None = None, after: dict | None = None
+) -> None:
     """Called by the audit write path for every audited change (inside its transaction)."""
     label = obj._meta.label
     if obj._meta.app_label not in FIGURE_APPS or label in NOT_FIGURES:
@@ -95,7 +122,9 @@ def bump_for_change(obj, *, project_id: int | None = None, before: dict | None =
 
 def bump(city_ids, year: int = 0) -> None:
     """Add one to each city's version for the year (0: every year); ANY (None) in city_ids: the city-less row."""
-    for city_id in sorted(city_ids, key=lambda c: (c is not None, c or 0)):  # one order: no deadlock
+    for city_id in sorted(
+        city_ids, key=lambda c: (c is not None, c or 0)
+    ):  # one order: no deadlock
         rows = DataVersion.objects.filter(city_id=city_id, year=year)
         if rows.update(version=F("version") + 1):
             continue
@@ -111,15 +140,25 @@ def bump_projects(project_ids, year: int = 0) -> None:
     ids = list(set(project_ids))
     if not ids:
         return
-    cities = set(OrgUnit.objects.filter(kind=UnitKind.CITY).filter(Exists(
-        _project_model().objects.filter(pk__in=ids, unit__path__startswith=OuterRef("path"))))
-        .values_list("id", flat=True))
+    cities = set(
+        OrgUnit.objects.filter(kind=UnitKind.CITY)
+        .filter(
+            Exists(
+                _project_model().objects.filter(pk__in=ids, unit__path__startswith=OuterRef("path"))
+            )
+        )
+        .values_list("id", flat=True)
+    )
     bump(cities or {ANY}, year)
 
 
 def versions_for(city: OrgUnit, year: int, using: str = "default") -> tuple:
     """The versions figures of `city` (a province: every city in it) for `year` depend on. One query."""
     mine = Q(city__path__startswith=city.path) if city.kind == UnitKind.PROVINCE else Q(city=city)
-    rows = (DataVersion.objects.using(using).filter(mine | Q(city__isnull=True), year__in=(0, year, year - 1))
-            .order_by("city_id", "year").values_list("city_id", "year", "version"))
+    rows = (
+        DataVersion.objects.using(using)
+        .filter(mine | Q(city__isnull=True), year__in=(0, year, year - 1))
+        .order_by("city_id", "year")
+        .values_list("city_id", "year", "version")
+    )
     return tuple(rows)

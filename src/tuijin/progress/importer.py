@@ -477,4 +477,7 @@ def commit_import(*, user, plan: ImportPlan, confirm_warnings: bool = False,
         from tuijin.indicators.versions import bump_projects
 
         bump_projects(ids, plan.year)
+        from tuijin.indicators.store import refresh_facts
+
+        refresh_facts(ids, [plan.year])  # the figure store, in the import's transaction
     return len(plan.changes)
