@@ -245,3 +245,43 @@ def test_the_rebuild_command(town):
     data = json.loads(out.getvalue())
     assert (data["city"], data["rows"]) == ("测试市", 8)
     assert snapshot_store() == before
+
+
+def test_project_figures_equal_compute_per_project(town):
+    """engine.project_figures (the bulletin's lagging list: two queries for any number of projects) gives each
+    listed project the figures compute() gives over the scope narrowed to that project (restrict=Q(pk=…))."""
+    from dataclasses import replace
+
+    from tuijin.indicators.engine import project_figures
+
+    own = (
+        "projects",
+        "annual_plan",
+        "completed",
+        "planned_new_starts",
+        "planned_new_starts_started",
+        "planned_starts_to_date",
+        "planned_starts_to_date_started",
+        "planned_completions",
+        "planned_completions_done",
+        "planned_operations",
+        "planned_operations_done",
+    )
+    scope = Scope(town.city)
+    for period in (Period.year_to_date(2024, 5), Period(2024, 4, 6)):
+        for basis in ("accepted", "submitted"):
+            bulk = project_figures(scope, period, basis)
+            assert set(bulk) == {town.p[i].pk for i in range(1, 7)}
+            for pid, fig in bulk.items():
+                one = compute(
+                    replace(scope, restrict=Q(pk=pid)),
+                    period,
+                    basis=basis,
+                    breakdown=False,
+                    use_cache=False,
+                )
+                assert {k: getattr(fig, k) for k in own} == {k: getattr(one, k) for k in own}, (
+                    pid,
+                    period,
+                )
+                assert fig.schedule_variance == one.schedule_variance
