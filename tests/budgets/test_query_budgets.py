@@ -4,7 +4,7 @@ The world is tests/dashboard/world.py's 测试市 (6 listed projects, 4 signings
 requested by the 市管理员 with the indicator cache off (the cold cost), once in that world and once after 丙区 gains
 GROWTH more listed projects (each with a 1,000 万元 plan, 50 万元 a month for January-May 2024 — 25% against 41.7%,
 so every one lags — and a planned start in February not made), so the second world has 6 + GROWTH listed projects,
-all of them on the bulletin's lagging list. A page fails when
+all of them on 省重大项目 and so on the bulletin's lagging list. A page fails when
 
 - its count in the second world differs from the first (it grows with the number of projects), or
 - its count exceeds its baseline in tests/query_budgets.json.
@@ -52,7 +52,8 @@ PAGES = {
 def _grow(town, n: int) -> None:
     for _i in range(n):
         p = f.project(town.bing, total=Decimal(20000))
-        f.entry(town.shi, p, plan=Decimal(1000), planned_new_start=True, planned_start_month=2)
+        # On 省重大项目, the first list: the one the bulletin's lagging section lists by default.
+        f.entry(town.sheng, p, plan=Decimal(1000), planned_new_start=True, planned_start_month=2)
         f.reports(p, 2024, [Decimal(50)] * 5)
 
 
