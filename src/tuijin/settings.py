@@ -228,12 +228,23 @@ IMPORT_MAX_ROWS = int(os.environ.get("TUIJIN_IMPORT_MAX_ROWS", "20000"))
 # The import preview lists the problems first, then this many rows, with a count of the rest.
 IMPORT_PREVIEW_ROWS = int(os.environ.get("TUIJIN_IMPORT_PREVIEW_ROWS", "100"))
 
-# Indicator results are cached per data version (the newest audit entry); 0 turns the cache off.
+# Indicator results are cached per city's data version (indicators/versions.py); 0 turns the cache off.
 INDICATOR_CACHE_SECONDS = int(os.environ.get("TUIJIN_INDICATOR_CACHE_SECONDS", "600"))
 # 招商引资: an open lead with no step or contact for this many days is listed on the weekly dispatch agenda.
 ATTRACTION_STALLED_DAYS = int(os.environ.get("TUIJIN_ATTRACTION_STALLED_DAYS", "60"))
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tuijin",
-                      "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# One cache shared by every worker: Redis when TUIJIN_CACHE_URL is set (redis://host:6379/0; needs the `redis`
+# package, `pip install tuijin[redis]`), else the database's own cache table (created by `tuijin migrate`);
+# TUIJIN_CACHE_URL=locmem keeps a per-process cache (what the test suite uses).
+CACHE_URL = os.environ.get("TUIJIN_CACHE_URL", "").strip()
+if CACHE_URL == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tuijin",
+                          "OPTIONS": {"MAX_ENTRIES": 2000}}}
+elif CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "tuijin"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "tuijin_cache", "OPTIONS": {"MAX_ENTRIES": 20000}}}
 
 # Notifications by e-mail: the console backend unless an operator configures SMTP.
 EMAIL_BACKEND = os.environ.get("TUIJIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
