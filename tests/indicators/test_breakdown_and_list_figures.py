@@ -31,9 +31,8 @@ from tuijin.indicators.engine import breakdown, breakdown_table, dimension_key
 from tuijin.indicators.present import present_breakdown
 from tuijin.indicators.scope import build_scope
 from tuijin.progress.services import save_report
-from tuijin.projects.models import BuildNature, Sector, Stage
 
-from .helpers import figures, printed
+from .helpers import figures, issue20_data, printed
 
 D = Decimal
 day = datetime.date
@@ -41,30 +40,7 @@ day = datetime.date
 
 @pytest.fixture
 def data(town):
-    sector = {s.name: s for s in Sector.objects.filter(city=town.city)}
-    nature = {n.name: n for n in BuildNature.objects.filter(city=town.city)}
-    p1 = f.project(town.jia, total=D(50000), sector=sector["交通"], nature=nature["续建"],
-                   stages={Stage.STARTED: day(2022, 5, 1), Stage.COMPLETED: day(2024, 4, 1)})
-    p2 = f.project(town.yi, total=D(30000), sector=sector["交通"], nature=nature["新建"],
-                   stages={Stage.STARTED: day(2024, 3, 10)})
-    p3 = f.project(town.park, total=D(20000), sector=sector["能源"], nature=nature["新建"])
-    p4 = f.project(town.yi, total=D(10000), stages={Stage.STARTED: day(2021, 1, 1), Stage.COMPLETED: day(2024, 2, 1),
-                                                   Stage.OPERATING: day(2024, 5, 1)})
-    f.project(town.jia, total=D(8000), stages={Stage.STARTED: day(2023, 4, 1)})
-    f.entry(town.prov, p1, plan=D(1000), continuing=True, planned_completion=True, planned_operation=True)
-    f.entry(town.prov, p2, plan=D(2000), planned_new_start=True, planned_start_month=3)
-    f.entry(town.muni, p3, plan=D(1000), planned_new_start=True, planned_start_month=5)
-    f.entry(town.prov, p4, plan=D(400))
-    f.entry(town.muni, p4, plan=D(500))
-    f.entry(town.muni, p4, year=2023, plan=D(999))
-    f.entry(town.prov, p1, year=2023, plan=D(800), continuing=True)
-    f.reports(p1, 2024, [100] * 5)
-    save_report(project=p1, year=2024, month=6, amount=100, funds_secured=D(500), status="accepted")
-    save_report(project=p2, year=2024, month=3, amount=200, funds_secured=D(300), status="accepted")
-    f.reports(p2, 2024, [200] * 3, first_month=4)
-    f.reports(p4, 2024, [50] * 6)
-    f.reports(p1, 2023, [50] * 6)
-    return town
+    return issue20_data(town)
 
 
 def rows_of(data: dict) -> dict:

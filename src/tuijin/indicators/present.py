@@ -111,9 +111,10 @@ def num(value):
     return number_for_json(value)
 
 
-def present(f: Figures) -> dict:
-    """The engine's JSON: the scope's figures, its period and conventions, and `by_unit` for each child unit."""
-    presenter = Presenter(conventions_for(f.scope.root, f.period.year))
+def present(f: Figures, style: NumberStyle | None = None) -> dict:
+    """The engine's JSON: the scope's figures, its period and conventions, and `by_unit` for each child unit
+    (`style`: other decimals than the conventions', for a table that prints its own)."""
+    presenter = Presenter(conventions_for(f.scope.root, f.period.year), style)
     data = {
         "city": f.scope.city.name,
         "unit": f.scope.root.name,
