@@ -258,3 +258,15 @@ def test_cli_by_sector_table_and_json(data, capsys):
     assert d == present_by("sector")
     with pytest.raises(Exception, match="分组维度未知"):
         call_command("indicators", city="测试市", through="2024-06", by="颜色")
+
+
+def test_a_project_exactly_on_schedule_is_not_behind(town):
+    """1-5月, 序时 5 ÷ 12: a project with plan 1200 and 500 completed is at 500 ÷ 1200 = 5 ÷ 12 exactly → not
+    behind (Decimal: 1200 × 0.41666…67 would exceed 500); one with 499 is behind → 1 of 2 = 50.0%."""
+    on, under = f.project(town.jia), f.project(town.yi)
+    f.entry(town.prov, on, plan=D(1200))
+    f.entry(town.prov, under, plan=D(1200))
+    f.reports(on, 2024, [100] * 5)
+    f.reports(under, 2024, [100] * 4 + [99])
+    d = printed("2024-05")
+    assert (d["behind_schedule"], d["behind_schedule_share_pct"]) == (1, 50)

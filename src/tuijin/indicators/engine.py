@@ -538,12 +538,21 @@ def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Fi
     for r in prev_plan:
         per_unit[r["project__unit_id"]].annual_plan_prev = r["plan"] or ZERO
 
+    # The period's query also sums the 续建和实际已开工 subset's amounts and 资金落实 (issue 20's list figures).
+    active_ids = entries_qs(scope, period.year).filter(_active_q(_stage_reached_by(Stage.STARTED, end))
+                                                       ).values("project_id")
     for p, attr in ((period, "completed"), (prev, "completed_prev")):
-        for r in reports_qs(scope, p, basis).values("project__unit_id").annotate(s=Sum("amount")).order_by():
-            setattr(per_unit[r["project__unit_id"]], attr, r["s"] or ZERO)
+        extra = {"act": Sum("amount", filter=Q(project__in=active_ids)), "fs": Sum("funds_secured")} \
+            if p is period else {}
+        for r in reports_qs(scope, p, basis).values("project__unit_id").annotate(s=Sum("amount"), **extra
+                                                                                 ).order_by():
+            f = per_unit[r["project__unit_id"]]
+            setattr(f, attr, r["s"] or ZERO)
+            if extra:
+                f.active_completed, f.funds_secured = r["act"] or ZERO, r["fs"] or ZERO
 
     _period_plan(scope, period, per_unit)
-    _list_figures(scope, period, basis, share, per_unit)
+    _behind_schedule(scope, period, basis, share, per_unit)
 
     for p, suffix in ((period, ""), (prev, "_prev")):
         events = StageEvent.objects.filter(
@@ -598,20 +607,13 @@ def _active_q(started: Q) -> Q:
     return Q(continuing=True) | (Q(planned_new_start=True) & started)
 
 
-def _list_figures(scope: Scope, period: Period, basis: str, share: Decimal, per_unit) -> None:
-    """The list figures of issue 20 that need the reports: the active subset's completed investment and 资金落实
-    (one grouped query), and the projects behind schedule (one query streaming one row per listed project: the
-    comparison rate < share is made in Decimal here, never in the database's floating point)."""
+def _behind_schedule(scope: Scope, period: Period, basis: str, share: Decimal, per_unit) -> None:
+    """未达到序时进度项目: the listed projects (with an annual plan) whose completion rate is below the schedule
+    share. One query streaming a row per listed project; the comparison is made in Decimal here (a rate equal
+    to the share is not behind), never in the database's floating point."""
     from django.db.models import DecimalField, Subquery
     from django.db.models.functions import Coalesce
 
-    active_ids = entries_qs(scope, period.year).filter(
-        _active_q(_stage_reached_by(Stage.STARTED, period.end))).values("project_id")
-    for r in reports_qs(scope, period, basis).values("project__unit_id").annotate(
-            act=Sum("amount", filter=Q(project__in=active_ids)), fs=Sum("funds_secured")).order_by():
-        f = per_unit[r["project__unit_id"]]
-        f.active_completed = r["act"] or ZERO
-        f.funds_secured = r["fs"] or ZERO
     money = DecimalField(max_digits=16, decimal_places=2)
     done = (MonthlyReport.objects.filter(project=OuterRef("project"), year=period.year,
                                          month__gte=period.first_month, month__lte=period.last_month,
@@ -621,7 +623,7 @@ def _list_figures(scope: Scope, period: Period, basis: str, share: Decimal, per_
         done=Coalesce(Subquery(done, output_field=money), Value(ZERO, output_field=money))
     ).values_list("project__unit_id", "annual_plan", "done")
     for unit_id, plan, completed in rows.iterator(chunk_size=2000):
-        if Decimal(completed) < Decimal(plan) * share:  # completion rate < schedule share
+        if ratio(completed, plan) < share:  # completion rate < schedule share (equal to it: not behind)
             per_unit[unit_id].behind_schedule += 1
 
 
