@@ -23,14 +23,14 @@ def test_sector_panel_rows_equal_their_lists(client, settings):
     client.force_login(admin)
     page = client.get("/dashboard/?through=2024-06").content.decode()
     assert 'id="sectors-table"' in page
-    panel = page[page.index('id="sectors-table"'):]
-    panel = panel[:panel.index("</table>")]
+    panel = page[page.index('id="sectors-table"') :]
+    panel = panel[: panel.index("</table>")]
     labels = re.findall(r'<th scope="row">([^<]+)</th>', panel)
     assert labels == ["交通", "能源", "未标注"]
     figures = [x for x in figures_on_page(panel) if "sector=" in x[1]]
     assert len(figures) == 15  # 3 rows × 5 figures, each linked
     assert Checker(admin).mismatches(figures) == []
-    row = panel[panel.index("交通"):panel.index("能源")]
+    row = panel[panel.index("交通") : panel.index("能源")]
     assert ">0.3<" in row and ">0.1<" in row and ">46.7%<" in row and "3.3 个百分点" in row
-    unmarked = panel[panel.index("未标注"):]
+    unmarked = panel[panel.index("未标注") :]
     assert ">75.0%<" in unmarked

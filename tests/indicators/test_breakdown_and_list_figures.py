@@ -44,14 +44,24 @@ def data(town):
 
 
 def rows_of(data: dict) -> dict:
-    return {r["label"]: (r["projects"], r["annual_plan_yi"], r["completed_yi"], r["completion_rate_pct"],
-                         r["schedule_variance_pp"]) for r in data["rows"]}
+    return {
+        r["label"]: (
+            r["projects"],
+            r["annual_plan_yi"],
+            r["completed_yi"],
+            r["completion_rate_pct"],
+            r["schedule_variance_pp"],
+        )
+        for r in data["rows"]
+    }
 
 
 def present_by(dimension, through="2024-06", style=None, total_as_sum=False, **scope_kw):
     scope = build_scope(city="测试市", **scope_kw)
     period = Period.parse(through)
-    return present_breakdown(breakdown_table(scope, period, dimension), scope, period, style, total_as_sum)
+    return present_breakdown(
+        breakdown_table(scope, period, dimension), scope, period, style, total_as_sum
+    )
 
 
 # ---------------------------------------------------------------- 1. breakdown by any dimension
@@ -73,8 +83,13 @@ def test_breakdown_by_sector(data):
     assert rows["农林水利"] == (0, 0, 0, None, None)
     assert list(rows)[:2] == ["交通", "能源"] and list(rows)[-1] == "未标注"
     t = d["total"]
-    assert (t["projects"], t["annual_plan_yi"], t["completed_yi"], t["completion_rate_pct"],
-            t["schedule_variance_pp"]) == (4, 0.4, 0.2, 38.6, -11.4)
+    assert (
+        t["projects"],
+        t["annual_plan_yi"],
+        t["completed_yi"],
+        t["completion_rate_pct"],
+        t["schedule_variance_pp"],
+    ) == (4, 0.4, 0.2, 38.6, -11.4)
     assert d["dimension"] == "sector" and d["dimension_label"] == "行业领域"
 
 
@@ -85,7 +100,11 @@ def test_breakdown_by_nature_unit_category(data):
     −4.17 → −4.2. No 本级 row (the city holds no project itself).
     By 项目类别: all 产业: 4 / 4400 / 1700 → 38.6%, −11.4; 基础设施 a row with 0."""
     rows = rows_of(present_by("nature"))
-    assert rows == {"新建": (2, 0.3, 0.1, 26.7, -23.3), "续建": (1, 0.1, 0.1, 60, 10), "未标注": (1, 0, 0, 75, 25)}
+    assert rows == {
+        "新建": (2, 0.3, 0.1, 26.7, -23.3),
+        "续建": (1, 0.1, 0.1, 60, 10),
+        "未标注": (1, 0, 0, 75, 25),
+    }
     rows = rows_of(present_by("单位"))
     assert rows == {"甲区": (2, 0.2, 0.1, 30, -20), "乙区": (2, 0.2, 0.1, 45.8, -4.2)}
     rows = rows_of(present_by("项目类别"))
@@ -109,12 +128,18 @@ def test_each_slice_equals_the_engine_over_the_narrowed_scope(data):
     scope = build_scope(city="测试市")
     by_list = {r.label: r for r in breakdown(scope, period, "list")}
     muni = figures("2024-06", annual_list="市重大项目", breakdown=False)
-    assert (by_list["市重大项目"].projects, by_list["市重大项目"].annual_plan, by_list["市重大项目"].completed) == (
-        muni.projects, muni.annual_plan, muni.completed)
+    assert (
+        by_list["市重大项目"].projects,
+        by_list["市重大项目"].annual_plan,
+        by_list["市重大项目"].completed,
+    ) == (muni.projects, muni.annual_plan, muni.completed)
     by_unit = {r.label: r for r in breakdown(scope, period, "unit")}
     yi = figures("2024-06", unit="乙区", breakdown=False)
     assert (by_unit["乙区"].projects, by_unit["乙区"].annual_plan, by_unit["乙区"].completed) == (
-        yi.projects, yi.annual_plan, yi.completed)
+        yi.projects,
+        yi.annual_plan,
+        yi.completed,
+    )
 
 
 def test_breakdown_takes_a_fixed_number_of_queries(data):
@@ -185,16 +210,33 @@ def test_list_figures(data):
     d = printed("2024-06")
     assert d["total_investment_yi"] == 11
     assert (d["behind_schedule"], d["behind_schedule_share_pct"]) == (2, 50)
-    assert (d["active_projects"], d["active_plan_yi"], d["active_completed_yi"], d["active_completion_rate_pct"],
-            d["active_schedule_variance_pp"]) == (2, 0.3, 0.1, 46.7, -3.3)
-    assert (d["completions_in_year"], d["planned_completions"], d["completions_all_rate_pct"]) == (2, 1, 200)
+    assert (
+        d["active_projects"],
+        d["active_plan_yi"],
+        d["active_completed_yi"],
+        d["active_completion_rate_pct"],
+        d["active_schedule_variance_pp"],
+    ) == (2, 0.3, 0.1, 46.7, -3.3)
+    assert (d["completions_in_year"], d["planned_completions"], d["completions_all_rate_pct"]) == (
+        2,
+        1,
+        200,
+    )
     assert d["planned_completions_done"] == 1
-    assert (d["operations_in_year"], d["planned_operations"], d["operations_all_rate_pct"]) == (1, 1, 100)
+    assert (d["operations_in_year"], d["planned_operations"], d["operations_all_rate_pct"]) == (
+        1,
+        1,
+        100,
+    )
     assert d["operation_rate_pct"] == 0
     assert (d["funds_secured_yi"], d["funds_secured_rate_pct"]) == (0.1, 18.2)
     # the same figures of one list: 省重大 p1, p2, p4 → behind p2 only: 1 of 3 = 33.3%; Σ总投资 9.0 亿元
     prov = printed("2024-06", annual_list="省重大项目")
-    assert (prov["behind_schedule"], prov["behind_schedule_share_pct"], prov["total_investment_yi"]) == (1, 33.3, 9)
+    assert (
+        prov["behind_schedule"],
+        prov["behind_schedule_share_pct"],
+        prov["total_investment_yi"],
+    ) == (1, 33.3, 9)
     # by unit the figures add up: 甲区 p1 + p3 → behind 1 (p3); 乙区 p2 + p4 → behind 1 (p2)
     assert [u["behind_schedule"] for u in d["by_unit"]] == [1, 1]
 
@@ -219,10 +261,19 @@ def test_changes_and_last_years_values_beside_growth(data):
     上年 0.03 → 0.0. 新开工 1-6月: p2 (30000) this year, p6 (8000, 2023-04-01) last year → count 1 vs 1: 同比 0.0%,
     增加 0 个; total 3.0 vs 0.8 亿元: 增加 22000 万元 → 2.2 亿元, 同比 275.0%."""
     d = printed("2024-06")
-    assert (d["completed_yoy_pct"], d["completed_change_yi"], d["completed_prev_yi"]) == (466.7, 0.1, 0)
+    assert (d["completed_yoy_pct"], d["completed_change_yi"], d["completed_prev_yi"]) == (
+        466.7,
+        0.1,
+        0,
+    )
     ev = d["new_started"]
     assert (ev["count"], ev["count_prev"], ev["count_change"], ev["count_yoy_pct"]) == (1, 1, 0, 0)
-    assert (ev["total_yi"], ev["total_prev_yi"], ev["total_change_yi"], ev["total_yoy_pct"]) == (3, 0.8, 2.2, 275)
+    assert (ev["total_yi"], ev["total_prev_yi"], ev["total_change_yi"], ev["total_yoy_pct"]) == (
+        3,
+        0.8,
+        2.2,
+        275,
+    )
 
 
 # ---------------------------------------------------------------- 7. periods as bulletins name them
@@ -231,9 +282,15 @@ def test_changes_and_last_years_values_beside_growth(data):
 def test_quarters_and_halves_as_through():
     """2024-Q1 → 1-3月 一季度; 2024-H1 → 1-6月 上半年; 2024-Q3 → 1-9月 前三季度; 2024-H2 / 2024-Q4 → 全年;
     as a quarter, 2024-Q3 is 7-9月 三季度; a month stays a month."""
-    assert Period.parse("2024-Q1") == Period(2024, 1, 3) and Period.parse("2024-Q1").label == "2024年一季度"
+    assert (
+        Period.parse("2024-Q1") == Period(2024, 1, 3)
+        and Period.parse("2024-Q1").label == "2024年一季度"
+    )
     assert Period.parse("2024-H1").label == "2024年上半年"
-    assert Period.parse("2024-q3") == Period(2024, 1, 9) and Period.parse("2024-Q3").label == "2024年前三季度"
+    assert (
+        Period.parse("2024-q3") == Period(2024, 1, 9)
+        and Period.parse("2024-Q3").label == "2024年前三季度"
+    )
     assert Period.parse("2024-H2").label == Period.parse("2024-Q4").label == "2024年全年"
     assert Period.parse("2024-Q3", "quarter").label == "2024年三季度"
     assert Period.parse("2024-05").label == "2024年1-5月"
@@ -252,7 +309,11 @@ def test_cli_by_sector_table_and_json(data, capsys):
     assert "测试市 2024年上半年 按行业领域" in out
     line = next(x for x in out.splitlines() if x.startswith("交通"))
     assert line.split() == ["交通", "2", "0.3", "0.1", "46.7", "50.0", "-3.3"]
-    assert next(x for x in out.splitlines() if x.startswith("合计")).split()[1:4] == ["4", "0.4", "0.2"]
+    assert next(x for x in out.splitlines() if x.startswith("合计")).split()[1:4] == [
+        "4",
+        "0.4",
+        "0.2",
+    ]
     call_command("indicators", city="测试市", through="2024-06", by="sector", json=True)
     d = json.loads(capsys.readouterr().out)
     assert d == present_by("sector")

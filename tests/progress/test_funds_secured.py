@@ -48,7 +48,9 @@ def test_import_reads_funds_secured_and_refuses_bad_cells(city):
     assert (d["funds_secured_yi"], d["funds_secured_rate_pct"]) == (0.3, 15)
     # a file without the column keeps the stored value
     again = f"项目代码,当月完成投资\n{p.code},1300\n".encode()
-    plan = plan_import(user=admin, data=again, filename="5月.csv", year=2024, month=5, reason="更正")
+    plan = plan_import(
+        user=admin, data=again, filename="5月.csv", year=2024, month=5, reason="更正"
+    )
     assert plan.ok, plan.errors
     commit_import(user=admin, plan=plan, confirm_warnings=True)
     r.refresh_from_db()
@@ -62,14 +64,24 @@ def test_the_api_takes_and_returns_funds_secured(city, client):
     token = create_token(user=admin, name="测试", days=30)[1]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     url = f"/api/v1/projects/{p.pk}/reports"
-    r = client.post(url, {"year": 2024, "month": 1, "amount": "100", "funds_secured": "250.5"},
-                    content_type="application/json", **auth)
+    r = client.post(
+        url,
+        {"year": 2024, "month": 1, "amount": "100", "funds_secured": "250.5"},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 201, r.content
     assert r.json()["funds_secured"] == "250.50"
-    r = client.post(url, {"year": 2024, "month": 1, "amount": "100"}, content_type="application/json", **auth)
+    r = client.post(
+        url, {"year": 2024, "month": 1, "amount": "100"}, content_type="application/json", **auth
+    )
     assert r.json()["funds_secured"] == "250.50"  # omitted: kept
-    r = client.post(url, {"year": 2024, "month": 1, "amount": "100", "funds_secured": "1e14"},
-                    content_type="application/json", **auth)
+    r = client.post(
+        url,
+        {"year": 2024, "month": 1, "amount": "100", "funds_secured": "1e14"},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 422
     assert "funds_secured" in r.content.decode()
 
@@ -77,7 +89,9 @@ def test_the_api_takes_and_returns_funds_secured(city, client):
 def test_the_report_form_saves_funds_secured(city, client):
     _city, p, admin = city
     client.force_login(admin)
-    r = client.post(f"/reports/{p.pk}/2024/2/", {"amount": "10", "funds_secured": "77", "progress_text": "施工"})
+    r = client.post(
+        f"/reports/{p.pk}/2024/2/", {"amount": "10", "funds_secured": "77", "progress_text": "施工"}
+    )
     assert r.status_code in (200, 302), r.status_code
     assert MonthlyReport.objects.get(project=p, year=2024, month=2).funds_secured == Decimal(77)
     page = client.get(f"/reports/{p.pk}/2024/2/").content.decode()
