@@ -111,7 +111,7 @@ class Builder:
         self.result = DemoResult()
         self.pending_reports: dict[tuple[int, int], list[tuple[str, int, str]]] = {}
         self.categories: dict[str, Category] = {}
-        self.sectors: dict[int, dict] = {}
+        self.sectors: dict = {}  # city id (or ('nature', city id)) → {name: 行业领域 / 建设性质}
         self.pipeline = Pipeline()
 
     # ------------------------------------------------------------ basics
@@ -156,9 +156,14 @@ class Builder:
         return self.sectors[city.pk].get(name)
 
     def nature_of(self, unit: OrgUnit, name: str):
+        """建设性质 新建 / 续建 of the city (read once per city)."""
         from tuijin.projects.models import BuildNature
 
-        return BuildNature.objects.filter(city=unit.city(), name=name).first()
+        city = unit.city()
+        key = ("nature", city.pk)
+        if key not in self.sectors:
+            self.sectors[key] = {n.name: n for n in BuildNature.objects.filter(city=city)}
+        return self.sectors[key].get(name)
 
     def project(self, unit: OrgUnit, *, total: int, category: str = "产业", stages: dict[str, datetime.date],
                 chains: list | None = None, registered: datetime.date | None = None, nature: str | None = None):
