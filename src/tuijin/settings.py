@@ -62,9 +62,12 @@ INSTALLED_APPS = [
     "tuijin.progress",
     "tuijin.indicators",
     "tuijin.livelihood",
+    "tuijin.reconciliation",
     "tuijin.bulletins",
     "tuijin.problems",
     "tuijin.attraction",
+    "tuijin.reminders",
+    "tuijin.dossier",
     "tuijin.api",
     "tuijin.demo",
     "tuijin.dashboard",
@@ -235,3 +238,21 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Notifications by e-mail: the console backend unless an operator configures SMTP.
 EMAIL_BACKEND = os.environ.get("TUIJIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TUIJIN_FROM_EMAIL", "tuijin@localhost")
+# SMTP (with TUIJIN_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): Django's EMAIL_* from TUIJIN_EMAIL_*.
+EMAIL_HOST = os.environ.get("TUIJIN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TUIJIN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TUIJIN_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TUIJIN_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TUIJIN_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("TUIJIN_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("TUIJIN_EMAIL_TIMEOUT", "20"))
+
+# Reminders (tuijin.reminders, `tuijin remind`): the address links point at (TUIJIN_PUBLIC_URL), how a failed delivery is retried
+# (after RETRY_MINUTES, doubling each time, up to MAX_ATTEMPTS), the webhooks' timeout, and the hosts a city's
+# webhooks may point at (comma-separated; empty: any host).
+SITE_URL = os.environ.get("TUIJIN_PUBLIC_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
+REMINDER_MAX_ATTEMPTS = int(os.environ.get("TUIJIN_REMINDER_MAX_ATTEMPTS", "5"))
+REMINDER_RETRY_MINUTES = int(os.environ.get("TUIJIN_REMINDER_RETRY_MINUTES", "15"))
+REMINDER_HTTP_TIMEOUT = float(os.environ.get("TUIJIN_REMINDER_HTTP_TIMEOUT", "10"))
+REMINDER_WEBHOOK_HOSTS = [h.strip().lower() for h in os.environ.get("TUIJIN_REMINDER_WEBHOOK_HOSTS", "").split(",")
+                          if h.strip()]

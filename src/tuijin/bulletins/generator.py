@@ -547,6 +547,11 @@ class Generator:
     def targets(self) -> list[dict[str, Fig]]:
         return optional_modules.target_items(self.city, self.unit, self.period, self.fb, self.user, self.base)
 
+    def attraction(self) -> list[dict[str, Fig]]:
+        from .attraction_section import attraction_items
+
+        return attraction_items(self.base, self.period, self.fb)
+
     def problems(self) -> list[dict[str, Fig]]:
         return optional_modules.problem_items(self.city, self.unit, self.period, self.fb, self.base)
 
@@ -557,7 +562,8 @@ class Generator:
             Section.OVERVIEW: self.overview, Section.LISTS: self.lists, Section.SECTORS: self.sectors,
             Section.EVENTS: self.events,
             Section.UNIT_EVENTS: self.unit_events, Section.RANKING: self.ranking, Section.LAGGING: self.lagging,
-            Section.CHAINS: self.chains, Section.TARGETS: self.targets, Section.LIVELIHOOD: self.livelihood,
+            Section.CHAINS: self.chains, Section.TARGETS: self.targets, Section.ATTRACTION: self.attraction,
+            Section.LIVELIHOOD: self.livelihood,
             Section.PROBLEMS: self.problems,
         }
         templates = [t for t in effective_templates(self.city) if t.enabled]

@@ -798,6 +798,59 @@ def dimension_key(text: str) -> str:
 
 
 @dataclass
+class MonthPoint:
+    """One month of plan_vs_actual(): unrounded 万元 and fractions."""
+
+    month: int
+    completed: Decimal | None  # 当月完成投资; None: no report of the basis for the month
+    completed_cumulative: Decimal | None  # 1-N月累计完成; None after the last month reported
+    plan_cumulative: Decimal | None  # 分月计划 (累计) through the month; None where no entry carries one
+    completion_rate: Decimal | None  # 年度投资完成率 at the month: completed_cumulative ÷ annual_plan
+    plan_rate: Decimal | None  # 同期计划完成率 at the month: completed_cumulative ÷ plan_cumulative
+
+
+@dataclass
+class PlanVsActual:
+    """分月计划与实际 of a scope for a year (the project dossier's chart): the year's annual plan, and per month
+    the planned cumulative amount (EntryMonthlyPlan) beside the completed month and its cumulative."""
+
+    year: int
+    projects: int
+    annual_plan: Decimal
+    months: list[MonthPoint]
+    through: int | None  # the last month with a report of the basis (None: none yet)
+
+
+def plan_vs_actual(scope: Scope, year: int, basis: str = "accepted") -> PlanVsActual:
+    """分月计划与实际: for each month 1-12 of `year`, Σ 分月计划 (the entries' planned cumulative through the month,
+    where they carry one), 当月完成投资 and its 1-N月累计, over the same entries and reports as compute(): through
+    month N, completed_cumulative is compute()'s `completed` for 1-N月, plan_cumulative its `period_plan`,
+    annual_plan its `annual_plan`, completion_rate its `completion_rate` and plan_rate its `period_plan_rate`.
+    Months after the last month reported have no cumulative (the line stops there). Three queries, whatever the
+    number of months or projects."""
+    entries = entries_qs(scope, year)
+    totals = entries.aggregate(n=Count("id"), plan=Sum("annual_plan"))
+    annual_plan = totals["plan"] or ZERO
+    plans = {r["month"]: r["s"] for r in EntryMonthlyPlan.objects.filter(entry__in=entries.values("id"))
+             .values("month").annotate(s=Sum("cumulative_plan")).order_by()}
+    done = monthly_completed(scope, year, basis)
+    through = max(done) if done else None
+    months, running = [], ZERO
+    for m in range(1, 13):
+        amount = done.get(m)
+        cumulative = None
+        if through is not None and m <= through:
+            running += amount or ZERO
+            cumulative = running
+        plan = plans.get(m)
+        months.append(MonthPoint(
+            month=m, completed=amount, completed_cumulative=cumulative, plan_cumulative=plan,
+            completion_rate=ratio(cumulative, annual_plan) if cumulative is not None else None,
+            plan_rate=ratio(cumulative, plan) if cumulative is not None and plan is not None else None))
+    return PlanVsActual(year=year, projects=totals["n"], annual_plan=annual_plan, months=months, through=through)
+
+
+@dataclass
 class BreakdownRow:
     """One slice of a breakdown of the listed projects: a category, sector, nature, list, child unit, an industry
     cluster, or 未标注 (key None: projects with no value of the dimension; for 'unit', the root's own 本级)."""

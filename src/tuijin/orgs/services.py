@@ -46,6 +46,9 @@ def create_unit(*, name: str, kind: str, parent: OrgUnit | None = None, actor=No
         )
 
         ensure_dimensions(unit)
+        from tuijin.attraction.services import ensure_funds_sources  # and the default 资金来源
+
+        ensure_funds_sources(unit)
     record_change(actor=actor, action="create", obj=unit, before=None, after=snapshot(unit))
     if kind == UnitKind.CITY:
         # A new city starts from the default conventions, stored as its initial row (from the first year
