@@ -132,3 +132,24 @@ def test_the_demo_oc4ids_export_validates(demo, schema_server, tmp_path):
     assert result["additional_closed_codelist_values"] == {}
     assert result["additional_open_codelist_values"] == {}
     assert result["conformance_checks"] == [] and result["additional_checks"] == []
+
+
+def test_zhenjiang_sector_table_at_two_decimals(demo):
+    """Issue 20: 镇江市 prints its tables' amounts at 2 decimals (its bulletin settings) while the text keeps 1.
+    The 分行业领域 table lists the city's 行业领域 with the demo's listed projects (工业科技, 商贸服务, 交通 …);
+    its 合计 is the whole programme, the same as the by-unit table's 合计 at the same 2 decimals, and its rows'
+    projects add up to it (every listed demo project carries a 行业领域: no 未标注 row)."""
+    b = generate(city_by_name("镇江市"), Period.parse("2024-05"))
+    sector = next(t for t in b.tables if "分行业领域" in t.title)
+    units = next(t for t in b.tables if t.title == "镇江市重大项目分板块完成情况")
+    labels = [r[0] for r in sector.rows]
+    assert {"工业科技", "商贸服务", "交通", "社会事业", "城建环保"} <= set(labels) and "未标注" not in labels
+    for row in sector.rows:
+        for cell in row[2:4]:
+            assert isinstance(cell, str) and len(cell.split(".")[1]) == 2, row
+    total = sector.rows[-1]
+    assert total[0] == "合计" and total[1:4] == units.rows[0][1:4]
+    assert sum(r[1] for r in sector.rows[:-1]) == total[1]
+    assert any(s.key == "sectors.item" and s.text.startswith("工业科技领域项目") for s in b.sentences)
+    # the text keeps the conventions' 1 place: A3 is unchanged
+    assert_sentences(sentences("镇江市", "2024-05"), ZHENJIANG_MAY[:1])

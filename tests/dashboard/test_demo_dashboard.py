@@ -105,4 +105,6 @@ def test_server_time_and_queries_of_the_demo_city(client, ddemo):
             best = elapsed if best is None else min(best, elapsed)
         times[name] = (round(best), len(ctx.captured_queries))
     print("server time (best of 3, ms) and queries:", times)
-    assert times["dashboard"][1] <= 47 and times["chains"][1] <= 70
+    # 66 since issue 20 (each compute() also reads the list figures: 续建和实际已开工, 资金落实, 未达到序时进度) and
+    # issue 21 (the per-city data version); bounded, whatever the number of projects (tests/budgets).
+    assert times["dashboard"][1] <= 66 and times["chains"][1] <= 70

@@ -106,7 +106,7 @@ def test_empty_scope(town):
     assert d["completion_rate_pct"] is None
     assert d["start_rate_pct"] is None
     assert d["new_signed"] == {"count": 0, "total_yi": 0, "count_yoy_pct": None, "total_yoy_pct": None,
-                               "count_prev": 0, "total_prev_yi": 0, "count_change": 0}
+                               "count_prev": 0, "total_prev_yi": 0, "count_change": 0, "total_change_yi": 0}
 
 
 def test_all_amounts_stay_decimal(town):

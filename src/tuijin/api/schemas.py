@@ -207,6 +207,7 @@ class ReportOut(Schema):
     month: int
     amount: str
     ytd: str
+    funds_secured: str | None = None
     progress_text: str
     problems_text: str
     status: str
@@ -224,6 +225,7 @@ class ReportIn(InputSchema):
     month: Month
     amount: Amount | None = None
     ytd: Amount | None = None
+    funds_secured: Amount | None = None  # 当月落实资金 (万元), optional; omitted: the stored value stays
     progress_text: text(5000) = ""
     problems_text: text(5000) = ""
     status: Literal["draft", "submitted"] = "submitted"

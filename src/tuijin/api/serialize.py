@@ -60,7 +60,7 @@ def list_entry(e) -> dict:
 def report(r) -> dict:
     return {"id": r.pk, "project_id": r.project_id, "project_code": r.project.code,
             "project_name": r.project.name, "year": r.year, "month": r.month, "amount": amount(r.amount),
-            "ytd": amount(r.ytd), "progress_text": r.progress_text, "problems_text": r.problems_text,
+            "ytd": amount(r.ytd), "funds_secured": amount(r.funds_secured), "progress_text": r.progress_text, "problems_text": r.problems_text,
             "status": r.status, "status_label": ReportStatus(r.status).label, "return_reason": r.return_reason,
             "submitted_by": r.submitted_by.username if r.submitted_by else None, "submitted_at": r.submitted_at,
             "updated_at": r.updated_at}

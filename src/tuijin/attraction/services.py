@@ -237,7 +237,7 @@ def _instalments(contract: Contract, instalments) -> None:
 
 # Project record fields a signing may fill when it creates the project (the rest come from the lead and contract).
 SIGNING_PROJECT_FIELDS = ("location", "description", "responsible_leader", "responsible_department",
-                          "service_contact", "registered_on")
+                          "service_contact", "registered_on", "sector", "nature")
 
 CONTRACT_FIELDS = ["project", "lead", "unit", "event", "kind", "industry_tier", "signed_on", "investment", "registered_capital",
                    "foreign_capital", "foreign_currency", "foreign_amount", "fx_rate"]

@@ -42,6 +42,26 @@ _PLAN = {
     "period_plan_rate_pct": "完成同期计划的比例(%)",
     "period_plan_word": "超 或 欠 (相对同期计划)",
     "period_plan_gap_yi": "超/欠同期计划的金额(亿元, 绝对值)",
+    # changes beside growth (issue 20)
+    "completed_prev_yi": "上年同期完成投资(亿元)",
+    "completed_change_word": "完成投资同比: 增加 或 减少",
+    "completed_change_abs": "完成投资同比增减的金额(亿元, 绝对值)",
+    # list figures (issue 20)
+    "total_investment_yi": "项目总投资(亿元, 计划总投资之和)",
+    "behind_schedule": "未达到序时进度的项目个数 (项目完成率低于序时进度)",
+    "behind_schedule_share_pct": "未达到序时进度的项目占全年项目数的比例(%)",
+    "active_projects": "续建和计划开工实际已开工项目个数",
+    "active_plan_yi": "续建和计划开工实际已开工项目年度计划投资(亿元)",
+    "active_completed_yi": "续建和计划开工实际已开工项目完成投资(亿元)",
+    "active_completion_rate_pct": "续建和计划开工实际已开工项目年度投资完成率(%)",
+    "active_variance_phrase": "续建和实际已开工项目: 超序时 或 欠序时 (按本单位口径的表述)",
+    "active_variance_pp_abs": "续建和实际已开工项目超/欠序时的百分点(绝对值)",
+    "completions_in_year": "当年已竣工项目个数 (含计划外)",
+    "completions_all_rate_pct": "已竣工个数占计划竣工个数的比例(%, 含计划外)",
+    "operations_in_year": "当年已投产项目个数 (含计划外)",
+    "operations_all_rate_pct": "已投产个数占计划投产个数的比例(%, 含计划外)",
+    "funds_secured_yi": "落实资金(亿元)",
+    "funds_secured_rate_pct": "资金落实率: 落实资金占年度计划投资的比例(%)",
 }
 
 _EVENT_UNIT = {
@@ -61,6 +81,10 @@ def _events(prefix: str, label: str) -> dict[str, str]:
         f"{prefix}_yoy_pair": f"{label}个数和投资的同比, 如 增长18.2%和10.3%、增长5.0%和下降2.1%",
         f"{prefix}_count_change_word": f"{label}个数同比: 增加 或 减少",
         f"{prefix}_count_change_abs": f"{label}个数同比增减个数(绝对值)",
+        f"{prefix}_count_prev": f"{label}个数(上年同期)",
+        f"{prefix}_total_prev_yi": f"{label}项目计划总投资(亿元, 上年同期)",
+        f"{prefix}_total_change_word": f"{label}投资同比: 增加 或 减少",
+        f"{prefix}_total_change_abs": f"{label}投资同比增减的金额(亿元, 绝对值)",
     }
 
 
@@ -80,6 +104,16 @@ def _chain(prefix: str, label: str) -> dict[str, str]:
 FIGURES: dict[str, dict[str, str]] = {
     Section.OVERVIEW: dict(_PLAN),
     Section.LISTS: {"list_name": "清单名称, 如 省重大项目", **_PLAN},
+    Section.SECTORS: {
+        "sector": "行业领域名称, 如 交通",
+        "projects": "该行业领域的项目个数",
+        "annual_plan_yi": "年度计划投资(亿元)",
+        "completed_yi": "完成投资(亿元)",
+        "completion_rate_pct": "年度投资完成率(%)",
+        "schedule_share_pct": "序时进度(%)",
+        "variance_phrase": "超序时 或 欠序时 (按本单位口径的表述)",
+        "variance_pp_abs": "超/欠序时的百分点(绝对值)",
+    },
     Section.EVENTS: {
         **_EVENT_UNIT,
         **_events("signed", "新签约(所选类别)"), **_events("started", "新开工(所选类别)"),
@@ -172,13 +206,14 @@ FIGURES: dict[str, dict[str, str]] = {
 }
 
 # Figures that name rather than measure (besides LABELS): a sentence of only these is dropped.
-SECTION_LABELS = {"list_name", "unit", "threshold_label", "category", "item_name", "target_unit", "target_label",
-                  "target_unit_label", "target_above", "source_name"}
+SECTION_LABELS = {"list_name", "unit", "sector", "threshold_label", "category", "item_name", "target_unit",
+                  "target_label", "target_unit_label", "target_above", "source_name"}
 
 SECTION_TITLES = {s.value: s.label for s in Section}
 SECTION_TITLES.update({
     Section.OVERVIEW: "总体推进情况",
     Section.LISTS: "重点清单项目推进情况",
+    Section.SECTORS: "分行业领域推进情况",
     Section.EVENTS: "项目招引落地情况",
     Section.UNIT_EVENTS: "各板块项目招引落地情况",
     Section.RANKING: "各板块投资完成情况",
@@ -214,6 +249,24 @@ DEFAULT_TEMPLATES: list[tuple[str, str, int, str]] = [
     ("list.period_plan", Section.LISTS, 40,
      "{unit_prefix}{list_name}完成同期计划的{period_plan_rate_pct}%，{period_plan_word}同期计划"
      "{period_plan_gap_yi}亿元。"),
+    ("list.total_investment", Section.LISTS, 50,
+     "{unit_prefix}{list_name}{projects}个，总投资{total_investment_yi}亿元，年度计划投资{annual_plan_yi}亿元。"),
+    ("list.behind", Section.LISTS, 60,
+     "{unit_prefix}{list_name}未达到序时进度项目{behind_schedule}项，占全年项目数的{behind_schedule_share_pct}%。"),
+    ("list.active", Section.LISTS, 70,
+     "{unit_prefix}{list_name}中续建和计划开工实际已开工项目{active_projects}个，年度计划投资{active_plan_yi}亿元，"
+     "完成投资{active_completed_yi}亿元，完成年度投资计划的{active_completion_rate_pct}%，"
+     "{active_variance_phrase}{active_variance_pp_abs}个百分点。"),
+    ("list.completions_all", Section.LISTS, 80,
+     "{unit_prefix}{list_name}[已竣工{completions_in_year}个、为计划竣工数的{completions_all_rate_pct}%，]"
+     "[已投产{operations_in_year}个、为计划投产数的{operations_all_rate_pct}%]。"),
+    ("list.funds", Section.LISTS, 90,
+     "{unit_prefix}{list_name}落实资金{funds_secured_yi}亿元，资金落实率{funds_secured_rate_pct}%。"),
+    ("overview.change", Section.OVERVIEW, 25,
+     "{area}重大项目完成投资同比{completed_change_word}{completed_change_abs}亿元，上年同期为{completed_prev_yi}亿元。"),
+    ("sectors.item", Section.SECTORS, 10,
+     "{sector}领域项目{projects}个，完成投资{completed_yi}亿元，完成年度投资计划的{completion_rate_pct}%，"
+     "{variance_phrase}{variance_pp_abs}个百分点。"),
     ("events.all", Section.EVENTS, 10,
      "{period}，{area}{threshold_label}项目[新签约{all_signed_count}个、][新开工{all_started_count}个、]"
      "[新投产（投用）{all_operating_count}个]。"),
@@ -226,6 +279,9 @@ DEFAULT_TEMPLATES: list[tuple[str, str, int, str]] = [
     ("events.operating", Section.EVENTS, 40,
      "{area}新投产（投用）{threshold_label}{category}项目{operating_count}个，计划总投资{operating_total_yi}亿元"
      "[，同比分别{operating_yoy_pair}]。"),
+    ("events.signed_change", Section.EVENTS, 25,
+     "新签约{threshold_label}{category}项目同比{signed_count_change_word}{signed_count_change_abs}个、"
+     "{signed_total_change_word}{signed_total_change_abs}亿元（上年同期{signed_count_prev}个、{signed_total_prev_yi}亿元）。"),
     ("unit_events.totals", Section.UNIT_EVENTS, 10,
      "{unit}{threshold_label}{category}项目[新签约{signed_count}个、计划总投资{signed_total_yi}亿元，]"
      "[新开工{started_count}个、计划总投资{started_total_yi}亿元，]"
@@ -287,6 +343,14 @@ TEMPLATE_NAMES = {
     "list.starts": "清单: 计划新开工与开工率",
     "list.completions": "清单: 竣工与投产",
     "list.period_plan": "清单: 完成同期计划",
+    "list.total_investment": "清单: 项目总投资 (可选)",
+    "list.behind": "清单: 未达到序时进度的项目 (可选)",
+    "list.active": "清单: 续建和计划开工实际已开工项目 (可选)",
+    "list.completions_all": "清单: 竣工、投产 (含计划外, 可选)",
+    "list.funds": "清单: 资金落实 (可选)",
+    "overview.change": "总体: 完成投资同比增减金额 (可选)",
+    "sectors.item": "分行业领域: 每个行业领域",
+    "events.signed_change": "招引: 新签约同比增减个数和金额 (可选)",
     "events.all": "招引: 新签约、新开工、新投产 (全部类别)",
     "events.signed": "招引: 新签约 (所选类别)",
     "events.started": "招引: 新开工 (所选类别)",
@@ -312,3 +376,9 @@ TEMPLATE_NAMES = {
     "problems.overdue": "问题协调: 逾期问题",
     "empty.notice": "无数据时的说明",
 }
+
+
+# Default sentences that a city switches on (启用) on the 通报句式 page: the figures other cities print that a
+# bulletin printed so far did not (issue 20). Seeded disabled; enabling writes the city's own row.
+OFF_BY_DEFAULT = {"list.total_investment", "list.behind", "list.active", "list.completions_all", "list.funds",
+                  "overview.change", "events.signed_change"}

@@ -120,6 +120,15 @@ class ConfigForm(Form):
     include_targets = forms.BooleanField(label="目标任务", required=False)
     include_livelihood = forms.BooleanField(label="民生实事", required=False)
     include_problems = forms.BooleanField(label="问题协调", required=False)
+    include_sectors = forms.BooleanField(label="分行业领域", required=False)
+    table_amount_places = forms.IntegerField(label="表格金额(亿元)小数位", min_value=0, max_value=4, required=False,
+                                             help_text="留空: 与正文相同")
+    table_rate_places = forms.IntegerField(label="表格百分比小数位", min_value=0, max_value=4, required=False,
+                                           help_text="留空: 与正文相同")
+    start_rate_places = forms.IntegerField(label="开工率小数位", min_value=0, max_value=4, required=False,
+                                           help_text="留空: 与其他百分比相同; 0: 整数百分比")
+    total_as_sum = forms.BooleanField(label="合计按分项相加", required=False,
+                                      help_text="表格合计行的金额取各分项印出金额之和")
     reason = forms.CharField(label="修改原因", max_length=200, required=False)
 
     def __init__(self, city, *args, **kwargs):

@@ -15,12 +15,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tuijin.core.errors import InputError
-from tuijin.core.numbers import WAN_PER_YI
+from tuijin.core.numbers import HUNDRED, WAN_PER_YI, NumberStyle, quantize
 from tuijin.core.periods import Period
-from tuijin.indicators.engine import compute, project_figures
-from tuijin.indicators.present import present, unit_label
+from tuijin.indicators.engine import breakdown_table, compute, project_figures
+from tuijin.indicators.present import present, present_breakdown, unit_label
 from tuijin.indicators.scope import Scope
-from tuijin.indicators.tables import COLUMNS, EVENTS
+from tuijin.indicators.tables import BREAKDOWN_COLUMNS, COLUMNS, EVENTS
 from tuijin.orgs.models import Conventions, OrgUnit, UnitKind
 from tuijin.orgs.selectors import conventions_for
 from tuijin.projects.models import AnnualList, Project
@@ -129,9 +129,11 @@ class Bulletin:
 class FigureBuilder:
     """Turns presented engine values into named figures, formatted by the city's rounding places."""
 
-    def __init__(self, config: Conventions, period: Period, basis: str):
+    def __init__(self, config: Conventions, period: Period, basis: str, start_rate_places: int | None = None):
         self.amount_places = config.amount_places
         self.rate_places = config.rate_places
+        self.rounding = config.rounding
+        self.start_rate_places = start_rate_places  # a start rate's own decimals (整数百分比: 0), else the rates'
         self.ahead, self.behind = config.ahead_word, config.behind_word
         self.period = period
         self.basis = basis
@@ -195,6 +197,11 @@ class FigureBuilder:
             figs[done] = self.count(d[done] if has else None, s(done), zero_missing=False)
             if rate in ("start_rate_pct", "start_rate_to_date_pct"):
                 figs[rate] = self.pct(d[rate] if has else None, s(rate))
+                if has and self.start_rate_places is not None:
+                    # rounded once from the unrounded rate at the start rate's own decimals (never re-rounded)
+                    fraction = raw.start_rate if rate == "start_rate_pct" else raw.start_rate_to_date
+                    value = quantize(fraction * HUNDRED, self.start_rate_places, self.rounding)
+                    figs[rate] = Fig(self._fmt(value, self.start_rate_places), value, s(rate))
         figs["half_and_half"] = Fig("实现“双过半”" if d["half_and_half"] else None, d["half_and_half"],
                                     s("half_and_half"))
         figs["period_plan_rate_pct"] = self.pct(d["period_plan_rate_pct"] if has_done else None,
@@ -202,6 +209,57 @@ class FigureBuilder:
         figs["period_plan_word"], figs["period_plan_gap_yi"] = self.signed(
             d["ahead_of_period_plan_yi"] if has_done else None, s("ahead_of_period_plan_yi"), "超", "欠",
             places=self.amount_places)
+        # changes beside growth: 同比增加/减少 A 亿元, last year's value (only when last year had some)
+        has_prev = has_done and raw.completed_prev != 0
+        figs["completed_prev_yi"] = self.yi(d["completed_prev_yi"] if has_prev else None, s("completed_prev_yi"))
+        figs["completed_change_word"], figs["completed_change_abs"] = self.signed(
+            d["completed_change_yi"] if has_prev else None, s("completed_change_yi"), "增加", "减少",
+            places=self.amount_places)
+        # list figures (issue 20)
+        figs["total_investment_yi"] = self.yi(d["total_investment_yi"] if has_projects else None,
+                                              s("total_investment_yi"))
+        figs["behind_schedule"] = self.count(d["behind_schedule"] if has_projects else None, s("behind_schedule"),
+                                             zero_missing=False)
+        figs["behind_schedule_share_pct"] = self.pct(d["behind_schedule_share_pct"] if has_projects else None,
+                                                     s("behind_schedule_share_pct"))
+        has_active = raw.active_projects > 0
+        figs["active_projects"] = self.count(d["active_projects"], s("active_projects"))
+        figs["active_plan_yi"] = self.yi(d["active_plan_yi"] if has_active else None, s("active_plan_yi"))
+        figs["active_completed_yi"] = self.yi(d["active_completed_yi"] if has_active else None,
+                                              s("active_completed_yi"))
+        figs["active_completion_rate_pct"] = self.pct(d["active_completion_rate_pct"] if has_active else None,
+                                                      s("active_completion_rate_pct"))
+        figs["active_variance_phrase"], figs["active_variance_pp_abs"] = self.signed(
+            d["active_schedule_variance_pp"] if has_active else None, s("active_schedule_variance_pp"),
+            self.ahead, self.behind)
+        for count, rate, planned in (("completions_in_year", "completions_all_rate_pct", "planned_completions"),
+                                     ("operations_in_year", "operations_all_rate_pct", "planned_operations")):
+            has = bool(d[planned])
+            figs[count] = self.count(d[count] if has else None, s(count), zero_missing=False)
+            figs[rate] = self.pct(d[rate] if has else None, s(rate))
+        has_funds = has_projects and raw.funds_secured != 0
+        figs["funds_secured_yi"] = self.yi(d["funds_secured_yi"] if has_funds else None, s("funds_secured_yi"))
+        figs["funds_secured_rate_pct"] = self.pct(d["funds_secured_rate_pct"] if has_funds else None,
+                                                  s("funds_secured_rate_pct"))
+        return figs
+
+    def slice(self, row: dict, raw, scope: Scope, dimension: str, label_name: str) -> dict[str, Fig]:
+        """One row of a presented breakdown (present_breakdown; raw: the engine's BreakdownRow) as the figures
+        of a sentence. Like plan(): nothing completed → no amount, no rate (never a printed zero)."""
+        s = lambda key: self.source(scope, f"breakdown.{dimension}.{key}", slice=row["label"])  # noqa: E731
+        has_done = bool(raw.projects) and raw.completed != 0
+        figs = {
+            label_name: Fig(row["label"], row["label"], s("label"), label=True),
+            "projects": self.count(row["projects"], s("projects")),
+            "annual_plan_yi": self.yi(row["annual_plan_yi"] if row["projects"] else None, s("annual_plan_yi")),
+            "completed_yi": self.yi(row["completed_yi"] if has_done else None, s("completed_yi")),
+            "completion_rate_pct": self.pct(row["completion_rate_pct"] if has_done else None,
+                                            s("completion_rate_pct")),
+            "schedule_share_pct": self.pct(row["schedule_share_pct"] if row["projects"] else None,
+                                           s("schedule_share_pct")),
+        }
+        figs["variance_phrase"], figs["variance_pp_abs"] = self.signed(
+            row["schedule_variance_pp"] if has_done else None, s("schedule_variance_pp"), self.ahead, self.behind)
         return figs
 
     def events(self, d: dict, scope: Scope, key: str, prefix: str) -> dict[str, Fig]:
@@ -226,6 +284,12 @@ class FigureBuilder:
                                          s("count_yoy_pct,total_yoy_pct"))
         figs[f"{prefix}_count_change_word"], figs[f"{prefix}_count_change_abs"] = self.signed(
             e["count_change"] if has and e["count_prev"] else None, s("count_change"), "增加", "减少", integer=True)
+        has_prev = has and bool(e["count_prev"])
+        figs[f"{prefix}_count_prev"] = self.count(e["count_prev"] if has_prev else None, s("count_prev"))
+        figs[f"{prefix}_total_prev_yi"] = self.yi(e["total_prev_yi"] if has_prev else None, s("total_prev_yi"))
+        figs[f"{prefix}_total_change_word"], figs[f"{prefix}_total_change_abs"] = self.signed(
+            e["total_change_yi"] if has_prev else None, s("total_change_yi"), "增加", "减少",
+            places=self.amount_places)
         return figs
 
 
@@ -251,7 +315,15 @@ class Generator:
         # The conventions of the unit whose bulletin this is, for the bulletin's year: a 2024 bulletin keeps
         # printing by 2024's conventions after the city changes 2025's.
         self.config = conventions_for(self.root, period.year)
-        self.fb = FigureBuilder(self.config, period, basis)
+        self.fb = FigureBuilder(self.config, period, basis, self.settings.start_rate_places)
+        # The tables' own decimals (表格金额 2 位 while the text has 1), by the conventions' rounding rule.
+        self.table_style = None
+        if self.settings.table_amount_places is not None or self.settings.table_rate_places is not None:
+            base = NumberStyle.of(self.config)
+            self.table_style = NumberStyle(
+                base.amount_places if self.settings.table_amount_places is None else self.settings.table_amount_places,
+                base.rate_places if self.settings.table_rate_places is None else self.settings.table_rate_places,
+                base.rounding)
         scope = Scope(city, self.unit)
         if user is not None:
             from tuijin.accounts.scoping import restrict_scope
@@ -274,7 +346,7 @@ class Generator:
         f = compute(self.base, self.period, basis=self.basis)
         d = present(f)
         self._overview = (f, d)
-        self.tables.append(indicator_table(f"{self.root.name}重大项目分板块完成情况", d))
+        self.tables.append(self._unit_table(f"{self.root.name}重大项目分板块完成情况", f, d))
         if not f.projects:
             return []
         return [self.fb.plan(d, self.base, f)]
@@ -289,10 +361,28 @@ class Generator:
                 continue
             d = present(f)
             self._list_figures.append((lst, scope, f))
-            self.tables.append(indicator_table(f"{lst.name}分板块完成情况", d))
+            self.tables.append(self._unit_table(f"{lst.name}分板块完成情况", f, d))
             items.append({"list_name": Fig(lst.name, lst.name, {"list": lst.name}, label=True),
                           **self.fb.plan(d, scope, f)})
         return items
+
+    def _unit_table(self, title: str, f, d: dict) -> Table:
+        """The by-unit table of a scope: as present() prints it, or at the tables' own decimals."""
+        style = self.table_style
+        return indicator_table(title, present(f, style) if style else d, style, self.settings.total_as_sum)
+
+    def sectors(self) -> list[dict[str, Fig]]:
+        """分行业领域: a sentence per 行业领域 with projects (at the text's decimals) and the table of every
+        行业领域 with its 合计 (at the tables' decimals). Nothing when no listed project carries a 行业领域."""
+        b = breakdown_table(self.base, self.period, "sector", self.basis)
+        if not any(r.projects for r in b.rows if r.key is not None):
+            return []
+        d = present_breakdown(b, self.base, self.period)
+        t = present_breakdown(b, self.base, self.period, self.table_style, self.settings.total_as_sum)
+        self.tables.append(breakdown_bulletin_table(f"{self.root.name}重大项目分行业领域完成情况", t,
+                                                    self.table_style))
+        return [self.fb.slice(row, r, self.base, "sector", "sector") for row, r in zip(d["rows"], b.rows, strict=True)
+                if r.key is not None and r.projects]
 
     def _lists(self) -> list[AnnualList]:
         if self.settings.lists is not None:
@@ -468,7 +558,8 @@ class Generator:
 
     def build(self) -> Bulletin:
         builders = {
-            Section.OVERVIEW: self.overview, Section.LISTS: self.lists, Section.EVENTS: self.events,
+            Section.OVERVIEW: self.overview, Section.LISTS: self.lists, Section.SECTORS: self.sectors,
+            Section.EVENTS: self.events,
             Section.UNIT_EVENTS: self.unit_events, Section.RANKING: self.ranking, Section.LAGGING: self.lagging,
             Section.CHAINS: self.chains, Section.TARGETS: self.targets, Section.ATTRACTION: self.attraction,
             Section.LIVELIHOOD: self.livelihood,
@@ -526,10 +617,43 @@ def generate(city: OrgUnit, period: Period, *, unit: OrgUnit | None = None, user
 # ---------------------------------------------------------------- tables
 
 
-def indicator_table(title: str, d: dict) -> Table:
+AMOUNT_KEYS = ("annual_plan_yi", "completed_yi")
+RATE_KEYS = ("completion_rate_pct", "schedule_share_pct", "schedule_variance_pp", "start_rate_pct")
+
+
+def _fixed(value, places: int) -> str | None:
+    """A presented (already rounded) value with exactly `places` decimals, as the table prints it: 0.30."""
+    return None if value is None else f"{Decimal(str(value)):.{places}f}"
+
+
+def _print_row(keys: list[str], values: list, style: NumberStyle | None) -> list:
+    if style is None:
+        return values
+    return [_fixed(v, style.amount_places) if k in AMOUNT_KEYS else _fixed(v, style.rate_places)
+            if k in RATE_KEYS else v for k, v in zip(keys, values, strict=True)]
+
+
+def indicator_table(title: str, d: dict, style: NumberStyle | None = None, total_as_sum: bool = False) -> Table:
+    """The by-unit table. `style`: its own decimals (cells then print with exactly those decimals);
+    `total_as_sum` (合计按分项相加): the 合计 row's amounts are the sum of the units' printed amounts."""
     headers = [h for h, _ in COLUMNS]
-    rows = [[d["unit"] + "（合计）", *[d[k] for _, k in COLUMNS[1:]]]]
-    rows += [[u["unit"], *[u[k] for _, k in COLUMNS[1:]]] for u in d["by_unit"]]
+    keys = [k for _, k in COLUMNS[1:]]
+    total = [d[k] for k in keys]
+    if total_as_sum and d["by_unit"]:
+        for i, k in enumerate(keys):
+            if k in AMOUNT_KEYS:
+                total[i] = float(sum((Decimal(str(u[k])) for u in d["by_unit"] if u[k] is not None), Decimal(0)))
+    rows = [[d["unit"] + "（合计）", *_print_row(keys, total, style)]]
+    rows += [[u["unit"], *_print_row(keys, [u[k] for k in keys], style)] for u in d["by_unit"]]
+    return Table(title, headers, rows)
+
+
+def breakdown_bulletin_table(title: str, data: dict, style: NumberStyle | None = None) -> Table:
+    """A presented breakdown (present_breakdown) as a bulletin table: a row a slice, then 合计."""
+    keys = [k for _, k in BREAKDOWN_COLUMNS]
+    headers = [data["dimension_label"], *[h for h, _ in BREAKDOWN_COLUMNS]]
+    rows = [[r["label"], *_print_row(keys, [r[k] for k in keys], style)] for r in data["rows"]]
+    rows.append([data["total"]["label"], *_print_row(keys, [data["total"][k] for k in keys], style)])
     return Table(title, headers, rows)
 
 

@@ -16,6 +16,7 @@ class Section(models.TextChoices):
 
     OVERVIEW = "overview", "总体情况"
     LISTS = "lists", "重点清单项目"
+    SECTORS = "sectors", "分行业领域"
     EVENTS = "events", "招引落地"
     UNIT_EVENTS = "unit_events", "各板块招引落地"
     RANKING = "ranking", "板块排名"
@@ -82,6 +83,17 @@ class BulletinConfig(models.Model):
     include_targets = models.BooleanField("目标任务", default=True)
     include_livelihood = models.BooleanField("民生实事", default=True)
     include_problems = models.BooleanField("问题协调", default=True)
+    include_sectors = models.BooleanField("分行业领域", default=True,
+                                          help_text="项目标注了行业领域时, 按行业领域的句子和表格")
+    # Decimals where printed (issue 20): the tables' own decimals, a start rate's, and how a table's 合计 adds up.
+    table_amount_places = models.PositiveSmallIntegerField("表格金额(亿元)小数位", null=True, blank=True,
+                                                           help_text="留空: 与正文相同 (口径的小数位)")
+    table_rate_places = models.PositiveSmallIntegerField("表格百分比小数位", null=True, blank=True,
+                                                         help_text="留空: 与正文相同")
+    start_rate_places = models.PositiveSmallIntegerField("开工率小数位", null=True, blank=True,
+                                                         help_text="留空: 与其他百分比相同; 0: 整数百分比")
+    total_as_sum = models.BooleanField("合计按分项相加", default=False,
+                                       help_text="表格合计行的金额为各分项印出金额之和; 否则合计单独取舍一次")
     lagging_limit = models.PositiveSmallIntegerField("点名项目数上限", default=10)
     lag_threshold_pp = models.DecimalField("滞后判定(低于序时百分点)", max_digits=5, decimal_places=1, default=0,
                                            help_text="项目完成率低于序时进度超过该值即点名; 0: 低于即点名")
@@ -95,6 +107,9 @@ class BulletinConfig(models.Model):
             models.CheckConstraint(condition=Q(lag_threshold_pp__gte=0), name="bulletin_lag_non_negative"),
             MONEY.constraint("threshold_wan", "bulletin_threshold_range", "招引门槛"),
             POINTS.constraint("lag_threshold_pp", "bulletin_lag_range", "滞后判定"),
+            models.CheckConstraint(condition=Q(table_amount_places__lte=4), name="bulletin_table_amount_places_max4"),
+            models.CheckConstraint(condition=Q(table_rate_places__lte=4), name="bulletin_table_rate_places_max4"),
+            models.CheckConstraint(condition=Q(start_rate_places__lte=4), name="bulletin_start_rate_places_max4"),
         ]
 
     def __str__(self):

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from tuijin.orgs.models import OrgUnit
 from tuijin.projects.models import AnnualList, Category
 
-from .defaults import DEFAULT_TEMPLATES
+from .defaults import DEFAULT_TEMPLATES, OFF_BY_DEFAULT
 from .models import BulletinConfig, Section, SentenceTemplate
 
 SECTION_ORDER = [s.value for s in Section]
@@ -41,7 +41,8 @@ def ensure_default_templates() -> None:
     for key, section, order, text in DEFAULT_TEMPLATES:
         row = have.get(key)
         if row is None:
-            new.append(SentenceTemplate(key=key, section=section, order=order, text=text))
+            new.append(SentenceTemplate(key=key, section=section, order=order, text=text,
+                                        enabled=key not in OFF_BY_DEFAULT))
         elif (row.section, row.order, row.text) != (section, order, text):
             row.section, row.order, row.text = section, order, text
             changed.append(row)
@@ -82,6 +83,10 @@ class BulletinSettings:
     include: dict[str, bool] = field(default_factory=dict)
     lagging_limit: int = 10
     lag_threshold_pp: Decimal = Decimal(0)
+    table_amount_places: int | None = None  # None: the conventions' (the text's) decimals
+    table_rate_places: int | None = None
+    start_rate_places: int | None = None
+    total_as_sum: bool = False  # 合计按分项相加
 
 
 def bulletin_config(city: OrgUnit) -> BulletinConfig:
@@ -118,9 +123,14 @@ def bulletin_settings(city: OrgUnit, root: OrgUnit | None = None, year: int | No
             Section.RANKING: cfg.include_ranking, Section.UNIT_EVENTS: cfg.include_unit_events,
             Section.LAGGING: cfg.include_lagging, Section.CHAINS: cfg.include_chains,
             Section.TARGETS: cfg.include_targets, Section.LIVELIHOOD: cfg.include_livelihood, Section.PROBLEMS: cfg.include_problems,
+            Section.SECTORS: cfg.include_sectors,
         },
         lagging_limit=cfg.lagging_limit,
         lag_threshold_pp=cfg.lag_threshold_pp,
+        table_amount_places=cfg.table_amount_places,
+        table_rate_places=cfg.table_rate_places,
+        start_rate_places=cfg.start_rate_places,
+        total_as_sum=cfg.total_as_sum,
     )
 
 

@@ -81,7 +81,10 @@ def reset_template(*, city: OrgUnit, key: str, actor=None, reason: str = "") -> 
 CONFIG_FIELDS = ["heading", "issuer", "threshold_wan", "signing_category", "include_ranking", "include_unit_events",
                  "include_lagging", "include_chains", "include_targets", "include_livelihood", "include_problems",
                  "lagging_limit",
-                 "lag_threshold_pp"]
+                 "lag_threshold_pp", "include_sectors", "table_amount_places", "table_rate_places",
+                 "start_rate_places", "total_as_sum"]
+PLACES_FIELDS = {"table_amount_places": "表格金额小数位", "table_rate_places": "表格百分比小数位",
+                 "start_rate_places": "开工率小数位"}
 
 
 @transaction.atomic
@@ -112,6 +115,15 @@ def save_config(*, city: OrgUnit, actor=None, reason: str = "", lists=None, lagg
                              field="lagging_limit") from None
         if not 1 <= changes["lagging_limit"] <= 100:
             raise InputError("点名项目数上限应在 1-100 之间", field="lagging_limit")
+    for name, label in PLACES_FIELDS.items():
+        if name in changes:
+            value = changes[name]
+            if value in (None, ""):
+                changes[name] = None
+                continue
+            if isinstance(value, bool) or not str(value).strip().isdigit() or int(value) > 4:
+                raise InputError(f"{label}应为 0-4 的整数, 收到 {value!r}", field=name)
+            changes[name] = int(value)
     for name, value in changes.items():
         setattr(cfg, name, value)
     cfg.save()

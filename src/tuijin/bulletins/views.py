@@ -252,7 +252,8 @@ def templates(request):
         "lagging_lists": list(cfg.lagging_lists.values_list("id", flat=True)) if cfg.pk else [],
         **{f: getattr(cfg, f) for f in ("include_ranking", "include_unit_events", "include_lagging",
                                         "include_chains", "include_targets", "include_livelihood",
-                                        "include_problems")},
+                                        "include_problems", "include_sectors", "table_amount_places",
+                                        "table_rate_places", "start_rate_places", "total_as_sum")},
     })
     return render(request, "bulletins/templates.html", {
         "city": city, "sections": sections, "labels": sorted(LABELS.items()), "config_form": config_form,
@@ -278,7 +279,8 @@ def _save_config(request, city):
         signing_category=d["signing_category"], lagging_limit=d["lagging_limit"],
         lag_threshold_pp=d["lag_threshold_pp"],
         **{f: d[f] for f in ("include_ranking", "include_unit_events", "include_lagging", "include_chains",
-                             "include_targets", "include_livelihood", "include_problems")},
+                             "include_targets", "include_livelihood", "include_problems", "include_sectors",
+                             "table_amount_places", "table_rate_places", "start_rate_places", "total_as_sum")},
     )
 
 

@@ -10,6 +10,9 @@ from datetime import date
 from .params import YEAR_MAX, YEAR_MIN
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+_PART_RE = re.compile(r"^(\d{4})-([QqHh])(\d)$")
+# The accepted forms of a `--through` / `through`: a month, a quarter (its last month) or a half year.
+THROUGH_PATTERN = r"^\d{4}-(\d{1,2}|[QqHh]\d)$"
 
 
 class PeriodError(ValueError):
@@ -22,6 +25,26 @@ def parse_year_month(text: str, field: str = "--through") -> tuple[int, int]:
     if not m:
         raise PeriodError(f"{field}: 月份格式应为 YYYY-MM, 收到 {text!r}")
     year, month = int(m.group(1)), int(m.group(2))
+    return _checked(year, month, text, field)
+
+
+def parse_through(text: str, field: str = "--through") -> tuple[int, int]:
+    """'YYYY-MM', or a quarter 'YYYY-Q1'..'Q4' / half year 'YYYY-H1', 'H2' as bulletins name them: the year and the
+    period's last month (2024-Q1 → 3, 2024-H1 → 6, 2024-Q3 → 9, 2024-H2 → 12)."""
+    m = _PART_RE.match((text or "").strip())
+    if not m:
+        if not _MONTH_RE.match((text or "").strip()):
+            raise PeriodError(f"{field}: 格式应为 YYYY-MM、YYYY-Q1…Q4 或 YYYY-H1/H2, 收到 {text!r}")
+        return parse_year_month(text, field)
+    year, kind, n = int(m.group(1)), m.group(2).upper(), int(m.group(3))
+    if kind == "Q" and not 1 <= n <= 4:
+        raise PeriodError(f"{field}: 季度应为 Q1-Q4, 收到 {text!r}")
+    if kind == "H" and n not in (1, 2):
+        raise PeriodError(f"{field}: 半年应为 H1 或 H2, 收到 {text!r}")
+    return _checked(year, n * 3 if kind == "Q" else n * 6, text, field)
+
+
+def _checked(year: int, month: int, text: str, field: str) -> tuple[int, int]:
     if not 1 <= month <= 12:
         raise PeriodError(f"{field}: 月份应在 1-12 之间, 收到 {text!r}")
     if not YEAR_MIN <= year <= YEAR_MAX:
@@ -57,7 +80,9 @@ class Period:
 
     @classmethod
     def parse(cls, through: str, kind: str = "ytd") -> Period:
-        year, month = parse_year_month(through)
+        """The period of `kind` ending with `through` (YYYY-MM, YYYY-Qn or YYYY-Hn, see parse_through): ytd
+        2024-Q1 is 一季度 (1-3月), 2024-H1 上半年, 2024-Q3 前三季度 (1-9月); kind quarter 2024-Q3 is 三季度."""
+        year, month = parse_through(through)
         if kind == "ytd":
             return cls.year_to_date(year, month)
         if kind == "month":

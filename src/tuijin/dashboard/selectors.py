@@ -34,7 +34,7 @@ from tuijin.indicators.scope import Scope
 from tuijin.industry.models import TaxonomyNode
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.orgs.selectors import conventions_for
-from tuijin.projects.models import AnnualList, Category, Project, Stage, StageEvent
+from tuijin.projects.models import AnnualList, Category, Project, Sector, Stage, StageEvent
 from tuijin.web import selectors as web_selectors
 
 from .models import Campaign, CampaignAdjustment, Highlight, LightRule
@@ -224,6 +224,7 @@ class Dashboard:
     restricted: bool
     figs: list[Fig] = field(default_factory=list)  # every figure on the page (KPIs, tables, charts)
     targets: list[dict] = field(default_factory=list)  # the 目标任务 panel (attraction.selectors.target_progress)
+    sectors: list[dict] = field(default_factory=list)  # the 分行业领域 panel (engine.breakdown by sector)
 
 
 def _kind_of(period: Period) -> str:
@@ -366,11 +367,41 @@ def dashboard(user, scope: Scope, period: Period, kind: str, *, city: OrgUnit, u
 
     title = f"{scope.root.name} · {period.label} · {scope.annual_list.name if scope.annual_list else '全部清单'}"
     return Dashboard(targets=target_panel(user, scope, period, restricted),
+        sectors=sector_panel(scope, period, pr, links, all_figs),
         scope=scope, period=period, kind=kind, data_title=title,
         share_text=pr.pct(fig.schedule_share), kpis=kpis, units=unit_rows, charts=charts, chains=None,
         light_counts=light_report.counts(), rules=rules, default_rules=default_rules, cohort_year=cohort_year,
         restricted=restricted, figs=all_figs,
     )
+
+
+def sector_panel(scope: Scope, period: Period, pr: Printer, links: Links, all_figs) -> list[dict]:
+    """The 分行业领域 panel: each 行业领域 (and 未标注) with projects: count, plan, completed, rate and 超/欠序时,
+    each linked to its projects. Empty when no listed project in view carries a 行业领域."""
+    rows = engine.breakdown(scope, period, "sector")
+    if not any(r.projects for r in rows if r.key is not None):
+        return []
+    out = []
+    for r in rows:
+        if not r.projects:
+            continue
+        key = r.key if r.key is not None else "none"
+
+        def F(value, text, fig_key, measure, key=key) -> Fig:
+            f = Fig(value, text, links.url(fig_key, sector=key), measure)
+            all_figs.append(f)
+            return f
+
+        out.append({
+            "label": r.label,
+            "projects": F(r.projects, str(r.projects), "projects", "count"),
+            "annual_plan": F(r.annual_plan, pr.yi(r.annual_plan), "annual_plan", "annual_plan"),
+            "completed": F(r.completed, pr.yi(r.completed), "completed", "completed"),
+            "completion_rate": F(r.completion_rate, pr.pct(r.completion_rate), "completion_rate", "completion_rate"),
+            "variance": F(r.schedule_variance, _variance_text(pr.pp(r.completion_rate, r.schedule_share), pr.config),
+                          "completion_rate", "schedule_variance"),
+        })
+    return out
 
 
 def target_panel(user, scope: Scope, period: Period, restricted: bool) -> list[dict]:
@@ -658,6 +689,8 @@ class DrillSpec:
     category: Category | None = None
     node: TaxonomyNode | None = None
     node_none: bool = False
+    sector: Sector | None = None
+    sector_none: bool = False
     cohort_year: int | None = None
     chain: TaxonomyNode | None = None
     level: int | None = None
@@ -676,6 +709,10 @@ class DrillSpec:
             q["node"] = self.node.pk
         if self.node_none:
             q["node"] = "none"
+        if self.sector is not None:
+            q["sector"] = self.sector.pk
+        if self.sector_none:
+            q["sector"] = "none"
         if self.cohort_year:
             q["cohort"] = self.cohort_year
         if self.chain is not None:
@@ -739,6 +776,14 @@ def parse_drill(user, params) -> DrillSpec:
         spec.node = TaxonomyNode.objects.filter(pk=node_id, taxonomy__city=city).first()
         if spec.node is None:
             raise Http404("产业节点不存在")
+    sector = (params.get("sector") or "").strip()
+    if sector == "none":
+        spec.sector_none = True
+    elif sector:
+        sector_id = _int(params, "sector", "行业领域")
+        spec.sector = Sector.objects.filter(pk=sector_id, city=city).first()
+        if spec.sector is None:
+            raise Http404("行业领域不存在")
     spec.cohort_year = _int(params, "cohort", "签约年度", parse_year)
     chain = _int(params, "chain", "产业链")
     if chain:
@@ -778,6 +823,10 @@ def _scope_words(spec: DrillSpec, scope: Scope) -> str:
         bits.append(spec.node.name)
     if spec.node_none:
         bits.append("未标注产业链")
+    if spec.sector is not None:
+        bits.append(spec.sector.name)
+    if spec.sector_none:
+        bits.append("未标注行业领域")
     if spec.cohort_year:
         bits.append(f"{spec.cohort_year}年签约批次")
     return " · ".join(bits)
@@ -810,6 +859,8 @@ def drill_list(user, spec: DrillSpec) -> DrillList:
         qs = qs.filter(engine.dimension_q(scope, "category", spec.category.pk))
     if spec.node is not None or spec.node_none:
         qs = qs.filter(engine.dimension_q(scope, "industry", spec.node.pk if spec.node else None))
+    if spec.sector is not None or spec.sector_none:
+        qs = qs.filter(engine.dimension_q(scope, "sector", spec.sector.pk if spec.sector else None))
     title = KEY_TITLES[spec.key]
     words = _scope_words(spec, scope)
     end = period.end

@@ -112,6 +112,7 @@ class Builder:
         self.result = DemoResult()
         self.pending_reports: dict[tuple[int, int], list[tuple[str, int, str]]] = {}
         self.categories: dict[str, Category] = {}
+        self.sectors: dict = {}  # city id (or ('nature', city id)) → {name: 行业领域 / 建设性质}
         self.pipeline = Pipeline()
 
     # ------------------------------------------------------------ basics
@@ -141,8 +142,32 @@ class Builder:
         n = self.serial["names"] = self.serial.get("names", 0) + 1
         return f"{short}{body}（演示{n:04d}）"
 
+    def sector_of(self, unit: OrgUnit, category: str):
+        """The demo's 行业领域 of a project, from its category and a count (never a draw from `rng`, so every
+        amount stays what it was): 产业 → 工业科技 (every fifth 商贸服务), 基础设施 → 交通 / 能源 / 农林水利 in
+        turn, 社会民生 → 社会事业, 生态环保 → 城建环保. The city's own 行业领域 (ensure_dimensions)."""
+        from tuijin.projects.models import Sector
+
+        city = unit.city()
+        if city.pk not in self.sectors:
+            self.sectors[city.pk] = {s.name: s for s in Sector.objects.filter(city=city)}
+        n = self.serial[f"sector:{category}"] = self.serial.get(f"sector:{category}", 0) + 1
+        name = {"产业": "商贸服务" if n % 5 == 0 else "工业科技", "基础设施": ("交通", "能源", "农林水利")[n % 3],
+                "社会民生": "社会事业", "生态环保": "城建环保"}.get(category)
+        return self.sectors[city.pk].get(name)
+
+    def nature_of(self, unit: OrgUnit, name: str):
+        """建设性质 新建 / 续建 of the city (read once per city)."""
+        from tuijin.projects.models import BuildNature
+
+        city = unit.city()
+        key = ("nature", city.pk)
+        if key not in self.sectors:
+            self.sectors[key] = {n.name: n for n in BuildNature.objects.filter(city=city)}
+        return self.sectors[key].get(name)
+
     def project(self, unit: OrgUnit, *, total: int, category: str = "产业", stages: dict[str, datetime.date],
-                chains: list | None = None, registered: datetime.date | None = None):
+                chains: list | None = None, registered: datetime.date | None = None, nature: str | None = None):
         """One demo project. Signed in 2023 or 2024, it is signed through the attraction pipeline (a lead, its
         stages, `sign_lead`, which creates the project and its 签约 event); otherwise `create_project`. Either
         way the fields, and the draws from `self.rng`, are the same; the later stages are entered here."""
@@ -154,7 +179,9 @@ class Builder:
         name = self.name(unit, category)
         owner = f"{unit.name}演示企业{self.rng.randint(1, 999):03d}有限公司"
         fields = {"location": unit.name, "description": "演示数据: 合成项目, 不对应真实项目。",
-                  "responsible_leader": self.rng.choice(["张副市长", "李副市长", "王副市长", "陈副市长"])}
+                  "responsible_leader": self.rng.choice(["张副市长", "李副市长", "王副市长", "陈副市长"]),
+                  "sector": self.sector_of(unit, category),
+                  "nature": self.nature_of(unit, nature) if nature else None}
         if self.pipeline.applies(stages):
             if any(stage_rank(s) < stage_rank(Stage.SIGNED) for s in stages):
                 raise AssertionError("a project signed through the pipeline has no stage before 签约")
@@ -258,7 +285,8 @@ class Builder:
                           Stage.STARTED: self.date_between(signed + datetime.timedelta(days=30), D(2022, 12, 20))}
             if avoid_signing and avoid_signing[0] <= stages[Stage.SIGNED] <= avoid_signing[1]:
                 raise AssertionError("listed project signed inside a published window")
-            p = self.project(unit, total=total, category=category, stages=stages, chains=chains)
+            p = self.project(unit, total=total, category=category, stages=stages, chains=chains,
+                             nature="新建" if is_new else "续建")
             add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=Decimal(plans[i]),
                            planned_new_start=is_new, planned_start_month=planned_starts[i] if is_new else None,
                            continuing=not is_new, planned_completion=(not is_new and i % 4 == 0),
@@ -489,6 +517,11 @@ class Builder:
                             deadline=D(2024, month + 1, 5))
             open_period(city=city, year=2024, month=7, opens_on=D(2024, 7, 1),
                         deadline=timezone.localdate() + datetime.timedelta(days=365))
+        # 镇江市's bulletin prints its tables' amounts at 2 decimals while its text keeps 1 (issue 20): the
+        # 分行业领域 table shows it (the demo's listed projects carry 行业领域, see sector_of).
+        from tuijin.bulletins.services import save_config
+
+        save_config(city=zj, table_amount_places=2, reason="演示: 表格金额保留两位小数")
         if _module("tuijin.livelihood.demo"):
             from tuijin.livelihood.demo import build_livelihood_demo
 

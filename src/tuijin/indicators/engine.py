@@ -40,7 +40,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum, Value
 
 from tuijin.core.numbers import HUNDRED, growth, ratio
 from tuijin.core.periods import Period, days_elapsed_through_month, days_in_year
@@ -143,6 +143,16 @@ class EventFigure:
         return growth(self.count, self.count_prev)
 
     @property
+    def count_change(self) -> int:
+        """同比增加 N 个: count − count a year earlier."""
+        return self.count - self.count_prev
+
+    @property
+    def total_change(self) -> Decimal:
+        """同比增加 (万元): total − total a year earlier."""
+        return self.total - self.total_prev
+
+    @property
     def total_yoy(self) -> Decimal | None:
         return growth(self.total, self.total_prev)
 
@@ -151,7 +161,8 @@ ADDITIVE = ("projects", "annual_plan", "completed", "completed_prev", "annual_pl
             "planned_new_starts_started", "planned_starts_to_date", "planned_starts_to_date_started",
             "planned_completions", "planned_completions_done", "planned_operations", "planned_operations_done",
             "period_plan", "period_plan_projects", "cohort_signed", "cohort_started", "cohort_operating",
-            "cohort_at_capacity")
+            "cohort_at_capacity", "total_investment", "behind_schedule", "active_projects", "active_plan",
+            "active_completed", "completions_in_year", "operations_in_year", "funds_secured")
 
 
 @dataclass
@@ -182,6 +193,16 @@ class Figures:
     cohort_started: int = 0
     cohort_operating: int = 0
     cohort_at_capacity: int = 0  # 达产: of the signing cohort, those at design capacity by the period's end
+    # List figures (issue 20): Σ 计划总投资 of the listed projects; projects behind schedule; the 续建和计划开工
+    # 实际已开工 subset; 竣工 / 投产 in the year whether planned or not; 资金落实.
+    total_investment: Decimal = ZERO
+    behind_schedule: int = 0
+    active_projects: int = 0
+    active_plan: Decimal = ZERO
+    active_completed: Decimal = ZERO
+    completions_in_year: int = 0
+    operations_in_year: int = 0
+    funds_secured: Decimal = ZERO
     events: dict[str, EventFigure] = field(default_factory=lambda: {k: EventFigure() for k in EVENT_FIGURES})
     by_unit: list[Figures] = field(default_factory=list)
     own_level: bool = False  # a by-unit row for the projects held by the root unit itself (本级)
@@ -255,6 +276,41 @@ class Figures:
     def cohort_at_capacity_rate(self) -> Decimal | None:
         """签约项目达产率: of the year's signing cohort, the share at design capacity."""
         return ratio(self.cohort_at_capacity, self.cohort_signed)
+
+    @property
+    def completed_change(self) -> Decimal:
+        """同比增加 (万元): completed − completed a year earlier."""
+        return self.completed - self.completed_prev
+
+    @property
+    def behind_schedule_share(self) -> Decimal | None:
+        """未达到序时进度项目占全年项目数的比例: behind_schedule ÷ projects."""
+        return ratio(self.behind_schedule, self.projects)
+
+    @property
+    def active_completion_rate(self) -> Decimal | None:
+        """续建和计划开工实际已开工项目的年度投资完成率: active_completed ÷ active_plan."""
+        return ratio(self.active_completed, self.active_plan)
+
+    @property
+    def active_schedule_variance(self) -> Decimal | None:
+        rate = self.active_completion_rate
+        return None if rate is None else rate - self.schedule_share
+
+    @property
+    def completions_all_rate(self) -> Decimal | None:
+        """竣工率 (含计划外): projects completed in the year, planned or not, ÷ planned completions."""
+        return ratio(self.completions_in_year, self.planned_completions)
+
+    @property
+    def operations_all_rate(self) -> Decimal | None:
+        """投产率 (含计划外): projects in production from this year, planned or not, ÷ planned operations."""
+        return ratio(self.operations_in_year, self.planned_operations)
+
+    @property
+    def funds_secured_rate(self) -> Decimal | None:
+        """资金落实率: Σ funds secured in the period ÷ annual plan."""
+        return ratio(self.funds_secured, self.annual_plan)
 
     @property
     def half_and_half(self) -> bool | None:
@@ -448,20 +504,20 @@ def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Fi
     share = schedule_share(scope, period)
     prev = period.previous_year()
     per_unit: dict[int, Figures] = defaultdict(lambda: Figures(scope, period, share, basis))
-    end = period.end
+    year_start = datetime.date(period.year, 1, 1)
 
     if store_serves(scope):
         _core_from_store(scope, period, basis, per_unit)
+        entries, reached = _entries_with_stages(scope, period)
+        for r in entries.values("project__unit_id").annotate(**_list_aggregates(reached, year_start)).order_by():
+            _set_list_figures(per_unit[r["project__unit_id"]], r)
+        for r in reports_qs(scope, period, basis).values("project__unit_id").annotate(
+                **_report_extras(scope, period)).order_by():
+            f = per_unit[r["project__unit_id"]]
+            f.active_completed, f.funds_secured = r["act"] or ZERO, r["fs"] or ZERO
     else:
-        # Whether each entry's project reached a stage by the period's end: one LEFT JOIN per stage (at most one
-        # event per project and stage), which the database hashes once, rather than a subquery per entry.
-        entries = entries_qs(scope, period.year).annotate(**{
-            f"ev_{stage}": FilteredRelation("project__stage_events", condition=Q(
-                project__stage_events__stage=stage, project__stage_events__date__lte=end))
-            for stage in (Stage.STARTED, Stage.COMPLETED, Stage.OPERATING)})
-        started = Q(**{f"ev_{Stage.STARTED}__isnull": False})
-        completed_done = Q(**{f"ev_{Stage.COMPLETED}__isnull": False})
-        operating_done = Q(**{f"ev_{Stage.OPERATING}__isnull": False})
+        entries, reached = _entries_with_stages(scope, period)
+        started = reached[Stage.STARTED]
         rows = entries.values("project__unit_id").annotate(
             n=Count("id"),
             plan=Sum("annual_plan"),
@@ -471,9 +527,10 @@ def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Fi
             ptd_started=Count("id", filter=Q(planned_new_start=True, planned_start_month__lte=period.last_month)
                               & started),
             pc=Count("id", filter=Q(planned_completion=True)),
-            pc_done=Count("id", filter=Q(planned_completion=True) & completed_done),
+            pc_done=Count("id", filter=Q(planned_completion=True) & reached[Stage.COMPLETED]),
             po=Count("id", filter=Q(planned_operation=True)),
-            po_done=Count("id", filter=Q(planned_operation=True) & operating_done),
+            po_done=Count("id", filter=Q(planned_operation=True) & reached[Stage.OPERATING]),
+            **_list_aggregates(reached, year_start),
         ).order_by()
         for r in rows:
             f = per_unit[r["project__unit_id"]]
@@ -482,16 +539,24 @@ def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Fi
             f.planned_starts_to_date, f.planned_starts_to_date_started = r["ptd"], r["ptd_started"]
             f.planned_completions, f.planned_completions_done = r["pc"], r["pc_done"]
             f.planned_operations, f.planned_operations_done = r["po"], r["po_done"]
+            _set_list_figures(f, r)
 
         prev_plan = entries_qs(scope, prev.year).values("project__unit_id").annotate(plan=Sum("annual_plan")).order_by()
         for r in prev_plan:
             per_unit[r["project__unit_id"]].annual_plan_prev = r["plan"] or ZERO
 
+        # The period's query also sums the 续建和实际已开工 subset's amounts and 资金落实 (issue 20's list figures).
         for p, attr in ((period, "completed"), (prev, "completed_prev")):
-            for r in reports_qs(scope, p, basis).values("project__unit_id").annotate(s=Sum("amount")).order_by():
-                setattr(per_unit[r["project__unit_id"]], attr, r["s"] or ZERO)
+            extra = _report_extras(scope, period) if p is period else {}
+            for r in reports_qs(scope, p, basis).values("project__unit_id").annotate(s=Sum("amount"), **extra
+                                                                                     ).order_by():
+                f = per_unit[r["project__unit_id"]]
+                setattr(f, attr, r["s"] or ZERO)
+                if extra:
+                    f.active_completed, f.funds_secured = r["act"] or ZERO, r["fs"] or ZERO
 
         _period_plan(scope, period, per_unit)
+    _behind_schedule(scope, period, basis, share, per_unit)
 
     for p, suffix in ((period, ""), (prev, "_prev")):
         events = StageEvent.objects.filter(
@@ -612,6 +677,71 @@ def _core_from_store(scope: Scope, period: Period, basis: str, per_unit) -> None
         f.planned_operations, f.planned_operations_done = r["po"], r["po_done"]
         f.period_plan = (r["pp"] or ZERO) - (r.get("pp_before") or ZERO)
         f.period_plan_projects = r["pp_n"]
+
+
+def _entries_with_stages(scope: Scope, period: Period):
+    """The year's counting entries in scope, each annotated with whether its project reached 开工 / 竣工 / 投产 by
+    the period's end: one LEFT JOIN per stage (at most one event per project and stage), which the database
+    hashes once, rather than a subquery per entry. Returns the queryset and each stage's 'reached' condition."""
+    end = period.end
+    stages = (Stage.STARTED, Stage.COMPLETED, Stage.OPERATING)
+    entries = entries_qs(scope, period.year).annotate(**{
+        f"ev_{stage}": FilteredRelation("project__stage_events", condition=Q(
+            project__stage_events__stage=stage, project__stage_events__date__lte=end))
+        for stage in stages})
+    return entries, {stage: Q(**{f"ev_{stage}__isnull": False}) for stage in stages}
+
+
+def _list_aggregates(reached: dict, year_start: datetime.date) -> dict:
+    """Issue 20's list figures over the entries of _entries_with_stages: Σ总投资, the 续建和计划开工实际已开工
+    subset (count, plan), and 竣工 / 投产 in the year whether planned or not."""
+    active = _active_q(reached[Stage.STARTED])
+    return dict(
+        tot=Sum("project__total_investment"),
+        act_n=Count("id", filter=active),
+        act_plan=Sum("annual_plan", filter=active),
+        ci=Count("id", filter=Q(**{f"ev_{Stage.COMPLETED}__date__gte": year_start})),
+        oi=Count("id", filter=Q(**{f"ev_{Stage.OPERATING}__date__gte": year_start})),
+    )
+
+
+def _set_list_figures(f: Figures, r: dict) -> None:
+    f.total_investment = r["tot"] or ZERO
+    f.active_projects, f.active_plan = r["act_n"], r["act_plan"] or ZERO
+    f.completions_in_year, f.operations_in_year = r["ci"], r["oi"]
+
+
+def _report_extras(scope: Scope, period: Period) -> dict:
+    """The period's report aggregates of issue 20: the 续建和实际已开工 subset's 完成投资 and 资金落实."""
+    active_ids = entries_qs(scope, period.year).filter(_active_q(_stage_reached_by(Stage.STARTED, period.end))
+                                                       ).values("project_id")
+    return {"act": Sum("amount", filter=Q(project__in=active_ids)), "fs": Sum("funds_secured")}
+
+
+def _active_q(started: Q) -> Q:
+    """续建和计划开工实际已开工: entries flagged 续建, or flagged 计划新开工 whose project has started (`started`:
+    the condition that the 开工 event is on or before the period's end)."""
+    return Q(continuing=True) | (Q(planned_new_start=True) & started)
+
+
+def _behind_schedule(scope: Scope, period: Period, basis: str, share: Decimal, per_unit) -> None:
+    """未达到序时进度项目: the listed projects (with an annual plan) whose completion rate is below the schedule
+    share. One query streaming a row per listed project; the comparison is made in Decimal here (a rate equal
+    to the share is not behind), never in the database's floating point."""
+    from django.db.models import DecimalField, Subquery
+    from django.db.models.functions import Coalesce
+
+    money = DecimalField(max_digits=16, decimal_places=2)
+    done = (MonthlyReport.objects.filter(project=OuterRef("project"), year=period.year,
+                                         month__gte=period.first_month, month__lte=period.last_month,
+                                         status__in=report_statuses(basis))
+            .order_by().values("project").annotate(s=Sum("amount")).values("s"))
+    rows = entries_qs(scope, period.year).filter(annual_plan__gt=0).annotate(
+        done=Coalesce(Subquery(done, output_field=money), Value(ZERO, output_field=money))
+    ).values_list("project__unit_id", "annual_plan", "done")
+    for unit_id, plan, completed in rows.iterator(chunk_size=2000):
+        if ratio(completed, plan) < share:  # completion rate < schedule share (equal to it: not behind)
+            per_unit[unit_id].behind_schedule += 1
 
 
 def _cohort(scope: Scope, period: Period, per_unit) -> None:
@@ -800,6 +930,28 @@ def monthly_completed(scope: Scope, year: int, basis: str = "accepted") -> dict[
     return {r["month"]: r["s"] or ZERO for r in rows}
 
 
+# ---------------------------------------------------------------- breakdown by any dimension (issues 5, 20)
+
+# The dimensions a breakdown can take, with their Chinese names (the CLI and API accept either).
+DIMENSIONS = {"sector": "行业领域", "nature": "建设性质", "category": "项目类别", "list": "清单", "unit": "单位",
+              "industry": "产业链"}
+DIMENSION_ALIASES = {**{v: k for k, v in DIMENSIONS.items()}, "板块": "unit", "类别": "category",
+                     "年度清单": "list", "产业集群": "industry", "行业": "sector", "性质": "nature"}
+UNMARKED = "未标注"
+
+
+def dimension_key(text: str) -> str:
+    """'sector' or 行业领域 → 'sector'; an unknown name is refused in Chinese, naming the value."""
+    from tuijin.core.errors import InputError
+
+    key = (text or "").strip()
+    key = DIMENSION_ALIASES.get(key, key)
+    if key not in DIMENSIONS:
+        names = "、".join(f"{k}({v})" for k, v in DIMENSIONS.items())
+        raise InputError(f"分组维度未知: {text!r}; 可选 {names}", field="by")
+    return key
+
+
 @dataclass
 class MonthPoint:
     """One month of plan_vs_actual(): unrounded 万元 and fractions."""
@@ -855,17 +1007,40 @@ def plan_vs_actual(scope: Scope, year: int, basis: str = "accepted") -> PlanVsAc
 
 @dataclass
 class BreakdownRow:
-    """One slice of a breakdown of the listed projects: a category, an industry cluster, or 未标注."""
+    """One slice of a breakdown of the listed projects: a category, sector, nature, list, child unit, an industry
+    cluster, or 未标注 (key None: projects with no value of the dimension; for 'unit', the root's own 本级)."""
 
-    key: int | None  # Category id / TaxonomyNode id; None: projects under no cluster of the primary taxonomy
+    key: int | None  # the dimension's object id; None: 未标注 (or 本级)
     label: str
     projects: int = 0
     annual_plan: Decimal = ZERO
     completed: Decimal = ZERO
+    schedule_share: Decimal | None = None  # the slice's 序时进度 (the scope's, or the list's own curve)
 
     @property
     def completion_rate(self) -> Decimal | None:
         return ratio(self.completed, self.annual_plan)
+
+    @property
+    def schedule_variance(self) -> Decimal | None:
+        """超(+)/欠(−)序时 as a fraction: the slice's completion rate − its schedule share, unrounded."""
+        rate = self.completion_rate
+        return None if rate is None or self.schedule_share is None else rate - self.schedule_share
+
+
+@dataclass
+class Breakdown:
+    """A breakdown with its total: the scope's own figures (compute()), so the 合计 row is the headline figure.
+    For 'list' a project on several lists counts in each list's row, once in the total."""
+
+    dimension: str
+    rows: list[BreakdownRow]
+    total: BreakdownRow
+    schedule_share: Decimal
+
+    @property
+    def label(self) -> str:
+        return DIMENSIONS[self.dimension]
 
 
 def breakdown_nodes(city: OrgUnit):
@@ -879,12 +1054,12 @@ def breakdown_nodes(city: OrgUnit):
 
 
 def dimension_q(scope: Scope, dimension: str, key: int | None, prefix: str = "") -> Q:
-    """The filter on Project for one slice of breakdown(): the same as narrowing the scope to that category or
-    industry node (Scope.category / Scope.industry_node); for key None of 'industry', the projects tagged with
-    no cluster of the primary taxonomy (or with none at all)."""
+    """The filter on Project for one slice of breakdown(): the same as narrowing the scope to that category,
+    sector, nature or industry node; for key None, the projects with no value (for 'industry': tagged with no
+    cluster of the primary taxonomy, or with none at all)."""
     p = prefix
-    if dimension == "category":
-        return Q(**{f"{p}category_id": key})
+    if dimension in ("category", "sector", "nature"):
+        return Q(**{f"{p}{dimension}_id": key}) if key is not None else Q(**{f"{p}{dimension}__isnull": True})
     if dimension != "industry":
         raise KeyError(f"unknown dimension {dimension!r}")
     if key is not None:
@@ -898,19 +1073,53 @@ def dimension_q(scope: Scope, dimension: str, key: int | None, prefix: str = "")
     return ~under_any | Q(**{f"{p}industry_node__isnull": True})
 
 
-def breakdown(scope: Scope, period: Period, dimension: str, basis: str = "accepted") -> list[BreakdownRow]:
-    """项目个数, 年度计划 and 完成投资 of the listed projects by 'category' (项目类别) or by 'industry' (the clusters
-    of the city's primary taxonomy; a project tagged with a chain counts under its cluster, untagged ones
-    under 未标注). Each slice equals compute() over the scope narrowed to it. Two queries."""
-    from tuijin.projects.models import Category
+def _city_dimension_rows(scope: Scope, model) -> dict:
+    """Rows for a city's 行业领域 / 建设性质 (for a province scope, those of its cities, merged by name)."""
+    qs = model.objects.filter(city__path__startswith=scope.city.path).order_by("sort_order", "id")
+    rows: dict = {}
+    by_name: dict[str, BreakdownRow] = {}
+    for obj in qs:
+        row = by_name.get(obj.name)
+        if row is None:
+            row = by_name[obj.name] = BreakdownRow(obj.pk, obj.name)
+        rows[obj.pk] = row
+    rows[None] = BreakdownRow(None, UNMARKED)
+    return rows
 
-    if dimension == "category":
-        field_name = "project__category_id"
-        rows = {c.pk: BreakdownRow(c.pk, c.name) for c in Category.objects.order_by("sort_order", "id")}
+
+def breakdown(scope: Scope, period: Period, dimension: str, basis: str = "accepted") -> list[BreakdownRow]:
+    """项目个数, 年度计划, 完成投资, 完成率 and 超/欠序时 of the listed projects by a dimension: 'category' (项目
+    类别), 'sector' (行业领域), 'nature' (建设性质), 'industry' (the clusters of the city's primary taxonomy; a
+    project tagged with a chain counts under its cluster), 'unit' (the root's child units, and 本级), or 'list'
+    (each list of the year; a project on several lists counts in each). Projects with no value of the dimension
+    count under 未标注. Each slice equals compute() over the scope narrowed to it (for 'list': to that list).
+    A fixed number of queries (two grouped ones and the dimension's rows), whatever the number of projects."""
+    from tuijin.projects.models import BuildNature, Category, Sector
+
+    dimension = dimension_key(dimension)
+    share = schedule_share(scope, period)
+    if dimension == "list":
+        return _breakdown_lists(scope, period, basis)
+    if dimension in ("category", "sector", "nature"):
+        field_name = f"project__{dimension}_id"
+        if dimension == "category":
+            rows = {c.pk: BreakdownRow(c.pk, c.name) for c in Category.objects.order_by("sort_order", "id")}
+            rows[None] = BreakdownRow(None, UNMARKED)
+        else:
+            rows = _city_dimension_rows(scope, Sector if dimension == "sector" else BuildNature)
 
         def slot(value):
-            return rows.get(value)
-    elif dimension == "industry":
+            return rows.get(value) or rows[None]
+    elif dimension == "unit":
+        field_name = "project__unit_id"
+        children, owner = _rollup_map(scope.root)
+        rows = {c.pk: BreakdownRow(c.pk, c.name) for c in children}
+        rows[None] = BreakdownRow(None, f"{scope.root.name}本级")
+
+        def slot(value):
+            child = owner.get(value)
+            return rows[child.pk] if child is not None else rows[None]
+    else:  # industry
         field_name = "project__industry_node__path"
         nodes = breakdown_nodes(scope.city)
         rows = {n.pk: BreakdownRow(n.pk, n.name) for n in nodes}
@@ -921,8 +1130,6 @@ def breakdown(scope: Scope, period: Period, dimension: str, basis: str = "accept
                 if value and value.startswith(n.path):
                     return rows[n.pk]
             return rows[None]
-    else:
-        raise KeyError(f"unknown dimension {dimension!r}")
     for r in entries_qs(scope, period.year).values(field_name).annotate(n=Count("id"), plan=Sum("annual_plan")
                                                                        ).order_by():
         row = slot(r[field_name])
@@ -930,4 +1137,64 @@ def breakdown(scope: Scope, period: Period, dimension: str, basis: str = "accept
         row.annual_plan += r["plan"] or ZERO
     for r in reports_qs(scope, period, basis).values(field_name).annotate(s=Sum("amount")).order_by():
         slot(r[field_name]).completed += r["s"] or ZERO
-    return [r for r in rows.values() if r.projects or r.key is not None]
+    out, seen = [], set()
+    for row in rows.values():
+        if id(row) in seen:  # merged rows (a province's same-named sectors) once
+            continue
+        seen.add(id(row))
+        row.schedule_share = share
+        if row.projects or row.key is not None:
+            out.append(row)
+    return out
+
+
+def _breakdown_lists(scope: Scope, period: Period, basis: str) -> list[BreakdownRow]:
+    """By list: every list of the scope's city with entries in the year (the chosen one only, if one is chosen),
+    each with its own schedule share (its curve, if stored). A report counts in every list its project is on."""
+    from tuijin.projects.models import AnnualList
+
+    year = period.year
+    entries = ListEntry.objects.filter(_lists_of(scope), year=year).filter(scope.project_q("project__"))
+    if scope.annual_list is not None:
+        entries = entries.filter(annual_list=scope.annual_list)
+    lists = {lst.pk: lst for lst in AnnualList.objects.filter(pk__in=entries.values("annual_list_id"))
+             .order_by("rank", "id")}
+    rows = {pk: BreakdownRow(pk, lst.name) for pk, lst in lists.items()}
+    for r in entries.values("annual_list_id").annotate(n=Count("id"), plan=Sum("annual_plan")).order_by():
+        rows[r["annual_list_id"]].projects += r["n"]
+        rows[r["annual_list_id"]].annual_plan += r["plan"] or ZERO
+    reports = MonthlyReport.objects.filter(
+        year=year, month__gte=period.first_month, month__lte=period.last_month, status__in=report_statuses(basis),
+        project__list_entries__year=year, project__list_entries__annual_list_id__in=list(lists),
+    ).filter(scope.project_q("project__"))
+    for r in reports.values("project__list_entries__annual_list_id").annotate(s=Sum("amount")).order_by():
+        rows[r["project__list_entries__annual_list_id"]].completed += r["s"] or ZERO
+    # Each list's own schedule share: its curve if the city stores one, else the scope's (one query for all).
+    curves: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for c in ScheduleCurve.objects.filter(city=scope.city, year=year, annual_list_id__in=list(lists)):
+        curves[c.annual_list_id][c.month] = c.cumulative_pct / HUNDRED
+    base = schedule_share(replace_list(scope, None), period)
+    for pk, row in rows.items():
+        points = curves.get(pk)
+        if points:
+            end = _interpolate(points, period.last_month)
+            start = _interpolate(points, period.first_month - 1) if period.first_month > 1 else ZERO
+            row.schedule_share = end - start
+        else:
+            row.schedule_share = base
+    return list(rows.values())
+
+
+def replace_list(scope: Scope, annual_list) -> Scope:
+    from dataclasses import replace
+
+    return replace(scope, annual_list=annual_list)
+
+
+def breakdown_table(scope: Scope, period: Period, dimension: str, basis: str = "accepted") -> Breakdown:
+    """breakdown() with its 合计: the scope's own figures from compute() (so the total is the headline figure)."""
+    dimension = dimension_key(dimension)
+    rows = breakdown(scope, period, dimension, basis)
+    f = compute(scope, period, basis=basis, breakdown=False)
+    total = BreakdownRow(None, "合计", f.projects, f.annual_plan, f.completed, f.schedule_share)
+    return Breakdown(dimension, rows, total, f.schedule_share)

@@ -5,25 +5,27 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tuijin.core.numbers import HUNDRED, number_for_json, quantize, wan_to_yi
+from tuijin.core.numbers import HUNDRED, NumberStyle, number_for_json, quantize, wan_to_yi
 from tuijin.orgs.models import Conventions
 from tuijin.orgs.selectors import conventions_for
 
-from .engine import EVENT_FIGURES, EventFigure, Figures, PlanVsActual
+from .engine import EVENT_FIGURES, Breakdown, BreakdownRow, EventFigure, Figures, PlanVsActual
 
 
 class Presenter:
-    """Rounds (and words ahead / behind) by one unit's conventions for the figures' year."""
+    """Rounds (and words ahead / behind) by one unit's conventions for the figures' year; `style` overrides the
+    decimals and rounding rule (a bulletin table printed at 2 places while its headline has 1)."""
 
-    def __init__(self, config: Conventions):
+    def __init__(self, config: Conventions, style: NumberStyle | None = None):
         self.config = config
+        self.style = style or NumberStyle.of(config)
 
     def yi(self, wan: Decimal | None) -> Decimal | None:
-        return quantize(wan_to_yi(wan), self.config.amount_places, self.config.rounding)
+        return quantize(wan_to_yi(wan), self.style.amount_places, self.style.rounding)
 
     def pct(self, fraction: Decimal | None) -> Decimal | None:
-        return None if fraction is None else quantize(fraction * HUNDRED, self.config.rate_places,
-                                                      self.config.rounding)
+        return None if fraction is None else quantize(fraction * HUNDRED, self.style.rate_places,
+                                                      self.style.rounding)
 
     def pp(self, rate: Decimal | None, share: Decimal | None) -> Decimal | None:
         """百分点: from unrounded values (default) or from the rates as printed, rounded once."""
@@ -31,7 +33,7 @@ class Presenter:
             return None
         if self.config.variance_basis == Conventions.VarianceBasis.PRINTED:
             return self.pct(rate) - self.pct(share)
-        return quantize((rate - share) * HUNDRED, self.config.rate_places, self.config.rounding)
+        return quantize((rate - share) * HUNDRED, self.style.rate_places, self.style.rounding)
 
     def event(self, ev: EventFigure) -> dict:
         return {
@@ -41,7 +43,8 @@ class Presenter:
             "total_yoy_pct": num(self.pct(ev.total_yoy)),
             "count_prev": ev.count_prev,
             "total_prev_yi": num(self.yi(ev.total_prev)),
-            "count_change": ev.count - ev.count_prev,
+            "count_change": ev.count_change,
+            "total_change_yi": num(self.yi(ev.total_change)),
         }
 
     def figures(self, f: Figures) -> dict:
@@ -66,6 +69,7 @@ class Presenter:
             "operation_rate_pct": num(self.pct(f.operation_rate)),
             "completed_prev_yi": num(self.yi(f.completed_prev)),
             "completed_yoy_pct": num(self.pct(f.completed_yoy)),
+            "completed_change_yi": num(self.yi(f.completed_change)),
             "period_plan_yi": num(self.yi(f.period_plan)) if f.period_plan_projects else None,
             "period_plan_rate_pct": num(self.pct(f.period_plan_rate)),
             "ahead_of_period_plan_yi": num(self.yi(f.ahead_of_period_plan)),
@@ -77,6 +81,21 @@ class Presenter:
             "cohort_operating_rate_pct": num(self.pct(f.cohort_operating_rate)),
             "cohort_at_capacity": f.cohort_at_capacity,
             "cohort_at_capacity_rate_pct": num(self.pct(f.cohort_at_capacity_rate)),
+            # list figures (issue 20)
+            "total_investment_yi": num(self.yi(f.total_investment)),
+            "behind_schedule": f.behind_schedule,
+            "behind_schedule_share_pct": num(self.pct(f.behind_schedule_share)),
+            "active_projects": f.active_projects,
+            "active_plan_yi": num(self.yi(f.active_plan)),
+            "active_completed_yi": num(self.yi(f.active_completed)),
+            "active_completion_rate_pct": num(self.pct(f.active_completion_rate)),
+            "active_schedule_variance_pp": num(self.pp(f.active_completion_rate, f.schedule_share)),
+            "completions_in_year": f.completions_in_year,
+            "completions_all_rate_pct": num(self.pct(f.completions_all_rate)),
+            "operations_in_year": f.operations_in_year,
+            "operations_all_rate_pct": num(self.pct(f.operations_all_rate)),
+            "funds_secured_yi": num(self.yi(f.funds_secured)),
+            "funds_secured_rate_pct": num(self.pct(f.funds_secured_rate)),
         }
         for key in EVENT_FIGURES:
             data[key] = self.event(f.events[key])
@@ -92,9 +111,10 @@ def num(value):
     return number_for_json(value)
 
 
-def present(f: Figures) -> dict:
-    """The engine's JSON: the scope's figures, its period and conventions, and `by_unit` for each child unit."""
-    presenter = Presenter(conventions_for(f.scope.root, f.period.year))
+def present(f: Figures, style: NumberStyle | None = None) -> dict:
+    """The engine's JSON: the scope's figures, its period and conventions, and `by_unit` for each child unit
+    (`style`: other decimals than the conventions', for a table that prints its own)."""
+    presenter = Presenter(conventions_for(f.scope.root, f.period.year), style)
     data = {
         "city": f.scope.city.name,
         "unit": f.scope.root.name,
@@ -107,6 +127,43 @@ def present(f: Figures) -> dict:
         "by_unit": [{"unit": unit_label(c), "own_level": c.own_level, **presenter.figures(c)} for c in f.by_unit],
     }
     return data
+
+
+def present_row(presenter: Presenter, row: BreakdownRow) -> dict:
+    return {
+        "key": row.key,
+        "label": row.label,
+        "projects": row.projects,
+        "annual_plan_yi": num(presenter.yi(row.annual_plan)),
+        "completed_yi": num(presenter.yi(row.completed)),
+        "completion_rate_pct": num(presenter.pct(row.completion_rate)),
+        "schedule_share_pct": num(presenter.pct(row.schedule_share)),
+        "schedule_variance_pp": num(presenter.pp(row.completion_rate, row.schedule_share)),
+    }
+
+
+def present_breakdown(b: Breakdown, scope, period, style: NumberStyle | None = None,
+                      total_as_sum: bool = False) -> dict:
+    """A breakdown as the CLI's JSON, the API, the dashboard and the bulletin table print it: each row and the
+    合计 rounded once by the unit's rule (or `style`). `total_as_sum` (合计按分项相加): the 合计's amounts are
+    the sum of the rows' printed amounts instead of the total rounded once (not for 'list', whose rows overlap)."""
+    presenter = Presenter(conventions_for(scope.root, period.year), style)
+    rows = [present_row(presenter, r) for r in b.rows]
+    total = present_row(presenter, b.total)
+    if total_as_sum and b.dimension != "list":
+        for key, attr in (("annual_plan_yi", "annual_plan"), ("completed_yi", "completed")):
+            total[key] = num(sum((presenter.yi(getattr(r, attr)) for r in b.rows), Decimal(0)))
+    return {
+        "dimension": b.dimension,
+        "dimension_label": b.label,
+        "unit": scope.root.name,
+        "period": {"year": period.year, "first_month": period.first_month, "last_month": period.last_month,
+                   "label": period.label},
+        "filters": scope.describe(),
+        "total_as_sum": bool(total_as_sum and b.dimension != "list"),
+        "rows": rows,
+        "total": total,
+    }
 
 
 def present_plan_vs_actual(pva: PlanVsActual, config: Conventions) -> dict:

@@ -48,3 +48,19 @@ def indicator_table(data: dict) -> str:
         ev_rows.append(row)
     out.append(render(ev_headers, ev_rows))
     return "\n".join(out)
+
+
+BREAKDOWN_COLUMNS = [
+    ("项目数", "projects"), ("年度计划(亿元)", "annual_plan_yi"), ("完成投资(亿元)", "completed_yi"),
+    ("完成率%", "completion_rate_pct"), ("序时%", "schedule_share_pct"), ("超欠序时(百分点)", "schedule_variance_pp"),
+]
+
+
+def breakdown_table_text(data: dict) -> str:
+    """A presented breakdown (present_breakdown) as a table: one row a slice, then 合计."""
+    head = f"{data['unit']} {data['period']['label']} 按{data['dimension_label']}"
+    filters = ", ".join(f"{k}={v}" for k, v in data["filters"].items() if k not in ("city", "unit"))
+    rows = [[r["label"], *[r[k] for _, k in BREAKDOWN_COLUMNS]] for r in data["rows"]]
+    rows.append([data["total"]["label"], *[data["total"][k] for _, k in BREAKDOWN_COLUMNS]])
+    return "\n".join([head + (f"  [{filters}]" if filters else ""), "",
+                      render([data["dimension_label"], *[h for h, _ in BREAKDOWN_COLUMNS]], rows)])

@@ -7,6 +7,7 @@ import unicodedata
 from decimal import Decimal
 
 from tuijin.core.numbers import number_for_json
+from tuijin.core.periods import Period
 from tuijin.indicators.present import Presenter
 from tuijin.orgs.models import UnitKind
 from tuijin.orgs.selectors import conventions_for
@@ -99,7 +100,9 @@ def present_status(status: ProgrammeStatus) -> dict:
         "programme": programme.name,
         "year": programme.year,
         "through": f"{programme.year:04d}-{status.month:02d}",
-        "period": f"{programme.year}年1-{status.month}月" if status.month > 1 else f"{programme.year}年1月",
+        # as bulletins name it: 2024年1-5月, 2024年一季度, 2024年上半年, 2024年前三季度, 2024年全年 (Period.label)
+        "period": Period.year_to_date(programme.year, status.month).label if status.month > 1
+        else f"{programme.year}年1月",
         "basis": status.basis,
         "basis_label": BASIS_LABELS[status.basis],
         "tolerance_pp": number_for_json(programme.tolerance_pp.normalize()),

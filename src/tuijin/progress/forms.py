@@ -11,6 +11,8 @@ class ReportForm(Form):
     amount = BoundedDecimalField(label="当月完成投资 (万元)", required=False, bounds=MONEY)
     ytd = BoundedDecimalField(label="1-N月累计完成投资 (万元)", required=False, bounds=MONEY,
                              help_text="填写当月或累计其一即可, 另一项自动计算")
+    funds_secured = BoundedDecimalField(label="当月落实资金 (万元)", required=False, bounds=MONEY,
+                                        help_text="选填: 本月新落实的项目资金, 用于资金落实率")
     progress_text = forms.CharField(label="形象进度", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     problems_text = forms.CharField(label="存在问题", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     milestones = forms.MultipleChoiceField(label="本月达成节点", required=False,

@@ -38,8 +38,9 @@ from .spreadsheets import (
 from .spreadsheets import title_info as _title_info
 
 FIELD_LABELS = {"code": "项目代码", "name": "项目名称", "amount": "当月完成投资", "ytd": "1-N月累计完成投资",
-                "progress_text": "形象进度", "problems_text": "存在问题", "unit": "县（市、区）"}
-MONEY_FIELDS = {"amount", "ytd", "annual_plan", "total_investment", "cumulative_plan"}
+                "progress_text": "形象进度", "problems_text": "存在问题", "unit": "县（市、区）",
+                "funds_secured": "当月落实资金"}
+MONEY_FIELDS = {"amount", "ytd", "annual_plan", "total_investment", "cumulative_plan", "funds_secured"}
 
 
 def match_field(header: str) -> str | None:
@@ -52,6 +53,8 @@ def match_field(header: str) -> str | None:
         return "code"
     if "名称" in t:
         return "name"
+    if "资金" in t and "落实" in t and not ("%" in t or "率" in t or "累计" in t or "计划" in t):
+        return "funds_secured"  # 当月落实资金 / 资金落实 (optional; a cumulative or a rate is not this month's)
     if "%" in t or "率" in t or "比例" in t or "参考" in t or "上月" in t or "计划" in t:
         return None  # ratios, and the template's reference columns (上月累计, 年度计划): never this month's figures
     if "累计" in t and ("完成" in t or "投资" in t or "月" in t):
@@ -214,7 +217,7 @@ def plan_import(*, user, data: bytes, filename: str, year: int | None = None, mo
                 continue
             values = {"code": code, "name": name, "unit": text_of(cells.get("unit")), "_cols": letters,
                       "_cells": cells}
-            for f in ("amount", "ytd"):
+            for f in ("amount", "ytd", "funds_secured"):
                 if f in cells:
                     try:
                         values[f] = parse_amount(cells[f], factors[f])
@@ -322,7 +325,7 @@ def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
         lock = month_lock(project=project, year=year, month=month, today=today, city=city, boundary=boundary,
                           period=period, accepted_from_here=project.pk in accepted_from_here)
         locked = lock is not None
-        if "error" in (values.get("amount"), values.get("ytd")):
+        if "error" in (values.get("amount"), values.get("ytd"), values.get("funds_secured")):
             continue
         cur = current.get(project.pk)
         prev = prev_ytd.get(project.pk, (0, Decimal(0)))[1]
@@ -333,10 +336,13 @@ def _resolve(plan: ImportPlan, user, parsed, progress) -> None:
             plan.errors.append(_at(figures, str(exc)))
             continue
         before = None if cur is None else {"amount": cur.amount, "ytd": cur.ytd, "progress_text": cur.progress_text,
-                                           "problems_text": cur.problems_text}
-        after = dict(before or {"amount": None, "ytd": None, "progress_text": "", "problems_text": ""})
+                                           "problems_text": cur.problems_text, "funds_secured": cur.funds_secured}
+        after = dict(before or {"amount": None, "ytd": None, "progress_text": "", "problems_text": "",
+                                "funds_secured": None})
         if amount is not None:
             after["amount"], after["ytd"] = amount, ytd
+        if values.get("funds_secured") is not None:  # optional: a blank cell keeps the stored value
+            after["funds_secured"] = values["funds_secured"]
         for f in ("progress_text", "problems_text"):
             if values.get(f):
                 after[f] = values[f]
@@ -451,6 +457,7 @@ def commit_import(*, user, plan: ImportPlan, confirm_warnings: bool = False,
                 updated.append(report)
             report.amount, report.ytd = a["amount"], a["ytd"]
             report.progress_text, report.problems_text = a["progress_text"], a["problems_text"]
+            report.funds_secured = a.get("funds_secured")
             report.confirmed_warnings = change.warning_codes
             report.updated_at = now
             if figures_changed or report.pk is None:
@@ -460,7 +467,8 @@ def commit_import(*, user, plan: ImportPlan, confirm_warnings: bool = False,
             if progress:
                 progress(1)
         MonthlyReport.objects.bulk_create(created, batch_size=1000)
-        MonthlyReport.objects.bulk_update(updated, ["amount", "ytd", "progress_text", "problems_text", "status",
+        MonthlyReport.objects.bulk_update(updated, ["amount", "ytd", "progress_text", "problems_text", "funds_secured",
+                                                    "status",
                                                     "confirmed_warnings", "submitted_at", "submitted_by",
                                                     "updated_at"], batch_size=1000)
         for project_id, delta in shifts:  # later cumulatives follow, each change audited with the import's reason

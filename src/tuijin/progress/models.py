@@ -27,6 +27,9 @@ class MonthlyReport(models.Model):
     month = models.PositiveSmallIntegerField("月份")
     amount = models.DecimalField("当月完成投资(万元)", max_digits=14, decimal_places=2)
     ytd = models.DecimalField("1-N月累计完成投资(万元)", max_digits=14, decimal_places=2)
+    # 资金落实 (optional): the funds secured for the project in the month (万元); the engine sums the period's
+    # months like `amount` and divides by the annual plan (资金落实率).
+    funds_secured = models.DecimalField("当月落实资金(万元)", max_digits=14, decimal_places=2, null=True, blank=True)
     progress_text = models.TextField("形象进度", blank=True)
     problems_text = models.TextField("存在问题", blank=True)
     status = models.CharField("状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT,
@@ -47,6 +50,7 @@ class MonthlyReport(models.Model):
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="report_month_range"),
             MONEY.constraint("amount", "report_amount_range", "当月完成投资"),
             MONEY.constraint("ytd", "report_ytd_range", "1-N月累计完成投资"),
+            MONEY.constraint("funds_secured", "report_funds_secured_range", "当月落实资金"),
         ]
         indexes = [models.Index(fields=["year", "month", "status"])]
 

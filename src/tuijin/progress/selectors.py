@@ -34,6 +34,7 @@ def prefill(*, project, year: int, month: int) -> dict:
         "progress_text": current.progress_text if current else (last.progress_text if last else ""),
         "problems_text": current.problems_text if current else (last.problems_text if last else ""),
         "amount": current.amount if current else None,
+        "funds_secured": current.funds_secured if current else None,
     }
 
 

@@ -145,14 +145,18 @@ def shift_later_months(*, project_id: int, year: int, month: int, delta: Decimal
     return later
 
 
+UNCHANGED = object()  # save_report(funds_secured=…) not given: an existing report keeps its value
+
+
 @transaction.atomic
 def save_report(*, project, year: int, month: int, amount=None, ytd=None, progress_text: str = "",
                 problems_text: str = "", actor=None, status: str = ReportStatus.SUBMITTED,
-                reason: str = "", confirm_warnings: bool = False, today: datetime.date | None = None
-                ) -> MonthlyReport:
+                reason: str = "", confirm_warnings: bool = False, today: datetime.date | None = None,
+                funds_secured=UNCHANGED) -> MonthlyReport:
     """Enter a project's month. Give this month's amount, the year-to-date cumulative, or both (then they
     must agree); a cumulative below last month's is refused. Later months' cumulatives follow the change.
-    In a locked period the change is a correction: it needs a reason and goes through review again."""
+    In a locked period the change is a correction: it needs a reason and goes through review again.
+    `funds_secured` (当月落实资金, 万元, optional): None or "" clears it; not given keeps the stored value."""
     today = today or timezone.localdate()
     if not 1 <= int(month) <= 12:
         raise InputError(f"月份应在 1-12 之间, 收到 {month!r}", field="month")
@@ -160,6 +164,8 @@ def save_report(*, project, year: int, month: int, amount=None, ytd=None, progre
         raise InputError(f"状态未知: {status!r}", field="status")
     amount = _money(amount, "amount", "当月完成投资")
     ytd = _money(ytd, "ytd", "1-N月累计完成投资")
+    if funds_secured is not UNCHANGED:
+        funds_secured = _money(funds_secured, "funds_secured", "当月落实资金")
     if amount is None and ytd is None:
         raise InputError("请填写当月完成投资或1-N月累计完成投资", field="amount")
     prev = previous_ytd(project, year, month)
@@ -201,6 +207,8 @@ def save_report(*, project, year: int, month: int, amount=None, ytd=None, progre
         delta = amount - report.amount
     report.amount, report.ytd = amount, ytd
     report.progress_text, report.problems_text = progress_text, problems_text
+    if funds_secured is not UNCHANGED:
+        report.funds_secured = funds_secured
     report.status = status
     report.confirmed_warnings = [f.code for f in warnings]
     if status != ReportStatus.DRAFT:

@@ -116,7 +116,7 @@ def report_form(request, project_id: int, year: int, month: int):
             try:
                 services.save_report_with_attachments(
                     project=project, year=year, month=month, amount=c["amount"], ytd=c["ytd"],
-                    progress_text=c["progress_text"], problems_text=c["problems_text"], actor=request.user,
+                    funds_secured=c["funds_secured"], progress_text=c["progress_text"], problems_text=c["problems_text"], actor=request.user,
                     status=status, reason=c["reason"], confirm_warnings=c["confirm_warnings"],
                     milestones=c["milestones"], photos=c["photos"])
             except services.NeedsConfirmation as exc:
@@ -128,7 +128,8 @@ def report_form(request, project_id: int, year: int, month: int):
                 messages.success(request, f"{project.name} {year}年{month}月月报已{'保存' if status == 'draft' else '报送'}")
                 return redirect(f"{reverse('progress:mine')}?period={year:04d}-{month:02d}")
     else:
-        form = ReportForm(initial={"amount": data["amount"], "progress_text": data["progress_text"],
+        form = ReportForm(initial={"amount": data["amount"], "funds_secured": data.get("funds_secured"),
+                                   "progress_text": data["progress_text"],
                                    "problems_text": data["problems_text"]}, milestone_choices=choices)
     return render(request, "progress/report_form.html", {
         "form": form, "project": project, "year": year, "month": month, "data": data, "locked": lock,

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Path, Query
 
 from tuijin.accounts import scoping
+from tuijin.core.periods import THROUGH_PATTERN
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.orgs.selectors import city_by_name
 from tuijin.projects.models import Category
@@ -24,7 +25,8 @@ QueryYear = Annotated[int | None, Query(ge=2000, le=2100)]
 QueryMonth = Annotated[int | None, Query(ge=1, le=12)]
 QueryText = Annotated[Text | None, Query(max_length=100)]
 Name = Annotated[Text | None, Query(max_length=100)]
-Through = Annotated[str, Query(pattern=r"^\d{4}-\d{1,2}$", description="截至月份 YYYY-MM", examples=["2024-05"])]
+Through = Annotated[str, Query(pattern=THROUGH_PATTERN, description="截至月份 YYYY-MM, 或季度 YYYY-Q1…Q4、半年 YYYY-H1/H2",
+                               examples=["2024-05", "2024-Q1", "2024-H1"])]
 
 
 def responses(ok: dict) -> dict:

@@ -13,8 +13,8 @@ from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
 from tuijin.core.periods import Period
 from tuijin.indicators.chains import chain_report, present_chains
-from tuijin.indicators.engine import compute
-from tuijin.indicators.present import present
+from tuijin.indicators.engine import breakdown_table, compute, dimension_key
+from tuijin.indicators.present import present, present_breakdown
 from tuijin.indicators.scope import build_scope
 from tuijin.orgs.selectors import unit_in_city
 
@@ -40,10 +40,13 @@ def _own_unit_below(user, city, roles=SUBTREE_ROLES):
 def indicators(request, through: Through, city: Name = None,
                period: Literal["ytd", "quarter", "half", "month"] = "ytd", list: Name = None,  # noqa: A002
                unit: Name = None, category: Name = None, industry: Name = None, min_total_yi: MinTotal = None,
-               basis: Literal["accepted", "submitted"] = "accepted"):
-    """Every indicator of the period (1-N月 `ytd`, the `quarter`, `half` or `month` of `through`) for the
-    scope: `city`, `unit`, `list`, `category`, `industry` by name, `min_total_yi` in 亿元. Amounts are 亿元
-    and rates % rounded once by the city's rule; `by_unit` breaks the figures down by child unit."""
+               basis: Literal["accepted", "submitted"] = "accepted", by: Name = None):
+    """Every indicator of the period (1-N月 `ytd`, the `quarter`, `half` or `month` of `through`; `through` is
+    a month YYYY-MM, a quarter YYYY-Q1…Q4 or a half year YYYY-H1/H2) for the scope: `city`, `unit`, `list`,
+    `category`, `industry` by name, `min_total_yi` in 亿元. Amounts are 亿元 and rates % rounded once by the
+    city's rule; `by_unit` breaks the figures down by child unit. `by` (sector 行业领域, nature 建设性质,
+    category 项目类别, list 清单, unit 单位, industry 产业链) adds `breakdown`: projects, plan, completed, rate
+    and 超/欠序时 of each slice and the 合计, as `tuijin indicators --by` prints them."""
     user = request.auth
     require(user, scoping.READ, "您的账号没有查看权限")
     city_obj = city_in_reach(user, city)
@@ -55,7 +58,12 @@ def indicators(request, through: Through, city: Name = None,
         if own is not None:
             scope = scope.with_unit(own)
     scope = scoping.restrict_scope(user, scope)
-    return present(compute(scope, the_period, basis=basis))
+    dimension = dimension_key(by) if by else None
+    data = present(compute(scope, the_period, basis=basis))
+    if dimension is not None:
+        data["breakdown"] = present_breakdown(breakdown_table(scope, the_period, dimension, basis), scope,
+                                              the_period)
+    return data
 
 
 @router.get("/chains", response=responses({200: dict[str, Any]}), summary="产业链开票销售占比与增速")

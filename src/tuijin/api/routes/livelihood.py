@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Router, Schema
 
 from tuijin.accounts import scoping
-from tuijin.core.periods import parse_year_month
+from tuijin.core.periods import parse_through
 from tuijin.livelihood.present import present_status
 from tuijin.livelihood.selectors import programme_for, programme_status, programmes_for
 from tuijin.orgs.selectors import unit_in_city
@@ -50,7 +50,7 @@ def livelihood_status(request, through: Through, city: Name = None, unit: Name =
     user = request.auth
     require(user, scoping.READ, "您的账号没有查看权限")
     try:
-        year, month = parse_year_month(through, "through")
+        year, month = parse_through(through, "through")
     except ValueError as exc:
         raise ApiError(422, "invalid_input", str(exc), "through") from None
     city_obj = city_in_reach(user, city)

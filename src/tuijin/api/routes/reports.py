@@ -80,6 +80,8 @@ def submit_report(request, project_id: PathId, payload: ReportIn):
             project=project, year=payload.year, month=payload.month, amount=payload.amount, ytd=payload.ytd,
             progress_text=payload.progress_text, problems_text=payload.problems_text, status=payload.status,
             actor=user, reason=payload.reason, confirm_warnings=payload.confirm_warnings,
+            funds_secured=(payload.funds_secured if "funds_secured" in payload.model_fields_set
+                           else services.UNCHANGED),
         )
         report = MonthlyReport.objects.select_related("project", "submitted_by").get(pk=report.pk)
         body = serialize.report(report)
