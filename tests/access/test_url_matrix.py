@@ -129,6 +129,12 @@ URL_ACTIONS = {
     # own; each place's event here has only the place's unit).
     "attraction:event_create": WRITE,
     "attraction:event_edit": WRITE,
+    # 一张图 / 大屏: the map and the screen are read (READ); the city administrator manages boundaries and kiosk
+    # links; a site photo's position becomes its project's by whoever reports on the project.
+    "geo:boundaries": CONFIGURE,
+    "geo:boundary_delete": CONFIGURE,
+    "screen:kiosks": CONFIGURE,
+    "geo:photo_position": REPORT,
 }
 
 # URL parameters by name: the kind of world object that fills them.
@@ -154,6 +160,7 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("projects:list_edit", "pk"): "annual_list",
     ("projects:dimension_edit", "pk"): "sector",
     ("progress:period_action", "pk"): "period",
+    ("geo:photo_position", "pk"): "photo",  # 用照片位置作为项目位置: the photo's project's scope
 }
 # Parameters that are plain values, the same for every role.
 PARAM_VALUES = {"year": 2024, "month": 2,
@@ -181,6 +188,9 @@ PUBLIC = {
     "api-docs-init": "a static asset of the API documentation page",
     "api-docs-favicon": "a static asset of the API documentation page",
     "api-v1:api-root": "django-ninja's root route: answers 404 to everyone",
+    "screen:kiosk": "the big screen's kiosk link: its token (only a hash stored) is the credential; an unknown or "
+                    "revoked token answers a 403 page (tests/geo/test_kiosk.py)",
+    "screen:kiosk_data": "the kiosk link's data: as screen:kiosk, 403 JSON without a valid token",
 }
 # URL prefixes left out of the matrix, with the reason.
 EXCLUDED = {

@@ -104,6 +104,10 @@ NOT_PAGES = {
     "progress:unchanged": "POST only (a button on the reporter's list)",
     "progress:period_action": "POST only (the forms are on the 填报期 page)",
     "accounts:user_password": "POST only (the answer shows the new password once)",
+    "geo:data": "the map's JSON (drawn by the map page and the screen)",
+    "geo:boundary_delete": "POST only (a button on the boundaries page)",
+    "geo:photo_position": "POST only (a button beside a photo with GPS on the report form)",
+    "screen:data": "the screen's JSON (fetched by the screen on a schedule)",
 }
 # Query strings a page needs: the drill-down list behind the dashboard's completion-rate figure (the list the
 # leader opens from a chart; the widest table of the application).

@@ -16,7 +16,9 @@ def square(lon: float, lat: float, d: float = 0.1) -> dict:
 
 
 def collection(*features) -> bytes:
-    return json.dumps({"type": "FeatureCollection", "features": list(features)}, ensure_ascii=False).encode()
+    return json.dumps(
+        {"type": "FeatureCollection", "features": list(features)}, ensure_ascii=False
+    ).encode()
 
 
 def feature(geometry, **props) -> dict:
@@ -34,13 +36,19 @@ def place(town):
     from tuijin.projects.services import update_project
 
     data = collection(*(feature(square(*CORNERS[n]), 名称=n) for n in CORNERS))
-    import_boundaries(city=town.city, data=data, filename="测试市.geojson", actor=town.users["admin"])
+    import_boundaries(
+        city=town.city, data=data, filename="测试市.geojson", actor=town.users["admin"]
+    )
     for key in (1, 2, 3, 5, 6):
         p = town.p[key]
         district = p.unit.name if p.unit.name in CORNERS else "甲区"
         lon, lat = CORNERS[district]
-        update_project(project=p, longitude=f"{lon + 0.05:.6f}", latitude=f"{lat + 0.02 + key / 100:.6f}",
-                       actor=town.users["admin"])
+        update_project(
+            project=p,
+            longitude=f"{lon + 0.05:.6f}",
+            latitude=f"{lat + 0.02 + key / 100:.6f}",
+            actor=town.users["admin"],
+        )
     return town
 
 

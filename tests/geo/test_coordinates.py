@@ -14,25 +14,35 @@ from tuijin.projects.models import Project
 from tuijin.projects.services import check_position, update_project
 
 
-@pytest.mark.parametrize("lon, lat, expected", [
-    ("119.4558331", "32.2044449", (Decimal("119.455833"), Decimal("32.204445"))),  # rounded half up to 6 places
-    (119, 32, (Decimal("119.000000"), Decimal("32.000000"))),
-    ("", "", (None, None)),
-    (None, None, (None, None)),
-])
+@pytest.mark.parametrize(
+    "lon, lat, expected",
+    [
+        (
+            "119.4558331",
+            "32.2044449",
+            (Decimal("119.455833"), Decimal("32.204445")),
+        ),  # rounded half up to 6 places
+        (119, 32, (Decimal("119.000000"), Decimal("32.000000"))),
+        ("", "", (None, None)),
+        (None, None, (None, None)),
+    ],
+)
 def test_good_positions(lon, lat, expected):
     assert check_position(lon, lat) == expected
 
 
-@pytest.mark.parametrize("lon, lat, message", [
-    ("东经119", "32", "经度：东经119 不是数字"),
-    ("190", "32", "经度：190 超出允许范围（73 至 136）"),
-    ("-0.12", "51.5", "经度：-0.12 超出允许范围（73 至 136）"),
-    ("119", "60", "纬度：60 超出允许范围（3 至 54）"),
-    ("119", "nan", "纬度：nan 不是有限的数字"),
-    ("119", "", "经度和纬度应同时填写: 缺少纬度"),
-    (None, "32", "经度和纬度应同时填写: 缺少经度"),
-])
+@pytest.mark.parametrize(
+    "lon, lat, message",
+    [
+        ("东经119", "32", "经度：东经119 不是数字"),
+        ("190", "32", "经度：190 超出允许范围（73 至 136）"),
+        ("-0.12", "51.5", "经度：-0.12 超出允许范围（73 至 136）"),
+        ("119", "60", "纬度：60 超出允许范围（3 至 54）"),
+        ("119", "nan", "纬度：nan 不是有限的数字"),
+        ("119", "", "经度和纬度应同时填写: 缺少纬度"),
+        (None, "32", "经度和纬度应同时填写: 缺少经度"),
+    ],
+)
 def test_bad_positions_are_refused_naming_the_field_and_value(lon, lat, message):
     with pytest.raises(InputError) as exc:
         check_position(lon, lat)
@@ -40,10 +50,14 @@ def test_bad_positions_are_refused_naming_the_field_and_value(lon, lat, message)
 
 
 def test_the_service_keeps_and_clears_a_position(town):
-    p = update_project(project=town.p[1], longitude="119.1", latitude="32.1", actor=town.users["admin"])
+    p = update_project(
+        project=town.p[1], longitude="119.1", latitude="32.1", actor=town.users["admin"]
+    )
     assert (p.longitude, p.latitude) == (Decimal("119.1"), Decimal("32.1"))
     with pytest.raises(InputError, match="缺少经度"):
-        update_project(project=p, longitude=None, actor=town.users["admin"])  # the latitude alone stays: refused
+        update_project(
+            project=p, longitude=None, actor=town.users["admin"]
+        )  # the latitude alone stays: refused
     p = update_project(project=p, longitude=None, latitude=None, actor=town.users["admin"])
     p.refresh_from_db()
     assert p.longitude is None and p.latitude is None
@@ -66,7 +80,9 @@ def test_the_project_form_takes_and_refuses_a_position(town, client):
 
     client.force_login(town.users["admin"])
     p = town.p[3]
-    data = {k: ("" if v is None else getattr(v, "pk", v)) for k, v in ProjectForm.initial_for(p).items()}
+    data = {
+        k: ("" if v is None else getattr(v, "pk", v)) for k, v in ProjectForm.initial_for(p).items()
+    }
     data.update(longitude="120.5", latitude="31.25", reason="补充经纬度")
     r = client.post(f"/projects/{p.pk}/edit/", data)
     assert r.status_code == 302, r.content.decode()[:2000]
@@ -87,17 +103,28 @@ def test_the_registry_import_reads_longitude_and_latitude_columns(town):
     from tuijin.progress.registry import commit_projects, plan_projects
 
     admin = town.users["admin"]
-    good = exports.csv_text([["项目代码", "项目名称", "所属单位", "经度", "纬度"],
-                             [town.p[1].code, town.p[1].name, "甲区", "119.123456", "32.654321"]]).encode()
+    good = exports.csv_text(
+        [
+            ["项目代码", "项目名称", "所属单位", "经度", "纬度"],
+            [town.p[1].code, town.p[1].name, "甲区", "119.123456", "32.654321"],
+        ]
+    ).encode()
     plan = plan_projects(user=admin, data=good, filename="位置.csv")
     assert plan.ok and plan.updated == 1, [str(e) for e in plan.errors]
     assert "经度: 空 → 119.123456" in plan.changes[0].text
     commit_projects(user=admin, plan=plan)
     town.p[1].refresh_from_db()
-    assert (town.p[1].longitude, town.p[1].latitude) == (Decimal("119.123456"), Decimal("32.654321"))
-    bad = exports.csv_text([["项目代码", "项目名称", "所属单位", "经度", "纬度"],
-                            [town.p[3].code, town.p[3].name, "乙区", "32.1", "119.2"],
-                            [town.p[5].code, town.p[5].name, "丙区", "119.2", ""]]).encode()
+    assert (town.p[1].longitude, town.p[1].latitude) == (
+        Decimal("119.123456"),
+        Decimal("32.654321"),
+    )
+    bad = exports.csv_text(
+        [
+            ["项目代码", "项目名称", "所属单位", "经度", "纬度"],
+            [town.p[3].code, town.p[3].name, "乙区", "32.1", "119.2"],
+            [town.p[5].code, town.p[5].name, "丙区", "119.2", ""],
+        ]
+    ).encode()
     plan = plan_projects(user=admin, data=bad, filename="位置.csv")
     reasons = [(e.row, e.reason) for e in plan.errors]
     assert (2, "经度：32.1 超出允许范围（73 至 136） (是否经度和纬度填反了?)") in reasons, reasons
@@ -108,8 +135,9 @@ def test_the_registry_import_reads_longitude_and_latitude_columns(town):
 def _photo(report, lat, lon, taken=None):
     from tuijin.progress.models import ReportPhoto
 
-    return ReportPhoto.objects.create(report=report, image="report-photos/x.jpg", latitude=lat, longitude=lon,
-                                      taken_at=taken)
+    return ReportPhoto.objects.create(
+        report=report, image="report-photos/x.jpg", latitude=lat, longitude=lon, taken_at=taken
+    )
 
 
 def test_a_photo_position_becomes_the_project_position_when_the_reporter_asks(town, client):
@@ -121,19 +149,30 @@ def test_a_photo_position_becomes_the_project_position_when_the_reporter_asks(to
     from tuijin.progress.models import MonthlyReport
 
     report = MonthlyReport.objects.get(project=town.p[1], year=2024, month=5)
-    photo = _photo(report, Decimal("32.100000"), Decimal("119.050000"),
-                   timezone.make_aware(datetime.datetime(2024, 5, 20, 10, 30)))
+    photo = _photo(
+        report,
+        Decimal("32.100000"),
+        Decimal("119.050000"),
+        timezone.make_aware(datetime.datetime(2024, 5, 20, 10, 30)),
+    )
     blind = _photo(report, None, None)
     client.force_login(town.users["reporter"])
     r = client.post(f"/map/photos/{photo.pk}/position/", {"next": "/reports/"})
     assert r.status_code == 302 and r["Location"] == "/reports/"
     town.p[1].refresh_from_db()
     assert (town.p[1].longitude, town.p[1].latitude) == (Decimal("119.05"), Decimal("32.1"))
-    entry = AuditEntry.objects.filter(model="projects.Project", object_id=str(town.p[1].pk)).latest("pk")
+    entry = AuditEntry.objects.filter(model="projects.Project", object_id=str(town.p[1].pk)).latest(
+        "pk"
+    )
     assert entry.reason == f"用照片位置作为项目位置 (照片 {photo.pk}, 拍摄于 2024-05-20 10:30)"
     r = client.post(f"/map/photos/{blind.pk}/position/", follow=True)
     assert "这张照片没有拍摄位置 (GPS), 不能用作项目位置" in r.content.decode()
     other = MonthlyReport.objects.get(project=town.p[3], year=2024, month=5)
-    assert client.post(f"/map/photos/{_photo(other, Decimal(32), Decimal(119)).pk}/position/").status_code == 404
+    assert (
+        client.post(
+            f"/map/photos/{_photo(other, Decimal(32), Decimal(119)).pk}/position/"
+        ).status_code
+        == 404
+    )
     client.force_login(town.users["leader"])
     assert client.post(f"/map/photos/{photo.pk}/position/").status_code == 403

@@ -17,7 +17,8 @@ def test_create_stores_only_a_hash_and_is_audited(town):
     assert len(token) >= 40
     stored = KioskLink.objects.get()
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in str(
-        KioskLink.objects.values().get())
+        KioskLink.objects.values().get()
+    )
     assert stored.hint == token[:6]
     entry = AuditEntry.objects.filter(model="geo.KioskLink").latest("pk")
     assert entry.action == "create" and token not in str(entry.after)
@@ -49,12 +50,16 @@ def test_the_kiosk_page_and_its_data_without_login(town, client):
 
     place(town)
     link, token = create_kiosk_link(city=town.city, name="指挥中心大屏", actor=town.users["admin"])
-    page = client.get(f"/screen/k/{token}/", {"through": "2024-05", "city": town.secret.unit.parent.pk})
+    page = client.get(
+        f"/screen/k/{token}/", {"through": "2024-05", "city": town.secret.unit.parent.pk}
+    )
     assert page.status_code == 200
     assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
     html = page.content.decode()
     assert f"/screen/k/{token}/data/?through=2024-05" in html and "退出大屏" not in html
-    data = client.get(f"/screen/k/{token}/data/", {"through": "2024-05", "city": town.secret.unit.parent.pk})
+    data = client.get(
+        f"/screen/k/{token}/data/", {"through": "2024-05", "city": town.secret.unit.parent.pk}
+    )
     assert data.status_code == 200, data.content.decode()[:500]
     body = data.json()
     assert body["title"] == "测试市重大项目推进" and body["period"] == "2024年1-5月"
@@ -96,6 +101,8 @@ def test_the_kiosks_page(town, client):
     assert r.status_code == 200
     html = r.content.decode()
     assert "已创建大屏链接 “会议室大屏”" in html and "http://testserver/screen/k/" in html
-    assert "/screen/k/" not in client.get("/screen/kiosks/").content.decode().split("kiosk-links")[1]
+    assert (
+        "/screen/k/" not in client.get("/screen/kiosks/").content.decode().split("kiosk-links")[1]
+    )
     client.force_login(town.users["leader"])
     assert client.get("/screen/kiosks/").status_code == 403

@@ -20,21 +20,32 @@ def test_map_data(mapped, client):
     d = r.json()
     regions = {x["name"]: x for x in d["regions"]}
     assert {n: (x["rate"], x["value"], x["variance"]) for n, x in regions.items()} == {
-        "甲区": ("13.3%", 13.3, "欠 28.3 个百分点"), "乙区": ("47.1%", 47.1, "超 5.5 个百分点"),
-        "丙区": ("27.8%", 27.8, "欠 13.9 个百分点")}
+        "甲区": ("13.3%", 13.3, "欠 28.3 个百分点"),
+        "乙区": ("47.1%", 47.1, "超 5.5 个百分点"),
+        "丙区": ("27.8%", 27.8, "欠 13.9 个百分点"),
+    }
     assert regions["甲区"]["url"].startswith("/dashboard/list/?key=projects&city=")
     assert f"unit={mapped.jia.pk}" in regions["甲区"]["url"]
     assert sorted(f["properties"]["name"] for f in d["geo"]["features"]) == ["丙区", "乙区", "甲区"]
     points = {p["name"]: p for p in d["points"]}
     P = mapped.p
     assert {n: p["light"] for n, p in points.items()} == {
-        P[1].name: "green", P[2].name: "red", P[3].name: "green", P[5].name: "yellow", P[6].name: "green"}
+        P[1].name: "green",
+        P[2].name: "red",
+        P[3].name: "green",
+        P[5].name: "yellow",
+        P[6].name: "green",
+    }
     assert points[P[2].name]["total"] == "5.0" and points[P[2].name]["value"][2] == 5.0
     assert points[P[2].name]["url"] == f"/projects/{P[2].pk}/"
     assert d["without_position"] == 1
     assert "外市机密项目" not in r.content.decode()
     variance = client.get("/map/data/", {"through": "2024-05", "measure": "variance"}).json()
-    assert {x["name"]: x["value"] for x in variance["regions"]} == {"甲区": -28.3, "乙区": 5.5, "丙区": -13.9}
+    assert {x["name"]: x["value"] for x in variance["regions"]} == {
+        "甲区": -28.3,
+        "乙区": 5.5,
+        "丙区": -13.9,
+    }
 
 
 def test_map_of_a_district_and_a_district_user(mapped, client):
@@ -44,7 +55,9 @@ def test_map_of_a_district_and_a_district_user(mapped, client):
     assert [x["name"] for x in d["regions"]] == ["甲区园区"]
     assert [f["properties"]["name"] for f in d["geo"]["features"]] == []
     assert {p["name"] for p in d["points"]} == {mapped.p[1].name, mapped.p[2].name}
-    assert client.get("/map/data/", {"through": "2024-05", "unit": mapped.yi.pk}).status_code == 400  # not offered
+    assert (
+        client.get("/map/data/", {"through": "2024-05", "unit": mapped.yi.pk}).status_code == 400
+    )  # not offered
 
 
 def test_map_page(mapped, client):
@@ -72,11 +85,19 @@ def test_screen_data_and_page(mapped, client):
     page = client.get("/screen/", {"through": "2024-05", "refresh": "5", "rotate": "3"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-refresh="5"' in html and 'data-rotate="3"' in html and "/screen/data/?through=2024-05" in html
+    assert (
+        'data-refresh="5"' in html
+        and 'data-rotate="3"' in html
+        and "/screen/data/?through=2024-05" in html
+    )
     d = client.get("/screen/data/", {"through": "2024-05"}).json()
     assert [k["label"] for k in d["kpis"]][:2] == ["完成投资", "年度投资完成率"]
     assert d["kpis"][1]["value"] == "31.1%"  # 23000 / 74000 万元
-    assert [(r["name"], r["rate"]) for r in d["ranking"]] == [("乙区", "47.1%"), ("丙区", "27.8%"), ("甲区", "13.3%")]
+    assert [(r["name"], r["rate"]) for r in d["ranking"]] == [
+        ("乙区", "47.1%"),
+        ("丙区", "27.8%"),
+        ("甲区", "13.3%"),
+    ]
     assert d["lights"] == {"red": 1, "yellow": 2, "green": 3}
     assert [s["name"] for s in d["signings"]] == ["乙区新签约物流项目", "甲区新签约智能装备项目"]
     assert d["trend"]["series"][0]["data"][4]["text"] == "31.1%"
@@ -119,7 +140,9 @@ def test_boundaries_command(town, tmp_path, capsys):
     from .conftest import collection, feature, square
 
     path = tmp_path / "区界.geojson"
-    path.write_bytes(collection(feature(square(119, 32), 名称="甲区"), feature(square(119.2, 32), 名称="乙区")))
+    path.write_bytes(
+        collection(feature(square(119, 32), 名称="甲区"), feature(square(119.2, 32), 名称="乙区"))
+    )
     call_command("boundaries", "import", str(path), "--city", "测试市", "--as", "town_admin")
     assert "测试市: 已导入边界 2 个 (新增 2, 更新 0)" in capsys.readouterr().out
     call_command("boundaries", "list", "--city", "测试市", "--json")

@@ -37,9 +37,12 @@ class KioskForm(Form):
 
 
 class BoundaryForm(Form):
-    file = forms.FileField(label="GeoJSON 文件", help_text="FeatureCollection; 每个要素的属性写明 名称 或 行政区划代码")
-    unit = forms.ModelChoiceField(label="只更新单位", queryset=None, required=False,
-                                  empty_label="(按文件中的名称或代码对应)")
+    file = forms.FileField(
+        label="GeoJSON 文件", help_text="FeatureCollection; 每个要素的属性写明 名称 或 行政区划代码"
+    )
+    unit = forms.ModelChoiceField(
+        label="只更新单位", queryset=None, required=False, empty_label="(按文件中的名称或代码对应)"
+    )
 
     def __init__(self, units, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,14 +11,21 @@ class Boundary(models.Model):
     """行政区划边界: one unit's outline (a GeoJSON Polygon or MultiPolygon, WGS-84 lon/lat, validated by
     geo.geometry.check_geometry), drawn on the map (echarts.registerMap) and shaded by its figures."""
 
-    unit = models.OneToOneField("orgs.OrgUnit", verbose_name="单位", on_delete=models.CASCADE,
-                                related_name="boundary")
+    unit = models.OneToOneField(
+        "orgs.OrgUnit", verbose_name="单位", on_delete=models.CASCADE, related_name="boundary"
+    )
     geometry = models.JSONField("边界 (GeoJSON)")
     points = models.PositiveIntegerField("顶点数", default=0)
     source = models.CharField("来源文件", max_length=200, blank=True)
     is_demo = models.BooleanField("示意边界 (演示)", default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now=True)
 
     class Meta:
@@ -34,17 +41,25 @@ class KioskLink(models.Model):
     """大屏链接: a token-protected, read-only link to a city's big screen for a kiosk display that nobody logs
     in to. Only the SHA-256 of the token is stored; the token is shown once when the link is created."""
 
-    city = models.ForeignKey("orgs.OrgUnit", verbose_name="城市", on_delete=models.CASCADE,
-                             related_name="kiosk_links")
+    city = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="城市", on_delete=models.CASCADE, related_name="kiosk_links"
+    )
     name = models.CharField("名称", max_length=60)
     token_hash = models.CharField("令牌摘要", max_length=64, unique=True)
     hint = models.CharField("令牌前缀", max_length=8)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="撤销人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="撤销人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
 
     class Meta:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.screen, name="screen"),
     path("data/", views.screen_data, name="data"),
     path("kiosks/", views.kiosks, name="kiosks"),
-    path("k/<str:token>/", views.kiosk, name="kiosk"),  # no login: the token (only its hash is stored)
+    path(
+        "k/<str:token>/", views.kiosk, name="kiosk"
+    ),  # no login: the token (only its hash is stored)
     path("k/<str:token>/data/", views.kiosk_data, name="kiosk_data"),
 ]

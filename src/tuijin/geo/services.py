@@ -50,8 +50,15 @@ def _snapshot(b: Boundary) -> dict:
     return {"unit": b.unit.name, "points": b.points, "source": b.source, "is_demo": b.is_demo}
 
 
-def import_boundaries(*, city: OrgUnit, data: bytes, filename: str = "", actor, unit: OrgUnit | None = None,
-                      is_demo: bool = False) -> BoundaryImport:
+def import_boundaries(
+    *,
+    city: OrgUnit,
+    data: bytes,
+    filename: str = "",
+    actor,
+    unit: OrgUnit | None = None,
+    is_demo: bool = False,
+) -> BoundaryImport:
     """A GeoJSON FeatureCollection whose features name their unit by 名称 (name) or 行政区划代码 (adcode) → one
     boundary per unit (replacing the unit's previous one). With `unit`, the file holds that unit's boundary
     alone (one feature, or a bare geometry). All or nothing: the first problem, naming the feature, refuses
@@ -72,7 +79,9 @@ def import_boundaries(*, city: OrgUnit, data: bytes, filename: str = "", actor, 
         if unit.pk not in {u.pk for u in units}:
             raise InputError(f"单位 {unit.name} 不属于 {city.name} (或是部门)", field="unit")
         if len(features) != 1:
-            raise InputError(f"为单个单位上传时文件应只含 1 个要素, 实际 {len(features)} 个", field="file")
+            raise InputError(
+                f"为单个单位上传时文件应只含 1 个要素, 实际 {len(features)} 个", field="file"
+            )
     planned: dict[int, tuple[OrgUnit, dict, int]] = {}
     for i, feature in enumerate(features, start=1):
         name, code = geometry.feature_keys(feature)
@@ -81,8 +90,10 @@ def import_boundaries(*, city: OrgUnit, data: bytes, filename: str = "", actor, 
             target = unit
         else:
             if not name and not code:
-                raise InputError(f"{label}: 属性中没有 名称 (name) 或 行政区划代码 (adcode), 无法对应单位",
-                                 field="file")
+                raise InputError(
+                    f"{label}: 属性中没有 名称 (name) 或 行政区划代码 (adcode), 无法对应单位",
+                    field="file",
+                )
             found = by_code.get(code, []) if code else []
             if not found and name:
                 found = by_name.get(name, [])
@@ -90,22 +101,31 @@ def import_boundaries(*, city: OrgUnit, data: bytes, filename: str = "", actor, 
                 what = f"名称 {name!r}" if name else f"行政区划代码 {code!r}"
                 raise InputError(f"{label}: {what} 不是 {city.name} 的单位", field="file")
             found = list({u.pk: u for u in found}.values())
-            if len(found) > 1 and name:  # a code shared by a district and its parks: the name decides
+            if (
+                len(found) > 1 and name
+            ):  # a code shared by a district and its parks: the name decides
                 found = [u for u in found if name in (u.name, u.short_name)] or found
             if len(found) > 1:  # still several: the one nearest the city, when there is exactly one
                 top = min(u.depth for u in found)
                 found = [u for u in found if u.depth == top]
             if len(found) > 1:
-                raise InputError(f"{label}: {name or code} 对应多个单位, 请改用行政区划代码", field="file")
+                raise InputError(
+                    f"{label}: {name or code} 对应多个单位, 请改用行政区划代码", field="file"
+                )
             target = found[0]
         if target.pk in planned:
-            raise InputError(f"{label}: {target.name} 的边界在文件中出现了两次 (每个单位一个边界)", field="file")
+            raise InputError(
+                f"{label}: {target.name} 的边界在文件中出现了两次 (每个单位一个边界)", field="file"
+            )
         stored, points = geometry.check_geometry(feature, label)
         planned[target.pk] = (target, stored, points)
     result = BoundaryImport()
     source = (filename or "")[:200]
     with transaction.atomic():
-        existing = {b.unit_id: b for b in Boundary.objects.filter(unit_id__in=planned).select_related("unit")}
+        existing = {
+            b.unit_id: b
+            for b in Boundary.objects.filter(unit_id__in=planned).select_related("unit")
+        }
         for target, stored, points in planned.values():
             b = existing.get(target.pk)
             before = _snapshot(b) if b else None
@@ -117,8 +137,14 @@ def import_boundaries(*, city: OrgUnit, data: bytes, filename: str = "", actor, 
             b.geometry, b.points, b.source, b.is_demo = stored, points, source, is_demo
             b.uploaded_by = actor if getattr(actor, "pk", None) else None
             b.save()
-            record_change(actor=actor, action="create" if before is None else "update", obj=b, before=before,
-                          after=_snapshot(b), reason=f"导入边界: {source}" if source else "导入边界")
+            record_change(
+                actor=actor,
+                action="create" if before is None else "update",
+                obj=b,
+                before=before,
+                after=_snapshot(b),
+                reason=f"导入边界: {source}" if source else "导入边界",
+            )
     return result
 
 
@@ -127,7 +153,9 @@ def delete_boundary(*, boundary: Boundary, actor, reason: str = "") -> None:
     city = boundary.unit.city() if boundary.unit.kind != UnitKind.CITY else boundary.unit
     require_city_admin(actor, city)
     before = _snapshot(boundary)
-    record_change(actor=actor, action="delete", obj=boundary, before=before, after=None, reason=reason)
+    record_change(
+        actor=actor, action="delete", obj=boundary, before=before, after=None, reason=reason
+    )
     boundary.delete()
 
 
@@ -139,8 +167,12 @@ def token_hash(token: str) -> str:
 
 
 def _link_snapshot(link: KioskLink) -> dict:
-    return {"city": link.city.name, "name": link.name, "hint": link.hint,
-            "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None}
+    return {
+        "city": link.city.name,
+        "name": link.name,
+        "hint": link.hint,
+        "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
+    }
 
 
 @transaction.atomic
@@ -155,10 +187,17 @@ def create_kiosk_link(*, city: OrgUnit, name: str, actor) -> tuple[KioskLink, st
     if len(name) > 60:
         raise InputError(f"名称最多 60 个字: {name[:20]}…", field="name")
     token = secrets.token_urlsafe(32)
-    link = KioskLink.objects.create(city=city, name=name, token_hash=token_hash(token), hint=token[:6],
-                                    created_by=actor)
-    record_change(actor=actor, action="create", obj=link, before=None, after=_link_snapshot(link),
-                  reason="新建大屏链接")
+    link = KioskLink.objects.create(
+        city=city, name=name, token_hash=token_hash(token), hint=token[:6], created_by=actor
+    )
+    record_change(
+        actor=actor,
+        action="create",
+        obj=link,
+        before=None,
+        after=_link_snapshot(link),
+        reason="新建大屏链接",
+    )
     return link, token
 
 
@@ -172,8 +211,14 @@ def revoke_kiosk_link(*, link: KioskLink, actor, reason: str = "") -> KioskLink:
     link.revoked_at = timezone.now()
     link.revoked_by = actor if getattr(actor, "pk", None) else None
     link.save(update_fields=["revoked_at", "revoked_by"])
-    record_change(actor=actor, action="update", obj=link, before=before, after=_link_snapshot(link),
-                  reason=reason or "撤销大屏链接")
+    record_change(
+        actor=actor,
+        action="update",
+        obj=link,
+        before=before,
+        after=_link_snapshot(link),
+        reason=reason or "撤销大屏链接",
+    )
     return link
 
 
@@ -182,8 +227,11 @@ def kiosk_link_for(token: str) -> tuple[KioskLink | None, str]:
     while it is not revoked and its creator still administers the city (the screen shows what they may see)."""
     if not token or len(token) > 100:
         return None, "大屏链接无效"
-    link = KioskLink.objects.select_related("city", "created_by", "created_by__unit").filter(
-        token_hash=token_hash(token)).first()
+    link = (
+        KioskLink.objects.select_related("city", "created_by", "created_by__unit")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
     if link is None:
         return None, "大屏链接无效或已被删除"
     if link.revoked_at is not None:
@@ -209,11 +257,20 @@ def use_photo_position(*, photo, actor):
     from tuijin.projects.services import update_project
 
     project = photo.report.project
-    if not (scoping.projects_for(actor, scoping.REPORT).filter(pk=project.pk).exists()
-            or scoping.projects_for(actor, scoping.WRITE).filter(pk=project.pk).exists()):
+    if not (
+        scoping.projects_for(actor, scoping.REPORT).filter(pk=project.pk).exists()
+        or scoping.projects_for(actor, scoping.WRITE).filter(pk=project.pk).exists()
+    ):
         raise PermissionDenied("您不能修改该项目的位置")
     if photo.latitude is None or photo.longitude is None:
         raise InputError("这张照片没有拍摄位置 (GPS), 不能用作项目位置", field="photo")
-    taken = f", 拍摄于 {timezone.localtime(photo.taken_at):%Y-%m-%d %H:%M}" if photo.taken_at else ""
-    return update_project(project=project, actor=actor, longitude=photo.longitude, latitude=photo.latitude,
-                          reason=f"用照片位置作为项目位置 (照片 {photo.pk}{taken})")
+    taken = (
+        f", 拍摄于 {timezone.localtime(photo.taken_at):%Y-%m-%d %H:%M}" if photo.taken_at else ""
+    )
+    return update_project(
+        project=project,
+        actor=actor,
+        longitude=photo.longitude,
+        latitude=photo.latitude,
+        reason=f"用照片位置作为项目位置 (照片 {photo.pk}{taken})",
+    )

@@ -8,8 +8,12 @@ app_name = "geo"
 
 urlpatterns = [
     path("", views.map_page, name="map"),
-    path("data/", views.map_data, name="data"),  # the map's JSON (the same query string as the page)
+    path(
+        "data/", views.map_data, name="data"
+    ),  # the map's JSON (the same query string as the page)
     path("boundaries/", views.boundaries, name="boundaries"),
     path("boundaries/<id:unit_id>/delete/", views.boundary_delete, name="boundary_delete"),
-    path("photos/<id:pk>/position/", views.photo_position, name="photo_position"),  # 用照片位置作为项目位置
+    path(
+        "photos/<id:pk>/position/", views.photo_position, name="photo_position"
+    ),  # 用照片位置作为项目位置
 ]

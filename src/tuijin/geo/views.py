@@ -29,7 +29,10 @@ from .models import Boundary, KioskLink
 
 FILTER_KEYS = ("city", "unit", "annual_list", "through", "kind", "measure")
 KIOSK_KEYS = ("annual_list", "through", "kind")
-REFRESH_SECONDS, ROTATE_SECONDS = 300, 20  # the screen's defaults (?refresh= / ?rotate= change them)
+REFRESH_SECONDS, ROTATE_SECONDS = (
+    300,
+    20,
+)  # the screen's defaults (?refresh= / ?rotate= change them)
 
 
 def _require_read(user):
@@ -53,7 +56,9 @@ def _resolve(user, form):
 
 
 def _json(data, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        data, status=status, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 # ---------------------------------------------------------------- 一张图
@@ -68,8 +73,15 @@ def _map(request):
         return form, None, note
     scope, period, city, unit = resolved
     kind = form.cleaned_data.get("kind") or "ytd"
-    data = selectors.map_data(request.user, scope, period, kind, city=city, unit=unit,
-                              measure=form.cleaned_data["measure"])
+    data = selectors.map_data(
+        request.user,
+        scope,
+        period,
+        kind,
+        city=city,
+        unit=unit,
+        measure=form.cleaned_data["measure"],
+    )
     return form, data, None
 
 
@@ -79,9 +91,14 @@ def map_page(request):
     _require_read(request.user)
     form, data, note = _map(request)
     query = {k: v for k, v in request.GET.items() if k in FILTER_KEYS}
-    context = {"form": form, "data": data, note or "ok": True,
-               "dash_query": urlencode({k: v for k, v in query.items() if k != "measure"}),
-               "can_configure": scoping.administered_city(request.user) is not None or request.user.is_superuser}
+    context = {
+        "form": form,
+        "data": data,
+        note or "ok": True,
+        "dash_query": urlencode({k: v for k, v in query.items() if k != "measure"}),
+        "can_configure": scoping.administered_city(request.user) is not None
+        or request.user.is_superuser,
+    }
     return render(request, "geo/map.html", context, status=400 if note == "bad" else 200)
 
 
@@ -91,7 +108,9 @@ def map_data(request):
     _require_read(request.user)
     form, data, note = _map(request)
     if note == "bad":
-        return _json({"error": "; ".join(e for errors in form.errors.values() for e in errors)}, 400)
+        return _json(
+            {"error": "; ".join(e for errors in form.errors.values() for e in errors)}, 400
+        )
     return _json(data or {"empty": note})
 
 
@@ -121,34 +140,55 @@ def boundaries(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = services.import_boundaries(city=city, data=upload.read(), filename=upload.name,
-                                                    actor=request.user, unit=form.cleaned_data.get("unit"))
+                result = services.import_boundaries(
+                    city=city,
+                    data=upload.read(),
+                    filename=upload.name,
+                    actor=request.user,
+                    unit=form.cleaned_data.get("unit"),
+                )
             except InputError as exc:
                 messages.error(request, exc.text)
                 status = 400
             else:
-                bits = [f"新增 {len(result.created)} 个" if result.created else "",
-                        f"更新 {len(result.updated)} 个" if result.updated else ""]
-                messages.success(request, f"已导入边界: {'、'.join(b for b in bits if b)} "
-                                          f"({'、'.join(result.created + result.updated)})")
+                bits = [
+                    f"新增 {len(result.created)} 个" if result.created else "",
+                    f"更新 {len(result.updated)} 个" if result.updated else "",
+                ]
+                messages.success(
+                    request,
+                    f"已导入边界: {'、'.join(b for b in bits if b)} "
+                    f"({'、'.join(result.created + result.updated)})",
+                )
                 return HttpResponseRedirect(reverse("geo:boundaries"))
         else:
             status = 400
-    shapes = {b.unit_id: b for b in Boundary.objects.filter(unit__in=units).select_related("uploaded_by")}
+    shapes = {
+        b.unit_id: b for b in Boundary.objects.filter(unit__in=units).select_related("uploaded_by")
+    }
     rows = [(u, shapes.get(u.pk)) for u in units]
-    return render(request, "geo/boundaries.html", {"city": city, "form": form, "rows": rows,
-                                                   "with_shape": len(shapes)}, status=status)
+    return render(
+        request,
+        "geo/boundaries.html",
+        {"city": city, "form": form, "rows": rows, "with_shape": len(shapes)},
+        status=status,
+    )
 
 
 @login_required
 @require_POST
 def boundary_delete(request, unit_id: int):
     city = _admin_city(request)
-    boundary = Boundary.objects.select_related("unit").filter(
-        unit_id=unit_id, unit__in=services.boundary_units(city)).first()
+    unit = services.boundary_units(city).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404("单位不在本市")
+    boundary = Boundary.objects.select_related("unit").filter(unit=unit).first()
     if boundary is None:
-        raise Http404("边界不存在")
-    services.delete_boundary(boundary=boundary, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.info(request, f"{unit.name} 没有边界")
+        return HttpResponseRedirect(reverse("geo:boundaries"))
+    services.delete_boundary(
+        boundary=boundary, actor=request.user, reason=request.POST.get("reason", "")
+    )
     messages.success(request, f"已删除 {boundary.unit.name} 的边界")
     return HttpResponseRedirect(reverse("geo:boundaries"))
 
@@ -161,11 +201,16 @@ def boundary_delete(request, unit_id: int):
 def photo_position(request, pk: int):
     from tuijin.progress.models import ReportPhoto
 
-    photo = ReportPhoto.objects.select_related("report__project").filter(
-        pk=pk, report__project__in=scoping.projects_for(request.user)).first()
+    photo = (
+        ReportPhoto.objects.select_related("report__project")
+        .filter(pk=pk, report__project__in=scoping.projects_for(request.user))
+        .first()
+    )
     if photo is None:
         raise Http404("照片不存在或不在您的范围内")
-    if not scoping.can(request.user, scoping.REPORT) and not scoping.can(request.user, scoping.WRITE):
+    if not scoping.can(request.user, scoping.REPORT) and not scoping.can(
+        request.user, scoping.WRITE
+    ):
         raise PermissionDenied("您不能修改项目位置")
     project = photo.report.project
     try:
@@ -189,15 +234,21 @@ def _seconds(request, name: str, default: int, low: int = 2, high: int = 3600) -
 
 
 def _screen_context(request, data_url: str, kiosk: KioskLink | None = None) -> dict:
-    return {"data_url": data_url, "refresh": _seconds(request, "refresh", REFRESH_SECONDS),
-            "rotate": _seconds(request, "rotate", ROTATE_SECONDS), "kiosk": kiosk}
+    return {
+        "data_url": data_url,
+        "refresh": _seconds(request, "refresh", REFRESH_SECONDS),
+        "rotate": _seconds(request, "rotate", ROTATE_SECONDS),
+        "kiosk": kiosk,
+    }
 
 
 @login_required
 def screen(request):
     _require_read(request.user)
     form = ScreenForm(request.user, request.GET)
-    query = {k: v for k, v in request.GET.items() if k in ("city", "annual_list", "through", "kind")}
+    query = {
+        k: v for k, v in request.GET.items() if k in ("city", "annual_list", "through", "kind")
+    }
     status = 200 if form.is_valid() else 400
     context = _screen_context(request, f"{reverse('screen:data')}?{urlencode(query)}")
     context["form"] = form
@@ -206,10 +257,17 @@ def screen(request):
 
 def _screen_json(user, form) -> JsonResponse:
     if not form.is_valid():
-        return _json({"error": "; ".join(e for errors in form.errors.values() for e in errors)}, 400)
+        return _json(
+            {"error": "; ".join(e for errors in form.errors.values() for e in errors)}, 400
+        )
     resolved, note = _resolve(user, form)
     if resolved is None:
-        return _json({"empty": note, "message": "尚无市级确认的月报" if note == "no_reports" else "没有可显示的城市"})
+        return _json(
+            {
+                "empty": note,
+                "message": "尚无市级确认的月报" if note == "no_reports" else "没有可显示的城市",
+            }
+        )
     scope, period, city, _unit = resolved
     kind = form.cleaned_data.get("kind") or "ytd"
     return _json(selectors.screen_data(user, scope, period, kind, city=city))
@@ -232,7 +290,9 @@ def _kiosk(request, token: str):
 
 
 def _kiosk_headers(response):
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the address: never send it onwards
+    response["Referrer-Policy"] = (
+        "no-referrer"  # the token is in the address: never send it onwards
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -243,7 +303,9 @@ def kiosk(request, token: str):
     if denied is not None:
         return denied
     query = {k: v for k, v in request.GET.items() if k in KIOSK_KEYS}
-    data_url = reverse("screen:kiosk_data", args=[token]) + (f"?{urlencode(query)}" if query else "")
+    data_url = reverse("screen:kiosk_data", args=[token]) + (
+        f"?{urlencode(query)}" if query else ""
+    )
     context = _screen_context(request, data_url, link)
     return _kiosk_headers(render(request, "geo/screen.html", context))
 
@@ -256,7 +318,9 @@ def kiosk_data(request, token: str):
     services.touch_kiosk_link(link)
     user = link.created_by
     # Always the link's own city; the month, period kind and list may be fixed in the link's address.
-    form = ScreenForm(user, {**{k: v for k, v in request.GET.items() if k in KIOSK_KEYS}, "city": link.city.pk})
+    form = ScreenForm(
+        user, {**{k: v for k, v in request.GET.items() if k in KIOSK_KEYS}, "city": link.city.pk}
+    )
     return _kiosk_headers(_screen_json(user, form))
 
 
@@ -268,17 +332,22 @@ def kiosks(request):
     created = None
     status = 200
     if request.method == "POST" and request.POST.get("action") == "revoke":
-        link = KioskLink.objects.filter(pk=id_or_404(request.POST.get("link"), "大屏链接"), city=city).first()
+        link = KioskLink.objects.filter(
+            pk=id_or_404(request.POST.get("link"), "大屏链接"), city=city
+        ).first()
         if link is None:
             raise Http404("大屏链接不存在")
-        services.revoke_kiosk_link(link=link, actor=request.user, reason=request.POST.get("reason", ""))
+        services.revoke_kiosk_link(
+            link=link, actor=request.user, reason=request.POST.get("reason", "")
+        )
         messages.success(request, f"已撤销大屏链接 {link.name}")
         return HttpResponseRedirect(reverse("screen:kiosks"))
     if request.method == "POST":
         if form.is_valid():
             try:
-                link, token = services.create_kiosk_link(city=city, name=form.cleaned_data["name"],
-                                                         actor=request.user)
+                link, token = services.create_kiosk_link(
+                    city=city, name=form.cleaned_data["name"], actor=request.user
+                )
             except InputError as exc:
                 messages.error(request, exc.text)
                 status = 400
@@ -288,5 +357,9 @@ def kiosks(request):
         else:
             status = 400
     links = KioskLink.objects.filter(city=city).select_related("created_by", "revoked_by")
-    return render(request, "geo/kiosks.html", {"city": city, "form": form, "links": links, "created": created},
-                  status=status)
+    return render(
+        request,
+        "geo/kiosks.html",
+        {"city": city, "form": form, "links": links, "created": created},
+        status=status,
+    )

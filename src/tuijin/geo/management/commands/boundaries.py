@@ -19,13 +19,20 @@ class Command(TuijinCommand):
     help = "行政区划边界: import 导入 GeoJSON | list 查看"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, title="子命令", parser_class=type(parser),
-                                    metavar="import|list")
+        sub = parser.add_subparsers(
+            dest="action",
+            required=True,
+            title="子命令",
+            parser_class=type(parser),
+            metavar="import|list",
+        )
         kw = {"called_from_command_line": getattr(parser, "called_from_command_line", None)}
         imp = sub.add_parser("import", help="导入边界 (GeoJSON FeatureCollection)", **kw)
         imp.add_argument("file", help="GeoJSON 文件")
         imp.add_argument("--city", required=True, help="城市名称, 如 镇江市")
-        imp.add_argument("--as", dest="username", required=True, help="以哪个用户的身份导入 (本市市管理员)")
+        imp.add_argument(
+            "--as", dest="username", required=True, help="以哪个用户的身份导入 (本市市管理员)"
+        )
         imp.add_argument("--unit", default="", help="只更新这个单位 (文件中只有一个要素时)")
         imp.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         lst = sub.add_parser("list", help="查看本市各单位是否已有边界", **kw)
@@ -36,7 +43,11 @@ class Command(TuijinCommand):
         city = city_by_name(o["city"])
         if o["action"] == "list":
             return self._list(city, o["json"])
-        actor = User.objects.select_related("unit").filter(username=o["username"], is_active=True).first()
+        actor = (
+            User.objects.select_related("unit")
+            .filter(username=o["username"], is_active=True)
+            .first()
+        )
         if actor is None:
             raise InputError(f"用户不存在或已停用: {o['username']!r}", field="as")
         unit = None
@@ -51,10 +62,14 @@ class Command(TuijinCommand):
             raise CommandError(f"无法读取文件 {path}: {exc.strerror}", returncode=2) from None
         result = import_boundaries(city=city, data=data, filename=path.name, actor=actor, unit=unit)
         if o["json"]:
-            self.emit_json({"city": city.name, "created": result.created, "updated": result.updated})
+            self.emit_json(
+                {"city": city.name, "created": result.created, "updated": result.updated}
+            )
             return
-        self.stdout.write(f"{city.name}: 已导入边界 {result.count} 个 (新增 {len(result.created)}, 更新 "
-                          f"{len(result.updated)})")
+        self.stdout.write(
+            f"{city.name}: 已导入边界 {result.count} 个 (新增 {len(result.created)}, 更新 "
+            f"{len(result.updated)})"
+        )
         for name in result.created:
             self.stdout.write(f"  新增  {name}")
         for name in result.updated:
@@ -62,15 +77,23 @@ class Command(TuijinCommand):
 
     def _list(self, city, as_json: bool):
         shapes = {b.unit_id: b for b in Boundary.objects.filter(unit__in=boundary_units(city))}
-        rows = [{"unit": u.name, "region_code": u.region_code, "boundary": u.pk in shapes,
-                 "points": shapes[u.pk].points if u.pk in shapes else 0,
-                 "source": shapes[u.pk].source if u.pk in shapes else ""}
-                for u in boundary_units(city).order_by("path")]
+        rows = [
+            {
+                "unit": u.name,
+                "region_code": u.region_code,
+                "boundary": u.pk in shapes,
+                "points": shapes[u.pk].points if u.pk in shapes else 0,
+                "source": shapes[u.pk].source if u.pk in shapes else "",
+            }
+            for u in boundary_units(city).order_by("path")
+        ]
         if as_json:
             self.emit_json({"city": city.name, "units": rows})
             return
         self.stdout.write(f"{city.name} 行政区划边界 ({len(shapes)} / {len(rows)})")
         self.stdout.write(f"  {'单位':<12} {'代码':<8} {'边界':<4} {'顶点':>6}  来源")
         for r in rows:
-            self.stdout.write(f"  {r['unit']:<12} {r['region_code']:<8} {'有' if r['boundary'] else '无':<4} "
-                              f"{r['points']:>6}  {r['source']}")
+            self.stdout.write(
+                f"  {r['unit']:<12} {r['region_code']:<8} {'有' if r['boundary'] else '无':<4} "
+                f"{r['points']:>6}  {r['source']}"
+            )

@@ -9,19 +9,63 @@
 
   var serial = 0;
 
-  function size(value) {
-    var yi = Math.max(0, (value && value[2]) || 0);
-    return Math.max(7, Math.min(34, 6 + Math.sqrt(yi) * 3));
+  // A point's area grows with its 计划总投资 (亿元); many points are drawn smaller so the districts show through.
+  function sizer(scale, count) {
+    var k = count > 150 ? 0.6 : count > 50 ? 0.8 : 1;
+    return function (value) {
+      var yi = Math.max(0, (value && value[2]) || 0);
+      return Math.max(5, Math.min(28, 5 + Math.sqrt(yi) * 2.2)) * scale * k;
+    };
+  }
+
+  // Where a region's name goes: the centre of the bounding box of its largest ring.
+  function labelAt(geometry) {
+    var rings = geometry.type === "Polygon" ? [geometry.coordinates[0]]
+      : geometry.coordinates.map(function (p) { return p[0]; });
+    var best = null, bestArea = -1;
+    rings.forEach(function (ring) {
+      var xs = ring.map(function (c) { return c[0]; }), ys = ring.map(function (c) { return c[1]; });
+      var box = [Math.min.apply(null, xs), Math.min.apply(null, ys), Math.max.apply(null, xs), Math.max.apply(null, ys)];
+      var area = (box[2] - box[0]) * (box[3] - box[1]);
+      if (area > bestArea) { bestArea = area; best = [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2]; }
+    });
+    return best;
+  }
+
+  // The map's size in pixels: as large as the box allows, at its true proportions (layoutSize is its longer side).
+  function layoutSize(el, geo, aspectScale) {
+    var lo = [180, 90], hi = [-180, -90];
+    (function walk(c) {
+      if (typeof c[0] === "number") {
+        lo = [Math.min(lo[0], c[0]), Math.min(lo[1], c[1])]; hi = [Math.max(hi[0], c[0]), Math.max(hi[1], c[1])];
+        return;
+      }
+      c.forEach(walk);
+    })(geo.features.map(function (f) { return f.geometry.coordinates; }));
+    var w = Math.max(1e-6, (hi[0] - lo[0]) * aspectScale), h = Math.max(1e-6, hi[1] - lo[1]);
+    var boxW = el.clientWidth * 0.96, boxH = el.clientHeight - 56;
+    var fit = Math.min(boxW / w, boxH / h);
+    return Math.max(50, Math.round(Math.max(w, h) * fit));
+  }
+
+  function aspect(geo) {
+    var lo = 90, hi = -90;
+    (function walk(c) {
+      if (typeof c[0] === "number") { lo = Math.min(lo, c[1]); hi = Math.max(hi, c[1]); return; }
+      c.forEach(walk);
+    })(geo.features.map(function (f) { return f.geometry.coordinates; }));
+    return hi < lo ? 0.85 : Math.cos((lo + hi) / 2 * Math.PI / 180);
   }
 
   function range(data) {
     var lo = data.range[0], hi = data.range[1];
-    if (data.measure === "rate") return [0, Math.max(100, Math.ceil(hi))];
+    // 完成率: the units' own spread (5 points either side), so close rates still read apart; the legend says it.
+    if (data.measure === "rate") return [Math.max(0, Math.floor(lo - 5)), Math.ceil(hi + 5)];
     var m = Math.max(Math.abs(lo), Math.abs(hi), 1);
     return [-Math.ceil(m), Math.ceil(m)];
   }
 
-  function option(data, name, dark) {
+  function option(el, data, name, dark, scale) {
     var text = dark ? "#e6edf7" : "#333";
     var byName = {};
     data.regions.forEach(function (r) { byName[r.name] = r; });
@@ -36,8 +80,8 @@
       return { name: p.name, value: p.value, url: p.url, tip: p, itemStyle: { color: data.colours[p.light] } };
     });
     var scatter = {
-      type: "scatter", name: "项目", data: points, symbolSize: size, z: 5,
-      itemStyle: { borderColor: dark ? "#0b1426" : "#fff", borderWidth: 1, opacity: 0.92 },
+      type: "scatter", name: "项目", data: points, symbolSize: sizer(scale, points.length), z: 5,
+      itemStyle: { borderColor: dark ? "#0b1426" : "#fff", borderWidth: 0.6 * scale, opacity: 0.85 },
       emphasis: { scale: 1.4, itemStyle: { borderColor: text, borderWidth: 2 } }
     };
     var tooltip = {
@@ -66,19 +110,33 @@
       };
     }
     scatter.coordinateSystem = "geo";
+    var aspectScale = aspect(data.geo);
+    // The units' names on top of the points (a series of its own: a geo label would lie under them).
+    var names = {
+      type: "scatter", name: "单位", coordinateSystem: "geo", z: 10, symbolSize: 1, silent: false,
+      itemStyle: { color: "rgba(0, 0, 0, 0)" }, tooltip: { show: true },
+      data: data.geo.features.map(function (f) { return { name: f.properties.name, value: labelAt(f.geometry) }; }),
+      label: {
+        show: true, formatter: "{b}", color: dark ? "#fff" : "#1d2433", fontSize: 12 * scale, fontWeight: "bold",
+        backgroundColor: dark ? "rgba(7, 16, 31, .72)" : "rgba(255, 255, 255, .82)", padding: [2 * scale, 4 * scale],
+        borderRadius: 3 * scale
+      }
+    };
     return {
       animation: false, tooltip: tooltip, textStyle: { color: text },
       visualMap: {
         type: "continuous", min: lim[0], max: lim[1], seriesIndex: 0, orient: "horizontal", left: "center",
-        bottom: 0, itemWidth: 12, itemHeight: 120, calculable: false, inRange: { color: colours },
+        bottom: 0, itemWidth: 12 * scale, itemHeight: 120 * scale, calculable: false, inRange: { color: colours },
         text: [lim[1] + (data.measure === "rate" ? "%" : ""), lim[0] + (data.measure === "rate" ? "%" : "")],
-        textStyle: { color: text }
+        textStyle: { color: text, fontSize: 12 * scale }
       },
       geo: {
-        map: name, roam: true, top: 8, bottom: 40, left: 8, right: 8,
-        label: { show: true, color: text, fontSize: dark ? 14 : 12 },
-        itemStyle: { areaColor: dark ? "#1c2a44" : "#eef1f5", borderColor: dark ? "#6d86b3" : "#fff", borderWidth: 1.5 },
-        emphasis: { label: { show: true, color: text }, itemStyle: { borderColor: "#1f6feb", borderWidth: 2 } },
+        // Kept to scale: a degree of longitude is cos(latitude) of a degree of latitude (no stretching).
+        map: name, roam: true, layoutCenter: ["50%", "46%"], layoutSize: layoutSize(el, data.geo, aspectScale),
+        aspectScale: aspectScale,
+        label: { show: false },
+        itemStyle: { areaColor: dark ? "#1c2a44" : "#eef1f5", borderColor: dark ? "#6d86b3" : "#fff", borderWidth: 1.5 * scale },
+        emphasis: { label: { show: false }, itemStyle: { borderColor: "#1f6feb", borderWidth: 2 } },
         select: { disabled: true }
       },
       series: [
@@ -87,7 +145,8 @@
           data: data.regions.filter(function (r) { return r.has_shape; })
             .map(function (r) { return { name: r.name, value: r.value }; })
         },
-        scatter
+        scatter,
+        names
       ]
     };
   }
@@ -104,11 +163,14 @@
     var chart = window.echarts.getInstanceByDom(el);
     if (!chart) {
       chart = window.echarts.init(el, null, { renderer: "canvas" });
-      window.addEventListener("resize", function () { chart.resize(); });
+      window.addEventListener("resize", function () {
+        chart.resize();
+        if (el.tuijinData && el.tuijinData.geo.features.length) draw(el, el.tuijinData, opts);
+      });
       if (!opts.kiosk) {
         chart.on("click", function (p) {
           var target = null;
-          if (p.seriesType === "scatter") {
+          if (p.seriesType === "scatter" && p.seriesName === "项目") {
             target = p.data && p.data.url;
           } else {
             var regions = el.tuijinRegions || {};
@@ -129,7 +191,9 @@
       el.setAttribute("data-map-name", name);
     }
     if (data.geo.features.length) window.echarts.registerMap(name, data.geo);
-    chart.setOption(option(data, name, !!opts.dark), true);
+    // On the screen everything grows with the root font (1920 px: 16 px; 3840 px: 32 px), so it reads from afar.
+    var scale = opts.dark ? (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 12 : 1;
+    chart.setOption(option(el, data, name, !!opts.dark, scale), true);
     return chart;
   }
 

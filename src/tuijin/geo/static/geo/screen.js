@@ -65,13 +65,12 @@
   function ranking(rows) {
     var box = $("s-ranking");
     box.replaceChildren();
-    var max = Math.max.apply(null, rows.map(function (r) { return r.rate_num || 0; }).concat([1]));
     rows.slice(0, 12).forEach(function (r, i) {
       var li = el("li");
       li.appendChild(el("span", "no", String(i + 1)));
       li.appendChild(el("span", "name", r.name));
       var bar = el("span", "bar"), fill = el("i");
-      fill.style.width = Math.max(2, Math.min(100, (r.rate_num || 0) / max * 100)) + "%";
+      fill.style.width = Math.max(1, Math.min(100, r.rate_num || 0)) + "%";  // of 100%
       bar.appendChild(fill);
       li.appendChild(bar);
       li.appendChild(el("span", "rate", r.rate));
