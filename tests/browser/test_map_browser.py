@@ -20,7 +20,7 @@ PIXEL = """([lon, lat]) => {
 DRAWN = """() => {
   const el = document.getElementById('geo-map');
   const chart = el && window.echarts && echarts.getInstanceByDom(el);
-  return !!(chart && el.querySelector('canvas') && chart.getOption().series.length === 2);
+  return !!(chart && el.querySelector('canvas') && chart.getOption().series.length >= 2);
 }"""
 NO_SCROLL = """() => ({h: document.documentElement.scrollHeight, w: document.documentElement.scrollWidth,
   vh: innerHeight, vw: innerWidth})"""

@@ -113,8 +113,8 @@
     var aspectScale = aspect(data.geo);
     // The units' names on top of the points (a series of its own: a geo label would lie under them).
     var names = {
-      type: "scatter", name: "单位", coordinateSystem: "geo", z: 10, symbolSize: 1, silent: false,
-      itemStyle: { color: "rgba(0, 0, 0, 0)" }, tooltip: { show: true },
+      type: "scatter", name: "单位", coordinateSystem: "geo", z: 10, symbolSize: 1, silent: true, // a click goes through to the point or the district below
+      itemStyle: { color: "rgba(0, 0, 0, 0)" }, tooltip: { show: false },
       data: data.geo.features.map(function (f) { return { name: f.properties.name, value: labelAt(f.geometry) }; }),
       label: {
         show: true, formatter: "{b}", color: dark ? "#fff" : "#1d2433", fontSize: 12 * scale, fontWeight: "bold",
