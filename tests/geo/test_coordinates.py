@@ -176,3 +176,25 @@ def test_a_photo_position_becomes_the_project_position_when_the_reporter_asks(to
     )
     client.force_login(town.users["leader"])
     assert client.post(f"/map/photos/{photo.pk}/position/").status_code == 403
+
+
+def test_the_registry_template_carries_positions_and_imports_back_unchanged(town, client):
+    """The 项目库 template's columns N (经度) and O (纬度) hold P1's position (119.123456, 32.654321) to 6
+    places; the workbook as downloaded changes nothing."""
+    import io
+
+    import openpyxl
+
+    from tuijin.progress.registry import plan_projects
+
+    admin = town.users["admin"]
+    update_project(project=town.p[1], longitude="119.123456", latitude="32.654321", actor=admin)
+    client.force_login(admin)
+    response = client.get("/reports/template/projects/")
+    data = b"".join(response.streaming_content)
+    ws = openpyxl.load_workbook(io.BytesIO(data))["项目库"]
+    assert (ws["N3"].value, ws["O3"].value, ws["N4"].value) == ("经度", "纬度", "度")
+    row = next(r for r in range(5, 20) if ws.cell(r, 1).value == town.p[1].code)
+    assert (ws.cell(row, 14).value, ws.cell(row, 15).value) == (119.123456, 32.654321)
+    plan = plan_projects(user=admin, data=data, filename="项目库.xlsx")
+    assert plan.ok and not plan.changes, [str(e) for e in plan.errors] + [c.text for c in plan.changes]
