@@ -64,8 +64,8 @@ def test_a_multipolygon_is_accepted(town):
 @pytest.mark.parametrize(
     "data, match",
     [
-        (b"{not json", "不是有效的 GeoJSON: 第 1 行第 2 列"),
-        ("\ufeff[1, 2]".encode("utf-8"), "应为 GeoJSON FeatureCollection, 实际类型为 'list'"),
+        (b"{not json", "不是有效的 geojson 边界文件: 第 1 行第 2 列"),
+        ("\ufeff[1, 2]".encode("utf-8"), "应为 geojson 边界文件 (FeatureCollection), 实际类型为 'list'"),
         (b'{"type": "FeatureCollection", "features": []}', "FeatureCollection 中没有要素"),
         (
             collection(feature({"type": "Point", "coordinates": [119, 32]}, 名称="甲区")),

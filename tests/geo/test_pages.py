@@ -153,5 +153,5 @@ def test_boundaries_command(town, tmp_path, capsys):
     with pytest.raises(CommandError, match="只有本市的市管理员|不在您的权限范围内"):
         call_command("boundaries", "import", str(path), "--city", "测试市", "--as", "town_leader")
     path.write_bytes(b"{")
-    with pytest.raises(CommandError, match="不是有效的 GeoJSON"):
+    with pytest.raises(CommandError, match="不是有效的 geojson 边界文件"):
         call_command("boundaries", "import", str(path), "--city", "测试市", "--as", "town_admin")

@@ -48,7 +48,7 @@ def _ring(ring, where: str) -> list[list[float]]:
             swapped = LON_LOW <= lat <= LON_HIGH and LAT_LOW <= lon <= LAT_HIGH
             raise InputError(
                 f"{where}第 {i} 个点 [{lon:g}, {lat:g}] 超出范围 (经度 {CN_LONGITUDE.describe()}, 纬度 "
-                f"{CN_LATITUDE.describe()}){'; 是否经纬度顺序反了? GeoJSON 为 [经度, 纬度]' if swapped else ''}; "
+                f"{CN_LATITUDE.describe()}){'; 是否经纬度顺序反了? geojson 坐标的顺序为 [经度, 纬度]' if swapped else ''}; "
                 "边界须为 WGS-84 经纬度 (度), 不是投影坐标",
                 field="file",
             )
@@ -105,12 +105,12 @@ def read_json(data: bytes, filename: str = "") -> object:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"{name}不是 UTF-8 编码的 GeoJSON", field="file") from None
+        raise InputError(f"{name}不是 UTF-8 编码的 geojson 边界文件", field="file") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{name}不是有效的 GeoJSON: 第 {exc.lineno} 行第 {exc.colno} 列 {exc.msg}", field="file"
+            f"{name}不是有效的 geojson 边界文件: 第 {exc.lineno} 行第 {exc.colno} 列 {exc.msg}", field="file"
         ) from None
 
 
@@ -130,7 +130,7 @@ def features_of(doc) -> list[dict]:
     if isinstance(doc, dict) and doc.get("type") in TYPES:
         return [{"type": "Feature", "properties": {}, "geometry": doc}]
     kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-    raise InputError(f"文件应为 GeoJSON FeatureCollection, 实际类型为 {kind!r}", field="file")
+    raise InputError(f"文件应为 geojson 边界文件 (FeatureCollection), 实际类型为 {kind!r}", field="file")
 
 
 def feature_keys(feature) -> tuple[str, str]:

@@ -27,8 +27,8 @@ class Command(TuijinCommand):
             metavar="import|list",
         )
         kw = {"called_from_command_line": getattr(parser, "called_from_command_line", None)}
-        imp = sub.add_parser("import", help="导入边界 (GeoJSON FeatureCollection)", **kw)
-        imp.add_argument("file", help="GeoJSON 文件")
+        imp = sub.add_parser("import", help="导入边界 (geojson 边界文件: FeatureCollection)", **kw)
+        imp.add_argument("file", help="geojson 边界文件")
         imp.add_argument("--city", required=True, help="城市名称, 如 镇江市")
         imp.add_argument(
             "--as", dest="username", required=True, help="以哪个用户的身份导入 (本市市管理员)"
