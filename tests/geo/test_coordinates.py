@@ -165,6 +165,9 @@ def test_a_photo_position_becomes_the_project_position_when_the_reporter_asks(to
         "pk"
     )
     assert entry.reason == f"用照片位置作为项目位置 (照片 {photo.pk}, 拍摄于 2024-05-20 10:30)"
+    form = client.get(f"/reports/{town.p[1].pk}/2024/6/").content.decode()
+    assert form.count("用照片位置作为项目位置") == 1  # beside the photo with GPS only
+    assert f'action="/map/photos/{photo.pk}/position/"' in form
     r = client.post(f"/map/photos/{blind.pk}/position/", follow=True)
     assert "这张照片没有拍摄位置 (GPS), 不能用作项目位置" in r.content.decode()
     other = MonthlyReport.objects.get(project=town.p[3], year=2024, month=5)
