@@ -40,19 +40,6 @@ def _feature(unit: OrgUnit, geometry: dict) -> dict:
     }
 
 
-def boundaries_for(user, city: OrgUnit, units: list[OrgUnit]) -> dict:
-    """The boundaries of `units` (those the user sees) as a FeatureCollection for echarts.registerMap."""
-    visible = set(
-        web_selectors.visible_units(user)
-        .filter(pk__in=[u.pk for u in units])
-        .values_list("pk", flat=True)
-    )
-    rows = (
-        Boundary.objects.filter(unit_id__in=visible).select_related("unit").order_by("unit__path")
-    )
-    return {"type": "FeatureCollection", "features": [_feature(b.unit, b.geometry) for b in rows]}
-
-
 def map_data(
     user,
     scope: Scope,
