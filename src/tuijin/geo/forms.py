@@ -38,7 +38,8 @@ class KioskForm(Form):
 
 class BoundaryForm(Form):
     file = forms.FileField(
-        label="边界文件 (.geojson)", help_text="FeatureCollection; 每个要素的属性写明 名称 或 行政区划代码"
+        label="边界文件 (.geojson)",
+        help_text="FeatureCollection; 每个要素的属性写明 名称 或 行政区划代码",
     )
     unit = forms.ModelChoiceField(
         label="只更新单位", queryset=None, required=False, empty_label="(按文件中的名称或代码对应)"

@@ -110,7 +110,8 @@ def read_json(data: bytes, filename: str = "") -> object:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{name}不是有效的 geojson 边界文件: 第 {exc.lineno} 行第 {exc.colno} 列 {exc.msg}", field="file"
+            f"{name}不是有效的 geojson 边界文件: 第 {exc.lineno} 行第 {exc.colno} 列 {exc.msg}",
+            field="file",
         ) from None
 
 
@@ -130,7 +131,9 @@ def features_of(doc) -> list[dict]:
     if isinstance(doc, dict) and doc.get("type") in TYPES:
         return [{"type": "Feature", "properties": {}, "geometry": doc}]
     kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-    raise InputError(f"文件应为 geojson 边界文件 (FeatureCollection), 实际类型为 {kind!r}", field="file")
+    raise InputError(
+        f"文件应为 geojson 边界文件 (FeatureCollection), 实际类型为 {kind!r}", field="file"
+    )
 
 
 def feature_keys(feature) -> tuple[str, str]:
