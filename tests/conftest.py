@@ -25,6 +25,19 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _per_process_cache():
+    """The suite caches in memory (TUIJIN_CACHE_URL=locmem), so counting a page's queries counts the page's own,
+    not the database cache's; tests/indicators/test_cache.py checks the database cache itself."""
+    from django.test.utils import override_settings
+
+    local = override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                                  "LOCATION": "tuijin-tests", "OPTIONS": {"MAX_ENTRIES": 2000}}})
+    local.enable()
+    yield
+    local.disable()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
     """Argon2 (the production hasher, asserted in tests/access/test_login_security.py from the settings module)
     costs about 0.1-0.6 s a password on these machines, and the suite creates users by the hundred: tests hash

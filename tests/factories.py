@@ -87,10 +87,13 @@ def config(city, *, year=None, **settings):
 
 def monthly_plan(entry_obj, cumulative: dict):
     """分月计划: planned cumulative investment (万元) through each month given, e.g. {3: 300, 6: 700}."""
+    from tuijin.indicators.store import refresh_facts
     from tuijin.projects.models import EntryMonthlyPlan
 
-    return [EntryMonthlyPlan.objects.create(entry=entry_obj, month=m, cumulative_plan=Decimal(v))
+    rows = [EntryMonthlyPlan.objects.create(entry=entry_obj, month=m, cumulative_plan=Decimal(v))
             for m, v in cumulative.items()]
+    refresh_facts([entry_obj.project_id], [entry_obj.year])  # written directly: the store follows, as a service's
+    return rows
 
 
 def curve(city, points: dict, *, year=2024, annual_list=None):

@@ -102,3 +102,39 @@ def test_b4_high_tech_zone_totals(demo):
     u = suzhou_unit("苏州高新区")
     assert (u["new_signed"]["total_yi"], u["new_started"]["total_yi"], u["new_operating"]["total_yi"]) == \
         (228.8, 165, 123)
+
+
+def test_the_demo_figure_store_equals_a_rebuild_and_the_raw_rows(demo):
+    """The demo is written through the services, which keep the figure store (indicators.ProjectYearFact) in step:
+    its rows equal a rebuild from scratch, and the engine's figures for each demo city (and each of its units),
+    every month of 2024 on both bases, equal the same figures recomputed from the raw report and entry rows."""
+    from tuijin.core.periods import Period
+    from tuijin.indicators import engine
+    from tuijin.indicators.engine import ADDITIVE, compute
+    from tuijin.indicators.scope import Scope
+    from tuijin.indicators.store import rebuild, snapshot_store
+    from tuijin.orgs.models import OrgUnit
+
+    before = snapshot_store()
+    assert before, "the demo wrote no figure-store rows"
+    rebuild()
+    assert snapshot_store() == before
+
+    def values(fig):
+        return {name: getattr(fig, name) for name in ADDITIVE}
+
+    original = engine.store_serves
+    for name in ("镇江市", "苏州市"):
+        scope = Scope(OrgUnit.objects.get(name=name))
+        assert original(scope)
+        for month in range(1, 13):
+            for basis in ("accepted", "submitted"):
+                period = Period.year_to_date(2024, month)
+                store = compute(scope, period, basis=basis, use_cache=False)
+                engine.store_serves = lambda scope: False
+                try:
+                    raw = compute(scope, period, basis=basis, use_cache=False)
+                finally:
+                    engine.store_serves = original
+                assert values(store) == values(raw), (name, month, basis)
+                assert [(u.unit, values(u)) for u in store.by_unit] == [(u.unit, values(u)) for u in raw.by_unit]

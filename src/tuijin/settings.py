@@ -62,9 +62,12 @@ INSTALLED_APPS = [
     "tuijin.progress",
     "tuijin.indicators",
     "tuijin.livelihood",
+    "tuijin.reconciliation",
     "tuijin.bulletins",
     "tuijin.problems",
     "tuijin.attraction",
+    "tuijin.reminders",
+    "tuijin.dossier",
     "tuijin.api",
     "tuijin.demo",
     "tuijin.dashboard",
@@ -226,13 +229,42 @@ IMPORT_MAX_ROWS = int(os.environ.get("TUIJIN_IMPORT_MAX_ROWS", "20000"))
 # The import preview lists the problems first, then this many rows, with a count of the rest.
 IMPORT_PREVIEW_ROWS = int(os.environ.get("TUIJIN_IMPORT_PREVIEW_ROWS", "100"))
 
-# Indicator results are cached per data version (the newest audit entry); 0 turns the cache off.
+# Indicator results are cached per city's data version (indicators/versions.py); 0 turns the cache off.
 INDICATOR_CACHE_SECONDS = int(os.environ.get("TUIJIN_INDICATOR_CACHE_SECONDS", "600"))
 # 招商引资: an open lead with no step or contact for this many days is listed on the weekly dispatch agenda.
 ATTRACTION_STALLED_DAYS = int(os.environ.get("TUIJIN_ATTRACTION_STALLED_DAYS", "60"))
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tuijin",
-                      "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# One cache shared by every worker: Redis when TUIJIN_CACHE_URL is set (redis://host:6379/0; needs the `redis`
+# package, `pip install tuijin[redis]`), else the database's own cache table (created by `tuijin migrate`);
+# TUIJIN_CACHE_URL=locmem keeps a per-process cache (what the test suite uses).
+CACHE_URL = os.environ.get("TUIJIN_CACHE_URL", "").strip()
+if CACHE_URL == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tuijin",
+                          "OPTIONS": {"MAX_ENTRIES": 2000}}}
+elif CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "tuijin"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "tuijin_cache", "OPTIONS": {"MAX_ENTRIES": 20000}}}
 
 # Notifications by e-mail: the console backend unless an operator configures SMTP.
 EMAIL_BACKEND = os.environ.get("TUIJIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TUIJIN_FROM_EMAIL", "tuijin@localhost")
+# SMTP (with TUIJIN_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): Django's EMAIL_* from TUIJIN_EMAIL_*.
+EMAIL_HOST = os.environ.get("TUIJIN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TUIJIN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TUIJIN_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TUIJIN_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TUIJIN_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("TUIJIN_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("TUIJIN_EMAIL_TIMEOUT", "20"))
+
+# Reminders (tuijin.reminders, `tuijin remind`): the address links point at (TUIJIN_PUBLIC_URL), how a failed delivery is retried
+# (after RETRY_MINUTES, doubling each time, up to MAX_ATTEMPTS), the webhooks' timeout, and the hosts a city's
+# webhooks may point at (comma-separated; empty: any host).
+SITE_URL = os.environ.get("TUIJIN_PUBLIC_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
+REMINDER_MAX_ATTEMPTS = int(os.environ.get("TUIJIN_REMINDER_MAX_ATTEMPTS", "5"))
+REMINDER_RETRY_MINUTES = int(os.environ.get("TUIJIN_REMINDER_RETRY_MINUTES", "15"))
+REMINDER_HTTP_TIMEOUT = float(os.environ.get("TUIJIN_REMINDER_HTTP_TIMEOUT", "10"))
+REMINDER_WEBHOOK_HOSTS = [h.strip().lower() for h in os.environ.get("TUIJIN_REMINDER_WEBHOOK_HOSTS", "").split(",")
+                          if h.strip()]

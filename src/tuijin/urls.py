@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("tuijin.progress.urls")),
     path("livelihood/", include("tuijin.livelihood.urls")),
     path("bulletins/", include("tuijin.bulletins.urls")),
+    path("reconciliation/", include("tuijin.reconciliation.urls")),
     path("problems/", include("tuijin.problems.urls")),
     path("attraction/", include("tuijin.attraction.urls")),
     path("dashboard/", include("tuijin.dashboard.urls")),
@@ -26,5 +27,7 @@ urlpatterns = [
     path("api/v1/", include("tuijin.api.urls")),
     path("setup/", include("tuijin.orgs.urls")),
     path("setup/", include("tuijin.projects.urls")),
+    path("", include("tuijin.reminders.urls")),  # /reminders/ and /setup/reminders/
+    path("projects/", include("tuijin.dossier.urls")),
     path("", include("tuijin.web.urls")),
 ]

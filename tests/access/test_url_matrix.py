@@ -66,8 +66,10 @@ VISIBLE = {"project": _PROJECTS, "entry": _PROJECTS, "report": _PROJECTS, "unit"
            "item": _PROJECTS, "problem": _PROJECTS, "city": _CITIES, "meeting": _CITIES, "decision": _CITIES,
            "department": _DEPARTMENTS, "photo": _PROJECTS, "attachment": _PROJECTS, "item_photo": _PROJECTS,
            "lead": _UNITS, "contract": _PROJECTS,  # 招商线索: seen by the units a user sees
-           "event": _UNITS,
-           "annual_list": _CITIES, "sector": _CITIES, "period": _CITIES}  # a city's lists and 行业领域: its administrator's to change  # 招商活动: seen by the units a user sees taking part (each place's: its unit)
+           "event": _UNITS,  # 招商活动: seen by the units a user sees taking part (each place's: its unit)
+           "endpoint": _CITIES,  # a city's reminder webhook (提醒通道): its administrator's to change
+           "approval": _PROJECTS,  # 审批要件: seen with its project
+           "annual_list": _CITIES, "sector": _CITIES, "period": _CITIES}  # a city's lists and 行业领域: its administrator's to change
 
 # The action a page requires, by URL name; pages not listed require READ.
 URL_ACTIONS = {
@@ -91,6 +93,11 @@ URL_ACTIONS = {
         "orgs:units", "orgs:units_template", "orgs:unit", "orgs:unit_edit", "orgs:unit_move", "orgs:unit_retire",
         "orgs:unit_restore", "orgs:city_new", "projects:lists", "projects:lists_template", "projects:list_edit",
         "projects:dimensions", "projects:dimension_edit", "progress:period_action")},
+    # 提醒设置: the city administrator's schedule, webhooks (and their buttons) and delivery log. A user's own
+    # reminder preference (reminders:preferences) needs READ only: every role with one sets its own.
+    "reminders:setup": CONFIGURE,
+    "reminders:endpoint": CONFIGURE,
+    "reminders:log": CONFIGURE,
     # The reporting deadline (月报): bulk review and 催报 by reviewers, 本月无变化 by reporters, a password reset by
     # those who manage users; the 报送进度 board is read by anyone who reads the city.
     "progress:review_batch": REVIEW,
@@ -135,13 +142,25 @@ URL_ACTIONS = {
     "geo:boundary_delete": CONFIGURE,
     "screen:kiosks": CONFIGURE,
     "geo:photo_position": REPORT,
+    # 统计对账: read by the city's 市管理员 (and 市领导: see DEPARTURES); imports, notes and settings, and 签发 of a
+    # bulletin, by its 市管理员.
+    "reconciliation:index": CONFIGURE,
+    "reconciliation:import": CONFIGURE,
+    "reconciliation:note": CONFIGURE,
+    "reconciliation:settings": CONFIGURE,
+    "bulletins:issue": CONFIGURE,
+    # 一项目一档: 审批要件 are added, changed and deleted by those who may change the project; the dossier's page,
+    # its A4 summary (.pdf, .docx) and an approval's file are read by anyone who sees the project.
+    "dossier:approval_create": WRITE,
+    "dossier:approval_edit": WRITE,
+    "dossier:approval_delete": WRITE,
 }
 
 # URL parameters by name: the kind of world object that fills them.
 PARAM_KINDS = {"pk": "project", "project_id": "project", "project_pk": "project", "unit_id": "unit",
                "unit_pk": "unit", "report_id": "report", "entry_id": "entry", "user_id": "user",
                "item_id": "item", "problem_id": "problem", "lead_id": "lead",
-               "contract_id": "contract", "event_id": "event"}
+               "contract_id": "contract", "event_id": "event", "approval_id": "approval"}
 # Where `pk` (or another name) means something else on a particular page: {(url name, param): kind}.
 PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("progress:review_report", "pk"): "report",
@@ -161,6 +180,7 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("projects:dimension_edit", "pk"): "sector",
     ("progress:period_action", "pk"): "period",
     ("geo:photo_position", "pk"): "photo",  # 用照片位置作为项目位置: the photo's project's scope
+    ("reminders:endpoint", "pk"): "endpoint",
 }
 # Parameters that are plain values, the same for every role.
 PARAM_VALUES = {"year": 2024, "month": 2,
@@ -221,6 +241,9 @@ DEPARTURES: dict[tuple[str, str], tuple[set[int], str]] = {
                     "its city, 404 for another"),
     ("problems:joint_new", "district_admin"): (
         {403}, "联审会办 is run by the city's administrators: a district administrator is refused (403)"),
+    ("reconciliation:index", "city_leader"): (
+        {200}, "统计对账 is read by the city's 市管理员 and 市领导 (the leader before a bulletin goes out); only the "
+               "administrator imports, explains and sets it"),
     ("problems:decision_done", "district_admin"): (
         {403, 404}, "a meeting decision is marked done by its owner unit (here 润州区) or the city's "
                     "administrators: 京口区's administrator sees the city's meeting but is refused (403), 404 "
@@ -397,7 +420,18 @@ def world(world, settings, tmp_path):
         place.period, _ = ReportingPeriod.objects.get_or_create(
             city=place.city, year=2024, month=2,
             defaults={"opens_on": datetime.date(2024, 3, 1), "deadline": datetime.date(2024, 3, 10)})
+        place.endpoint = _endpoint(place.city)
     return world
+
+
+def _endpoint(city):
+    """A 提醒通道 of the city (an address nothing listens on: the matrix never presses 发送测试消息)."""
+    from django.utils import timezone
+
+    from tuijin.reminders.models import Endpoint
+
+    return Endpoint.objects.get_or_create(city=city, name="调度群", defaults={
+        "kind": "wecom", "url": "http://127.0.0.1:9/robot", "created_at": timezone.now()})[0]
 
 
 def test_the_walk_finds_the_pages_of_issue_3():

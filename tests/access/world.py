@@ -74,6 +74,8 @@ class Place:
     annual_list: object = None  # the place's city's highest list (the URL matrix's 本市设置 pages)
     sector: object = None  # a 行业领域 of the place's city (the URL matrix's 本市设置 pages)
     period: object = None  # a reporting month (填报期) of the place's city
+    endpoint: object = None  # a reminder webhook (提醒通道) of the place's city (the URL matrix's 提醒设置 page)
+    approval: object = None  # 审批要件 of the place's project, with its file (add_files)
 
 
 @dataclass
@@ -158,12 +160,13 @@ def add_problems(w: World) -> World:
 
 
 def add_files(w: World) -> World:
-    """Uploaded files: a report photo, a problem attachment and a livelihood photo per place (after
-    add_problems; MEDIA_ROOT must point at a temporary folder)."""
+    """Uploaded files: a report photo, a problem attachment, a livelihood photo and an approval document (审批要件)
+    per place (after add_problems; MEDIA_ROOT must point at a temporary folder)."""
     import datetime
 
     from django.core.files.base import ContentFile
 
+    from tuijin.dossier.models import ApprovalDocument
     from tuijin.livelihood.models import ItemPhoto, ItemReport
     from tuijin.problems.models import ProblemAttachment
     from tuijin.progress.models import ReportPhoto
@@ -176,6 +179,9 @@ def add_files(w: World) -> World:
             problem=place.problem, file=ContentFile(b"%PDF-1.4", f"{key}.pdf"), name=f"{key}.pdf", uploaded_at=now)
         report = ItemReport.objects.create(item=place.item, year=datetime.date.today().year, month=1)
         place.item_photo = ItemPhoto.objects.create(report=report, image=ContentFile(b"\x89PNG", f"{key}.png"))
+        place.approval = ApprovalDocument.objects.create(
+            project=place.project, item="permit", number=f"{key}建施〔2024〕1号", issued_on=datetime.date(2024, 1, 5),
+            file=ContentFile(b"%PDF-1.4", f"{key}-permit.pdf"), file_name=f"{key}-permit.pdf")
     return w
 
 

@@ -45,6 +45,7 @@ ROLE_FOR_PAGE = {
     "livelihood:review_report": "city_admin",
     "api-tokens:list": "city_admin",
     "progress:missing": "district_admin",
+    "reconciliation:index": "city_leader",  # 统计对账: the leader reads it (on the phone) before the bulletin
 }
 # The month a page is opened for: the demo's open month (7月 2024) for the forms, a closed one elsewhere.
 MONTHS = {"progress:form": (2024, 7), "livelihood:report": (2024, 7)}
@@ -103,11 +104,19 @@ NOT_PAGES = {
     "progress:remind": "POST only (the form is on the 报送进度 board)",
     "progress:unchanged": "POST only (a button on the reporter's list)",
     "progress:period_action": "POST only (the forms are on the 填报期 page)",
+    "reminders:endpoint": "POST only (a webhook's 启用/停用/测试 buttons are on the 提醒设置 page)",
     "accounts:user_password": "POST only (the answer shows the new password once)",
     "geo:data": "the map's JSON (drawn by the map page and the screen)",
     "geo:boundary_delete": "POST only (a button on the boundaries page)",
     "geo:photo_position": "POST only (a button beside a photo with GPS on the report form)",
     "screen:data": "the screen's JSON (fetched by the screen on a schedule)",
+    "reconciliation:note": "POST only (the forms are on the 统计对账 page)",
+    "reconciliation:settings": "POST only (the form is on the 统计对账 page)",
+    "bulletins:issue": "POST only (签发: the button is on the bulletin page)",
+    "dossier:pdf": "a PDF download (the dossier's one-page summary: tests/dossier/test_pages.py reads its page count)",
+    "dossier:docx": "a Word download",
+    "dossier:approval_delete": "POST only (the form is on the approval's edit page)",
+    "dossier:approval_file": "an uploaded file",
 }
 # Query strings a page needs: the drill-down list behind the dashboard's completion-rate figure (the list the
 # leader opens from a chart; the widest table of the application).
@@ -164,6 +173,7 @@ def demo_object(kind: str, user):
     """The first demo object of `kind` that `user` reaches (the same one on every run)."""
     from tuijin.accounts import scoping
     from tuijin.attraction import selectors as attraction
+    from tuijin.dossier.selectors import approvals_for
     from tuijin.livelihood.models import ItemReport
     from tuijin.problems import selectors as problems
     from tuijin.problems.models import Decision
@@ -190,6 +200,7 @@ def demo_object(kind: str, user):
         "lead": lambda: attraction.leads_for(user),
         "contract": lambda: attraction.contracts_for(user),
         "event": lambda: attraction.events_for(user),
+        "approval": lambda: approvals_for(user),
     }[kind]().order_by("pk").first()
     assert found is not None, f"the demo has no {kind} that {user.username} reaches"
     return found

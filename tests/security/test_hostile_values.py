@@ -346,6 +346,22 @@ FORMS = [
              lambda w: {"code": "transport", "name": "交通运输", "sort_order": "1", "active": "on"},
              {"code": ("代码", "line", True), "name": ("名称", "line", True), "sort_order": ("排序", "int", True)},
              watch=_sector),
+    # 提醒: a user's own preference; the city's schedule and webhooks (提醒设置)
+    FormSpec("reminder_preference", "city_admin", lambda w: "/reminders/",
+             lambda w: {"email": "on", "robot": "on", "mobile": "13800000001", "kinds": ["report_due", "weekly"]},
+             {"mobile": ("手机号", "line", False), "kinds": ("接收哪些提醒", "choice", False)}),
+    FormSpec("reminder_schedule", "city_admin", lambda w: "/setup/reminders/",
+             lambda w: {"form": "schedule", "enabled": "on", "days_before_deadline": "3", "days_after_deadline": "5",
+                        "problem_due_days": "3", "weekly_weekday": "0"},
+             {"days_before_deadline": ("月报截止前几天提醒", "int", True),
+              "days_after_deadline": ("截止后几天内催报", "int", True),
+              "problem_due_days": ("问题时限前几天提醒", "int", True),
+              "weekly_weekday": ("周调度提醒日", "choice", True)}),
+    FormSpec("reminder_endpoint", "city_admin", lambda w: "/setup/reminders/",
+             lambda w: {"form": "endpoint", "name": "短信平台", "kind": "sms", "url": "https://sms.example.cn/send",
+                        "secret": "", "body_template": '{"phone": "{mobile}", "text": "{content}"}'},
+             {"name": ("名称", "line", True), "kind": ("类型", "choice", True), "url": ("地址 (URL)", "line", True),
+              "secret": ("加签密钥", "line", False), "body_template": ("请求体模板", "text", False)}),
 ]
 
 # Number cases (too large, exponents, NaN/Inf, negative) hold since the amounts fix merged: none is expected to

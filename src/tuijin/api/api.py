@@ -16,7 +16,7 @@ from ninja.renderers import JSONRenderer
 
 from . import errors
 from .auth import SessionAuth, TokenAuth
-from .routes import figures, livelihood, me, problems, projects, registry, reports
+from .routes import attraction, figures, livelihood, me, problems, projects, registry, reports
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
@@ -99,3 +99,4 @@ api.add_router("", reports.router)
 api.add_router("", figures.router)
 api.add_router("", problems.router)
 api.add_router("", livelihood.router)
+api.add_router("", attraction.router)

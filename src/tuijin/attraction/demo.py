@@ -19,9 +19,12 @@ Performance (履约): every 40th industrial signing of a city, 16 at most, agree
 a year: 一年内开工) and an instalment of funds at signing, and is signed at the city's event of the previous 120
 days when there is one (`event=`; of the signed leads, exactly these have the source 招商活动). The city's four
 events (two led by a city leader) are made at its first signing. `build_city` then records the milestones
-reached, the funds arrived and one capital increase (增资) per city, dated where no published figure reads it
+reached, the funds arrived (by the city's funds sources: 境外 for foreign capital, else 省内市外 / 国内省外, one in
+four of those 市内县际) and one capital increase (增资) per city, dated where no published figure reads it
 (镇江市 after June 2024; 苏州市 after the first quarter), and adds the leads still in the pipeline: one per unit,
-at every stage before 签约, the last one given up (放弃), all met at the city's last event."""
+at every stage before 签约, the last one given up (放弃), all met at the city's last event. 镇江市 gets its 2024
+targets per funds source (SOURCE_TARGETS), so its bulletin's 招商引资 paragraph prints funds by source against
+them."""
 
 from __future__ import annotations
 
@@ -177,10 +180,13 @@ def build_city(city: OrgUnit, rng: random.Random, *, increase_on: datetime.date)
                                      actual_date=signed_on + datetime.timedelta(days=50))
         # Funds arrive shortly before the instalment (+180 days) is due, 25% of the investment against 30% due,
         # for two contracts in three and every contract with foreign capital (实际到位外资).
+        # Every fourth domestic arrival comes from within the city (市内县际); the draw is kept, so the random
+        # sequence (and every figure read from it) is what it was.
         if i % 3 or contract.foreign_capital:
+            drawn = "foreign" if contract.foreign_capital else rng.choice(["province", "domestic"])
             record_funds_arrival(contract=contract, date=signed_on + datetime.timedelta(days=175),
                                  amount=_wan(investment * Decimal("0.25")),
-                                 source="foreign" if contract.foreign_capital else rng.choice(["province", "domestic"]))
+                                 source="county" if drawn != "foreign" and i % 4 == 1 else drawn)
         if i == 0:
             record_capital_increase(project=contract.project, signed_on=increase_on, increment=Decimal(5000),
                                     is_demo=True)
@@ -226,8 +232,22 @@ def suzhou_targets(city: OrgUnit) -> None:
                    description=f"{name}上半年全部开工 (B7)")
 
 
+# 镇江市's 2024 targets for funds arrived by source (分来源到位资金, 万元 as the city hands them down, any decimals);
+# 市内县际 with a quarterly breakdown, the others against the city's schedule (序时进度).
+SOURCE_TARGETS = [("foreign", "25000.5", None), ("domestic", "8000", None), ("province", "12000.25", None),
+                  ("county", "20000", {3: 4000, 6: 9000, 9: 14500, 12: 20000})]
+
+
+def source_targets(city: OrgUnit) -> None:
+    """The city's yearly targets per funds source, through the service a user's target form calls."""
+    for code, value, steps in SOURCE_TARGETS:
+        set_target(unit=city, year=2024, indicator="source_funds_arrived", source=code, value=value, steps=steps,
+                   description="2024年分来源到位资金目标")
+
+
 def build_attraction_demo(*, zhenjiang: OrgUnit, suzhou: OrgUnit) -> None:
     rng = random.Random(11)
     build_city(zhenjiang, rng, increase_on=D(2024, 8, 15))
     build_city(suzhou, rng, increase_on=D(2024, 5, 8))
     suzhou_targets(suzhou)
+    source_targets(zhenjiang)

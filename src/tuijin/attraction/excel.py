@@ -28,13 +28,16 @@ from tuijin.progress.spreadsheets import (
 from tuijin.projects.models import Category
 
 from . import services
-from .models import InvestorKind, Lead, LeadSource
+from .models import AttractionEvent, IndustryTier, InvestorKind, Lead, LeadSource
 
 KIND_BY_LABEL = {label: value for value, label in InvestorKind.choices}
 SOURCE_BY_LABEL = {label: value for value, label in LeadSource.choices} | {"活动": "event", "以商招商": "referral"}
 FIELD_LABELS = {"title": "项目名称", "investor": "投资方", "investor_kind": "投资方类型", "source": "线索来源",
                 "amount": "意向投资/合同投资", "unit": "跟进单位", "date": "日期", "region": "国别/地区",
-                "code": "项目代码", "category": "项目类别", "leader": "挂钩市领导"}
+                "code": "项目代码", "category": "项目类别", "leader": "挂钩市领导", "tier": "三次产业",
+                "event": "签约活动"}
+TIER_BY_LABEL = {label: value for value, label in IndustryTier.choices} | {
+    "第一产业": "primary", "第二产业": "secondary", "第三产业": "tertiary"}
 REQUIRED = {"leads": ("title", "investor", "investor_kind", "source", "amount", "unit", "date"),
             "contracts": ("title", "investor", "investor_kind", "source", "amount", "unit", "date", "code",
                           "category")}
@@ -46,6 +49,10 @@ def match_field(header: str) -> str | None:
         return None
     if "代码" in t or "编码" in t:
         return "code"
+    if "三次产业" in t or t in ("产业", "所属产业", "产业分类", "一二三产"):
+        return "tier"
+    if "活动" in t and "来源" not in t:
+        return "event"
     if "类型" in t and ("投资" in t or "企业" in t or "客商" in t):
         return "investor_kind"
     if "类别" in t:
@@ -179,6 +186,19 @@ def plan_import(*, user, data: bytes, filename: str, kind: str = "leads") -> Imp
                 args["category"] = categories.get(text_of(cell("category")))
                 if args["category"] is None:
                     bad("category", f"项目类别应为 {'、'.join(categories)} 之一")
+                # Optional: 三次产业 (default 二产) and the 签约活动 by name (an event of the unit's city).
+                tier_text = text_of(cell("tier"))
+                args["industry_tier"] = (TIER_BY_LABEL.get(tier_text) or
+                                         (tier_text if tier_text in IndustryTier.values else None)
+                                         ) if tier_text else IndustryTier.SECONDARY
+                if args["industry_tier"] is None:
+                    bad("tier", f"三次产业应为 一产、二产、三产 之一, 收到 {tier_text!r}")
+                event_text = text_of(cell("event"))
+                args["event"] = None
+                if event_text and args["unit"] is not None:
+                    args["event"] = AttractionEvent.objects.filter(city=args["unit"].city(), name=event_text).first()
+                    if args["event"] is None:
+                        bad("event", f"签约活动 {event_text!r} 不是本市已登记的招商活动")
             if len(plan.problems) == before:
                 args["where"] = (sheet.name, r + 1)
                 plan.rows.append(args)
@@ -201,7 +221,9 @@ def commit_import(plan: ImportPlan, *, user) -> int:
                 investor_region=args["investor_region"], city_leader=args["city_leader"])
             if plan.kind == "contracts":
                 services.sign_lead(lead=lead, signed_on=args["date"], investment=args["amount"], code=args["code"],
-                                   category=args["category"], actor=user, confirm_new_project=True)
+                                   category=args["category"], actor=user, confirm_new_project=True,
+                                   industry_tier=args.get("industry_tier") or IndustryTier.SECONDARY,
+                                   event=args.get("event"))
         except InputError as exc:
             raise InputError(f"工作表“{sheet}”第 {row} 行: {exc.text}", field=exc.field) from None
     return len(plan.rows)

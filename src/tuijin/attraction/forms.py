@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django import forms
 
-from tuijin.core.bounds import FX_RATE, MONEY, SALES, BoundedDecimalField
+from tuijin.core.bounds import FX_RATE, MONEY, SALES, BoundedDecimalField, Bounds
 from tuijin.core.forms import DateInput, Form, ModelMultipleChoiceField
 from tuijin.dashboard.forms import DashboardForm
 from tuijin.projects.models import Category
 from tuijin.web import selectors as web_selectors
 from tuijin.web.forms import NodeChoiceField
 
-from .models import AgreedMilestone, EventKind, FundsSource, InvestorKind, LeadSource, LeadStage
+from .models import AgreedMilestone, EventKind, IndustryTier, InvestorKind, LeadSource, LeadStage
 
 DATE = DateInput()
 
@@ -58,8 +58,10 @@ class SignForm(Form):
     due_started = forms.DateField(label="约定开工日期", widget=DATE, required=False)
     due_operating = forms.DateField(label="约定投产日期", widget=DATE, required=False)
     confirm_new_project = forms.BooleanField(label="确认为该投资方的新项目", required=False)
+    industry_tier = forms.ChoiceField(label="三次产业", choices=IndustryTier.choices, initial=IndustryTier.SECONDARY,
+                                      required=False)
     event = forms.ModelChoiceField(label="签约活动", queryset=None, required=False,
-                                   help_text="在招商活动上签约时选择")
+                                   help_text="在招商活动或签约仪式上签约时选择")
 
     def __init__(self, *args, events, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,8 +80,13 @@ class MilestoneForm(Form):
 class ArrivalForm(Form):
     date = forms.DateField(label="到位日期", widget=DATE)
     amount = BoundedDecimalField(label="到位金额(万元)", bounds=MONEY)
-    source = forms.ChoiceField(label="资金来源", choices=FundsSource.choices)
+    source = forms.ChoiceField(label="资金来源", choices=())
     confirm_over = forms.BooleanField(label="确认超过合同投资", required=False)
+
+    def __init__(self, *args, sources=(), **kwargs):
+        """`sources`: the city's funds sources (资金来源, in their order); the service resolves the code."""
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [(s.code, s.name) for s in sources]
 
 
 class UnitsField(ModelMultipleChoiceField):
@@ -125,19 +132,22 @@ class TargetForm(Form):
     unit = forms.ModelChoiceField(label="单位", queryset=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     indicator = forms.CharField(label="指标", widget=forms.Select)
-    value = BoundedDecimalField(label="目标值 (个 / 亿元 / %)", bounds=SALES)
+    value = BoundedDecimalField(label="目标值 (个 / 亿元 / %; 分来源到位资金: 万元)",
+                                bounds=Bounds(SALES.low, SALES.high, 4, SALES.unit))
+    source = forms.ChoiceField(label="资金来源 (分来源到位资金)", required=False)
     level = forms.ChoiceField(label="下达层级", choices=[("city", "市定"), ("province", "省定")])
     annual_list = forms.ModelChoiceField(label="清单", queryset=None, required=False)
     due_month = forms.IntegerField(label="完成时限(月)", min_value=1, max_value=12, initial=12)
     strictly_above = forms.BooleanField(label="须超过目标值", required=False)
     description = forms.CharField(label="说明", max_length=200, required=False)
 
-    def __init__(self, *args, units, lists, **kwargs):
+    def __init__(self, *args, units, lists, sources=(), **kwargs):
         from .targets import INDICATORS
 
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["annual_list"].queryset = lists
+        self.fields["source"].choices = [("", "—")] + [(x.code, x.name) for x in sources]
         self.fields["indicator"].widget.choices = [(k, f"{v.label} ({v.unit})") for k, v in INDICATORS.items()]
 
 

@@ -9,7 +9,8 @@ capital-increase increments (增资) and computes the performance (履约) figur
   reached on or before its agreed date (开工 / 投产 also count as reached by the project's stage event).
   履约率 = on schedule ÷ due.
 - funds_due (应到位资金): Σ instalments due in the period; funds_arrived (到位资金): Σ funds arrived in the period.
-  资金到位率 = arrived ÷ due. foreign_arrived (实际到位外资): Σ funds arrived from abroad (境外) in the period.
+  资金到位率 = arrived ÷ due. foreign_arrived (实际到位外资): Σ funds arrived in the period from the city's
+  sources marked foreign (境外); arrived_by_source: Σ funds arrived in the period per funds source.
 - cohort start / operating rates (签约项目开工率 / 投产率): the engine's signing cohort (compute()).
 A figure whose denominator is zero is absent (None), never 0%.
 
@@ -40,7 +41,6 @@ from .models import (
     ContractMilestone,
     FundsArrival,
     FundsInstalment,
-    FundsSource,
 )
 
 ZERO = Decimal(0)
@@ -166,6 +166,7 @@ class Performance:
     cohort_signed: int = 0
     cohort_started: int = 0
     cohort_operating: int = 0
+    arrived_by_source: dict[int, Decimal] = field(default_factory=dict)  # FundsSource id → Σ arrived (万元)
     by_unit: list[Performance] = field(default_factory=list)
 
     ADDITIVE = ("contracts_due", "contracts_on_schedule", "funds_due", "funds_arrived", "foreign_arrived",
@@ -174,6 +175,8 @@ class Performance:
     def add(self, other: Performance) -> None:
         for name in self.ADDITIVE:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for source_id, amount in other.arrived_by_source.items():
+            self.arrived_by_source[source_id] = self.arrived_by_source.get(source_id, ZERO) + amount
 
     @property
     def performance_rate(self) -> Decimal | None:
@@ -214,10 +217,12 @@ def performance(scope: Scope, period: Period, *, breakdown: bool = True) -> Perf
                                             ).values("contract__project__unit_id").annotate(s=Sum("amount")).order_by():
         per_unit[r["contract__project__unit_id"]].funds_due = r["s"] or ZERO
     for r in FundsArrival.objects.filter(contract__in=ids, date__gte=period.start, date__lte=period.end).values(
-            "contract__project__unit_id").annotate(
-            s=Sum("amount"), f=Sum("amount", filter=Q(source=FundsSource.FOREIGN))).order_by():
+            "contract__project__unit_id", "source_id", "source__is_foreign").annotate(s=Sum("amount")).order_by():
         f = per_unit[r["contract__project__unit_id"]]
-        f.funds_arrived, f.foreign_arrived = r["s"] or ZERO, r["f"] or ZERO
+        f.funds_arrived += r["s"] or ZERO
+        if r["source__is_foreign"]:
+            f.foreign_arrived += r["s"] or ZERO
+        f.arrived_by_source[r["source_id"]] = f.arrived_by_source.get(r["source_id"], ZERO) + (r["s"] or ZERO)
 
     figures = compute(scope, period, breakdown=breakdown)
     total = Performance(unit=scope.root)
@@ -274,10 +279,199 @@ def performance_contracts(scope: Scope, period: Period, key: str):
         return contracts.annotate(amount=Sum("instalments__amount", filter=in_p)).filter(amount__gt=0)
     in_p = Q(arrivals__date__gte=period.start, arrivals__date__lte=period.end)
     if key == "foreign_arrived":
-        in_p &= Q(arrivals__source=FundsSource.FOREIGN)
+        in_p &= Q(arrivals__source__is_foreign=True)
     return contracts.annotate(amount=Sum("arrivals__amount", filter=in_p)).filter(amount__gt=0)
 
 
 def performance_drilldown(scope: Scope, period: Period, key: str):
     """The projects behind a performance figure (see performance_contracts)."""
     return Project.objects.filter(id__in=performance_contracts(scope, period, key).values("project_id"))
+
+
+# ---------------------------------------------------------------- funds by source, 履约项目, cohorts
+
+BIG_PROJECT_WAN = Decimal(10000)  # 亿元以上: total planned investment ≥ 10,000 万元 (inclusive)
+
+
+def performing_q(as_of: datetime.date) -> Q:
+    """履约项目 (a signed project that has begun to perform) by `as_of`, on Project rows: an agreed 注册 reached
+    (its actual date), funds arrived on any of its contracts, or its 开工 stage event, each on or before `as_of`."""
+    pk = OuterRef("pk")
+    registered = ContractMilestone.objects.filter(contract__project=pk, kind=AgreedMilestone.REGISTERED,
+                                                  actual_date__isnull=False, actual_date__lte=as_of)
+    arrived = FundsArrival.objects.filter(contract__project=pk, date__lte=as_of)
+    started = StageEvent.objects.filter(project=pk, stage=Stage.STARTED, date__lte=as_of)
+    return Q(Exists(registered)) | Q(Exists(arrived)) | Q(Exists(started))
+
+
+def _stage_by(stage: str, as_of: datetime.date) -> Q:
+    return Q(Exists(StageEvent.objects.filter(project=OuterRef("pk"), stage=stage, date__lte=as_of)))
+
+
+@dataclass
+class Cohort:
+    """A cohort of signed projects (签约项目: those signed at one event, or in one year) followed to `as_of`,
+    unrounded. Every rate is over the signed projects (a project counts once however many contracts it has)."""
+
+    label: str
+    as_of: datetime.date
+    signed: int = 0  # 签约项目
+    performing: int = 0  # 履约项目: registered, funds arrived or started by as_of (performing_q)
+    started: int = 0  # 已开工: 开工 stage event by as_of
+    operating: int = 0  # 已投产: 投产 stage event by as_of
+    contracted: Decimal = ZERO  # Σ investment of the cohort's contracts (first signings and increases, 万元)
+    arrived: Decimal = ZERO  # Σ funds arrived on those contracts by as_of (万元)
+    event: object = None
+    year: int | None = None
+
+    @property
+    def performing_rate(self) -> Decimal | None:
+        """履约率 = 履约项目 ÷ 签约项目."""
+        return ratio(self.performing, self.signed)
+
+    @property
+    def start_rate(self) -> Decimal | None:
+        """开工率 = 已开工 ÷ 签约项目."""
+        return ratio(self.started, self.signed)
+
+    @property
+    def operating_rate(self) -> Decimal | None:
+        """投产率 = 已投产 ÷ 签约项目."""
+        return ratio(self.operating, self.signed)
+
+    @property
+    def funds_rate(self) -> Decimal | None:
+        """资金到位率 = Σ arrived by as_of ÷ Σ contracted investment."""
+        return ratio(self.arrived, self.contracted)
+
+
+def cohort_members(scope: Scope, as_of: datetime.date, *, event=None, year: int | None = None):
+    """(project ids, contracts) of a cohort, as subqueries. `event`: the projects in scope with a contract signed
+    at the event (签约活动, not a 再签约) on or before `as_of`, and those contracts. `year`: the projects in scope
+    whose first signing (签约 event) falls in the year, by `as_of` (the engine's signing cohort, cohort_qs), and
+    their contracts (not 再签约) signed by `as_of`."""
+    if (event is None) == (year is None):
+        raise ValueError("a cohort is of one event or one year")
+    if event is not None:
+        contracts = (Contract.objects.filter(scope.project_q("project__"), event=event, signed_on__lte=as_of)
+                     .exclude(kind=ContractKind.RESIGNED))
+        return contracts.values("project_id"), contracts
+    from tuijin.indicators.engine import cohort_qs
+
+    projects = cohort_qs(scope, year, as_of).values("project_id")
+    contracts = Contract.objects.filter(project__in=projects, signed_on__lte=as_of).exclude(kind=ContractKind.RESIGNED)
+    return projects, contracts
+
+
+def cohort(scope: Scope, as_of: datetime.date, *, event=None, year: int | None = None) -> Cohort:
+    """签约项目 of one event or one year followed to `as_of`: 履约率, 开工率, 投产率 and 资金到位率 over the signed
+    projects (cohort_members). Three queries."""
+    projects, contracts = cohort_members(scope, as_of, event=event, year=year)
+    label = f"{event.name}签约项目" if event is not None else f"{year}年签约项目"
+    c = Cohort(label=label, as_of=as_of, event=event, year=year)
+    row = Project.objects.filter(id__in=projects).aggregate(
+        n=Count("id"), p=Count("id", filter=performing_q(as_of)), s=Count("id", filter=_stage_by(Stage.STARTED, as_of)),
+        o=Count("id", filter=_stage_by(Stage.OPERATING, as_of)))
+    c.signed, c.performing, c.started, c.operating = row["n"], row["p"], row["s"], row["o"]
+    c.contracted = contracts.aggregate(s=Sum("investment"))["s"] or ZERO
+    c.arrived = (FundsArrival.objects.filter(contract__in=contracts.values("id"), date__lte=as_of)
+                 .aggregate(s=Sum("amount"))["s"] or ZERO)
+    return c
+
+
+@dataclass
+class SourceRow:
+    """到位资金 from one of the city's sources in the period, with the scope unit's target for it (万元)."""
+
+    source: object  # FundsSource
+    arrived: Decimal = ZERO
+    share: Decimal | None = None  # arrived ÷ all funds arrived
+    target: object = None  # Target (indicator source_funds_arrived), or None
+    expected: Decimal | None = None  # the target due by the period's end (targets.expected_by, city schedule)
+
+    @property
+    def progress(self) -> Decimal | None:
+        """完成目标的 x%: arrived ÷ target."""
+        return None if self.target is None else ratio(self.arrived, self.target.value)
+
+    @property
+    def schedule(self) -> Decimal | None:
+        """进度: the share of the target due by now."""
+        if self.target is None:
+            return None
+        return ratio(self.expected, self.target.value) if self.target.value else Decimal(1)
+
+
+@dataclass
+class TierRow:
+    """到位资金 of the projects of one 三次产业 (by the contract's industry_tier), and how many projects."""
+
+    code: str
+    label: str
+    arrived: Decimal = ZERO
+    projects: int = 0
+    share: Decimal | None = None
+
+
+@dataclass
+class FundsReport:
+    """到位资金 by source, by 三次产业 and of 亿元以上 projects, and 履约项目, for a scope and period (unrounded)."""
+
+    scope: Scope
+    period: Period
+    total: Decimal = ZERO
+    sources: list[SourceRow] = field(default_factory=list)
+    tiers: list[TierRow] = field(default_factory=list)
+    big_arrived: Decimal = ZERO  # of 亿元以上 projects (计划总投资 ≥ 1 亿元)
+    big_projects: int = 0
+    signing: Cohort | None = None  # the year's signing cohort by the period's end: 履约项目 / 签约项目
+    performance: Performance | None = None  # the milestone-based 履约率 (contracts due / on schedule)
+
+    @property
+    def big_share(self) -> Decimal | None:
+        return ratio(self.big_arrived, self.total)
+
+
+def funds_by_source(scope: Scope, period: Period, *, level: str = "city", perf: Performance | None = None
+                    ) -> FundsReport:
+    """到位资金 in the period (the contracts of `performance`) split by the city's funds sources (in their order,
+    retired ones only when they have funds), each with its share of the total and the scope unit's target on it
+    (分来源到位资金, `level`, the scope's list / category) with progress and the schedule due by the period's end
+    (the city's 序时进度); by 三次产业 with shares; the share of 亿元以上 projects; 履约项目 and 履约率 of the year's
+    signing cohort by the period's end, beside the milestone-based 履约率 (`perf`: performance() of the same scope
+    and period when the caller has it). About ten queries."""
+    from tuijin.indicators.engine import schedule_shares
+
+    from .models import FundsSource, IndustryTier, Target
+    from .targets import SOURCE_INDICATOR, expected_by
+
+    report = FundsReport(scope=scope, period=period)
+    arrivals = FundsArrival.objects.filter(contract__in=_contracts(scope, period).values("id"),
+                                           date__gte=period.start, date__lte=period.end)
+    by_source = dict(arrivals.values("source_id").annotate(s=Sum("amount")).values_list("source_id", "s").order_by())
+    report.total = sum(by_source.values(), ZERO)
+    big = Q(contract__project__total_investment__gte=BIG_PROJECT_WAN)
+    tiers = {r["contract__industry_tier"]: r for r in arrivals.values("contract__industry_tier").annotate(
+        s=Sum("amount"), n=Count("contract__project", distinct=True), bs=Sum("amount", filter=big),
+        bn=Count("contract__project", distinct=True, filter=big)).order_by()}
+    # A user limited to some projects (a reporter) sees no unit target: it measures the whole unit.
+    targets = {} if scope.restrict is not None else {t.source_id: t for t in Target.objects.filter(
+        unit=scope.root, year=period.year, indicator=SOURCE_INDICATOR, level=level, annual_list=scope.annual_list,
+        category=scope.category).prefetch_related("steps")}
+    shares = schedule_shares(scope.city, period.year)
+    for src in FundsSource.objects.filter(city=scope.city).order_by("sort_order", "id"):
+        arrived = by_source.get(src.pk) or ZERO
+        if not src.active and not arrived and src.pk not in targets:
+            continue
+        t = targets.get(src.pk)
+        report.sources.append(SourceRow(src, arrived, ratio(arrived, report.total), t,
+                                        None if t is None else expected_by(t, period.last_month, shares)))
+    for code, label in IndustryTier.choices:
+        r = tiers.get(code) or {}
+        report.tiers.append(TierRow(code, label, r.get("s") or ZERO, r.get("n") or 0,
+                                    ratio(r.get("s") or ZERO, report.total)))
+        report.big_arrived += r.get("bs") or ZERO
+        report.big_projects += r.get("bn") or 0
+    report.signing = cohort(scope, period.end, year=period.year)
+    report.performance = perf if perf is not None else performance(scope, period, breakdown=False)
+    return report

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from tuijin.core.bounds import FX_RATE, MONEY, SALES
+from tuijin.projects.models import CityDimension
 
 
 class InvestorKind(models.TextChoices):
@@ -109,10 +110,12 @@ class EventKind(models.TextChoices):
     DELEGATION = "delegation", "招商团组"
     FAIR = "fair", "经贸交流会"
     PROMOTION = "promotion", "城市推介"
+    CEREMONY = "ceremony", "签约仪式"
 
 
 class AttractionEvent(models.Model):
-    """招商活动: a delegation, trade fair or promotion, where leads are met and contracts signed."""
+    """招商活动: a delegation, trade fair, promotion or signing ceremony (签约仪式), where leads are met and
+    contracts signed (Contract.event: the projects signed there are the event's cohort)."""
 
     city = models.ForeignKey("orgs.OrgUnit", verbose_name="城市", on_delete=models.PROTECT, related_name="+")
     name = models.CharField("活动名称", max_length=200)
@@ -139,6 +142,14 @@ class ContractKind(models.TextChoices):
     RESIGNED = "resigned", "再签约(不重复统计)"
 
 
+class IndustryTier(models.TextChoices):
+    """三次产业: the sector of the economy a signed project belongs to (bulletins print shares 一产 / 二产 / 三产)."""
+
+    PRIMARY = "primary", "一产"
+    SECONDARY = "secondary", "二产"
+    TERTIARY = "tertiary", "三产"
+
+
 class Contract(models.Model):
     """签约合同: the contract that signs a project. Only the first signing of a project counts as a new signing;
     an increase (增资) adds only its increment to the new-signing amount; a re-signing adds nothing."""
@@ -151,6 +162,8 @@ class Contract(models.Model):
     event = models.ForeignKey(AttractionEvent, verbose_name="签约活动", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="contracts")
     kind = models.CharField("签约类型", max_length=20, choices=ContractKind.choices)
+    industry_tier = models.CharField("三次产业", max_length=10, choices=IndustryTier.choices,
+                                     default=IndustryTier.SECONDARY)
     signed_on = models.DateField("签约日期", db_index=True)
     investment = models.DecimalField("合同投资/增资额(万元)", max_digits=14, decimal_places=2)
     registered_capital = models.DecimalField("注册资本(万元)", max_digits=14, decimal_places=2, default=0)
@@ -221,19 +234,36 @@ class FundsInstalment(models.Model):
         return f"{self.contract} {self.due_date} {self.amount}"
 
 
-class FundsSource(models.TextChoices):
-    OUT_OF_CITY = "province", "市外省内"
-    OUT_OF_PROVINCE = "domestic", "省外"
-    FOREIGN = "foreign", "境外"
+# A city's default sources of funds arrived (code, name, counts as 实际到位外资), in their order. Codes of the
+# fixed choices of before (province 市外省内, domestic 省外, foreign 境外) are kept, so old rows map onto them.
+DEFAULT_FUNDS_SOURCES = [("foreign", "境外", True), ("domestic", "国内省外", False), ("province", "省内市外", False),
+                         ("county", "市内县际", False)]
+
+
+class FundsSource(CityDimension):
+    """资金来源: the sources a city splits its funds arrived by (境外, 国内省外, 省内市外, 市内县际 by default), with a
+    code, a name and an order; `is_foreign` sources count as 实际到位外资."""
+
+    city = models.ForeignKey("orgs.OrgUnit", verbose_name="城市", on_delete=models.CASCADE, related_name="+")
+    is_foreign = models.BooleanField("计入实际到位外资", default=False)
+
+    class Meta(CityDimension.Meta):
+        verbose_name = "资金来源"
+        verbose_name_plural = "资金来源"
+        constraints = [
+            models.UniqueConstraint(fields=["city", "code"], name="funds_source_unique_code"),
+            models.UniqueConstraint(fields=["city", "name"], name="funds_source_unique_name"),
+        ]
 
 
 class FundsArrival(models.Model):
-    """到位资金: funds that actually arrived on a date (万元), by source; 境外 counts as 实际到位外资."""
+    """到位资金: funds that actually arrived on a date (万元), by the city's source; a source marked foreign (境外)
+    counts as 实际到位外资."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="arrivals")
     date = models.DateField("到位日期")
     amount = models.DecimalField("到位金额(万元)", max_digits=14, decimal_places=2)
-    source = models.CharField("资金来源", max_length=20, choices=FundsSource.choices)
+    source = models.ForeignKey(FundsSource, verbose_name="资金来源", on_delete=models.PROTECT, related_name="arrivals")
 
     class Meta:
         ordering = ["contract", "date"]
@@ -251,7 +281,8 @@ class TargetLevel(models.TextChoices):
 
 class Target(models.Model):
     """目标任务: a unit's yearly target for one engine indicator, set by one level (市 or 省), with the month
-    by which it is due (默认 12) and an optional list / category narrowing the indicator's scope."""
+    by which it is due (默认 12) and an optional list / category narrowing the indicator's scope; a target on
+    到位资金 by source (分来源到位资金) names the city's funds source and is in 万元, to 4 decimals."""
 
     unit = models.ForeignKey("orgs.OrgUnit", verbose_name="单位", on_delete=models.CASCADE,
                              related_name="attraction_targets")
@@ -262,7 +293,9 @@ class Target(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey("projects.Category", verbose_name="类别", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
-    value = models.DecimalField("目标值", max_digits=14, decimal_places=2)
+    source = models.ForeignKey(FundsSource, verbose_name="资金来源", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="targets")
+    value = models.DecimalField("目标值", max_digits=16, decimal_places=4)
     strictly_above = models.BooleanField("须超过目标值", default=False)
     due_month = models.PositiveSmallIntegerField("完成时限(月)", default=12)
     description = models.CharField("说明", max_length=200, blank=True)
@@ -274,8 +307,8 @@ class Target(models.Model):
         constraints = [
             SALES.constraint("value", "target_value_range", "目标值"),
             models.CheckConstraint(condition=Q(due_month__gte=1, due_month__lte=12), name="target_due_month_range"),
-            models.UniqueConstraint(fields=["unit", "year", "indicator", "level", "annual_list", "category"],
-                                    name="target_once_per_level"),
+            models.UniqueConstraint(fields=["unit", "year", "indicator", "level", "annual_list", "category",
+                                            "source"], name="target_once_per_level"),
         ]
 
     def __str__(self):
@@ -287,7 +320,7 @@ class TargetStep(models.Model):
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="steps")
     month = models.PositiveSmallIntegerField("月份")
-    cumulative_value = models.DecimalField("累计目标", max_digits=14, decimal_places=2)
+    cumulative_value = models.DecimalField("累计目标", max_digits=16, decimal_places=4)
 
     class Meta:
         ordering = ["target", "month"]

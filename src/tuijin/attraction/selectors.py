@@ -106,7 +106,7 @@ def target_progress(user, year: int, through_month: int, *, root=None) -> list[d
     qs = targets_for(user, year)
     if root is not None:
         qs = qs.filter(unit__path__startswith=root.path)
-    qs = (qs.select_related("unit", "annual_list", "category").prefetch_related("steps")
+    qs = (qs.select_related("unit", "annual_list", "category", "source").prefetch_related("steps")
           .order_by("unit__path", "id"))
     rows = target_rows(qs, through_month)
     base = reverse("attraction:targets")
@@ -212,3 +212,13 @@ def get_contract_or_404(user, pk):
     if contract is None:
         raise Http404("合同不存在或不在您的权限范围内")
     return contract
+
+
+def funds_sources(city, *, active_only: bool = True):
+    """The city's 资金来源 in their order (the choices of a funds arrival; None: none)."""
+    from .models import FundsSource
+
+    if city is None:
+        return FundsSource.objects.none()
+    qs = FundsSource.objects.filter(city=city)
+    return (qs.filter(active=True) if active_only else qs).order_by("sort_order", "id")

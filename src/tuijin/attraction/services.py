@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from tuijin.accounts.scoping import WRITE, can
@@ -22,6 +22,7 @@ from tuijin.projects.models import Project, Stage, StageEvent
 from tuijin.projects.services import create_project, record_stage
 
 from .models import (
+    DEFAULT_FUNDS_SOURCES,
     LEAD_STAGE_ORDER,
     AgreedMilestone,
     AttractionEvent,
@@ -33,6 +34,7 @@ from .models import (
     FundsArrival,
     FundsInstalment,
     FundsSource,
+    IndustryTier,
     InvestorKind,
     Lead,
     LeadSource,
@@ -46,7 +48,7 @@ from .selectors import may_write_at as _reaches
 
 
 def _money(value, field: str, label: str, *, positive: bool = False, allow_none: bool = False,
-           bounds: Bounds = MONEY) -> Decimal | None:
+           bounds: Bounds = MONEY, places: int = 2) -> Decimal | None:
     if value in (None, "") and allow_none:
         return None
     try:
@@ -58,7 +60,7 @@ def _money(value, field: str, label: str, *, positive: bool = False, allow_none:
         raise InputError(f"{label}必须大于 0: {value}", field=field)
     if amount < 0:
         raise InputError(f"{label}不能为负数: {value}", field=field)
-    return amount.quantize(Decimal("0.01"))
+    return amount.quantize(Decimal(1).scaleb(-places))
 
 
 def _date(value, field: str, label: str) -> datetime.date:
@@ -237,8 +239,20 @@ def _instalments(contract: Contract, instalments) -> None:
 SIGNING_PROJECT_FIELDS = ("location", "description", "responsible_leader", "responsible_department",
                           "service_contact", "registered_on")
 
-CONTRACT_FIELDS = ["project", "lead", "unit", "event", "kind", "signed_on", "investment", "registered_capital",
+CONTRACT_FIELDS = ["project", "lead", "unit", "event", "kind", "industry_tier", "signed_on", "investment", "registered_capital",
                    "foreign_capital", "foreign_currency", "foreign_amount", "fx_rate"]
+
+
+def _tier(value) -> str:
+    """三次产业 by code (primary / secondary / tertiary) or name (一产 / 二产 / 三产, also 第一/二/三产业)."""
+    text = str(value or "").strip()
+    names = {label: code for code, label in IndustryTier.choices}
+    names.update({"第一产业": IndustryTier.PRIMARY, "第二产业": IndustryTier.SECONDARY, "第三产业": IndustryTier.TERTIARY})
+    if text in IndustryTier.values:
+        return text
+    if text in names:
+        return names[text]
+    raise InputError(f"三次产业未知: {value!r} (可选: 一产、二产、三产)", field="industry_tier")
 
 
 @transaction.atomic
@@ -246,7 +260,7 @@ def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, p
               code: str = "", category=None, registered_capital=0, foreign_capital=0, foreign_currency: str = "",
               foreign_amount=None, fx_rate=None, milestones: dict | None = None, instalments=(), event=None,
               confirm_new_project: bool = False, project_fields: dict | None = None,
-              is_demo: bool = False) -> Contract:
+              industry_tier: str = IndustryTier.SECONDARY, is_demo: bool = False) -> Contract:
     """签约: sign a lead. Without `project`, the project is created in the registry (code, category; its name,
     owner and industry node are the lead's, its total planned investment the contracted investment, its
     registration date the lead's date or the signing date if earlier; `project_fields` may give its location,
@@ -255,7 +269,7 @@ def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, p
     contract is linked to it: if that project was never signed it enters 签约 now (first signing); if it was,
     this is a re-signing (再签约) by whatever unit or under whatever name, which counts nothing again. When the
     same investor already signed a project in the city, a new project must be confirmed (or the existing one
-    linked), so nothing is counted twice by mistake."""
+    linked), so nothing is counted twice by mistake. `industry_tier`: 三次产业 (一产 / 二产 / 三产, default 二产)."""
     # The unit, city and industry node come with the lead (one query; only the lead's row is locked).
     lead = (Lead.objects.select_for_update(of=("self",)).select_related("unit", "city", "industry_node__taxonomy")
             .get(pk=lead.pk))
@@ -265,6 +279,7 @@ def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, p
     if lead.stage == LeadStage.ABANDONED:
         raise InputError(f"线索 {lead.title} 已放弃, 不能签约", field="lead")
     signed_on = _date(signed_on, "signed_on", "签约日期")
+    industry_tier = _tier(industry_tier)
     amount = _money(investment, "investment", "合同投资", positive=True)
     currency, f_amount, rate = _foreign(foreign_currency, foreign_amount, fx_rate)
     if event is not None and event.city_id != lead.city_id:
@@ -311,7 +326,8 @@ def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, p
     else:
         kind = ContractKind.FIRST
     contract = Contract.objects.create(
-        project=project, lead=lead, unit=lead.unit, event=event, kind=kind, signed_on=signed_on, investment=amount,
+        project=project, lead=lead, unit=lead.unit, event=event, kind=kind, industry_tier=industry_tier,
+        signed_on=signed_on, investment=amount,
         registered_capital=_money(registered_capital, "registered_capital", "注册资本"),
         foreign_capital=_money(foreign_capital, "foreign_capital", "外资"), foreign_currency=currency,
         foreign_amount=f_amount, fx_rate=rate, is_demo=is_demo)
@@ -334,7 +350,7 @@ def record_capital_increase(*, project: Project, signed_on: datetime.date, incre
                             milestones: dict | None = None, instalments=(), event=None,
                             is_demo: bool = False) -> Contract:
     """增资: a signed project's capital increase. Only the increment enters the new-signing amount (in the
-    period of the increase); the project is not counted again."""
+    period of the increase); the project is not counted again. Its 三次产业 is the project's first contract's."""
     unit = unit or project.unit
     _check_reach(actor, unit, "project", f"项目 {project.name}")
     amount = _money(increment, "increment", "增资额", positive=True)
@@ -344,8 +360,10 @@ def record_capital_increase(*, project: Project, signed_on: datetime.date, incre
         raise InputError(f"项目 {project.name} 尚未签约, 不能增资", field="project")
     if signed_on < first.date:
         raise InputError(f"增资日期 {signed_on} 早于首次签约日期 {first.date}", field="signed_on")
+    tier = (Contract.objects.filter(project=project).exclude(kind=ContractKind.INCREASE).order_by("signed_on", "id")
+            .values_list("industry_tier", flat=True).first() or IndustryTier.SECONDARY)
     contract = Contract.objects.create(project=project, unit=unit, event=event, kind=ContractKind.INCREASE,
-                                       signed_on=signed_on, investment=amount, is_demo=is_demo)
+                                       industry_tier=tier, signed_on=signed_on, investment=amount, is_demo=is_demo)
     _milestones(contract, milestones)
     _instalments(contract, instalments)
     record_change(actor=actor, action="create", obj=contract, before=None, after=snapshot(contract, CONTRACT_FIELDS))
@@ -367,14 +385,66 @@ def record_milestone_reached(*, contract: Contract, kind: str, actual_date: date
     return ms
 
 
+def ensure_funds_sources(city) -> None:
+    """A city's default 资金来源 (境外, 国内省外, 省内市外, 市内县际; also seeded by migration for the cities that
+    existed then). A city that already has a source of a default code keeps it as it is."""
+    for order, (code, name, foreign) in enumerate(DEFAULT_FUNDS_SOURCES, start=1):
+        if not FundsSource.objects.filter(city=city, code=code).exists() and \
+                not FundsSource.objects.filter(city=city, name=name).exists():
+            FundsSource.objects.create(city=city, code=code, name=name, sort_order=order, is_foreign=foreign)
+
+
+def resolve_funds_source(city, source, field: str = "source") -> FundsSource:
+    """The city's funds source named by a FundsSource, its code or its name (an import cell); else a message
+    naming the value and the city's sources."""
+    if isinstance(source, FundsSource):
+        if source.city_id != city.pk:
+            raise InputError(f"资金来源 {source.name} 不是 {city.name} 的资金来源", field=field)
+        return source
+    text = str(source or "").strip()
+    found = FundsSource.objects.filter(city=city).filter(Q(code=text) | Q(name=text)).first() if text else None
+    if found is None:
+        names = "、".join(FundsSource.objects.filter(city=city).values_list("name", flat=True)) or "无"
+        raise InputError(f"资金来源未知: {source!r} (可选: {names})", field=field)
+    return found
+
+
+SOURCE_CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,30}")
+
+
 @transaction.atomic
-def record_funds_arrival(*, contract: Contract, date: datetime.date, amount, source: str, actor=None,
+def add_funds_source(*, city, code: str, name: str, actor, sort_order: int = 0, is_foreign: bool = False,
+                     reason: str = "") -> FundsSource:
+    """A city's own 资金来源 (the city administrator's): a code, a name, an order and whether it counts as
+    实际到位外资."""
+    from tuijin.projects.services import _require_city_admin
+
+    _require_city_admin(actor, city)
+    code, name = (code or "").strip(), (name or "").strip()
+    if not name or len(name) > 30:
+        raise InputError(f"资金来源名称应为 1-30 字: {name[:40]!r}", field="name")
+    if not SOURCE_CODE_RE.fullmatch(code):
+        raise InputError(f"代码应为 1-30 位字母、数字、下划线或连字符: {code[:40]!r}", field="code")
+    if isinstance(sort_order, bool) or not isinstance(sort_order, int) or not 0 <= sort_order <= 9999:
+        raise InputError(f"排序应为 0-9999 的整数: {sort_order!r}", field="sort_order")
+    if FundsSource.objects.filter(city=city, code=code).exists():
+        raise InputError(f"已有代码为 {code} 的资金来源", field="code")
+    if FundsSource.objects.filter(city=city, name=name).exists():
+        raise InputError(f"已有名为 {name} 的资金来源", field="name")
+    source = FundsSource.objects.create(city=city, code=code, name=name, sort_order=sort_order,
+                                        is_foreign=bool(is_foreign))
+    record_change(actor=actor, action="create", obj=source, before=None, after=snapshot(source), reason=reason)
+    return source
+
+
+@transaction.atomic
+def record_funds_arrival(*, contract: Contract, date: datetime.date, amount, source, actor=None,
                          confirm_over: bool = False) -> FundsArrival:
-    """到位资金: funds arrived on a date. Funds above the contracted investment are refused unless confirmed."""
+    """到位资金: funds arrived on a date, from one of the city's sources (a FundsSource, its code or its name).
+    Funds above the contracted investment are refused unless confirmed."""
     _check_reach(actor, contract.project.unit, "contract", f"合同 {contract}")
     amount = _money(amount, "amount", "到位资金", positive=True)
-    if source not in FundsSource.values:
-        raise InputError(f"资金来源未知: {source!r}", field="source")
+    source = resolve_funds_source(contract.project.unit.city(), source)
     date = _date(date, "date", "到位日期")
     arrived = contract.arrivals.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     if arrived + amount > contract.investment and not confirm_over:
@@ -508,33 +578,45 @@ def add_lead_to_event(*, event: AttractionEvent, lead: Lead, actor=None) -> Attr
 @transaction.atomic
 def set_target(*, unit, year: int, indicator: str, value, actor=None, level: str = TargetLevel.CITY,
                annual_list=None, category=None, due_month: int = 12, strictly_above: bool = False,
-               steps: dict | None = None, description: str = "") -> Target:
+               steps: dict | None = None, description: str = "", source=None) -> Target:
     """目标任务: a unit's yearly target for an engine indicator (see targets.INDICATORS), in the indicator's
-    unit (个, 亿元 or %), due by a month, with an optional cumulative monthly/quarterly breakdown."""
-    from .targets import INDICATORS
+    unit (个, 亿元 or %; 万元 for 分来源到位资金, which names one of the city's funds sources: a FundsSource, its
+    code or name), due by a month, with an optional cumulative monthly/quarterly breakdown. Values keep up to 4
+    decimals."""
+    from .targets import INDICATORS, SOURCE_INDICATOR
 
     if indicator not in INDICATORS:
         raise InputError(f"指标未知: {indicator!r} (可选: {', '.join(INDICATORS)})", field="indicator")
     _check_reach(actor, unit, "unit", f"单位 {unit.name}")
+    if indicator == SOURCE_INDICATOR:
+        if source in (None, ""):
+            raise InputError(f"{INDICATORS[indicator].label}目标须选择资金来源", field="source")
+        source = resolve_funds_source(unit.city(), source)
+    elif source not in (None, ""):
+        raise InputError(f"只有{INDICATORS[SOURCE_INDICATOR].label}目标可以选择资金来源", field="source")
+    else:
+        source = None
     if level not in TargetLevel.values:
         raise InputError(f"下达层级未知: {level!r}", field="level")
     if not 1 <= int(due_month) <= 12:
         raise InputError(f"完成时限月份应在 1-12 之间: {due_month!r}", field="due_month")
-    amount = _money(value, "value", "目标值", bounds=SALES)
+    amount = _money(value, "value", "目标值", bounds=SALES, places=4)
     if Target.objects.filter(unit=unit, year=year, indicator=indicator, level=level, annual_list=annual_list,
-                             category=category).exists():
-        raise InputError(f"{unit.name} {year} 年已有 {INDICATORS[indicator].label} 目标", field="indicator")
+                             category=category, source=source).exists():
+        what = INDICATORS[indicator].label + (f"({source.name})" if source else "")
+        raise InputError(f"{unit.name} {year} 年已有 {what} 目标", field="indicator")
     target = Target.objects.create(unit=unit, year=year, indicator=indicator, value=amount, level=level,
-                                   annual_list=annual_list, category=category, due_month=due_month,
-                                   strictly_above=strictly_above, description=description)
+                                   annual_list=annual_list, category=category, source=source,
+                                   due_month=due_month, strictly_above=strictly_above, description=description)
     for month, cum in sorted((steps or {}).items()):
         if not 1 <= int(month) <= 12:
             raise InputError(f"分月目标月份应在 1-12 之间: {month!r}", field="steps")
-        TargetStep.objects.create(target=target, month=month, cumulative_value=_money(cum, "steps", "分月目标", bounds=SALES))
+        TargetStep.objects.create(target=target, month=month, cumulative_value=_money(cum, "steps", "分月目标", bounds=SALES, places=4))
     record_change(actor=actor, action="create", obj=target, before=None, after=snapshot(target))
     return target
 
 
 __all__ = ["LEAD_STAGE_ORDER", "create_lead", "decide_duplicate", "move_lead", "log_contact", "sign_lead",
            "record_capital_increase", "record_milestone_reached", "record_funds_arrival", "create_event",
-           "update_event", "add_lead_to_event", "set_target", "investor_key"]
+           "update_event", "add_lead_to_event", "set_target", "investor_key", "ensure_funds_sources",
+           "resolve_funds_source", "add_funds_source"]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from tuijin.core.numbers import HUNDRED, ratio, wan_to_yi
 from tuijin.core.periods import Period
-from tuijin.indicators.engine import Figures, compute
+from tuijin.indicators.engine import Figures, compute, schedule_shares
 from tuijin.indicators.scope import Scope
 from tuijin.orgs.models import OrgUnit, UnitKind
 
@@ -28,7 +28,7 @@ class TargetIndicator:
     needs_performance: bool = False
 
 
-# Target values are stored in the indicator's unit: counts in 个, amounts in 亿元, rates in %.
+# Target values are stored in the indicator's unit: counts in 个, amounts in 亿元 (分来源到位资金: 万元), rates in %.
 INDICATORS: dict[str, TargetIndicator] = {
     "new_signed_count": TargetIndicator("新签约项目个数", "个", lambda f, p: Decimal(f.new_signed.count)),
     "new_signed_amount": TargetIndicator("新签约项目投资", "亿元", lambda f, p: wan_to_yi(f.new_signed.total)),
@@ -43,7 +43,10 @@ INDICATORS: dict[str, TargetIndicator] = {
     "funds_arrival_rate": TargetIndicator("资金到位率", "%", lambda f, p: _pct(p.funds_arrival_rate), True),
     "funds_arrived": TargetIndicator("到位资金", "亿元", lambda f, p: wan_to_yi(p.funds_arrived), True),
     "foreign_capital_arrived": TargetIndicator("实际到位外资", "亿元", lambda f, p: wan_to_yi(p.foreign_arrived), True),
+    # A target on one funds source (Target.source): in 万元; read per target in evaluate().
+    "source_funds_arrived": TargetIndicator("分来源到位资金", "万元", lambda f, p: None, True),
 }
+SOURCE_INDICATOR = "source_funds_arrived"
 
 
 @dataclass
@@ -113,10 +116,15 @@ def cities_of(units) -> dict[int, OrgUnit]:
     return out
 
 
-def expected_by(target, month: int) -> Decimal:
+def expected_by(target, month: int, shares: dict[int, Decimal] | None = None) -> Decimal:
+    """The target due by the end of `month`: the breakdown step in force; else target × min(1, month ÷ due
+    month), or, given the city's schedule shares ({month: 序时进度}, engine.schedule_shares), target ×
+    min(1, share(month) ÷ share(due month)) (the targets by funds source follow the city's schedule)."""
     steps = [s for s in target.steps.all() if s.month <= month]
     if target.steps.all():
         return steps[-1].cumulative_value if steps else Decimal(0)
+    if shares is not None and shares.get(target.due_month):
+        return target.value * min(Decimal(1), shares[month] / shares[target.due_month])
     return target.value * min(Decimal(1), Decimal(month) / Decimal(target.due_month))
 
 
@@ -139,6 +147,13 @@ def evaluate(targets, through_month: int) -> list[TargetProgress]:
         if spec.needs_performance and cache[key][1] is None:
             cache[key][1] = performance(scope, period, breakdown=False)
         figures, perf = cache[key]
+        if t.indicator == SOURCE_INDICATOR:
+            skey = ("shares", scope.city.pk, t.year)
+            if skey not in cache:
+                cache[skey] = schedule_shares(scope.city, t.year)
+            rows.append(TargetProgress(t, through_month, perf.arrived_by_source.get(t.source_id, Decimal(0)),
+                                       expected_by(t, through_month, cache[skey]), scope.city))
+            continue
         rows.append(TargetProgress(t, through_month, spec.read(figures, perf), expected_by(t, through_month),
                                    scope.city))
     return rows

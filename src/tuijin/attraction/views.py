@@ -46,9 +46,9 @@ from .forms import (
     SignForm,
     TargetForm,
 )
-from .indicators import FIGURE_LISTS, performance, performance_contracts
+from .indicators import FIGURE_LISTS, funds_by_source, performance, performance_contracts
 from .models import LEAD_STAGE_ORDER, ContractMilestone, LeadStage
-from .present import performance_data
+from .present import funds_report_data, performance_data
 
 BOARD_CARDS = 8  # the newest cards per column on the board; the rest behind "全部 N 条"
 
@@ -194,7 +194,8 @@ def lead_sign(request, lead_id: int):
             code=d["code"], category=d["category"], registered_capital=d["registered_capital"] or 0,
             foreign_capital=d["foreign_capital"] or 0, foreign_currency=d["foreign_currency"],
             foreign_amount=d["foreign_amount"], fx_rate=d["fx_rate"], milestones=form.milestones(),
-            confirm_new_project=d["confirm_new_project"], event=d["event"])
+            confirm_new_project=d["confirm_new_project"], event=d["event"],
+            industry_tier=d.get("industry_tier") or "secondary")
     except InputError as exc:
         messages.error(request, exc.text)
         return redirect("attraction:lead", lead.pk)
@@ -365,7 +366,9 @@ def contracts(request):
                                "query": urlencode({**query, "unit": p.unit.pk}),
                                "dash_query": urlencode({**dash, "unit": p.unit.pk})} for p in perf.by_unit]
         qs = qs.filter(scope.project_q("project__"), signed_on__lte=period.end)
-        context.update(summary=summary, period=period)
+        # 到位资金分来源 (with the scope unit's targets per source), 三次产业, 亿元以上 and 履约项目: a small table.
+        by_source = funds_report_data(presenter, funds_by_source(scope, period, perf=perf))
+        context.update(summary=summary, period=period, by_source=by_source)
     qs = (qs.select_related("project", "project__unit", "lead")
           .prefetch_related(Prefetch("milestones", queryset=ContractMilestone.objects.order_by("due_date")))
           .annotate(arrived=Sum("arrivals__amount")).order_by("-signed_on", "id"))
@@ -411,10 +414,10 @@ def contract_detail(request, contract_id: int):
     today = timezone.localdate()
     return render(request, "attraction/contract.html", {"style": web_selectors.number_style(request.user),
         "contract": contract, "milestones": contract.milestones.order_by("due_date"),
-        "instalments": contract.instalments.all(), "arrivals": contract.arrivals.all(),
+        "instalments": contract.instalments.all(), "arrivals": contract.arrivals.select_related("source"),
         "may_write": scoping.can(request.user, scoping.WRITE),
         "milestone_form": MilestoneForm(initial={"actual_date": today}),
-        "arrival_form": ArrivalForm(initial={"date": today}),
+        "arrival_form": ArrivalForm(initial={"date": today}, sources=selectors.funds_sources(contract.project.unit.city())),
     })
 
 
@@ -437,7 +440,9 @@ def contract_milestone(request, contract_id: int):
 def contract_arrival(request, contract_id: int):
     """到位资金: above the contracted investment only when confirmed (the warning names both amounts)."""
     contract = _contract_for_write(request, contract_id)
-    _apply(request, ArrivalForm(request.POST), services.record_funds_arrival, "已记录到位资金", contract=contract)
+    sources = selectors.funds_sources(contract.project.unit.city())
+    _apply(request, ArrivalForm(request.POST, sources=sources), services.record_funds_arrival, "已记录到位资金",
+           contract=contract)
     return redirect("attraction:contract", contract.pk)
 
 
@@ -473,7 +478,8 @@ def _target_form(user, data=None, **kwargs) -> TargetForm:
 
     city = user.unit.city() if user.unit_id else None
     lists = AnnualList.objects.filter(city=city) if city else AnnualList.objects.none()
-    return TargetForm(data, units=scoping.units_for(user).exclude(kind="department"), lists=lists, **kwargs)
+    return TargetForm(data, units=scoping.units_for(user).exclude(kind="department"), lists=lists,
+                      sources=selectors.funds_sources(city), **kwargs)
 
 
 @login_required
@@ -490,7 +496,7 @@ def target_create(request):
         t = services.set_target(actor=request.user, unit=d["unit"], year=d["year"], indicator=d["indicator"],
                                 value=d["value"], level=d["level"], annual_list=d["annual_list"],
                                 due_month=d["due_month"], strictly_above=d["strictly_above"],
-                                description=d["description"])
+                                description=d["description"], source=d.get("source") or None)
     except InputError as exc:
         messages.error(request, exc.text)
         return redirect("attraction:targets")

@@ -130,6 +130,23 @@ FIGURES: dict[str, dict[str, str]] = {
         "target_schedule_pct": "截至期末应完成的比例(%) (分月目标, 否则按完成时限均匀)",
         "target_status": "目标任务状态: 已完成 / 按进度 / 滞后",
     },
+    Section.ATTRACTION: {
+        "funds_arrived_yi": "到位资金(亿元)",
+        "funds_by_source": "到位资金分来源, 如 境外0.3亿元（占27.3%）、市内县际0.4亿元（占36.4%） (城市配置的资金来源)",
+        "big_arrived_yi": "亿元以上项目到位资金(亿元)",
+        "big_share_pct": "亿元以上项目到位资金占比(%)",
+        "tier_primary_share_pct": "一产项目到位资金占比(%)",
+        "tier_secondary_share_pct": "二产项目到位资金占比(%)",
+        "tier_tertiary_share_pct": "三产项目到位资金占比(%)",
+        "source_name": "资金来源名称 (逐项句式, 有目标的来源)",
+        "source_arrived_yi": "该来源到位资金(亿元)",
+        "source_target_yi": "该来源目标(亿元)",
+        "source_progress_pct": "完成该来源目标的比例(%)",
+        "source_schedule_phrase": "超进度 / 欠进度 x个百分点 (相对城市序时进度)",
+        "signed_projects": "当年签约项目个数",
+        "performing_projects": "履约项目个数 (已注册、资金到位或已开工)",
+        "performing_rate_pct": "履约率(%) = 履约项目 ÷ 签约项目",
+    },
     Section.LIVELIHOOD: {
         "categories": "民生实事大类个数",
         "items": "民生实事件数",
@@ -156,7 +173,7 @@ FIGURES: dict[str, dict[str, str]] = {
 
 # Figures that name rather than measure (besides LABELS): a sentence of only these is dropped.
 SECTION_LABELS = {"list_name", "unit", "threshold_label", "category", "item_name", "target_unit", "target_label",
-                  "target_unit_label", "target_above"}
+                  "target_unit_label", "target_above", "source_name"}
 
 SECTION_TITLES = {s.value: s.label for s in Section}
 SECTION_TITLES.update({
@@ -168,6 +185,7 @@ SECTION_TITLES.update({
     Section.LAGGING: "进度滞后项目",
     Section.CHAINS: "产业集群和产业链发展情况",
     Section.TARGETS: "目标任务完成情况",
+    Section.ATTRACTION: "招商引资和资金到位情况",
     Section.LIVELIHOOD: "民生实事推进情况",
     Section.PROBLEMS: "问题协调情况",
 })
@@ -233,6 +251,16 @@ DEFAULT_TEMPLATES: list[tuple[str, str, int, str]] = [
     ("targets.item", Section.TARGETS, 20,
      "{target_unit}{target_label}目标{target_above}{target_value}{target_unit_label}，"
      "完成{target_actual}{target_unit_label}，完成目标的{target_progress_pct}%。"),
+    ("attraction.funds", Section.ATTRACTION, 10,
+     "{period}，{area}招商引资到位资金{funds_arrived_yi}亿元[，其中{funds_by_source}]"
+     "[；亿元以上项目到位资金{big_arrived_yi}亿元，占{big_share_pct}%]。"),
+    ("attraction.tiers", Section.ATTRACTION, 20,
+     "按三次产业分，一产、二产、三产项目到位资金分别占{tier_primary_share_pct}%、{tier_secondary_share_pct}%、"
+     "{tier_tertiary_share_pct}%。"),
+    ("attraction.source", Section.ATTRACTION, 30,
+     "{source_name}资金到位{source_arrived_yi}亿元，完成目标任务的{source_progress_pct}%，{source_schedule_phrase}。"),
+    ("attraction.performing", Section.ATTRACTION, 40,
+     "{year}年签约项目{signed_projects}个，履约项目{performing_projects}个，履约率{performing_rate_pct}%。"),
     ("livelihood.summary", Section.LIVELIHOOD, 10,
      "{area}{categories}大类{items}件民生实事中，[已完成年度目标{done_count}件，][超序时推进{ahead_count}件，]"
      "[按序时推进{on_schedule_count}件，][欠序时{behind_count}件，][尚未报送进度{not_reported_count}件]。"),
@@ -273,6 +301,10 @@ TEMPLATE_NAMES = {
     "chains.chains": "产业: 产业链",
     "targets.summary": "目标任务: 总体",
     "targets.item": "目标任务: 每项指标",
+    "attraction.funds": "招商引资: 到位资金分来源与亿元以上项目",
+    "attraction.tiers": "招商引资: 到位资金分三次产业",
+    "attraction.source": "招商引资: 每个有目标的资金来源",
+    "attraction.performing": "招商引资: 履约项目与履约率",
     "livelihood.summary": "民生实事: 总体",
     "livelihood.item": "民生实事: 每件实事",
     "livelihood.behind": "民生实事: 进度滞后",

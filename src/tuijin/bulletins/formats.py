@@ -3,16 +3,18 @@ the city's heading, date and the standard tables, and PDF (through LibreOffice, 
 
 from __future__ import annotations
 
-import functools
 import io
-import os
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
-from tuijin.core.documents import east_asian, page_numbers, page_setup, row_props
-from tuijin.core.errors import InputError
+from tuijin.core.documents import (  # noqa: F401 - PDF_MISSING and pdf_converter: the bulletin pages' names
+    PDF_MISSING,
+    docx_to_pdf,
+    east_asian,
+    installed_chinese_font,
+    page_numbers,
+    page_setup,
+    pdf_converter,
+    row_props,
+)
 
 from .generator import Bulletin, Table
 
@@ -193,52 +195,8 @@ def to_docx(b: Bulletin, *, font: str | None = None) -> bytes:
 
 
 # ---------------------------------------------------------------- PDF
-
-PDF_MISSING = ("本服务器未安装 PDF 转换程序 LibreOffice，暂不能下载 PDF。请下载 Word 版后另存为 PDF，"
-               "或请系统管理员安装 libreoffice-writer-nogui 和中文字体 (fonts-wqy-microhei)。")
-
-
-def pdf_converter() -> str | None:
-    """The LibreOffice executable, or None when it is not installed (PDF is then not offered)."""
-    override = os.environ.get("TUIJIN_SOFFICE")
-    if override:
-        return override if Path(override).exists() else None
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-@functools.cache
-def installed_chinese_font() -> str | None:
-    """The family of an installed font with Chinese glyphs (fontconfig), preferring a proportional one; None
-    when fontconfig finds none (the PDF then names the 公文 fonts and LibreOffice substitutes)."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return None
-    try:
-        out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=20,
-                             check=False).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    families = sorted({line.split(",")[0].strip() for line in out.splitlines() if line.strip()})
-    for family in families:
-        if "mono" not in family.lower():
-            return family
-    return families[0] if families else None
+# LibreOffice's conversion lives in tuijin.core.documents (the project dossier prints through it too).
 
 
 def to_pdf(b: Bulletin, timeout: int = 120) -> bytes:
-    soffice = pdf_converter()
-    if soffice is None:
-        raise InputError(PDF_MISSING, field="format")
-    with tempfile.TemporaryDirectory(prefix="tuijin-bulletin-") as tmp:
-        src = Path(tmp) / "bulletin.docx"
-        src.write_bytes(to_docx(b, font=installed_chinese_font()))
-        profile = Path(tmp) / "profile"
-        result = subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-             "--outdir", tmp, str(src)],
-            capture_output=True, timeout=timeout, check=False,
-        )
-        out = Path(tmp) / "bulletin.pdf"
-        if result.returncode != 0 or not out.exists():
-            raise RuntimeError(f"LibreOffice 转换失败: {result.stderr.decode(errors='replace')[-300:]}")
-        return out.read_bytes()
+    return docx_to_pdf(to_docx(b, font=installed_chinese_font()), name="bulletin", timeout=timeout)

@@ -12,19 +12,18 @@ import datetime
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import WAN_PER_YI
 from tuijin.core.periods import Period
-from tuijin.indicators.engine import compute, drilldown
+from tuijin.indicators.engine import compute, project_figures
 from tuijin.indicators.present import present, unit_label
 from tuijin.indicators.scope import Scope
 from tuijin.indicators.tables import COLUMNS, EVENTS
 from tuijin.orgs.models import Conventions, OrgUnit, UnitKind
 from tuijin.orgs.selectors import conventions_for
-from tuijin.projects.models import AnnualList
+from tuijin.projects.models import AnnualList, Project
 
 from . import optional_modules
 from .defaults import SECTION_TITLES
@@ -384,11 +383,11 @@ class Generator:
         items = []
         for lst, scope, _f in targets:
             behind, not_started = [], []
-            base_q = scope.restrict if scope.restrict is not None else Q()
-            for project in drilldown(scope, self.period, "projects", self.basis).order_by("id"):
-                one = replace(scope, restrict=base_q & Q(pk=project.pk),
-                              restrict_label=f"{scope.restrict_label or ''}项目 {project.code}".strip())
-                pf = compute(one, self.period, basis=self.basis, breakdown=False)
+            # Every listed project's own figures in a fixed number of queries (equal to compute() over the
+            # scope narrowed to the project), however long the list.
+            per_project = project_figures(scope, self.period, self.basis)
+            for project in Project.objects.filter(pk__in=list(per_project)).only("id", "code", "name").order_by("id"):
+                pf = per_project[project.pk]
                 pd = present(pf)
                 if pd["schedule_variance_pp"] is not None and pd["schedule_variance_pp"] < limit:
                     behind.append((pd["schedule_variance_pp"], project, pd))
@@ -457,6 +456,11 @@ class Generator:
     def targets(self) -> list[dict[str, Fig]]:
         return optional_modules.target_items(self.city, self.unit, self.period, self.fb, self.user, self.base)
 
+    def attraction(self) -> list[dict[str, Fig]]:
+        from .attraction_section import attraction_items
+
+        return attraction_items(self.base, self.period, self.fb)
+
     def problems(self) -> list[dict[str, Fig]]:
         return optional_modules.problem_items(self.city, self.unit, self.period, self.fb, self.base)
 
@@ -466,7 +470,8 @@ class Generator:
         builders = {
             Section.OVERVIEW: self.overview, Section.LISTS: self.lists, Section.EVENTS: self.events,
             Section.UNIT_EVENTS: self.unit_events, Section.RANKING: self.ranking, Section.LAGGING: self.lagging,
-            Section.CHAINS: self.chains, Section.TARGETS: self.targets, Section.LIVELIHOOD: self.livelihood,
+            Section.CHAINS: self.chains, Section.TARGETS: self.targets, Section.ATTRACTION: self.attraction,
+            Section.LIVELIHOOD: self.livelihood,
             Section.PROBLEMS: self.problems,
         }
         templates = [t for t in effective_templates(self.city) if t.enabled]

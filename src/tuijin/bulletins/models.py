@@ -4,6 +4,7 @@ A bulletin is data plus words: every figure comes from the indicator engine, eve
 row. Rows with no city are the system defaults (seeded by migration); a city's administrator edits a sentence
 by writing an override row for that city with the same key (never by changing the default)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -21,6 +22,7 @@ class Section(models.TextChoices):
     LAGGING = "lagging", "进度滞后"
     CHAINS = "chains", "产业集群和产业链"
     TARGETS = "targets", "目标任务"
+    ATTRACTION = "attraction", "招商引资"
     LIVELIHOOD = "livelihood", "民生实事"
     PROBLEMS = "problems", "问题协调"
     EMPTY = "empty", "无数据"
@@ -97,3 +99,30 @@ class BulletinConfig(models.Model):
 
     def __str__(self):
         return f"{self.city} 通报设置"
+
+
+class BulletinIssue(models.Model):
+    """签发: a city's bulletin for a period (through year-month) marked as issued by its administrator. When the
+    city requires it (reconciliation.ReconciliationSettings.gate), issuing is refused while the period's
+    reconciliation has open findings (reconciliation.selectors.gate_problem)."""
+
+    city = models.ForeignKey("orgs.OrgUnit", verbose_name="城市", on_delete=models.CASCADE,
+                             related_name="bulletin_issues")
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("截至月份")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签发人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField("签发时间", auto_now_add=True)
+    note = models.CharField("备注", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "通报签发"
+        verbose_name_plural = "通报签发"
+        ordering = ["city", "-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "year", "month"], name="bulletin_issue_once"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="bulletin_issue_month_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.city} {self.year}年1-{self.month}月通报 已签发"

@@ -129,7 +129,7 @@ def target_rows(city, unit, period, user=None, scope=None) -> list[dict] | None:
     root = unit or city
     targets = targets_for(user, period.year) if user is not None else Target.objects.filter(year=period.year)
     targets = (targets.filter(unit__in=OrgUnit.objects.subtree(root))
-               .select_related("unit", "annual_list", "category").prefetch_related("steps")
+               .select_related("unit", "annual_list", "category", "source").prefetch_related("steps")
                .order_by("unit__path", "id"))
     return present_rows(targets, period.last_month)
 
@@ -141,6 +141,8 @@ def _measure(fb, unit_label: str, value, src) -> Fig:
         return Fig(None, None, src)
     if unit_label == "个":
         return Fig(str(int(value)), value, src)
+    if unit_label == "万元":  # a target by funds source: in 万元 as entered
+        return Fig(_number(value), value, src)
     return fb.pct(value, src) if unit_label == "%" else fb.yi(value, src)
 
 

@@ -131,3 +131,32 @@ def save_config(*, city: OrgUnit, actor=None, reason: str = "", lists=None, lagg
 
 def _ids(manager) -> list[int]:
     return sorted(manager.values_list("id", flat=True))
+
+
+@transaction.atomic
+def issue_bulletin(*, actor, city: OrgUnit, year: int, month: int, note: str = ""):
+    """签发: mark the city's bulletin through year-month as issued. Refused when the city requires its statistics
+    reconciliation (对账) to be clear or explained first and it is not (reconciliation.rules.gate_problem: the
+    message says how many findings are open), or when it was issued already."""
+    from tuijin.accounts.scoping import administers_city
+    from tuijin.core.periods import Period
+    from tuijin.reconciliation.rules import gate_problem
+
+    from .models import BulletinIssue
+
+    _check_city(city)
+    if not administers_city(actor, city):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("只有本市的市管理员可以签发通报")
+    Period.year_to_date(year, month)
+    note = check_text((note or "").strip(), "备注", max_length=300)
+    if BulletinIssue.objects.filter(city=city, year=year, month=month).exists():
+        raise InputError(f"{city.name} {year}年1-{month}月通报已签发", field="through")
+    problem = gate_problem(city, year, month)
+    if problem:
+        raise InputError(f"不能签发: {problem}", field="through")
+    issue = BulletinIssue.objects.create(city=city, year=year, month=month, issued_by=actor, note=note)
+    record_change(actor=actor, action="create", obj=issue, before=None,
+                  after=snapshot(issue, ["city", "year", "month", "note"]), reason=f"签发 {year}年1-{month}月通报")
+    return issue

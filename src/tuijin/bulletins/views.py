@@ -88,8 +88,48 @@ def _page(request, form, b, *, pdf_problem: str = "", status: int | None = None)
     context = {"form": form, "bulletin": b, "text": to_text(b) if b else "", "pdf": pdf_converter() is not None,
                "pdf_missing": PDF_MISSING, "pdf_problem": pdf_problem,
                "query": request.GET.urlencode() if b is None else _query(form),
-               "can_edit": b is not None and is_city_admin(request.user, b.city)}
+               "can_edit": b is not None and is_city_admin(request.user, b.city),
+               "reconciliation": _reconciliation(request.user, b)}
     return render(request, "bulletins/bulletin.html", context, status=status or (200 if b else 400))
+
+
+def _reconciliation(user, b) -> dict | None:
+    """The city bulletin's 统计对账 status for its period and whether it is issued (for those who read the
+    reconciliation: the city's 市管理员 and 市领导), and whether the user may issue it (签发: its 市管理员)."""
+    if b is None or b.unit is not None:
+        return None
+    from tuijin.reconciliation import selectors as recon
+    from tuijin.reconciliation.rules import gate_problem, reconcile
+
+    from .models import BulletinIssue
+
+    if not recon.may_read(user, b.city):
+        return None
+    year, month = b.period.year, b.period.last_month
+    issue = BulletinIssue.objects.filter(city=b.city, year=year, month=month).select_related("issued_by").first()
+    can_issue = is_city_admin(user, b.city) and issue is None
+    return {"r": reconcile(b.city, year, month), "issue": issue, "can_issue": can_issue,
+            "through": f"{year:04d}-{month:02d}", "settings": recon.settings_for(b.city),
+            "blocked": gate_problem(b.city, year, month) if can_issue else None}
+
+
+@login_required
+@require_http_methods(["POST"])
+def issue(request):
+    """签发: the city's bulletin through a month, refused while the city's reconciliation rule is not met."""
+    from tuijin.core.periods import PeriodError, parse_year_month
+
+    city = _admin_city(request, "只有市管理员可以签发通报")
+    through = request.POST.get("through", "")
+    try:
+        year, month = parse_year_month(through, "截至月份")
+        services.issue_bulletin(actor=request.user, city=city, year=year, month=month,
+                                note=request.POST.get("note", ""))
+    except (InputError, PeriodError) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(f"{reverse('bulletins:bulletin')}?city={city.pk}" + (f"&through={through}" if through else ""))
+    messages.success(request, f"{city.name} {year}年1-{month}月通报已签发")
+    return redirect(f"{reverse('bulletins:bulletin')}?city={city.pk}&through={through}")
 
 
 def _query(form) -> str:

@@ -1,7 +1,16 @@
 """Printed documents (.docx) in the 公文 layout of GB/T 9704-2012: A4, its margins, the page number at the foot,
-table rows that stay whole and header rows repeated on every page, and the issuing office as the author."""
+table rows that stay whole and header rows repeated on every page, and the issuing office as the author; and
+their PDF, made by LibreOffice (when installed) with one installed Chinese font, so that no glyph is substituted.
+Bulletins (通报) and the project dossier (一项目一档) print through here."""
 
 from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 A4_MM = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -89,3 +98,59 @@ def office_layout(doc, *, author: str, title: str = "") -> None:
     props.author = props.last_modified_by = author
     if title:
         props.title = title
+
+
+# ---------------------------------------------------------------- PDF (LibreOffice)
+
+PDF_MISSING = ("本服务器未安装 PDF 转换程序 LibreOffice，暂不能下载 PDF。请下载 Word 版后另存为 PDF，"
+               "或请系统管理员安装 libreoffice-writer-nogui 和中文字体 (fonts-wqy-microhei)。")
+
+
+def pdf_converter() -> str | None:
+    """The LibreOffice executable, or None when it is not installed (PDF is then not offered)."""
+    override = os.environ.get("TUIJIN_SOFFICE")
+    if override:
+        return override if Path(override).exists() else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@functools.cache
+def installed_chinese_font() -> str | None:
+    """The family of an installed font with Chinese glyphs (fontconfig), preferring a proportional one; None
+    when fontconfig finds none (the PDF then names the 公文 fonts and LibreOffice substitutes)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=20,
+                             check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    families = sorted({line.split(",")[0].strip() for line in out.splitlines() if line.strip()})
+    for family in families:
+        if "mono" not in family.lower():
+            return family
+    return families[0] if families else None
+
+
+def docx_to_pdf(data: bytes, *, name: str = "document", timeout: int = 120) -> bytes:
+    """The PDF LibreOffice makes of a .docx (write it with `installed_chinese_font()` as its only font). Without
+    LibreOffice: InputError(PDF_MISSING); a failed conversion: RuntimeError with LibreOffice's last words."""
+    from .errors import InputError
+
+    soffice = pdf_converter()
+    if soffice is None:
+        raise InputError(PDF_MISSING, field="format")
+    with tempfile.TemporaryDirectory(prefix=f"tuijin-{name}-") as tmp:
+        src = Path(tmp) / f"{name}.docx"
+        src.write_bytes(data)
+        profile = Path(tmp) / "profile"
+        result = subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+             "--outdir", tmp, str(src)],
+            capture_output=True, timeout=timeout, check=False,
+        )
+        out = Path(tmp) / f"{name}.pdf"
+        if result.returncode != 0 or not out.exists():
+            raise RuntimeError(f"LibreOffice 转换失败: {result.stderr.decode(errors='replace')[-300:]}")
+        return out.read_bytes()

@@ -44,6 +44,7 @@ ATTACHMENT_EXTENSIONS = {
     "7z": {".7z"},
     "text": {".txt", ".csv"},
 }
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # 附件 (problems, 审批要件): 20 MB
 KIND_LABELS = {"pdf": "PDF", "image": "图片", "zip": "Office 文档或 zip 压缩包", "ole": "旧版 Office/WPS 文档",
                "rar": "rar 压缩包", "7z": "7z 压缩包", "text": "纯文本"}
 ATTACHMENT_HELP = "PDF、Word/Excel/PowerPoint/WPS、图片 (JPEG/PNG/WebP/GIF)、压缩包 (zip/rar/7z) 或纯文本 (txt/csv)"

@@ -52,6 +52,7 @@ PIN_COOKIE = "tuijin_primary"
 
 _wanted: contextvars.ContextVar[bool] = contextvars.ContextVar("tuijin_use_replica", default=False)
 _wrote: contextvars.ContextVar[list | None] = contextvars.ContextVar("tuijin_wrote", default=None)
+_pinned: contextvars.ContextVar[str | None] = contextvars.ContextVar("tuijin_pinned_alias", default=None)
 
 
 def replica_aliases() -> list[str]:
@@ -71,6 +72,24 @@ class use_replica(ContextDecorator):
 
     def __exit__(self, *exc):
         _wanted.reset(self._tokens.pop())
+        return False
+
+
+class pinned_reads(ContextDecorator):
+    """Within this block, every read the router would send to a replica goes to `alias` (the one chosen for the
+    first read): the indicator engine reads the data version and the figures on the same database, so a lagging
+    replica's figures are never cached under a newer version read elsewhere."""
+
+    def __init__(self, alias: str):
+        self.alias = alias
+        self._tokens: list = []
+
+    def __enter__(self):
+        self._tokens.append(_pinned.set(self.alias))
+        return self
+
+    def __exit__(self, *exc):
+        _pinned.reset(self._tokens.pop())
         return False
 
 
@@ -166,7 +185,7 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         if not _wanted.get() or model._meta.app_label not in REPLICA_APPS or _in_transaction():
             return DEFAULT_DB_ALIAS
-        return pick_replica() or DEFAULT_DB_ALIAS
+        return _pinned.get() or pick_replica() or DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints):
         wrote = _wrote.get()

@@ -99,6 +99,7 @@ class DemoResult:
     projects: int = 0
     reports: int = 0
     logins: list[dict] = field(default_factory=list)
+    reconciliation: dict[str, str] = field(default_factory=dict)  # planted differences: role → project code
 
 
 class Builder:
@@ -523,6 +524,16 @@ class Builder:
 
             build_geo_demo(zhenjiang=zj, suzhou=sz)
             self.progress("一张图: 示意边界与项目坐标")
+        if _module("tuijin.reconciliation.demo"):  # last: its statistics repeat the accepted reports
+            from tuijin.reconciliation.demo import build_reconciliation_demo
+
+            self.result.reconciliation = build_reconciliation_demo(zhenjiang=zj, suzhou=sz)
+            self.progress("统计对账: 入库清单与审批平台导出")
+        if _module("tuijin.dossier.demo"):
+            from tuijin.dossier.demo import build_dossier_demo
+
+            build_dossier_demo(cities=[zj, sz])
+            self.progress("一项目一档: 审批要件")
 
 
 def _module(name: str) -> bool:

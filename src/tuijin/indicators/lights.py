@@ -19,9 +19,10 @@ to projects, to units (板块) or to both. The kinds:
 The light is the worst level any applicable rule reaches; the rule named with it is the first (in the city's
 order) that reached that level, with the measured value in words. A project or unit no rule fires on is green.
 
-Nothing here is stored: lights are computed from the engine's own querysets (entries_qs, report statuses,
-schedule_shares) for a scope and period, so they agree with every figure on the dashboard. Rules come in as
-plain `Rule` values (the dashboard app keeps them as rows, `LightRule`); this module does not read them.
+Nothing here is stored: lights are computed from the engine's figure store (facts_qs: each listed project's
+counting entry, start date and month-by-month amounts in one row; for a chosen list, the engine's entries_qs and
+report statuses) and schedule_shares for a scope and period, so they agree with every figure on the dashboard.
+Rules come in as plain `Rule` values (the dashboard app keeps them as rows, `LightRule`); this module does not read them.
 """
 
 from __future__ import annotations
@@ -40,7 +41,14 @@ from tuijin.orgs.selectors import conventions_for
 from tuijin.progress.models import MonthlyReport
 from tuijin.projects.models import Stage, StageEvent
 
-from .engine import _rollup_map, entries_qs, report_statuses, schedule_shares
+from .engine import (
+    _rollup_map,
+    entries_qs,
+    facts_qs,
+    report_statuses,
+    schedule_shares,
+    store_serves,
+)
 from .scope import Scope
 
 ZERO = Decimal(0)
@@ -314,23 +322,36 @@ def light_report(scope: Scope, period: Period, rules, basis: str = "accepted", u
     ytd = Period.year_to_date(period.year, period.last_month)
     end = ytd.end
     rules = list(rules)
-    started = StageEvent.objects.filter(project=OuterRef("project_id"), stage=Stage.STARTED).values("date")[:1]
     items: dict[int, _Item] = {}
-    for e in entries_qs(scope, ytd.year).annotate(started_on=Subquery(started)).values(
-            "project_id", "project__unit_id", "annual_plan", "planned_new_start", "planned_start_month",
-            "started_on"):
-        items[e["project_id"]] = _Item(
-            e["project__unit_id"], e["annual_plan"] or ZERO,
-            planned_start_month=e["planned_start_month"] if e["planned_new_start"] else None,
-            started=e["started_on"])
-    reports = MonthlyReport.objects.filter(
-        project_id__in=entries_qs(scope, ytd.year).values("project_id"), year=ytd.year,
-        month__lte=ytd.last_month, status__in=report_statuses(basis),
-    ).values_list("project_id", "month", "amount")
-    for pid, month, amount in reports:
-        item = items.get(pid)
-        if item is not None:
-            item.months[month] = item.months.get(month, ZERO) + amount
+    if store_serves(scope):
+        # The figure store: one row per listed project with its months, one query.
+        report_statuses(basis)
+        prefix = {"accepted": "acc", "submitted": "sub"}[basis]
+        columns = [f"{prefix}{m}" for m in range(1, ytd.last_month + 1)]
+        for r in facts_qs(scope, [ytd.year]).values("project_id", "unit_id", "annual_plan", "planned_new_start",
+                                                    "planned_start_month", "started_on", *columns):
+            items[r["project_id"]] = _Item(
+                r["unit_id"], r["annual_plan"] or ZERO,
+                months={m: r[c] for m, c in enumerate(columns, start=1) if r[c]},
+                planned_start_month=r["planned_start_month"] if r["planned_new_start"] else None,
+                started=r["started_on"])
+    else:
+        started = StageEvent.objects.filter(project=OuterRef("project_id"), stage=Stage.STARTED).values("date")[:1]
+        for e in entries_qs(scope, ytd.year).annotate(started_on=Subquery(started)).values(
+                "project_id", "project__unit_id", "annual_plan", "planned_new_start", "planned_start_month",
+                "started_on"):
+            items[e["project_id"]] = _Item(
+                e["project__unit_id"], e["annual_plan"] or ZERO,
+                planned_start_month=e["planned_start_month"] if e["planned_new_start"] else None,
+                started=e["started_on"])
+        reports = MonthlyReport.objects.filter(
+            project_id__in=entries_qs(scope, ytd.year).values("project_id"), year=ytd.year,
+            month__lte=ytd.last_month, status__in=report_statuses(basis),
+        ).values_list("project_id", "month", "amount")
+        for pid, month, amount in reports:
+            item = items.get(pid)
+            if item is not None:
+                item.months[month] = item.months.get(month, ZERO) + amount
     shares = _shares(scope, ytd.year, ytd.last_month)
     share = shares[ytd.last_month]
     problems = _overdue_problem_counts(list(items), end) if any(r.kind == OVERDUE_PROBLEM for r in rules) else {}

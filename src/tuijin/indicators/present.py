@@ -9,7 +9,7 @@ from tuijin.core.numbers import HUNDRED, number_for_json, quantize, wan_to_yi
 from tuijin.orgs.models import Conventions
 from tuijin.orgs.selectors import conventions_for
 
-from .engine import EVENT_FIGURES, EventFigure, Figures
+from .engine import EVENT_FIGURES, EventFigure, Figures, PlanVsActual
 
 
 class Presenter:
@@ -107,3 +107,26 @@ def present(f: Figures) -> dict:
         "by_unit": [{"unit": unit_label(c), "own_level": c.own_level, **presenter.figures(c)} for c in f.by_unit],
     }
     return data
+
+
+def present_plan_vs_actual(pva: PlanVsActual, config: Conventions) -> dict:
+    """分月计划与实际 for a chart or a table: amounts in 万元 (2 decimals), rates in % by the conventions; a month
+    without a figure is null (never 0). Nothing is computed here, only rounded once."""
+    presenter = Presenter(config)
+
+    def wan(value):
+        return num(quantize(value, 2, config.rounding))
+
+    return {
+        "year": pva.year,
+        "projects": pva.projects,
+        "annual_plan_wan": wan(pva.annual_plan) if pva.projects else None,
+        "through": pva.through,
+        "months": [m.month for m in pva.months],
+        "labels": [f"{m.month}月" for m in pva.months],
+        "completed_wan": [wan(m.completed) for m in pva.months],
+        "completed_cumulative_wan": [wan(m.completed_cumulative) for m in pva.months],
+        "plan_cumulative_wan": [wan(m.plan_cumulative) for m in pva.months],
+        "completion_rate_pct": [num(presenter.pct(m.completion_rate)) for m in pva.months],
+        "plan_rate_pct": [num(presenter.pct(m.plan_rate)) for m in pva.months],
+    }

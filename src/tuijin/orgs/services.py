@@ -46,6 +46,9 @@ def create_unit(*, name: str, kind: str, parent: OrgUnit | None = None, actor=No
         )
 
         ensure_dimensions(unit)
+        from tuijin.attraction.services import ensure_funds_sources  # and the default 资金来源
+
+        ensure_funds_sources(unit)
     record_change(actor=actor, action="create", obj=unit, before=None, after=snapshot(unit))
     if kind == UnitKind.CITY:
         # A new city starts from the default conventions, stored as its initial row (from the first year
@@ -385,6 +388,11 @@ def move_unit(*, actor, unit: OrgUnit, parent: OrgUnit, reason: str = "") -> Org
             u.parent = parent
     OrgUnit.objects.bulk_update(subtree, ["path", "depth", "parent"])
     unit.refresh_from_db()
+    from tuijin.indicators.store import refresh_facts
+    from tuijin.projects.models import Project
+
+    # The figure store keeps each project's unit path: the moved subtree's projects are rewritten.
+    refresh_facts(Project.objects.filter(unit__path__startswith=new_path).values_list("pk", flat=True))
     record_change(actor=actor, action="update", obj=unit, before=before, after=snapshot(unit, UNIT_FIELDS),
                   reason=reason or f"移至 {parent.name} 之下")
     return unit

@@ -18,7 +18,7 @@ from tuijin.accounts import scoping
 from tuijin.accounts.models import Role, User
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
-from tuijin.core.files import check_attachment
+from tuijin.core.files import MAX_ATTACHMENT_BYTES, check_attachment
 from tuijin.core.text import hidden_character_problem
 from tuijin.orgs.models import OrgUnit, UnitKind
 
@@ -43,7 +43,6 @@ CATEGORIES = [("land", "用地", 1), ("environment", "环保", 2), ("finance", "
               ("demolition", "拆迁", 5), ("utilities", "水电气", 6), ("labour", "用工", 7), ("other", "其他", 9)]
 TRACKED = ["status", "category", "title", "description", "lead_department", "deadline", "answer", "level",
            "leader", "reopen_count"]
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 def ensure_categories() -> None:

@@ -17,6 +17,7 @@ from tuijin.audit.services import record_change, snapshot
 from tuijin.core.bounds import MONEY, parse_number
 from tuijin.core.errors import InputError
 from tuijin.core.files import check_photo
+from tuijin.indicators.store import refresh_facts
 
 from .checks import Finding, check_report
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
@@ -138,6 +139,9 @@ def shift_later_months(*, project_id: int, year: int, month: int, delta: Decimal
     why = f"{year}年{month}月当月完成投资变动 {delta:+} 万元, 1-N月累计随之调整" + (f"; 原因: {reason}" if reason else "")
     AuditEntry.objects.bulk_create([change_entry(actor=actor, action="update", obj=r, before=b, after=snapshot(r),
                                                  reason=why) for r, b in zip(later, befores, strict=True)])
+    from tuijin.indicators.versions import bump_projects
+
+    bump_projects([project_id], year)
     return later
 
 
@@ -213,6 +217,7 @@ def save_report(*, project, year: int, month: int, amount=None, ytd=None, progre
                   after=snapshot(report), reason=reason or ("确认提示: " + "; ".join(f.code for f in warnings)
                                                             if warnings else ""))
     shift_later_months(project_id=project.pk, year=year, month=month, delta=delta, actor=actor, reason=reason)
+    refresh_facts([project.pk], [year])  # the figure store, in this transaction
     return report
 
 
@@ -242,6 +247,7 @@ def review_report(*, report: MonthlyReport, accept: bool, level: str, actor=None
         report.return_reason = reason.strip()
     report.save(update_fields=["status", "return_reason", "updated_at"])
     record_change(actor=actor, action="update", obj=report, before=before, after=snapshot(report), reason=reason)
+    refresh_facts([report.project_id], [report.year])
     return report
 
 
@@ -255,6 +261,7 @@ def set_report_status(*, report: MonthlyReport, status: str, actor=None, reason:
     report.return_reason = reason if status == ReportStatus.RETURNED else report.return_reason
     report.save(update_fields=["status", "return_reason", "updated_at"])
     record_change(actor=actor, action="update", obj=report, before=before, after=snapshot(report), reason=reason)
+    refresh_facts([report.project_id], [report.year])
     return report
 
 

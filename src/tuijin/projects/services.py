@@ -63,6 +63,13 @@ def check_position(longitude, latitude) -> tuple[Decimal | None, Decimal | None]
     return lon, lat
 
 
+def _refresh_facts(project_ids, years=None) -> None:
+    """The figure store (tuijin.indicators.store), in the calling service's transaction."""
+    from tuijin.indicators.store import refresh_facts
+
+    refresh_facts(project_ids, years)
+
+
 def _today() -> datetime.date:
     return timezone.localdate()
 
@@ -205,6 +212,7 @@ def update_project(*, project: Project, actor=None, reason: str = "", **changes)
     project.save()
     record_change(actor=actor, action="update", obj=project, before=before,
                   after=snapshot(project, PROJECT_FIELDS), reason=reason)
+    _refresh_facts([project.pk])  # unit, category, total … are in every year's fact row
     return project
 
 
@@ -238,6 +246,7 @@ def record_stage(*, project: Project, stage: str, date: datetime.date, actor=Non
     project.save(update_fields=["stage", "updated_at"])
     record_change(actor=actor, action="create", obj=event, before=None, after=snapshot(event), reason=reason)
     record_change(actor=actor, action="update", obj=project, before=before, after={"stage": stage}, reason=reason)
+    _refresh_facts([project.pk])
     return event
 
 
@@ -332,6 +341,10 @@ def update_list(*, actor, annual_list: AnnualList, reason: str = "", **changes) 
     lst.save()
     record_change(actor=actor, action="update", obj=lst, before=before, after=snapshot(lst, LIST_FIELDS),
                   reason=reason)
+    if before.get("rank") != lst.rank or before.get("counts_in_total") != lst.counts_in_total:
+        from tuijin.indicators.store import refresh_list
+
+        refresh_list(lst.pk)  # which entry counts may have changed for every project on the list
     return lst
 
 
@@ -378,6 +391,7 @@ def update_list_entry(*, entry: ListEntry, actor=None, reason: str = "", **chang
     entry.save()
     record_change(actor=actor, action="update", obj=entry, before=before, after=snapshot(entry, LIST_ENTRY_FIELDS),
                   reason=reason)
+    _refresh_facts([entry.project_id], [entry.year])
     return entry
 
 
@@ -401,6 +415,7 @@ def add_list_entry(*, annual_list: AnnualList, project: Project, year: int, annu
         planned_completion=planned_completion, planned_operation=planned_operation,
     )
     record_change(actor=actor, action="create", obj=entry, before=None, after=snapshot(entry), reason=reason)
+    _refresh_facts([project.pk], [year])
     return entry
 
 
@@ -546,4 +561,6 @@ def set_monthly_plan(*, entry: ListEntry, cumulative: dict[int, object], actor, 
         else:
             continue
         changed += 1
+    if changed:
+        _refresh_facts([entry.project_id], [entry.year])
     return changed

@@ -194,15 +194,20 @@ class ProjectPage:
     history: list = field(default_factory=list)
     history_truncated: bool = False
     can_write: bool = False
+    dossier: object = None  # tuijin.dossier.selectors.Dossier: timeline, plan against actual, problems, contracts …
 
 
-def project_page(user, pk) -> ProjectPage:
-    """Everything the project page shows, in a fixed number of queries. Out of scope: 404."""
+def project_page(user, pk, *, year: int | None = None) -> ProjectPage:
+    """Everything the project page (the project's dossier, 一项目一档) shows, in a fixed number of queries. Out of
+    scope: 404. `year`: the year of the plan-against-actual chart and key figures (default: this year's list)."""
+    from tuijin.dossier.selectors import dossier
+
     found = scoping.get_project_or_404(user, pk)
     project = Project.objects.select_related(
         "unit", "category", "industry_node", "industry_node__taxonomy", "responsible_department", "sector", "nature",
     ).get(pk=found.pk)
-    events = {e.stage: e for e in StageEvent.objects.filter(project=project).select_related("recorded_by")}
+    event_list = list(StageEvent.objects.filter(project=project).select_related("recorded_by"))
+    events = {e.stage: e for e in event_list}
     plans = dict(StagePlan.objects.filter(project=project).values_list("stage", "planned_date"))
     stages = [StageRow(s, Stage(s).label, plans.get(s), events.get(s), project.stage == s) for s in STAGE_ORDER]
     if Stage.TERMINATED in events:
@@ -216,16 +221,19 @@ def project_page(user, pk) -> ProjectPage:
     gallery = [(r.year, r.month, list(r.photos.all())) for rs in by_year.values() for r in rs]
     gallery = sorted((g for g in gallery if g[2]), key=lambda g: (g[0], g[1]), reverse=True)
     history = list(project_history(user, project.pk)[:HISTORY_LIMIT + 1])
+    milestones = list(Milestone.objects.filter(project=project).order_by("planned_date", "actual_date", "id"))
     return ProjectPage(
         project=project,
         stages=stages,
-        milestones=list(Milestone.objects.filter(project=project).order_by("planned_date", "actual_date", "id")),
+        milestones=milestones,
         entries=entries,
         reports_by_year=list(by_year.items()),
         photos_by_month=gallery,
         history=describe(history[:HISTORY_LIMIT]),
         history_truncated=len(history) > HISTORY_LIMIT,
         can_write=scoping.projects_for(user, scoping.WRITE).filter(pk=project.pk).exists(),
+        dossier=dossier(user, project, year=year, entries=entries, events=event_list, plans=plans,
+                        milestones=milestones),
     )
 
 

@@ -118,7 +118,9 @@ def project_list(request):
 
 @login_required
 def project_detail(request, pk: int):
-    page = selectors.project_page(request.user, pk)
+    from tuijin.core.params import parse_year
+
+    page = selectors.project_page(request.user, pk, year=parse_year(request.GET.get("year")))
     return render(request, "web/projects/detail.html", {"p": page, "project": page.project,
                                                         "style": selectors.number_style(request.user)})
 

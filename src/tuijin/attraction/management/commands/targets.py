@@ -29,7 +29,7 @@ class Command(TuijinCommand):
         city = city_by_name(o["city"])
         root = unit_in_city(city, o["unit"]) if o["unit"] else city
         targets = (Target.objects.filter(year=year, unit__in=OrgUnit.objects.subtree(root))
-                   .select_related("unit", "annual_list", "category").prefetch_related("steps")
+                   .select_related("unit", "annual_list", "category", "source").prefetch_related("steps")
                    .order_by("unit__path", "id"))
         rows = target_rows(targets, month)
         data = {"city": city.name, "unit": root.name, "year": year, "through": o["through"], "targets": rows}

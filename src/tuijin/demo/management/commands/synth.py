@@ -46,6 +46,14 @@ class Command(TuijinCommand):
 
         AuditEntry.objects.create(action="create", model="demo.synth", object_id="-", object_repr="合成数据",
                                   actor_name="tuijin synth", after={k: v for k, v in result.counts.items()})
+        # The figure store is kept by the services; a bulk load rebuilds it (and bumps every city's version).
+        from tuijin.indicators.store import rebuild
+        from tuijin.indicators.versions import ANY, bump
+
+        store_began = time.monotonic()
+        facts = rebuild()
+        bump({ANY})
+        self.stderr.write(f"图表数据仓库已重建: {facts:,} 行, {time.monotonic() - store_began:.1f} 秒")
         counts = ", ".join(f"{k.split('_', 1)[1]} {v:,}" for k, v in sorted(result.counts.items()))
         self.stdout.write(f"合成数据已生成 ({connection.vendor}): {counts}; 用时 {time.monotonic() - started:.1f} 秒"
                           f" (写入 {result.seconds:.1f} 秒)。")
