@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tuijin.api",
     "tuijin.demo",
     "tuijin.dashboard",
+    "tuijin.geo",
     "tuijin.web",
 ]
 

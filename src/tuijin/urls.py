@@ -22,6 +22,8 @@ urlpatterns = [
     path("problems/", include("tuijin.problems.urls")),
     path("attraction/", include("tuijin.attraction.urls")),
     path("dashboard/", include("tuijin.dashboard.urls")),
+    path("map/", include("tuijin.geo.urls")),
+    path("screen/", include("tuijin.geo.screen_urls")),
     path("api/v1/", include("tuijin.api.urls")),
     path("setup/", include("tuijin.orgs.urls")),
     path("setup/", include("tuijin.projects.urls")),

@@ -136,6 +136,12 @@ URL_ACTIONS = {
     # own; each place's event here has only the place's unit).
     "attraction:event_create": WRITE,
     "attraction:event_edit": WRITE,
+    # 一张图 / 大屏: the map and the screen are read (READ); the city administrator manages boundaries and kiosk
+    # links; a site photo's position becomes its project's by whoever reports on the project.
+    "geo:boundaries": CONFIGURE,
+    "geo:boundary_delete": CONFIGURE,
+    "screen:kiosks": CONFIGURE,
+    "geo:photo_position": REPORT,
     # 统计对账: read by the city's 市管理员 (and 市领导: see DEPARTURES); imports, notes and settings, and 签发 of a
     # bulletin, by its 市管理员.
     "reconciliation:index": CONFIGURE,
@@ -173,6 +179,7 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("projects:list_edit", "pk"): "annual_list",
     ("projects:dimension_edit", "pk"): "sector",
     ("progress:period_action", "pk"): "period",
+    ("geo:photo_position", "pk"): "photo",  # 用照片位置作为项目位置: the photo's project's scope
     ("reminders:endpoint", "pk"): "endpoint",
 }
 # Parameters that are plain values, the same for every role.
@@ -201,6 +208,9 @@ PUBLIC = {
     "api-docs-init": "a static asset of the API documentation page",
     "api-docs-favicon": "a static asset of the API documentation page",
     "api-v1:api-root": "django-ninja's root route: answers 404 to everyone",
+    "screen:kiosk": "the big screen's kiosk link: its token (only a hash stored) is the credential; an unknown or "
+                    "revoked token answers a 403 page (tests/geo/test_kiosk.py)",
+    "screen:kiosk_data": "the kiosk link's data: as screen:kiosk, 403 JSON without a valid token",
 }
 # URL prefixes left out of the matrix, with the reason.
 EXCLUDED = {

@@ -44,6 +44,9 @@ PAGES = {
     "bulletins_generate_txt": "/bulletins/download/?format=txt&through=" + THROUGH,
     "bulletins_generate_json": "/bulletins/download/?format=json&through=" + THROUGH,
     "weekly_agenda": "/problems/weekly/?city={city}&week=2024-06-12",
+    "map_page": "/map/?through=" + THROUGH,  # 一张图 (tuijin.geo)
+    "map_data": "/map/data/?through=" + THROUGH,
+    "screen_data": "/screen/data/?through=" + THROUGH,  # 大屏's JSON, fetched on a schedule
     "api_projects": "/api/v1/projects?limit=50",
     "api_indicators": "/api/v1/indicators?city={city_name}&through=" + THROUGH,
 }

@@ -14,7 +14,7 @@ from tuijin.progress.models import ReportStatus
 from tuijin.projects.models import Stage
 
 from .pagination import page_of
-from .types import Amount, Bool, Date, Id, InputSchema, Month, Year, text
+from .types import Amount, Bool, Date, Id, InputSchema, Latitude, Longitude, Month, Year, text
 
 StageCode = Literal[tuple(Stage.values)]  # type: ignore[valid-type]
 NewStageCode = Literal[tuple(s for s in Stage.values if s != Stage.PLANNING)]  # type: ignore[valid-type]
@@ -96,6 +96,8 @@ class ProjectOut(Schema):
     sector_name: str | None = None
     nature: str | None = None  # 建设性质 code
     nature_name: str | None = None
+    longitude: str | None = None  # 经度, decimal degrees (WGS-84), 6 places; null when not set
+    latitude: str | None = None  # 纬度
 
 
 class ProjectCreatedOut(ProjectOut):
@@ -121,6 +123,8 @@ class ProjectIn(InputSchema):
     service_contact: text(50) = ""
     sector: text(30) | None = None  # 行业领域, by code or name (the unit's city's)
     nature: text(30) | None = None  # 建设性质, by code or name
+    longitude: Longitude = None  # 经度 (73 至 136) and 纬度 (3 至 54): both or neither
+    latitude: Latitude = None
     signed_on: Date | None = None
     started_on: Date | None = None
     completed_on: Date | None = None
@@ -144,6 +148,8 @@ class ProjectPatch(InputSchema):
     service_contact: text(50) | None = None
     sector: text(30) | None = None
     nature: text(30) | None = None
+    longitude: Longitude = None  # send both (or both null to clear the position)
+    latitude: Latitude = None
     reason: text(500) = ""
 
 

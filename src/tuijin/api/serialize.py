@@ -37,6 +37,8 @@ def project(p) -> dict:
         "updated_at": p.updated_at,
         "sector": p.sector.code if p.sector_id else None, "sector_name": p.sector.name if p.sector_id else None,
         "nature": p.nature.code if p.nature_id else None, "nature_name": p.nature.name if p.nature_id else None,
+        "longitude": None if p.longitude is None else f"{p.longitude:.6f}",
+        "latitude": None if p.latitude is None else f"{p.latitude:.6f}",
     }
 
 

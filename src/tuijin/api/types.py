@@ -19,7 +19,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from tuijin.core.bounds import MONEY
+from tuijin.core.bounds import CN_LATITUDE, CN_LONGITUDE, MONEY
 from tuijin.core.text import hidden_character_problem
 
 MAX_AMOUNT_WAN = MONEY.high  # the domain's ceiling (core.bounds), far inside DecimalField(max_digits=14)
@@ -79,6 +79,32 @@ Amount = Annotated[
                               {"type": "string", "pattern": AMOUNT_PATTERN}],
                     "description": "万元, 数字或十进制字符串, 最多两位小数"}),
 ]
+def _coordinate(bounds, label: str):
+    """经度 / 纬度: a JSON number or a decimal string, within China's extent (core.bounds), 6 places."""
+    def check(value):
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+            raise ValueError(f"{label}应为数字 (十进制度), 如 119.455833")
+        from tuijin.core.bounds import parse_number
+        from tuijin.core.errors import InputError
+
+        try:
+            return parse_number(value, bounds, label=label)
+        except InputError as exc:
+            raise ValueError(exc.text) from None
+    return check
+
+
+def _coordinate_type(bounds, label: str):
+    return Annotated[Decimal | None, BeforeValidator(_coordinate(bounds, label)),
+                     WithJsonSchema({"anyOf": [{"type": "number", "minimum": float(bounds.low),
+                                                "maximum": float(bounds.high)}, {"type": "string"}, {"type": "null"}],
+                                     "description": f"{label}, 十进制度 (WGS-84), {bounds.describe()}"})]
+
+
+Longitude = _coordinate_type(CN_LONGITUDE, "经度")
+Latitude = _coordinate_type(CN_LATITUDE, "纬度")
 Date = Annotated[datetime.date, BeforeValidator(_to_date),
                  WithJsonSchema({"type": "string", "format": "date"})]
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]

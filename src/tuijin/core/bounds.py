@@ -77,6 +77,9 @@ QUANTITY = Bounds(Decimal(0), Decimal("10000000000"), 2, "")
 SCORE = Bounds(Decimal(-100000), Decimal(100000), 2, "")
 LATITUDE = Bounds(Decimal(-90), Decimal(90), 6, "")
 LONGITUDE = Bounds(Decimal(-180), Decimal(180), 6, "")
+# A project's position and a district boundary's vertices: within China's extent (lat 3-54, lon 73-136).
+CN_LATITUDE = Bounds(Decimal(3), Decimal(54), 6, "")
+CN_LONGITUDE = Bounds(Decimal(73), Decimal(136), 6, "")
 
 _BLANK = ("", "-", "—", "/", "无")
 _NON_FINITE = re.compile(r"^[+-]?(s?nan\d*|inf|infinity)$", re.IGNORECASE)

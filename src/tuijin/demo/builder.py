@@ -552,6 +552,11 @@ class Builder:
 
             build_attraction_demo(zhenjiang=zj, suzhou=sz)
             self.progress("招商引资与目标任务")
+        if _module("tuijin.geo.demo"):
+            from tuijin.geo.demo import build_geo_demo
+
+            build_geo_demo(zhenjiang=zj, suzhou=sz)
+            self.progress("一张图: 示意边界与项目坐标")
         if _module("tuijin.reconciliation.demo"):  # last: its statistics repeat the accepted reports
             from tuijin.reconciliation.demo import build_reconciliation_demo
 

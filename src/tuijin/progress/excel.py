@@ -211,7 +211,7 @@ def _drop_down(ws, formula: str, cells: str, title: str) -> None:
 
 
 PROJECT_TEMPLATE_HEADERS = ["项目代码", "项目名称", "项目业主", "所属单位", "项目类别", "产业链", "计划总投资",
-                            "当前阶段", "建设地点", "建设内容", "责任领导", "服务专员", "责任部门"]
+                            "当前阶段", "建设地点", "建设内容", "责任领导", "服务专员", "责任部门", "经度", "纬度"]
 
 
 def write_projects_template(stream, projects, *, units, categories, nodes, stages, departments=(),
@@ -227,16 +227,17 @@ def write_projects_template(stream, projects, *, units, categories, nodes, stage
     ws.title = "项目库"
     _template_head(ws, f"{title_prefix}重大项目库", "填报说明: 按项目代码新增或修改项目; 空白单元格表示不修改; "
                    "阶段请按阶段事件录入, 此处仅供核对; 金额单位见第4行。",
-                   PROJECT_TEMPLATE_HEADERS, ["", "", "", "", "", "", "万元", "", "", "", "", "", ""],
-                   [27, 40, 24, 14, 12, 16, 14, 10, 24, 40, 10, 10, 24])
+                   PROJECT_TEMPLATE_HEADERS, ["", "", "", "", "", "", "万元", "", "", "", "", "", "", "度", "度"],
+                   [27, 40, 24, 14, 12, 16, 14, 10, 24, 40, 10, 10, 24, 12, 12])
     n = 0
     for p in projects:
         exports.append_row(ws, [p.code, p.name, p.owner, p.unit.name, p.category.name,
                                 p.industry_node.name if p.industry_node_id else "", p.total_investment,
                                 p.get_stage_display(), p.location, p.description, p.responsible_leader,
                                 p.service_contact,
-                                p.responsible_department.name if p.responsible_department_id else ""],
-                           formats={6: "#,##0.00"})
+                                p.responsible_department.name if p.responsible_department_id else "",
+                                p.longitude, p.latitude],
+                           formats={6: "#,##0.00", 13: "0.000000", 14: "0.000000"})
         n += 1
     last = 4 + n + blank_rows
     ranges = _options_sheet(wb, {"所属单位": list(units), "项目类别": list(categories), "产业链": list(nodes),
@@ -252,6 +253,12 @@ def write_projects_template(stream, projects, *, units, categories, nodes, stage
                            showErrorMessage=True, errorTitle="金额无效", error="请填写不小于 0 的数字 (万元)")
     ws.add_data_validation(money)
     money.add(f"G5:G{last}")
+    for column, (low, high), label in (("N", (73, 136), "经度"), ("O", (3, 54), "纬度")):  # 经纬度: China's extent
+        dv = DataValidation(type="decimal", operator="between", formula1=str(low), formula2=str(high),
+                            allow_blank=True, showErrorMessage=True, errorTitle=f"{label}无效",
+                            error=f"{label}应为 {low} 至 {high} 之间的十进制度数, 经度和纬度同时填写")
+        ws.add_data_validation(dv)
+        dv.add(f"{column}5:{column}{last}")
     wb.save(stream)
 
 

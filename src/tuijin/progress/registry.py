@@ -61,7 +61,7 @@ PROJECT_LABELS = {"code": "项目代码", "name": "项目名称", "owner": "项�
                   "responsible_leader": "责任领导", "service_contact": "服务专员",
                   "responsible_department": "责任部门", "sector": "行业领域", "nature": "建设性质",
                   "signed_on": "签约日期", "started_on": "开工日期",
-                  "completed_on": "竣工日期", "operating_on": "投产日期"}
+                  "completed_on": "竣工日期", "operating_on": "投产日期", "longitude": "经度", "latitude": "纬度"}
 # The optional past stage dates of the registry import (keyword → stage), in lifecycle order.
 DATE_FIELDS = {"signed_on": Stage.SIGNED, "started_on": Stage.STARTED, "completed_on": Stage.COMPLETED,
                "operating_on": Stage.OPERATING}
@@ -85,6 +85,10 @@ def match_project_field(header: str) -> str | None:
         return None
     if "代码" in t or "编码" in t:
         return "code"
+    if "经度" in t and "纬度" not in t:  # 经度 / 纬度: the map's position (one column each, decimal degrees)
+        return "longitude"
+    if "纬度" in t and "经度" not in t:
+        return "latitude"
     if "%" in t or "率" in t:
         return None
     if ("日期" in t or "时间" in t) and "计划" not in t:
@@ -502,6 +506,42 @@ def _stage_dates(plan: RegistryPlan, row: _Row, events: dict[str, datetime.date]
     return new
 
 
+def _position(plan: RegistryPlan, row: _Row, project: Project | None) -> dict[str, Decimal] | None:
+    """The row's 经度 / 纬度 cells as {field: Decimal} (blank cells left out); a cell that is not a number, is
+    outside China's extent (a swapped pair is named) or is given without the other is listed as a problem."""
+    from tuijin.core.bounds import CN_LATITUDE, CN_LONGITUDE, parse_number
+
+    found: dict[str, Decimal] = {}
+    bad = False
+    for f, bounds, other in (("longitude", CN_LONGITUDE, CN_LATITUDE), ("latitude", CN_LATITUDE, CN_LONGITUDE)):
+        if f not in row.cells:
+            continue
+        try:
+            value = parse_number(row.cells[f], bounds, label=PROJECT_LABELS[f], field=f)
+        except InputError as exc:
+            text = exc.text
+            try:
+                if parse_number(row.cells[f], other, label="") is not None:
+                    text += " (是否经度和纬度填反了?)"
+            except InputError:
+                pass
+            plan.errors.append(row.problem(f, text, PROJECT_LABELS))
+            bad = True
+            continue
+        if value is not None:
+            found[f] = value
+    if bad:
+        return None
+    has_position = project is not None and project.longitude is not None
+    if len(found) == 1 and not has_position:
+        given = next(iter(found))
+        missing = "latitude" if given == "longitude" else "longitude"
+        plan.errors.append(row.problem(missing if missing in row.cells else given,
+                                       f"经度和纬度应同时填写: 缺少{PROJECT_LABELS[missing]}", PROJECT_LABELS))
+        return None
+    return found
+
+
 def _city_of(unit: OrgUnit, city_ids: set[int]) -> int | None:
     return next((i for i in reversed(unit.ancestor_ids) if i in city_ids), None)
 
@@ -580,6 +620,7 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
             if problem:
                 plan.errors.append(row.problem(f, problem, L))
         total = _amount(plan, row, "total_investment", L)
+        position = _position(plan, row, project)
         unit = None
         unit_name = text_of(row.cells.get("unit"))
         if unit_name:
@@ -660,6 +701,7 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
         new = {f: v for f, v in values.items() if v}
         if total is not None:
             new["total_investment"] = total
+        new.update(position or {})
         if project is None:
             kwargs = dict(new, code=code, unit=unit, category=category, industry_node=node,
                           responsible_department=department, **picked, **dates)

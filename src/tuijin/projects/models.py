@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from tuijin.core.bounds import MONEY
+from tuijin.core.bounds import CN_LATITUDE, CN_LONGITUDE, CONSTRAINTS, MONEY
+
+CONSTRAINTS["project_position_both_or_neither"] = "经度和纬度应同时填写或同时留空"
 
 
 class Stage(models.TextChoices):
@@ -110,6 +112,9 @@ class Project(models.Model):
                                on_delete=models.PROTECT, related_name="projects")
     total_investment = models.DecimalField("计划总投资(万元)", max_digits=14, decimal_places=2)
     location = models.CharField("建设地点", max_length=200, blank=True)
+    # 经纬度 (WGS-84 decimal degrees, within China): for the map (一张图); both or neither (services.check_position).
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     description = models.TextField("建设内容", blank=True)
     responsible_leader = models.CharField("责任领导", max_length=50, blank=True)
     responsible_department = models.ForeignKey("orgs.OrgUnit", verbose_name="责任部门", null=True, blank=True,
@@ -128,6 +133,12 @@ class Project(models.Model):
         ordering = ["unit__path", "code"]
         constraints = [
             MONEY.constraint("total_investment", "project_total_range", "计划总投资"),
+            CN_LONGITUDE.constraint("longitude", "project_longitude_range", "经度"),
+            CN_LATITUDE.constraint("latitude", "project_latitude_range", "纬度"),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True, latitude__isnull=True)
+                | Q(longitude__isnull=False, latitude__isnull=False),
+                name="project_position_both_or_neither", violation_error_message="经度和纬度应同时填写或同时留空"),
         ]
         indexes = [models.Index(fields=["unit", "category"]), models.Index(fields=["total_investment"])]
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuijin.audit.services import record_change, snapshot
-from tuijin.core.bounds import MONEY, check_finite_below
+from tuijin.core.bounds import CN_LATITUDE, CN_LONGITUDE, MONEY, check_finite_below, parse_number
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
 
@@ -32,7 +32,7 @@ from .models import (
 
 PROJECT_FIELDS = ["code", "name", "owner", "unit", "category", "industry_node", "total_investment", "location",
                   "description", "responsible_leader", "responsible_department", "service_contact", "sector",
-                  "nature"]
+                  "nature", "longitude", "latitude"]
 
 
 def _amount(value, field: str, label: str) -> Decimal:
@@ -46,6 +46,21 @@ def _amount(value, field: str, label: str) -> Decimal:
     if amount.as_tuple().exponent < -2:
         amount = amount.quantize(Decimal("0.01"))
     return amount
+
+
+def check_position(longitude, latitude) -> tuple[Decimal | None, Decimal | None]:
+    """经度 / 纬度 (typed, from a spreadsheet cell, a JSON body or a photo's GPS) → (longitude, latitude) as
+    Decimals with 6 places, both None when both are blank. Refuses, in Chinese naming the field and the value,
+    text that is not a number, a value outside China's extent (经度 73 至 136, 纬度 3 至 54: a swapped pair is
+    named as such) and one given without the other."""
+    lon = parse_number(longitude, CN_LONGITUDE, label="经度", field="longitude") if not isinstance(
+        longitude, str) or longitude.strip() else None
+    lat = parse_number(latitude, CN_LATITUDE, label="纬度", field="latitude") if not isinstance(
+        latitude, str) or latitude.strip() else None
+    if (lon is None) != (lat is None):
+        missing = "纬度" if lat is None else "经度"
+        raise InputError(f"经度和纬度应同时填写: 缺少{missing}", field="latitude" if lat is None else "longitude")
+    return lon, lat
 
 
 def _refresh_facts(project_ids, years=None) -> None:
@@ -81,7 +96,8 @@ def create_project(*, code: str, name: str, unit, category: Category, total_inve
                    is_demo: bool = False, registered_on: datetime.date | None = None,
                    signed_on: datetime.date | None = None, started_on: datetime.date | None = None,
                    completed_on: datetime.date | None = None, operating_on: datetime.date | None = None,
-                   reason: str = "", sector=None, nature=None) -> tuple[Project, list[str]]:
+                   reason: str = "", sector=None, nature=None, longitude=None,
+                   latitude=None) -> tuple[Project, list[str]]:
     """Register a project (谋划) and, for a project entered after the fact, its past 签约/开工/竣工/投产 dates
     (recorded as stage events through record_stage, in order). Registration is dated no later than the
     earliest date given, so a project entered in December with a March start counts as started in March.
@@ -105,6 +121,7 @@ def create_project(*, code: str, name: str, unit, category: Category, total_inve
                          sector=sector, nature=nature)
     if registered_on is not None and registered_on > _today():
         raise InputError(f"登记日期 {registered_on} 在未来", field="registered_on")
+    longitude, latitude = check_position(longitude, latitude)
     dates = check_stage_dates({"signed_on": signed_on, "started_on": started_on, "completed_on": completed_on,
                                "operating_on": operating_on})
     if dates:
@@ -114,7 +131,7 @@ def create_project(*, code: str, name: str, unit, category: Category, total_inve
         industry_node=industry_node, total_investment=_amount(total_investment, "total_investment", "计划总投资"),
         location=location, description=description, responsible_leader=responsible_leader,
         responsible_department=responsible_department, service_contact=service_contact, is_demo=is_demo,
-        stage=Stage.PLANNING, sector=sector, nature=nature,
+        stage=Stage.PLANNING, sector=sector, nature=nature, longitude=longitude, latitude=latitude,
     )
     project.save()
     record_change(actor=actor, action="create", obj=project, before=None, after=snapshot(project, PROJECT_FIELDS),
@@ -177,6 +194,9 @@ def update_project(*, project: Project, actor=None, reason: str = "", **changes)
         changes["total_investment"] = _amount(changes["total_investment"], "total_investment", "计划总投资")
     if "name" in changes and not (changes["name"] or "").strip():
         raise InputError("项目名称不能为空", field="name")
+    if "longitude" in changes or "latitude" in changes:
+        changes["longitude"], changes["latitude"] = check_position(
+            changes.get("longitude", project.longitude), changes.get("latitude", project.latitude))
     if "unit" in changes and changes["unit"] is not None and changes["unit"].pk != project.unit_id \
             and not changes["unit"].active:
         raise InputError(f"所属单位 {changes['unit'].name} 已撤销", field="unit")

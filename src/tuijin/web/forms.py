@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from django import forms
 
-from tuijin.core.bounds import MONEY, check_finite_below
+from tuijin.core.bounds import (
+    CN_LATITUDE,
+    CN_LONGITUDE,
+    MONEY,
+    BoundedDecimalField,
+    check_finite_below,
+)
 from tuijin.core.errors import InputError
 from tuijin.core.forms import DateInput, Form
 from tuijin.core.numbers import to_decimal
@@ -107,6 +113,10 @@ class ProjectForm(Form):
                                        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                                        help_text="单位: 万元 (1 亿元 = 10000 万元)")
     location = forms.CharField(label="建设地点", max_length=200, required=False)
+    longitude = BoundedDecimalField(label="经度", bounds=CN_LONGITUDE, required=False,
+                                    help_text="十进制度, 如 119.455833 (东经 73 至 136)")
+    latitude = BoundedDecimalField(label="纬度", bounds=CN_LATITUDE, required=False,
+                                   help_text="十进制度, 如 32.204444 (北纬 3 至 54); 与经度同时填写")
     description = forms.CharField(label="建设内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     responsible_leader = forms.CharField(label="责任领导", max_length=50, required=False)
     responsible_department = forms.ModelChoiceField(label="责任部门", queryset=None, required=False,
@@ -116,7 +126,8 @@ class ProjectForm(Form):
     nature = forms.ModelChoiceField(label="建设性质", queryset=None, required=False, empty_label="(无)")
 
     FIELDS = ["code", "name", "owner", "unit", "category", "industry_node", "total_investment", "location",
-              "description", "responsible_leader", "responsible_department", "service_contact", "sector", "nature"]
+              "description", "responsible_leader", "responsible_department", "service_contact", "sector", "nature",
+              "longitude", "latitude"]
 
     def __init__(self, user, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)

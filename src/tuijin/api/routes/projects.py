@@ -122,6 +122,7 @@ def create_project(request, payload: ProjectIn):
             responsible_leader=data["responsible_leader"],
             responsible_department=refs.get("responsible_department"), service_contact=data["service_contact"],
             sector=refs.get("sector"), nature=refs.get("nature"),
+            longitude=data["longitude"], latitude=data["latitude"],
             signed_on=data["signed_on"], started_on=data["started_on"], completed_on=data["completed_on"],
             operating_on=data["operating_on"], actor=user,
         )
@@ -142,7 +143,7 @@ def update_project(request, project_id: PathId, payload: ProjectPatch):
     for key in REQUIRED_ON_PATCH:
         if key in data and data[key] is None:
             raise invalid(key, f"{key} 不能为空")
-    changes = {k: ("" if v is None else v) for k, v in data.items()
+    changes = {k: (None if k in ("longitude", "latitude") else "") if v is None else v for k, v in data.items()
                if k not in ("unit_id", "category", "industry_node_id", "responsible_department_id", "sector",
                             "nature")}
     changes.update(_resolve_refs(user, data, project.unit))
