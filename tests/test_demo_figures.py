@@ -138,3 +138,43 @@ def test_the_demo_figure_store_equals_a_rebuild_and_the_raw_rows(demo):
                     engine.store_serves = original
                 assert values(store) == values(raw), (name, month, basis)
                 assert [(u.unit, values(u)) for u in store.by_unit] == [(u.unit, values(u)) for u in raw.by_unit]
+
+
+def test_every_printed_figure_is_the_same_through_the_store_and_through_the_raw_rows(demo):
+    """What the demo prints — both cities' bulletins (1-6月 and 全年 2024), the traffic lights of each city, the
+    targets and the attraction figures — is the same whether the engine and the lights read the figure store or
+    recompute from the raw report and entry rows (the cache cleared between the two, so neither serves the other)."""
+    from django.core.cache import cache
+
+    from tuijin.bulletins.generator import generate
+    from tuijin.core.periods import Period
+    from tuijin.indicators import engine, lights
+    from tuijin.indicators.scope import Scope
+    from tuijin.orgs.selectors import city_by_name
+
+    def printed():
+        cache.clear()
+        out = {}
+        for name in ("镇江市", "苏州市"):
+            city = city_by_name(name)
+            for through in ("2024-06", "2024-12"):
+                period = Period.parse(through)
+                out[name, through, "bulletin"] = [s.text for s in generate(city, period).sentences]
+                report = lights.light_report(Scope(city), period, lights.DEFAULT_RULES)
+                out[name, through, "lights"] = ({p: light.level for p, light in report.projects.items()},
+                                                {u: light.level for u, light in report.units.items()})
+                out[name, through, "attraction"] = cli("attraction", "--city", name, "--through", through)
+            out[name, "targets"] = cli("targets", "--city", name, "--year", "2024", "--through", "2024-06")
+        return out
+
+    through_store = printed()
+    assert any(through_store[k] for k in through_store if k[-1] == "bulletin")
+    saved = engine.store_serves, lights.store_serves
+    engine.store_serves = lights.store_serves = lambda scope: False
+    try:
+        through_raw = printed()
+    finally:
+        engine.store_serves, lights.store_serves = saved
+        cache.clear()
+    for key, value in through_store.items():
+        assert through_raw[key] == value, key
