@@ -43,12 +43,12 @@ def main() -> int:
     synth = load("synth")
     if synth:
         lines += ["### Synthetic data (`tuijin synth`)", "",
-                  "| database | projects | list entries | stage events | monthly reports | seconds |",
-                  "|---|---:|---:|---:|---:|---:|"]
+                  "| database | projects | list entries | stage events | monthly reports | seconds | load |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
         for d in synth:
             c = d["counts"]
             lines.append(f"| {d['database']} | {c['projects']:,} | {c['list_entries']:,} | {c['stage_events']:,} | "
-                         f"{c['monthly_reports']:,} | {d['seconds']} |")
+                         f"{c['monthly_reports']:,} | {d['seconds']} | {load_text(d)[5:]} |")
         lines.append("")
 
     ind = load("indicators")
@@ -112,27 +112,29 @@ def main() -> int:
                     w = r["writer"]
                     lines.append(f"| {d['database']} | {d['counts']['projects']:,} | {d['connections']} × {d['seconds']} | "
                                  f"`{unquote(r['path'])}` | {r['requests_per_s']} | {r.get('p50_ms')} | "
-                                 f"{r.get('p99_ms')} | {r['errors']} | {w['city']} | {w['writes']} | "
+                                 f"{r.get('p99_ms')} | {r['errors']} | {w['city']}"
+                                 f"{' (+ other cities: ' + str(w['writes_in_other_cities']) + ')' if w.get('writes_in_other_cities') else ''}"
+                                 f" | {w['writes']} | "
                                  f"{w['write_p50_ms']} / {w['write_max_ms']} | {w['failures']} | {load_text(r)[5:]} |")
             lines.append("")
 
     exports = load("export")
     if exports:
         lines += ["### Export of the province's progress table (CSV)", "",
-                  "| database | projects | mode | rows | MiB | seconds | peak RSS growth MiB |",
-                  "|---|---:|---|---:|---:|---:|---:|"]
+                  "| database | projects | mode | rows | MiB | seconds | peak RSS growth MiB | load |",
+                  "|---|---:|---|---:|---:|---:|---:|---|"]
         for d in exports:
             lines.append(f"| {d['database']} | {d['counts']['projects']:,} | {d['mode']} | {d['rows']:,} | "
-                         f"{d['bytes'] / 1048576:.1f} | {d['seconds']} | {d['peak_growth_mib']} |")
+                         f"{d['bytes'] / 1048576:.1f} | {d['seconds']} | {d['peak_growth_mib']} | {load_text(d)[5:]} |")
         lines.append("")
 
     imports = load("import_reports")
     if imports:
         lines += ["### Import of monthly reports from .xlsx, full validation", "",
-                  "| database | rows | rows/s (plan + commit) | target 2,000 rows/s |", "|---|---:|---:|---|"]
+                  "| database | rows | rows/s (plan + commit) | target 2,000 rows/s | load |", "|---|---:|---:|---|---|"]
         for d in imports:
             lines.append(f"| {d.get('backend')} | {d.get('rows', 0):,} | {d.get('rows_per_s')} | "
-                         f"{ok((d.get('rows_per_s') or 0) >= 2000)} |")
+                         f"{ok((d.get('rows_per_s') or 0) >= 2000)} | {load_text(d)[5:]} |")
         lines.append("")
 
     # Targets (issue 21), at the largest size measured on PostgreSQL; each with the load it was taken at.
@@ -178,7 +180,8 @@ def main() -> int:
                 if a and b and b["median_ms"]:
                     q = round(a["median_ms"] / b["median_ms"], 2)
                     lines.append(f"- SQLite ÷ PostgreSQL ≤ {TARGET_SQLITE_RATIO}, engine {scope}: {a['median_ms']} / "
-                                 f"{b['median_ms']} ms = {q}, {ok(q <= TARGET_SQLITE_RATIO)}")
+                                 f"{b['median_ms']} ms = {q}, {ok(q <= TARGET_SQLITE_RATIO)} "
+                                 f"(SQLite {load_text(a)}; PostgreSQL {load_text(b)})")
         litep = [d for d in pages if d["database"] == "sqlite" and d["counts"]["projects"] == size][-1:]
         if litep and pgp:
             for name, r in litep[0]["pages"].items():
@@ -186,7 +189,8 @@ def main() -> int:
                 if "cold" in r and "cold" in o and o["cold"]["median_ms"]:
                     q = round(r["cold"]["median_ms"] / o["cold"]["median_ms"], 2)
                     lines.append(f"- SQLite ÷ PostgreSQL ≤ {TARGET_SQLITE_RATIO}, {name} cold: {r['cold']['median_ms']} / "
-                                 f"{o['cold']['median_ms']} ms = {q}, {ok(q <= TARGET_SQLITE_RATIO)}")
+                                 f"{o['cold']['median_ms']} ms = {q}, {ok(q <= TARGET_SQLITE_RATIO)} "
+                                 f"(SQLite {load_text(r['cold'])}; PostgreSQL {load_text(o['cold'])})")
         lines.append("")
 
     text = "\n".join(lines) if lines else "no results yet: run bench/run.sh"
