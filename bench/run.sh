@@ -11,7 +11,7 @@
 #
 # Bounded: every step runs under `timeout` (BENCH_STEP_TIMEOUT seconds, default 1800) and the API load runs
 # BENCH_API_SECONDS (default 20) per endpoint and phase (after 3 s of unmeasured warm-up). BENCH_QUICK=1:
-# 2,000 projects only, a smoke run of a few minutes.
+# 2,000 projects only, a smoke run of about three minutes.
 # Databases: SQLite files /tmp/bench-<size>.sqlite3; PostgreSQL databases tuijin_bench_<size> on
 # BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), created (and emptied) here.
 set -uo pipefail
