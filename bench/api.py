@@ -4,7 +4,14 @@ against gunicorn with several workers (production settings), driven by wrk. Zero
 Endpoints: the indicators JSON of one city and the project list (the API's, from issue 9's item 1), with a
 personal token. Without the API, it benches /overview/ with a logged-in session instead, and says so.
 
-    TUIJIN_DATABASE_URL=… python bench/api.py --label pg-100000 [--seconds 20] [--workers 4]
+With --mix (the deadline mix, issue 21): each endpoint again under the same load while a writer thread in this
+process accepts one monthly report a second through the service (progress.services.review_report, 市级确认,
+audited, the figure store and the city's data version updated in the same transaction), in --writer-city
+(default 镇江市, another city than the one read: its writes must leave the read city's figures cached;
+--writer-city same writes in the city read). Reported: req/s, p50/p99, errors, and the writes done, their
+latency and failures. Every figure carries the 1-minute load average before and after its run.
+
+    TUIJIN_DATABASE_URL=… python bench/api.py --label pg-100000 [--seconds 20] [--workers 4] [--mix]
 """
 
 import argparse
@@ -14,14 +21,16 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from common import ROOT, counts, setup_django, vendor, write_result
+from common import ROOT, counts, load1, load_text, setup_django, vendor, write_result
 
 
 def free_port() -> int:
@@ -53,6 +62,70 @@ def parse_wrk(text: str) -> dict:
     return out
 
 
+class Writer(threading.Thread):
+    """Accepts one monthly report a second (市级确认 through progress.services.review_report) in `city`, oldest
+    pending first, until stopped or out of reports; records each write's latency and any failure."""
+
+    def __init__(self, city, actor, interval: float = 1.0, spare: bool = True, spare_not=()):
+        super().__init__(daemon=True)
+        self.city, self.actor, self.interval = city, actor, interval
+        self.spare, self.spare_not = spare, list(spare_not)  # other cities to go on in (not these)
+        self.stop = threading.Event()
+        self.latencies: list[float] = []
+        self.failures: list[str] = []
+        self.exhausted = False
+        self.elsewhere = 0  # writes that went on in another city (the writer's city ran out)
+
+    def pending(self) -> list[int]:
+        """The city's reports awaiting 市级确认, newest month first; then (a small synthesized province runs out)
+        those of the other cities except the one read, so the writes never touch the figures being read."""
+        from tuijin.orgs.models import OrgUnit, UnitKind
+        from tuijin.progress.models import MonthlyReport, ReportStatus
+
+        pending = MonthlyReport.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.DISTRICT_ACCEPTED])
+        order = ("-year", "-month", "id")
+        ids = list(pending.filter(project__unit__path__startswith=self.city.path).order_by(*order)
+                   .values_list("id", flat=True)[:5000])
+        if len(ids) < 600 and self.spare:
+            for other in OrgUnit.objects.filter(kind=UnitKind.CITY).exclude(pk__in=[self.city.pk, *self.spare_not]):
+                ids += list(pending.filter(project__unit__path__startswith=other.path).order_by(*order)
+                            .values_list("id", flat=True)[:600])
+        return ids
+
+    def run(self):
+        from django.db import connection
+
+        from tuijin.progress.models import MonthlyReport
+        from tuijin.progress.services import review_report
+
+        try:
+            queue = self.pending()
+            next_at = time.monotonic()
+            while not self.stop.is_set():
+                if not queue:
+                    self.exhausted = True
+                    break
+                report = MonthlyReport.objects.select_related("project__unit").get(pk=queue.pop(0))
+                self.elsewhere += not report.project.unit.path.startswith(self.city.path)
+                t0 = time.perf_counter()
+                try:
+                    review_report(report=report, accept=True, level="city", actor=self.actor)
+                    self.latencies.append((time.perf_counter() - t0) * 1000)
+                except Exception as exc:  # noqa: BLE001 — counted and reported, the load goes on
+                    self.failures.append(f"{exc.__class__.__name__}: {exc}"[:200])
+                next_at += self.interval
+                self.stop.wait(max(0.0, next_at - time.monotonic()))
+        finally:
+            connection.close()
+
+    def summary(self) -> dict:
+        lat = sorted(self.latencies)
+        return {"city": self.city.name, "writes": len(lat), "writes_in_other_cities": self.elsewhere, "failures": len(self.failures),
+                "failure_samples": self.failures[:5], "exhausted": self.exhausted,
+                "write_p50_ms": round(statistics.median(lat), 1) if lat else None,
+                "write_max_ms": round(lat[-1], 1) if lat else None}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--label", required=True)
@@ -61,6 +134,11 @@ def main():
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--city", default="苏州市")
     ap.add_argument("--through", default="2024-05")
+    ap.add_argument("--warmup", type=int, default=3, help="seconds of unmeasured load before each run")
+    ap.add_argument("--mix", action="store_true", help="then the deadline mix: the same load while a writer "
+                                                       "accepts one monthly report a second")
+    ap.add_argument("--writer-city", default="镇江市", help="the city the writer accepts reports in ('same': the "
+                                                          "city read)")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk): API bench skipped")
@@ -107,7 +185,7 @@ def main():
                                "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null"],
                               env=env, cwd=ROOT, start_new_session=True)
     data = {"label": args.label, "database": vendor(), "counts": counts(), "server": "gunicorn",
-            "workers": args.workers, "connections": args.connections, "seconds": args.seconds, "note": note,
+            "workers": args.workers, "connections": args.connections, "seconds": args.seconds, "warmup_seconds": args.warmup, "note": note,
             "targets": {}}
     print(f"api [{args.label}] {vendor()}, {data['counts']['projects']:,} projects: gunicorn × {args.workers}, "
           f"wrk {args.connections} connections × {args.seconds} s — {note}")
@@ -119,13 +197,13 @@ def main():
                 req = urllib.request.Request(base + next(iter(targets.values())),
                                              headers=dict(h.split(": ", 1) for h in headers))
                 with urllib.request.urlopen(req, timeout=60) as r:
-                    status = r.status
+                    r.read()
                 break
             except OSError as exc:
                 if time.monotonic() > deadline:
                     raise SystemExit(f"server did not answer: {exc}") from None
                 time.sleep(0.5)
-        for name, path in targets.items():
+        def load_run(name: str, path: str) -> dict:
             req = urllib.request.Request(base + path, headers=dict(h.split(": ", 1) for h in headers))
             with urllib.request.urlopen(req, timeout=120) as r:
                 status = r.status  # warm each worker's caches a little, and check the answer
@@ -133,11 +211,46 @@ def main():
                    "--latency"]
             for h in headers:
                 cmd += ["-H", h]
+            if args.warmup:  # every worker's first requests (imports, connections, caches) are not measured
+                subprocess.run([*cmd[:6], f"{args.warmup}s", *cmd[7:], base + path], capture_output=True,
+                               timeout=args.warmup + 120)
+            before = load1()
             out = subprocess.run([*cmd, base + path], capture_output=True, text=True, timeout=args.seconds + 120)
-            result = parse_wrk(out.stdout) | {"path": path, "first_status": status}
-            data["targets"][name] = result
+            return parse_wrk(out.stdout) | {"path": path, "first_status": status, "load_before": before,
+                                            "load_after": load1()}
+
+        def show(name: str, result: dict, extra: str = "") -> None:
             print(f"  {name:10s} {result['requests_per_s']:8.1f} req/s, p50 {result.get('p50_ms')} ms, "
-                  f"p99 {result.get('p99_ms')} ms, errors {result['errors']}")
+                  f"p99 {result.get('p99_ms')} ms, errors {result['errors']} ({load_text(result)}){extra}")
+
+        for name, path in targets.items():
+            data["targets"][name] = result = load_run(name, path)
+            show(name, result)
+        if args.mix:
+            wcity = city if args.writer_city == "same" else (
+                OrgUnit.objects.filter(kind=UnitKind.CITY, name=args.writer_city).first()
+                or OrgUnit.objects.filter(kind=UnitKind.CITY).exclude(pk=city.pk).order_by("id").first() or city)
+            writer_user, _ = User.objects.get_or_create(
+                username=f"bench-writer-{wcity.pk}",
+                defaults={"unit": wcity, "role": Role.CITY_ADMIN, "is_active": True})
+            data["mix"] = {"writer_city": wcity.name, "read_city": city.name, "writes_per_s": 1, "targets": {}}
+            print(f"  deadline mix: the same load while {wcity.name} accepts one monthly report a second "
+                  f"(progress.services.review_report)")
+            for name, path in targets.items():
+                writer = Writer(wcity, writer_user, spare=wcity.pk != city.pk, spare_not=[city.pk])
+                writer.start()
+                try:
+                    result = load_run(name, path)
+                finally:
+                    writer.stop.set()
+                    writer.join(timeout=60)
+                result["writer"] = w = writer.summary()
+                data["mix"]["targets"][name] = result
+                show(name, result, f"; writer: {w['writes']} writes, p50 {w['write_p50_ms']} ms, max "
+                                   f"{w['write_max_ms']} ms, {w['failures']} failures"
+                                   + (f" ({w['writes_in_other_cities']} in other cities)"
+                                      if w["writes_in_other_cities"] else "")
+                                   + (" (ran out of pending reports)" if w["exhausted"] else ""))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

@@ -54,8 +54,51 @@ def machine() -> dict:
             "system": f"{platform.system()} {platform.release()}"}
 
 
+def load1() -> float | None:
+    """The machine's 1-minute load average now (os.getloadavg), recorded beside every figure: on 2 shared
+    cores a figure taken at load 7 is several times the same figure taken idle."""
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+
+
+def load_text(d: dict) -> str:
+    """'load 3.1→4.2' from a result's load_before / load_after (what the summary prints beside a figure)."""
+    a, b = d.get("load_before"), d.get("load_after")
+    if a is None and b is None:
+        return "load ?"
+    return f"load {a}→{b}" if a is not None and b is not None and a != b else f"load {a if a is not None else b}"
+
+
+def count_queries(fn) -> tuple[int, object]:
+    """(number of SQL statements on the default connection, result) for one call of fn."""
+    from django.db import connection
+
+    n = []
+
+    def counter(execute, sql, params, many, context):
+        n.append(1)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        result = fn()
+    return len(n), result
+
+
+def median_of(fn, repeat: int = 5) -> dict:
+    """fn run `repeat` times: median, min, max in ms, with the 1-minute load average before and after."""
+    before = load1()
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - t0) * 1000)
+    return {"median_ms": round(statistics.median(runs), 1), "min_ms": round(min(runs), 1),
+            "max_ms": round(max(runs), 1), "runs": repeat, "load_before": before, "load_after": load1()}
+
+
 def timed(fn, repeat: int = 5) -> dict:
-    """Run fn once cold, then `repeat` times: cold, median, min and max in milliseconds, and the last result."""
+    """Run fn once cold, then `repeat` times: cold, median, min and max in milliseconds, and the last result,
+    with the 1-minute load average before and after."""
+    before = load1()
     t0 = time.perf_counter()
     result = fn()
     cold = (time.perf_counter() - t0) * 1000
@@ -65,7 +108,8 @@ def timed(fn, repeat: int = 5) -> dict:
         result = fn()
         runs.append((time.perf_counter() - t0) * 1000)
     return {"cold_ms": round(cold, 1), "median_ms": round(statistics.median(runs), 1),
-            "min_ms": round(min(runs), 1), "max_ms": round(max(runs), 1), "runs": len(runs), "result": result}
+            "min_ms": round(min(runs), 1), "max_ms": round(max(runs), 1), "runs": len(runs), "result": result,
+            "load_before": before, "load_after": load1()}
 
 
 def write_result(name: str, data: dict) -> Path:

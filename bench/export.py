@@ -14,7 +14,7 @@ import csv
 import resource
 import time
 
-from common import counts, setup_django, vendor, write_result
+from common import counts, load1, load_text, setup_django, vendor, write_result
 
 HEADER = ["项目代码", "项目名称", "所属单位", "类别", "清单", "年度计划投资(万元)", "当月完成投资(万元)",
           "1-N月累计完成投资(万元)", "年度投资完成率(%)", "形象进度"]
@@ -64,6 +64,7 @@ def main():
     next(warm, None)  # the imports and the connection, before the baseline
     warm.close()
     before = rss_mib()
+    load_before = load1()
     t0 = time.perf_counter()
     rows = project_rows(Scope(province), period)
     if args.mode == "list":
@@ -77,9 +78,9 @@ def main():
     after = rss_mib()
     data.update({"rows": n_lines - 1, "bytes": n_bytes, "seconds": round(seconds, 1),
                  "rss_before_mib": round(before, 1), "rss_peak_mib": round(after, 1),
-                 "peak_growth_mib": round(after - before, 1)})
+                 "peak_growth_mib": round(after - before, 1), "load_before": load_before, "load_after": load1()})
     print(f"export [{args.label}] {args.mode}: {n_lines - 1:,} rows, {n_bytes / 1024 / 1024:.1f} MiB of CSV in "
-          f"{seconds:.1f} s; peak RSS {before:.0f} → {after:.0f} MiB (+{after - before:.0f} MiB)")
+          f"{seconds:.1f} s; peak RSS {before:.0f} → {after:.0f} MiB (+{after - before:.0f} MiB) ({load_text(data)})")
     write_result(f"export-{args.label}-{args.mode}", data)
 
 

@@ -84,6 +84,7 @@ def main() -> int:
     wb.save(buf)
     data = buf.getvalue()
 
+    load_before = round(os.getloadavg()[0], 2)  # the 1-minute load average beside the figure
     t1 = time.perf_counter()
     plan = plan_import(user=admin, data=data, filename="bench.xlsx")
     t2 = time.perf_counter()
@@ -102,6 +103,8 @@ def main() -> int:
         "total_s": round(t3 - t1, 2),
         "rows_per_s": round(n / (t3 - t1)),
         "target_rows_per_s": 2000,
+        "load_before": load_before,
+        "load_after": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(result, ensure_ascii=False))
     out = ROOT / "bench" / "results"

@@ -14,7 +14,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from common import counts, setup_django, timed, vendor, write_result
+from common import counts, load_text, setup_django, timed, vendor, write_result
 
 COMPARED = ["projects", "annual_plan", "annual_plan_prev", "completed", "completed_prev", "planned_new_starts",
             "planned_new_starts_started", "planned_starts_to_date", "planned_starts_to_date_started",
@@ -98,9 +98,10 @@ def main():
         engine[name] = figures
         data[f"engine_{name}"] = {k: v for k, v in t.items() if k != "result"} | {
             "root": scope.root.name, "breakdown_rows": len(figures.by_unit), "queries": len(q.captured_queries),
-            "cached_median_ms": cached["median_ms"]}
+            "cached_median_ms": cached["median_ms"], "cached_load_after": cached["load_after"]}
         print(f"  engine {name:9s} {scope.root.name}: cold {t['cold_ms']:8.1f} ms, median {t['median_ms']:8.1f} ms"
-              f" ({len(q.captured_queries)} queries, {len(figures.by_unit)} rows); cached {cached['median_ms']:.1f} ms")
+              f" ({len(q.captured_queries)} queries, {len(figures.by_unit)} rows; {load_text(t)}); "
+              f"cached {cached['median_ms']:.1f} ms ({load_text(cached)})")
         reset_queries()
 
     tmp = Path(args.keep_parquet) if args.keep_parquet else Path(tempfile.mkdtemp(prefix="tuijin-bench-"))
@@ -122,7 +123,7 @@ def main():
         data[f"duckdb_{name}"] = {k: v for k, v in t.items() if k != "result"} | {
             "matches_engine": not diffs, "differences": diffs[:20], "engine_over_duckdb": ratio}
         print(f"  duckdb {name:9s}: cold {t['cold_ms']:8.1f} ms, median {t['median_ms']:8.1f} ms; engine ÷ duckdb "
-              f"= {ratio}×; figures {'agree' if not diffs else 'DIFFER: ' + '; '.join(diffs[:3])}")
+              f"= {ratio}×; figures {'agree' if not diffs else 'DIFFER: ' + '; '.join(diffs[:3])} ({load_text(t)})")
     if not args.keep_parquet:
         shutil.rmtree(tmp, ignore_errors=True)
     write_result(f"indicators-{args.label}", data)

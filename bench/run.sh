@@ -2,12 +2,16 @@
 # The whole bench, end to end, on a fresh clone: `make bench` or `bash bench/run.sh`.
 #
 # For each size (BENCH_SIZES, default "10000 100000") and database (BENCH_DBS, default "sqlite postgres"):
-# synthesize the province (`tuijin synth`), then time the indicators against DuckDB; at the largest size also
-# the pages, the streaming export, and (PostgreSQL) the API under 50 clients. Results: bench/results/*.json,
-# and a summary table printed at the end (bench/results/summary.md).
+# synthesize the province (`tuijin synth`), then time the engine (cache off) against DuckDB; at the largest size
+# also the pages cold (indicator cache off) and warm with query counts (/overview/, /projects/, /dashboard/,
+# /dashboard/lights/, /bulletins/, a city's bulletin as text, /problems/weekly/), the streaming export, and
+# (PostgreSQL) the API under 50 clients, alone and in the deadline mix (a writer accepting one monthly report a
+# second in BENCH_WRITER_CITY, default 镇江市). Every figure carries the machine's 1-minute load average.
+# Results: bench/results/*.json, and a summary table printed at the end (bench/results/summary.md).
 #
 # Bounded: every step runs under `timeout` (BENCH_STEP_TIMEOUT seconds, default 1800) and the API load runs
-# BENCH_API_SECONDS (default 20) per endpoint. BENCH_QUICK=1: 2,000 projects only, a smoke run of a minute.
+# BENCH_API_SECONDS (default 20) per endpoint and phase (after 3 s of unmeasured warm-up). BENCH_QUICK=1:
+# 2,000 projects only, a smoke run of about three minutes.
 # Databases: SQLite files /tmp/bench-<size>.sqlite3; PostgreSQL databases tuijin_bench_<size> on
 # BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), created (and emptied) here.
 set -uo pipefail
@@ -25,7 +29,10 @@ started=$(date +%s)
 [ -x "$PY" ] || { echo "no .venv: run make venv first"; exit 1; }
 if ! $PY -c "import duckdb" 2>/dev/null || [ ! -x .venv/bin/gunicorn ]; then
   echo "== installing the bench extra (duckdb, gunicorn)"
-  .venv/bin/pip install -q -e '.[bench]' || { echo "pip install failed"; exit 1; }
+  # The extra's requirements only (from pyproject.toml), not the project again: a worktree sharing another
+  # checkout's .venv must not re-point its editable install.
+  reqs=$($PY -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"]))')
+  echo "$reqs" | xargs .venv/bin/pip install -q || { echo "pip install failed"; exit 1; }
 fi
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
@@ -90,7 +97,8 @@ for size in $SIZES; do
       step export-list $PY bench/export.py --label "$label" --mode list
       if [ "$db" = postgres ] && command -v wrk >/dev/null; then
         echo "== $label: API under load"
-        step api $PY bench/api.py --label "$label" --seconds "$API_SECONDS"
+        step api $PY bench/api.py --label "$label" --seconds "$API_SECONDS" --mix \
+          --writer-city "${BENCH_WRITER_CITY:-镇江市}"
       fi
     fi
     unset TUIJIN_DATABASE_URL

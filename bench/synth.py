@@ -6,7 +6,7 @@
 import argparse
 import time
 
-from common import counts, setup_django, vendor, write_result
+from common import counts, load1, setup_django, vendor, write_result
 
 
 def main():
@@ -19,11 +19,14 @@ def main():
     setup_django()
     from django.core.management import call_command
 
+    load_before = load1()
     t0 = time.perf_counter()
     call_command("synth", projects=args.projects, cities=args.cities, seed=args.seed, reset=True, progress=True)
     seconds = round(time.perf_counter() - t0, 1)
-    data = {"label": args.label, "database": vendor(), "seconds": seconds, "counts": counts()}
-    print(f"synth [{args.label}] {args.projects:,} projects on {vendor()}: {seconds} s")
+    data = {"label": args.label, "database": vendor(), "seconds": seconds, "counts": counts(),
+            "load_before": load_before, "load_after": load1()}
+    print(f"synth [{args.label}] {args.projects:,} projects on {vendor()}: {seconds} s (load {load_before}→"
+          f"{data['load_after']})")
     write_result(f"synth-{args.label}", data)
 
 
