@@ -258,3 +258,13 @@ def test_the_export_of_a_store_list_has_every_row_and_the_total(client, world, m
     rows = [row for row in ws.iter_rows(min_row=4, values_only=True)]
     assert [row[2] for row in rows[:-1]] == [world.p[i].name for i in range(1, 7)]
     assert rows[-1][2] == "合计 6 个" and rows[-1][8] == 23000
+
+
+def test_an_empty_store_list_renders(client, world):
+    """No project is planned to go into production in 测试市: the list says so, with a total of 0 个."""
+    client.force_login(world.users["admin"])
+    r = client.get(
+        f"/dashboard/list/?key=planned_operations&city={world.city.pk}&through=2024-05&page=3"
+    )
+    html = r.content.decode()
+    assert r.status_code == 200 and "没有项目" in html and 'data-count="0"' in html
