@@ -7,7 +7,9 @@ list's rows, which is exactly what the list exists to show.
 
 A figure on the page is a `Fig`: its unrounded value, its printed text, the URL of the list behind it and
 the measure of that list that equals it (count, completed, completion_rate …). The drill-down list page
-(`drill_list`) computes that measure from its own rows; tests/dashboard checks every figure against it.
+(`drill_list`) computes that measure from its own rows; tests/dashboard checks every figure against it. For a
+scope the figure store serves, a listed drill-down's rows are a queryset over the store paginated in the database
+(FactRows) and its totals one aggregate over the same rows (engine.drilldown_facts / drilldown_totals).
 """
 
 from __future__ import annotations
@@ -808,7 +810,7 @@ class DrillList:
     kind: str  # listed | events | enterprises
     title: str
     scope_text: str
-    rows: list[DrillRow]
+    rows: list[DrillRow] | FactRows  # FactRows: a listed drill-down on the figure store, paginated in the database
     totals: dict[str, Decimal | int | None]
     printed: dict[str, str]
 
@@ -848,6 +850,8 @@ def drill_list(user, spec: DrillSpec) -> DrillList:
         return _enterprise_list(user, spec, pr)
     scope = dashboard_scope(user, spec.city, spec.unit, spec.annual_list)
     period = spec.period
+    if spec.key in LISTED_KEYS and engine.store_serves(scope):
+        return _listed_from_store(spec, scope, pr)
     if spec.key in COHORT_KEYS:
         qs = engine.cohort_drilldown(scope, spec.cohort_year or period.year, period.end,
                                      engine.COHORT_FIGURES[spec.key])
@@ -930,6 +934,107 @@ def drill_list(user, spec: DrillSpec) -> DrillList:
                "increments": pr.yi(totals["increments"]) + " 亿元" if increments else "",
                **{k: pr.pct(totals[k]) for k in ("start_rate", "completion_count_rate", "operation_rate")}}
     return DrillList(spec, "events", title + f" ({STAGE_LABELS[stage]}日期)", words, rows, totals, printed)
+
+
+class FactRows:
+    """The rows of a listed drill-down on the figure store, as a sequence the Paginator slices in the database:
+    its count is the totals' (no count query), a slice is one query over the page's fact rows (with the
+    project, unit, category and list joined and the last month's 形象进度 as a subquery) plus the lights of the
+    page's projects only; iterating (the export) reads the rows a chunk at a time. Whatever the number of
+    projects, a page costs the same queries and holds only its own rows."""
+
+    CHUNK = 500
+
+    def __init__(self, facts, count: int, scope: Scope, period: Period, basis: str = "accepted"):
+        self.facts, self._count, self.scope, self.period, self.basis = facts, count, scope, period, basis
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._rows(self.facts[index])
+        if index < 0:
+            index += self._count
+        rows = self._rows(self.facts[index:index + 1])
+        if not rows:
+            raise IndexError(index)
+        return rows[0]
+
+    def __iter__(self):
+        for start in range(0, self._count, self.CHUNK):
+            yield from self[start:start + self.CHUNK]
+
+    def _rows(self, facts) -> list[DrillRow]:
+        from dataclasses import replace
+
+        from django.db.models import OuterRef, Subquery, TextField, Value
+        from django.db.models.functions import Coalesce
+
+        from tuijin.progress.models import MonthlyReport
+
+        period, end = self.period, self.period.end
+        last = MonthlyReport.objects.filter(project=OuterRef("project_id"), year=period.year,
+                                            month=period.last_month, status__in=engine.report_statuses(self.basis))
+        page = list(facts.select_related("project", "project__unit", "project__category", "annual_list").annotate(
+            progress=Coalesce(Subquery(last.values("progress_text")[:1], output_field=TextField()),
+                              Value("", output_field=TextField()))))
+        if not page:
+            return []
+        ids = [f.project_id for f in page]
+        only = Q(pk__in=ids) if self.scope.restrict is None else self.scope.restrict & Q(pk__in=ids)
+        rules, _ = rules_for(self.scope.city)
+        lights = light_engine.light_report(replace(self.scope, restrict=only), period, rules, self.basis,
+                                           units=False).projects
+        rows = []
+        for f in page:
+            done = f.done if f.done is not None else ZERO
+            rows.append(DrillRow(f.project, cells={
+                "list": f.annual_list.name, "annual_plan": f.annual_plan, "completed": done,
+                "completion_rate": ratio(done, f.annual_plan), "progress": f.progress,
+                "planned_start_month": f.planned_start_month,
+                "started": f.started_on is not None and f.started_on <= end,
+                "completed_stage": f.completed_on is not None and f.completed_on <= end,
+                "operating": f.operating_on is not None and f.operating_on <= end,
+            }, light=lights.get(f.project_id)))
+        return rows
+
+
+def _listed_from_store(spec: DrillSpec, scope: Scope, pr: Printer) -> DrillList:
+    """A listed drill-down (LISTED_KEYS) for a scope the figure store serves: the rows paginated in the database
+    (FactRows), the totals one aggregate over the same rows, so they equal compute()'s figure for the scope."""
+    period = spec.period
+    facts = engine.drilldown_facts(scope, period, spec.key)
+    if spec.own:
+        children, _owner = engine._rollup_map(scope.root)
+        for c in children:
+            facts = facts.exclude(unit_path__startswith=c.path)
+    if spec.category is not None:
+        facts = facts.filter(engine.facts_dimension_q(scope, "category", spec.category.pk))
+    if spec.node is not None or spec.node_none:
+        facts = facts.filter(engine.facts_dimension_q(scope, "industry", spec.node.pk if spec.node else None))
+    if spec.sector is not None or spec.sector_none:
+        facts = facts.filter(engine.facts_dimension_q(scope, "sector", spec.sector.pk if spec.sector else None))
+    t = engine.drilldown_totals(facts, period)
+    n, plan, done = t["count"], t["annual_plan"], t["completed"]
+    share = engine.schedule_share(scope, period)
+    rate = ratio(done, plan)
+    totals = {"count": n, "annual_plan": plan, "completed": done, "completion_rate": rate,
+              "schedule_share": share, "schedule_variance": None if rate is None else rate - share,
+              "total_investment": t["total_investment"], "start_rate": ratio(t["started"], n),
+              "completion_count_rate": ratio(t["completed_stage"], n), "operation_rate": ratio(t["operating"], n)}
+    printed = {"count": f"{n} 个", "annual_plan": pr.yi(plan) + " 亿元", "completed": pr.yi(done) + " 亿元",
+               "completion_rate": pr.pct(rate), "schedule_share": pr.pct(share),
+               "schedule_variance": _variance_text(pr.pp(rate, share), pr.config),
+               **{k: pr.pct(totals[k]) for k in ("start_rate", "completion_count_rate", "operation_rate")}}
+    return DrillList(spec, "listed", KEY_TITLES[spec.key], _scope_words(spec, scope), FactRows(facts, n, scope, period),
+                     totals, printed)
 
 
 def _enterprise_list(user, spec: DrillSpec, pr: Printer) -> DrillList:

@@ -432,6 +432,72 @@ def drilldown(scope: Scope, period: Period, key: str, basis: str = "accepted"):
     return Project.objects.filter(id__in=ids)
 
 
+
+# drilldown_facts() keys: the listed figures' drill-downs as conditions on the store's rows (the period's end,
+# its last month) → Q. The same sets as drilldown() for a scope the store serves.
+def _fact_conditions(period: Period) -> dict[str, Q]:
+    end, last = period.end, period.last_month
+    pns = Q(planned_new_start=True)
+    started = Q(started_on__lte=end)
+    ptd = pns & Q(planned_start_month__lte=last)
+    return {
+        "projects": Q(), "annual_plan": Q(), "completed": Q(), "completion_rate": Q(),
+        "planned_new_starts": pns, "planned_new_starts_started": pns & started,
+        "planned_new_starts_not_started": pns & (Q(started_on__isnull=True) | Q(started_on__gt=end)),
+        "planned_starts_to_date": ptd, "planned_starts_to_date_started": ptd & started,
+        "planned_completions": Q(planned_completion=True),
+        "planned_completions_done": Q(planned_completion=True, completed_on__lte=end),
+        "planned_operations": Q(planned_operation=True),
+        "planned_operations_done": Q(planned_operation=True, operating_on__lte=end),
+    }
+
+
+FACT_DRILL_KEYS = tuple(_fact_conditions(Period.year_to_date(2000, 1)))
+
+
+def drilldown_facts(scope: Scope, period: Period, key: str, basis: str = "accepted"):
+    """drilldown() of a listed figure on the figure store (for a scope store_serves()): the period year's fact
+    rows of the projects behind the figure, each annotated with `done` (the period's 完成投资 on the basis:
+    months_sum), ordered as project_rows (unit path, project code). A queryset: a page of it is one query, and
+    drilldown_totals() over it equals compute()'s figure for the same scope and period."""
+    conditions = _fact_conditions(period)
+    if key not in conditions:
+        raise KeyError(f"unknown figure {key!r}")
+    report_statuses(basis)
+    return (facts_qs(scope, [period.year]).filter(conditions[key])
+            .annotate(done=months_sum(period, basis)).order_by("unit_path", "project__code", "project_id"))
+
+
+def drilldown_totals(facts, period: Period, basis: str = "accepted") -> dict:
+    """The totals of drilldown_facts() rows in one aggregate query: n, annual_plan, completed, total_investment,
+    and how many reached 开工 / 竣工 / 投产 by the period's end (started, completed_stage, operating)."""
+    end = period.end
+    row = facts.order_by().aggregate(
+        n=Count("id"), plan=Sum("annual_plan"), done=Sum(months_sum(period, basis)),
+        total=Sum("total_investment"), started=Count("id", filter=Q(started_on__lte=end)),
+        completed_stage=Count("id", filter=Q(completed_on__lte=end)),
+        operating=Count("id", filter=Q(operating_on__lte=end)))
+    return {"count": row["n"], "annual_plan": row["plan"] or ZERO, "completed": row["done"] or ZERO,
+            "total_investment": row["total"] or ZERO, "started": row["started"],
+            "completed_stage": row["completed_stage"], "operating": row["operating"]}
+
+
+def facts_dimension_q(scope: Scope, dimension: str, key: int | None) -> Q:
+    """dimension_q() on the store's rows: the fact rows of one slice of breakdown()."""
+    if dimension in ("category", "sector", "nature"):
+        return Q(**{f"{dimension}_id": key}) if key is not None else Q(**{f"{dimension}_id__isnull": True})
+    if dimension != "industry":
+        raise KeyError(f"unknown dimension {dimension!r}")
+    if key is not None:
+        from tuijin.industry.models import TaxonomyNode
+
+        return Q(industry_path__startswith=TaxonomyNode.objects.get(pk=key).path)
+    under_any = Q(pk__in=[])
+    for node in breakdown_nodes(scope.city):
+        under_any |= Q(industry_path__startswith=node.path)
+    return ~under_any | Q(industry_path="")
+
+
 # ---------------------------------------------------------------- computation
 
 
