@@ -70,3 +70,17 @@ def issue20_data(town):
     f.reports(p4, 2024, [50] * 6)
     f.reports(p1, 2023, [50] * 6)
     return town
+
+
+def queries_on_every_alias(fn):
+    """Call fn and count the queries it sent to every database alias: under the replica router (tests/replica)
+    the figures and their data version are read on the replica, not on the primary's connection."""
+    from contextlib import ExitStack
+
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    with ExitStack() as stack:
+        contexts = [stack.enter_context(CaptureQueriesContext(c)) for c in connections.all()]
+        value = fn()
+    return value, sum(len(ctx.captured_queries) for ctx in contexts)

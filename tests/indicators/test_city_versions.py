@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 
 from tests import factories as f
+from tests.indicators.helpers import queries_on_every_alias
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import compute
 from tuijin.indicators.models import DataVersion
@@ -36,9 +36,7 @@ def _world():
 
 
 def _queries(fn):
-    with CaptureQueriesContext(connection) as ctx:
-        value = fn()
-    return value, len(ctx.captured_queries)
+    return queries_on_every_alias(fn)
 
 
 @pytest.mark.django_db(transaction=True)
