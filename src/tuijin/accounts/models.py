@@ -3,14 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-
-class Role(models.TextChoices):
-    CITY_ADMIN = "city_admin", "市管理员"
-    CITY_LEADER = "city_leader", "市领导"
-    DISTRICT_ADMIN = "district_admin", "板块管理员"
-    REPORTER = "reporter", "填报员"
-    DEPARTMENT = "department", "部门经办"
-    PROVINCE_READER = "province_reader", "省级查看"
+from tuijin.core.policy import Role  # noqa: F401  (re-exported: accounts.models.Role is used everywhere)
 
 
 class User(AbstractUser):

@@ -12,54 +12,25 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
+# The roles × actions table lives in tuijin.core.policy (model-free, so every layer can ask it); re-exported here
+# while callers move over.
+from tuijin.core.policy import (  # noqa: F401
+    ACTION_LABELS,
+    AUDIT,
+    CONFIGURE,
+    MANAGE_USERS,
+    OUT_OF_REACH,
+    READ,
+    REPORT,
+    REVIEW,
+    ROLE_ACTIONS,
+    ROLE_REACH,
+    WRITE,
+    can,
+    is_active_member,
+)
+
 from .models import Role
-
-READ, WRITE, REPORT, REVIEW, MANAGE_USERS = "read", "write", "report", "review", "manage_users"
-# What a user is told about a code or name they may not see: the same words whether it exists elsewhere or not
-# at all, so no import, filter or form becomes an oracle for another city's (or district's) projects and units.
-OUT_OF_REACH = "不在您的范围内或不存在"
-AUDIT = "audit"  # search the audit trail of the user's city
-CONFIGURE = "configure"  # the city's own settings: conventions (口径), bulletin wording, open-data exports
-
-ACTION_LABELS = {READ: "查看", WRITE: "新增和修改项目", REPORT: "填报月报", REVIEW: "审核月报",
-                 MANAGE_USERS: "管理本单位用户", AUDIT: "查询审计记录",
-                 CONFIGURE: "配置本市口径与通报"}
-
-# What each role may do within its reach (DOMAIN.md: 市管理员 everything; 市领导 reads; 板块管理员 reads,
-# writes and reviews its subtree; 填报员 monthly reports of its projects; 部门经办 its department's projects).
-ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.CITY_ADMIN: frozenset({READ, WRITE, REPORT, REVIEW, MANAGE_USERS, AUDIT, CONFIGURE}),
-    Role.CITY_LEADER: frozenset({READ}),
-    Role.DISTRICT_ADMIN: frozenset({READ, WRITE, REPORT, REVIEW}),
-    Role.REPORTER: frozenset({READ, REPORT}),
-    Role.DEPARTMENT: frozenset({READ}),
-    Role.PROVINCE_READER: frozenset({READ}),
-}
-
-# Where each role reaches (for `tuijin roles` and the users page; scoping below is what enforces it).
-ROLE_REACH: dict[str, str] = {
-    Role.CITY_ADMIN: "本市全部项目与单位, 管理本市用户",
-    Role.CITY_LEADER: "本市全部项目 (只读)",
-    Role.DISTRICT_ADMIN: "本板块 (及下属园区) 的项目",
-    Role.REPORTER: "分配给本人的项目",
-    Role.DEPARTMENT: "本部门负责的项目",
-    Role.PROVINCE_READER: "全省各市的项目 (只读)",
-}
-
-
-def is_active_member(user) -> bool:
-    """Logged in, active, and either a superuser or holding a known role in a unit."""
-    return bool(user and user.is_authenticated and user.is_active and (
-        user.is_superuser or (user.unit_id and user.role in ROLE_ACTIONS)))
-
-
-def can(user, action: str) -> bool:
-    """Whether the user's role allows an action at all (the object must still be in scope)."""
-    if not is_active_member(user):
-        return False
-    if user.is_superuser:
-        return True
-    return action in ROLE_ACTIONS.get(user.role, frozenset())
 
 
 def project_q(user, action: str = READ) -> Q | None:
