@@ -36,6 +36,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -704,7 +705,7 @@ def months_sum(period: Period, basis: str):
     from django.db.models import DecimalField, ExpressionWrapper, F
 
     prefix = {"accepted": "acc", "submitted": "sub"}[basis]
-    expr = None
+    expr: Any = None
     for m in range(period.first_month, period.last_month + 1):
         expr = F(f"{prefix}{m}") if expr is None else expr + F(f"{prefix}{m}")
     return ExpressionWrapper(expr, output_field=DecimalField(max_digits=20, decimal_places=2))
@@ -784,7 +785,7 @@ def _report_extras(scope: Scope, period: Period) -> dict:
     return {"act": Sum("amount", filter=Q(project__in=active_ids)), "fs": Sum("funds_secured")}
 
 
-def _active_q(started: Q) -> Q:
+def _active_q(started: Q | Exists) -> Any:
     """续建和计划开工实际已开工: entries flagged 续建, or flagged 计划新开工 whose project has started (`started`:
     the condition that the 开工 event is on or before the period's end)."""
     return Q(continuing=True) | (Q(planned_new_start=True) & started)
@@ -797,7 +798,7 @@ def _behind_schedule(scope: Scope, period: Period, basis: str, share: Decimal, p
     from django.db.models import DecimalField, Subquery
     from django.db.models.functions import Coalesce
 
-    money = DecimalField(max_digits=16, decimal_places=2)
+    money: DecimalField = DecimalField(max_digits=16, decimal_places=2)
     done = (MonthlyReport.objects.filter(project=OuterRef("project"), year=period.year,
                                          month__gte=period.first_month, month__lte=period.last_month,
                                          status__in=report_statuses(basis))
@@ -806,7 +807,8 @@ def _behind_schedule(scope: Scope, period: Period, basis: str, share: Decimal, p
         done=Coalesce(Subquery(done, output_field=money), Value(ZERO, output_field=money))
     ).values_list("project__unit_id", "annual_plan", "done")
     for unit_id, plan, completed in rows.iterator(chunk_size=2000):
-        if ratio(completed, plan) < share:  # completion rate < schedule share (equal to it: not behind)
+        rate = ratio(completed, plan)  # plan > 0, so never None
+        if rate is not None and rate < share:  # completion rate < schedule share (equal to it: not behind)
             per_unit[unit_id].behind_schedule += 1
 
 
@@ -879,9 +881,9 @@ def project_figures(scope: Scope, period: Period, basis: str = "accepted") -> di
         f.planned_operations_done = int(bool(r["planned_operation"]) and r[f"ev_{Stage.OPERATING}__id"] is not None)
         out[r["project_id"]] = f
     for r in reports_qs(scope, period, basis).values("project_id").annotate(s=Sum("amount")).order_by():
-        f = out.get(r["project_id"])
-        if f is not None:
-            f.completed = r["s"] or ZERO
+        found = out.get(r["project_id"])
+        if found is not None:
+            found.completed = r["s"] or ZERO
     return out
 
 
@@ -918,7 +920,7 @@ def project_rows(scope: Scope, period: Period, basis: str = "accepted", chunk_si
     from django.db.models import DecimalField, Subquery, TextField, Value
     from django.db.models.functions import Coalesce
 
-    money = DecimalField(max_digits=16, decimal_places=2)
+    money: DecimalField = DecimalField(max_digits=16, decimal_places=2)
 
     statuses = report_statuses(basis)
     reports = MonthlyReport.objects.filter(project=OuterRef("project"), year=period.year, status__in=statuses)
@@ -1169,7 +1171,8 @@ def breakdown(scope: Scope, period: Period, dimension: str, basis: str = "accept
     if dimension in ("category", "sector", "nature"):
         field_name = f"project__{dimension}_id"
         if dimension == "category":
-            rows = {c.pk: BreakdownRow(c.pk, c.name) for c in Category.objects.order_by("sort_order", "id")}
+            rows: dict[int | None, BreakdownRow] = {
+                c.pk: BreakdownRow(c.pk, c.name) for c in Category.objects.order_by("sort_order", "id")}
             rows[None] = BreakdownRow(None, UNMARKED)
         else:
             rows = _city_dimension_rows(scope, Sector if dimension == "sector" else BuildNature)
@@ -1236,7 +1239,7 @@ def _breakdown_lists(scope: Scope, period: Period, basis: str) -> list[Breakdown
     for r in reports.values("project__list_entries__annual_list_id").annotate(s=Sum("amount")).order_by():
         rows[r["project__list_entries__annual_list_id"]].completed += r["s"] or ZERO
     # Each list's own schedule share: its curve if the city stores one, else the scope's (one query for all).
-    curves: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    curves: dict[int | None, dict[int, Decimal]] = defaultdict(dict)
     for c in ScheduleCurve.objects.filter(city=scope.city, year=year, annual_list_id__in=list(lists)):
         curves[c.annual_list_id][c.month] = c.cumulative_pct / HUNDRED
     base = schedule_share(replace_list(scope, None), period)
