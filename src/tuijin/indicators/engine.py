@@ -525,23 +525,33 @@ def compute(scope: Scope, period: Period, *, basis: str = "accepted", breakdown:
     figures (a replica, if the request reads from one). Inside a transaction nothing is cached: its rows may
     still roll back."""
     report_statuses(basis)
-    if use_cache and settings.INDICATOR_CACHE_SECONDS > 0 and not connection.in_atomic_block:
-        from django.db import router
+    if not use_cache:
+        return _compute(scope, period, basis=basis, breakdown=breakdown)
+    return cached_figures(scope, period, (basis, breakdown),
+                          lambda: _compute(scope, period, basis=basis, breakdown=breakdown))
 
-        from tuijin.core.routers import pinned_reads
 
-        from .models import DataVersion
+def cached_figures(scope: Scope, period: Period, parts: tuple, produce):
+    """`produce()` through the indicator cache, under the data version of the scope's city for the period's year
+    and the city's conventions (see compute). `parts` names what `produce` computes beyond scope and period (the
+    basis, a dimension …). Inside a transaction, or with the cache off, it computes."""
+    if settings.INDICATOR_CACHE_SECONDS <= 0 or connection.in_atomic_block:
+        return produce()
+    from django.db import router
 
-        alias = router.db_for_read(DataVersion)
-        with pinned_reads(alias):
-            key = _cache_key(scope, period, basis, breakdown, using=alias)
-            cached = cache.get(key)
-            if cached is not None:
-                return cached
-            figures = _compute(scope, period, basis=basis, breakdown=breakdown)
-        cache.set(key, figures, settings.INDICATOR_CACHE_SECONDS)
-        return figures
-    return _compute(scope, period, basis=basis, breakdown=breakdown)
+    from tuijin.core.routers import pinned_reads
+
+    from .models import DataVersion
+
+    alias = router.db_for_read(DataVersion)
+    with pinned_reads(alias):
+        key = _cache_key(scope, period, parts, using=alias)
+        found = cache.get(key)
+        if found is not None:
+            return found
+        value = produce()
+    cache.set(key, value, settings.INDICATOR_CACHE_SECONDS)
+    return value
 
 
 def data_version(city: OrgUnit, year: int, using: str = "default") -> tuple:
@@ -551,7 +561,7 @@ def data_version(city: OrgUnit, year: int, using: str = "default") -> tuple:
     return versions_for(city, year, using)
 
 
-def _cache_key(scope: Scope, period: Period, basis: str, breakdown: bool, using: str = "default") -> str:
+def _cache_key(scope: Scope, period: Period, parts: tuple, using: str = "default") -> str:
     import hashlib
 
     # The city's conventions are part of the key: figures carry their scope, and what a presenter prints
@@ -559,12 +569,12 @@ def _cache_key(scope: Scope, period: Period, basis: str, breakdown: bool, using:
     config = conventions_for(scope.root, period.year)
     conventions = [(f.attname, getattr(config, f.attname)) for f in config._meta.concrete_fields
                    if f.attname not in ("id", "unit_id", "year")]
-    parts = [data_version(scope.city, period.year, using), conventions, scope.city.pk, scope.root.pk,
+    key = [data_version(scope.city, period.year, using), conventions, scope.city.pk, scope.root.pk,
              getattr(scope.annual_list, "pk", None),
              getattr(scope.category, "pk", None), getattr(scope.industry_node, "pk", None), scope.min_total_wan,
              str(scope.restrict) if scope.restrict is not None else "", period.year, period.first_month,
-             period.last_month, basis, breakdown]
-    return "tuijin:ind:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+             period.last_month, *parts]
+    return "tuijin:ind:" + hashlib.sha256(repr(key).encode()).hexdigest()
 
 
 def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Figures:
@@ -1161,7 +1171,13 @@ def breakdown(scope: Scope, period: Period, dimension: str, basis: str = "accept
     project tagged with a chain counts under its cluster), 'unit' (the root's child units, and 本级), or 'list'
     (each list of the year; a project on several lists counts in each). Projects with no value of the dimension
     count under 未标注. Each slice equals compute() over the scope narrowed to it (for 'list': to that list).
-    A fixed number of queries (two grouped ones and the dimension's rows), whatever the number of projects."""
+    A fixed number of queries (two grouped ones and the dimension's rows), whatever the number of projects;
+    cached like compute()."""
+    return cached_figures(scope, period, ("breakdown", dimension_key(dimension), basis),
+                          lambda: _breakdown(scope, period, dimension, basis))
+
+
+def _breakdown(scope: Scope, period: Period, dimension: str, basis: str) -> list[BreakdownRow]:
     from tuijin.projects.models import BuildNature, Category, Sector
 
     dimension = dimension_key(dimension)
