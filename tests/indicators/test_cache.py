@@ -92,3 +92,33 @@ def test_lights_are_cached_and_a_closed_problem_is_seen_at_once(settings):
     assert n == 2  # the data version and the overdue-problem counts
     Problem.objects.filter(pk=problem.pk).update(status=Status.CLOSED, answer="已解决")
     assert L.light_report(scope, period, rules).projects[p.pk].level == L.GREEN
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_month_pages_open_on_is_cached_and_moves_with_a_locked_period_or_the_last_accepted_report(settings):
+    """The default month (the latest closed one) is cached under the city's versions, with its reporting periods
+    in the key: a period locked by its deadline, and the month's last report accepted, move it at once."""
+    import datetime
+
+    from tuijin.progress.models import ReportingPeriod
+    from tuijin.web.selectors import default_through
+
+    settings.INDICATOR_CACHE_SECONDS = 600
+    cache.clear()
+    city, d = f.city_tree("开账市", ("甲区",))
+    lst = f.annual_list(city)
+    p1, p2 = f.project(d["甲区"]), f.project(d["甲区"])
+    f.entry(lst, p1, plan=Decimal(1000))
+    f.entry(lst, p2, plan=Decimal(1000))
+    f.reports(p1, 2024, [Decimal(100)] * 5)
+    f.reports(p2, 2024, [Decimal(100)] * 4)  # May: 1 of 2 accepted, not closed
+    scope = build_scope(city="开账市")
+    assert default_through(scope) == (2024, 4)
+    through, n = queries_on_every_alias(lambda: default_through(scope))
+    assert through == (2024, 4) and n == 2  # the city's reporting periods and its data versions
+    ReportingPeriod.objects.create(city=city, year=2024, month=5, opens_on=datetime.date(2024, 5, 1),
+                                   deadline=datetime.date(2024, 6, 5))  # its deadline passed: locked
+    assert default_through(scope) == (2024, 5)
+    for p in (p1, p2):
+        save_report(project=p, year=2024, month=6, amount=Decimal(100), status=ReportStatus.ACCEPTED)
+    assert default_through(scope) == (2024, 6)  # June: 2 of 2 accepted

@@ -535,6 +535,24 @@ def cached_figures(scope: Scope, period: Period, parts: tuple, produce):
     """`produce()` through the indicator cache, under the data version of the scope's city for the period's year
     and the city's conventions (see compute). `parts` names what `produce` computes beyond scope and period (the
     basis, a dimension …). Inside a transaction, or with the cache off, it computes."""
+    return _cached(lambda alias: _cache_key(scope, period, parts, using=alias), produce)
+
+
+def cached_for_city(city: OrgUnit, parts: tuple, produce):
+    """`produce()` cached under every data version of the city (all years, and the city-less rows): for what
+    reads the city's rows of any year (the month the pages open on). `parts` must name everything else it reads."""
+    import hashlib
+
+    from .versions import versions_for_city
+
+    def key(alias):
+        return "tuijin:city:" + hashlib.sha256(repr([versions_for_city(city, alias), city.pk, *parts]).encode()
+                                               ).hexdigest()
+
+    return _cached(key, produce)
+
+
+def _cached(make_key, produce):
     if settings.INDICATOR_CACHE_SECONDS <= 0 or connection.in_atomic_block:
         return produce()
     from django.db import router
@@ -545,7 +563,7 @@ def cached_figures(scope: Scope, period: Period, parts: tuple, produce):
 
     alias = router.db_for_read(DataVersion)
     with pinned_reads(alias):
-        key = _cache_key(scope, period, parts, using=alias)
+        key = make_key(alias)
         found = cache.get(key)
         if found is not None:
             return found
