@@ -821,19 +821,24 @@ def _active_q(started: Q | Exists) -> Any:
 
 def _behind_schedule(scope: Scope, period: Period, basis: str, share: Decimal, per_unit) -> None:
     """未达到序时进度项目: the listed projects (with an annual plan) whose completion rate is below the schedule
-    share. One query streaming a row per listed project; the comparison is made in Decimal here (a rate equal
-    to the share is not behind), never in the database's floating point."""
+    share. One query streaming a row per listed project (from the figure store when it serves the scope: its
+    month columns, no join to the reports); the comparison is made in Decimal here (a rate equal to the share is
+    not behind), never in the database's floating point."""
     from django.db.models import DecimalField, Subquery
     from django.db.models.functions import Coalesce
 
-    money: DecimalField = DecimalField(max_digits=16, decimal_places=2)
-    done = (MonthlyReport.objects.filter(project=OuterRef("project"), year=period.year,
-                                         month__gte=period.first_month, month__lte=period.last_month,
-                                         status__in=report_statuses(basis))
-            .order_by().values("project").annotate(s=Sum("amount")).values("s"))
-    rows = entries_qs(scope, period.year).filter(annual_plan__gt=0).annotate(
-        done=Coalesce(Subquery(done, output_field=money), Value(ZERO, output_field=money))
-    ).values_list("project__unit_id", "annual_plan", "done")
+    if store_serves(scope):
+        rows = facts_qs(scope, [period.year]).filter(annual_plan__gt=0).annotate(
+            done=months_sum(period, basis)).values_list("unit_id", "annual_plan", "done")
+    else:
+        money: DecimalField = DecimalField(max_digits=16, decimal_places=2)
+        done = (MonthlyReport.objects.filter(project=OuterRef("project"), year=period.year,
+                                             month__gte=period.first_month, month__lte=period.last_month,
+                                             status__in=report_statuses(basis))
+                .order_by().values("project").annotate(s=Sum("amount")).values("s"))
+        rows = entries_qs(scope, period.year).filter(annual_plan__gt=0).annotate(
+            done=Coalesce(Subquery(done, output_field=money), Value(ZERO, output_field=money))
+        ).values_list("project__unit_id", "annual_plan", "done")
     for unit_id, plan, completed in rows.iterator(chunk_size=2000):
         rate = ratio(completed, plan)  # plan > 0, so never None
         if rate is not None and rate < share:  # completion rate < schedule share (equal to it: not behind)
