@@ -606,10 +606,6 @@ def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Fi
         entries, reached = _entries_with_stages(scope, period)
         for r in entries.values("project__unit_id").annotate(**_list_aggregates(reached, year_start)).order_by():
             _set_list_figures(per_unit[r["project__unit_id"]], r)
-        for r in reports_qs(scope, period, basis).values("project__unit_id").annotate(
-                **_report_extras(scope, period)).order_by():
-            f = per_unit[r["project__unit_id"]]
-            f.active_completed, f.funds_secured = r["act"] or ZERO, r["fs"] or ZERO
     else:
         entries, reached = _entries_with_stages(scope, period)
         started = reached[Stage.STARTED]
@@ -728,11 +724,12 @@ def facts_qs(scope: Scope, years):
     return qs
 
 
-def months_sum(period: Period, basis: str):
-    """Σ of the store's month columns of the basis over the period's months (an expression on a fact row)."""
+def months_sum(period: Period, basis: str, funds: bool = False):
+    """Σ of the store's month columns of the basis over the period's months (an expression on a fact row): 完成投资,
+    or with `funds` 落实资金."""
     from django.db.models import DecimalField, ExpressionWrapper, F
 
-    prefix = {"accepted": "acc", "submitted": "sub"}[basis]
+    prefix = ("f" if funds else "") + {"accepted": "acc", "submitted": "sub"}[basis]
     expr: Any = None
     for m in range(period.first_month, period.last_month + 1):
         expr = F(f"{prefix}{m}") if expr is None else expr + F(f"{prefix}{m}")
@@ -749,6 +746,8 @@ def _core_from_store(scope: Scope, period: Period, basis: str, per_unit) -> None
     ptd = pns & Q(planned_start_month__lte=last)
     started = Q(started_on__lte=end)
     done = months_sum(period, basis)
+    # 续建和计划开工实际已开工 (issue 20's subset) and 资金落实: the same month columns, no pass over the reports.
+    active = cur & (Q(continuing=True) | (Q(planned_new_start=True) & started))
     aggregates = dict(
         n=Count("id", filter=cur), plan=Sum("annual_plan", filter=cur), completed=Sum(done, filter=cur),
         plan_prev=Sum("annual_plan", filter=prev), completed_prev=Sum(done, filter=prev),
@@ -759,6 +758,7 @@ def _core_from_store(scope: Scope, period: Period, basis: str, per_unit) -> None
         po=Count("id", filter=cur & Q(planned_operation=True)),
         po_done=Count("id", filter=cur & Q(planned_operation=True, operating_on__lte=end)),
         pp=Sum(f"plan{last}", filter=cur), pp_n=Count(f"plan{last}", filter=cur),
+        act=Sum(done, filter=active), fs=Sum(months_sum(period, basis, funds=True), filter=cur),
     )
     if first > 1:
         aggregates["pp_before"] = Sum(f"plan{first - 1}", filter=cur)
@@ -772,6 +772,7 @@ def _core_from_store(scope: Scope, period: Period, basis: str, per_unit) -> None
         f.planned_operations, f.planned_operations_done = r["po"], r["po_done"]
         f.period_plan = (r["pp"] or ZERO) - (r.get("pp_before") or ZERO)
         f.period_plan_projects = r["pp_n"]
+        f.active_completed, f.funds_secured = r["act"] or ZERO, r["fs"] or ZERO
 
 
 def _entries_with_stages(scope: Scope, period: Period):
