@@ -24,6 +24,10 @@ def fill(apps, schema_editor):
                      .order_by().values("project_id").annotate(t=Sum("funds_secured")).values("t"))
             Fact.objects.update(**{f"{prefix}{month}": Coalesce(Subquery(funds, output_field=money),
                                                                 Value(0, output_field=money))})
+    if schema_editor.connection.vendor == "postgresql":
+        # Every row was rewritten 25 times: fresh statistics now (autovacuum reclaims the old versions later).
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("ANALYZE indicators_projectyearfact")
 
 
 class Migration(migrations.Migration):
