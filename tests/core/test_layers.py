@@ -1,0 +1,97 @@
+"""The layers of docs/architecture.md ("Layers"): the import-linter contract in pyproject.toml holds, and no two
+apps import each other, directly or round a longer circle. Imports inside functions count (grimp reads them
+all, as import-linter does): an import moved into a function is still a dependency."""
+
+import collections
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+
+import tuijin
+
+SRC = Path(tuijin.__file__).resolve().parent.parent
+ROOT = SRC.parent
+
+# Circles between apps not yet broken (each a set of apps that reach one another). The list only shrinks: a
+# circle broken must be taken off it (the test says so), a new one fails the test.
+KNOWN_CIRCLES: list[set[str]] = [
+    {"accounts", "attraction", "audit", "bulletins", "dashboard", "dossier", "indicators", "industry", "livelihood",
+     "orgs", "problems", "progress", "projects", "reconciliation", "web"},
+]
+
+
+def app_graph() -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """{app: {app it imports: [(importing module, imported module), …]}} over every module of tuijin."""
+    graph = grimp.build_graph("tuijin")
+    edges: dict[str, dict[str, list]] = collections.defaultdict(lambda: collections.defaultdict(list))
+    for module in graph.modules:
+        if module.count(".") < 1:
+            continue
+        a = module.split(".")[1]
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported.startswith("tuijin.") and imported.split(".")[1] != a:
+                edges[a][imported.split(".")[1]].append((module, imported))
+    return edges
+
+
+def circles(edges) -> list[set[str]]:
+    """The strongly connected components of more than one app (Tarjan)."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in edges.get(v, {}):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = set()
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.add(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(comp)
+
+    for v in sorted(set(edges) | {w for targets in edges.values() for w in targets}):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_two_apps_import_each_other():
+    edges = app_graph()
+    found = circles(edges)
+    unexpected = [c for c in found if c not in KNOWN_CIRCLES]
+    detail = []
+    for comp in unexpected:
+        for a in sorted(comp):
+            for b in sorted(comp & set(edges[a])):
+                detail += [f"{a} → {b}: {m} imports {i}" for m, i in edges[a][b][:3]]
+    assert not unexpected, "apps that import one another:\n" + "\n".join(detail)
+    gone = [c for c in KNOWN_CIRCLES if c not in found]
+    assert not gone, f"circles broken, take them off KNOWN_CIRCLES: {gone}"
+
+
+def test_the_circle_finder_finds_a_circle_of_three():
+    edges = {"a": {"b": []}, "b": {"c": []}, "c": {"a": []}, "d": {"a": []}}
+    assert circles(edges) == [{"a", "b", "c"}]
+
+
+def test_lint_imports_passes():
+    """`lint-imports` with the contract in pyproject.toml, as `make lint` and CI run it."""
+    exe = Path(sys.executable).parent / "lint-imports"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([str(exe), "--no-cache"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "1 kept, 0 broken" in done.stdout
