@@ -20,6 +20,7 @@ urlpatterns = [
     path("bulletins/", include("tuijin.bulletins.urls")),
     path("reconciliation/", include("tuijin.reconciliation.urls")),
     path("problems/", include("tuijin.problems.urls")),
+    path("problems/", include("tuijin.dashboard.agenda_urls")),  # the weekly agenda (reads the lights)
     path("attraction/", include("tuijin.attraction.urls")),
     path("dashboard/", include("tuijin.dashboard.urls")),
     path("map/", include("tuijin.geo.urls")),

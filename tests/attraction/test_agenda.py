@@ -3,7 +3,7 @@
 from tests import factories as f
 from tuijin.accounts.models import Role
 from tuijin.attraction.services import log_contact, move_lead
-from tuijin.problems.selectors import weekly_agenda
+from tuijin.dashboard.agenda import weekly_agenda
 
 from .conftest import D, lead
 

@@ -35,7 +35,7 @@ def get_lead_or_404(user, pk) -> Lead:
 
 def contracts_for(user):
     """The contracts of projects the user may see."""
-    from tuijin.accounts.scoping import project_q
+    from tuijin.projects.scoping import project_q
 
     q = project_q(user, READ)
     if q is None:

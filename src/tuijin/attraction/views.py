@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.params import parse_id
 from tuijin.core.periods import Period, PeriodError
@@ -29,6 +28,7 @@ from tuijin.indicators.present import Presenter
 from tuijin.orgs.models import OrgUnit
 from tuijin.orgs.selectors import conventions_for
 from tuijin.progress.spreadsheets import check_size
+from tuijin.projects import scoping
 from tuijin.web import selectors as web_selectors
 from tuijin.web.forms import apply_input_error
 

@@ -17,8 +17,8 @@ from django.db.models import CharField, ForeignObjectRel, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.projects import scoping
 
 from .models import AuditEntry
 

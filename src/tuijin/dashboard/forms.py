@@ -96,7 +96,7 @@ class HighlightForm(Form):
     video = forms.FileField(label="视频", required=False)
 
     def __init__(self, user, campaign, *args, **kwargs):
-        from tuijin.accounts import scoping
+        from tuijin.projects import scoping
 
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = campaign.units.order_by("sort_order", "pk")

@@ -139,12 +139,7 @@ def validate_spec(kind: str, weight: Decimal, method: str) -> list[str]:
 
 
 def target_indicators() -> dict:
-    """attraction.targets.INDICATORS, or {} without the attraction app (imported late: the engine package
-    does not depend on the apps above it; engine.py reads attraction's increments the same way)."""
-    from django.apps import apps
-
-    if not apps.is_installed("tuijin.attraction"):
-        return {}
+    """attraction.targets.INDICATORS: the indicators a yearly target may name."""
     from tuijin.attraction.targets import INDICATORS
 
     return INDICATORS

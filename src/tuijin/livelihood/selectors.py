@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
-from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.livelihood import scoping
 from tuijin.orgs.models import OrgUnit, UnitKind
 
 from . import progress

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.numbers import number_for_json
+from tuijin.livelihood import scoping
 
 from . import selectors, services
 from .export import write_notice_xlsx

@@ -193,13 +193,13 @@ def parse_settings(pairs: list[str]) -> dict[str, str]:
 def _check_configure(actor, unit: OrgUnit) -> None:
     """Only the platform operator, or an administrator of the unit's own city (CONFIGURE, holding the city or
     an ancestor of the unit), may change a unit's conventions."""
-    from tuijin.accounts import scoping
+    from tuijin.core import policy
 
     if actor is None:
         raise PermissionDenied("未指明操作人")
     if getattr(actor, "is_superuser", False):
         return
-    if not scoping.can(actor, scoping.CONFIGURE) or actor.unit is None or not unit.is_within(actor.unit):
+    if not policy.can(actor, policy.CONFIGURE) or actor.unit is None or not unit.is_within(actor.unit):
         raise PermissionDenied(f"只能修改本市的口径: {unit.name} 不在您的范围内")
 
 
@@ -257,9 +257,9 @@ ADMIN_KINDS = sorted({k for ks in CHILD_KINDS.values() for k in ks}, key=UnitKin
 
 
 def _require_admin(actor, city: OrgUnit | None) -> None:
-    from tuijin.accounts import scoping
+    from .selectors import administers_city
 
-    if actor is None or not scoping.administers_city(actor, city):
+    if actor is None or not administers_city(actor, city):
         raise PermissionDenied("只有本市的市管理员可以维护本市的组织单元")
 
 

@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tuijin.core import exports
+from tuijin.core.exports import drop_down as _drop_down
+from tuijin.core.exports import options_sheet as _options_sheet
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import Figures, compute, project_rows
 from tuijin.indicators.present import unit_label
@@ -172,21 +174,6 @@ def write_report_template(stream, projects, year: int, month: int, title_prefix:
     wb.save(stream)
 
 
-def _options_sheet(wb, columns: dict[str, list[str]]) -> dict[str, str]:
-    """A hidden sheet “选项” with one column per drop-down; returns each drop-down's range formula (a range,
-    not an inline list: inline lists are limited to 255 characters and break on long unit lists)."""
-    from openpyxl.utils import get_column_letter, quote_sheetname
-
-    ws = wb.create_sheet("选项")
-    ranges = {}
-    for i, (label, values) in enumerate(columns.items(), start=1):
-        letter = get_column_letter(i)
-        ranges[label] = f"{quote_sheetname('选项')}!${letter}$2:${letter}${max(2, len(values) + 1)}"
-    exports.append_rows(ws, itertools.zip_longest(*[[label, *values] for label, values in columns.items()]))
-    ws.sheet_state = "hidden"
-    return ranges
-
-
 def _template_head(ws, title: str, note: str, headers: list[str], units: list[str], widths: list[int]) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -199,15 +186,6 @@ def _template_head(ws, title: str, note: str, headers: list[str], units: list[st
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "C5"
-
-
-def _drop_down(ws, formula: str, cells: str, title: str) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                        errorTitle=f"{title}无效", error=f"请从下拉列表中选择{title}")
-    ws.add_data_validation(dv)
-    dv.add(cells)
 
 
 PROJECT_TEMPLATE_HEADERS = ["项目代码", "项目名称", "项目业主", "所属单位", "项目类别", "产业链", "计划总投资",
@@ -307,63 +285,6 @@ def write_list_template(stream, rows, *, list_name: str, year: int, title_prefix
                            showErrorMessage=True, errorTitle="金额无效", error="请填写不小于 0 的数字 (万元)")
     ws.add_data_validation(money)
     money.add(f"D5:D{last}")
-    wb.save(stream)
-
-
-UNIT_TEMPLATE_HEADERS = ["单位名称", "类型", "上级单位", "简称", "行政区划代码"]
-LISTS_TEMPLATE_HEADERS = ["清单名称", "年度", "级别/排序", "是否计入全部", "简称"]
-
-
-def _setup_head(ws, title: str, note: str, headers: list[str], widths: list[int]) -> None:
-    """Title, note and one header row (no units row: a set-up table's rows have no number to tell them from it)."""
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    exports.append_row(ws, [title], font=Font(bold=True, size=14))
-    exports.append_row(ws, [note])
-    exports.append_row(ws, headers, font=Font(bold=True), fill=PatternFill("solid", fgColor="DDE6F0"))
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-
-def write_units_template(stream, units, *, city, kinds: list[str]) -> None:
-    """组织单元模板: the city's units in tree order (parents first), a drop-down of the kinds; it imports back
-    unchanged. New units go on the empty rows; 上级单位 empty means the city itself."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "组织单元"
-    _setup_head(ws, f"{city.name}组织单元", "填报说明: 按单位名称和上级单位新增或修改; 类型从下拉列表选择; "
-                "上级单位留空表示本市, 也可以写在本表后面的行; 行政区划代码为 6 位数字; 调整隶属关系和撤销单位请在"
-                "“单位管理”页面操作。", UNIT_TEMPLATE_HEADERS, [30, 12, 30, 16, 14])
-    n = 0
-    for u in units:
-        exports.append_row(ws, [u.name, u.get_kind_display(), "" if u.parent_id == city.pk else u.parent.name,
-                                u.short_name, u.region_code])
-        n += 1
-    ranges = _options_sheet(wb, {"类型": kinds})
-    _drop_down(ws, ranges["类型"], f"B4:B{3 + n + 200}", "类型")
-    ws.freeze_panes = "B4"
-    wb.save(stream)
-
-
-def write_lists_template(stream, lists, *, city) -> None:
-    """清单设置模板: one row per list and year in use (a list without a recorded year: one row, year blank to
-    fill in). It imports back unchanged."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "清单设置"
-    _setup_head(ws, f"{city.name}年度清单设置", "填报说明: 每个清单每个年度一行 (年度 YYYY); 级别/排序 1 为最高 (项目在"
-                "多个清单中时按最高清单计); 是否计入全部填“是”或“否”, 不计入全部的清单 (如储备清单) 其项目不计入"
-                "“全部”口径。", LISTS_TEMPLATE_HEADERS, [30, 10, 12, 14, 14])
-    for lst in lists:
-        years = [y.year for y in lst.years.all()] or [None]
-        for year in years:
-            exports.append_row(ws, [lst.name, year, lst.rank, "是" if lst.counts_in_total else "否", lst.short_name])
-    ws.freeze_panes = "B4"
     wb.save(stream)
 
 

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuijin.accounts.models import Role
-from tuijin.accounts.scoping import OUT_OF_REACH, READ, REPORT, projects_for
 from tuijin.core.errors import InputError
 from tuijin.projects.models import Project
+from tuijin.projects.scoping import OUT_OF_REACH, READ, REPORT, projects_for
 
 from .checks import History, evaluate, load_history
 from .models import MonthlyReport, ReportingPeriod, ReportStatus

@@ -12,7 +12,6 @@ urlpatterns = [
     path("review/<id:pk>/", views.review_report, name="review_report"),
     path("review/batch/", views.review_batch, name="review_batch"),
     path("board/", views.board, name="board"),
-    path("board/remind/", views.remind, name="remind"),
     path("<id:project_id>/<year:year>/<month:month>/unchanged/", views.file_unchanged, name="unchanged"),
     path("missing/", views.missing, name="missing"),
     path("export/", views.export, name="export"),

@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
 from tuijin.core import exports
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.params import parse_id, parse_year
 from tuijin.core.periods import Period
-from tuijin.indicators.scope import Scope
+from tuijin.indicators.scope import Scope, restrict_scope
+from tuijin.projects import scoping
 from tuijin.projects.models import MilestoneKind
 
 from . import registry, selectors, services, setup_imports, tracking
@@ -224,31 +224,6 @@ def board(request):
 
 @login_required
 @require_POST
-def remind(request):
-    """催报: notify the reporters of the missing projects (of one district, or all in view), once per period."""
-    _require(request.user, scoping.REVIEW)
-    year, month = _posted_period(request)
-    projects = selectors.missing_reports(request.user, year, month)
-    unit_id = parse_id(request.POST.get("unit", ""))
-    target = f"{reverse('progress:board')}?period={year:04d}-{month:02d}"
-    if unit_id:
-        unit = scoping.units_for(request.user).filter(pk=unit_id).first()
-        if unit is None:
-            raise Http404("单位不存在或不在您的范围内")
-        projects = projects.filter(unit__path__startswith=unit.path)
-        target += f"&unit={unit.pk}"
-    deadline = selectors.deadline_for(request.user, year, month)
-    sent = services.remind_missing(actor=request.user, projects=projects, year=year, month=month,
-                                   deadline=deadline.deadline if deadline else None)
-    if sent:
-        messages.success(request, f"已向 {sent} 位填报员发送催报通知")
-    else:
-        messages.info(request, "没有需要催报的填报员 (本期已催报过的不再重复发送)")
-    return redirect(target)
-
-
-@login_required
-@require_POST
 def review_report(request, pk: int):
     _require(request.user, scoping.REVIEW)
     report = MonthlyReport.objects.filter(pk=pk, project__in=scoping.projects_for(request.user, scoping.REVIEW)
@@ -298,7 +273,7 @@ def _export_scope(request) -> Scope:
     scope = build_scope(city=city.name, annual_list=request.GET.get("list") or None)
     if request.user.unit_id and request.user.unit.pk != city.pk and request.user.role == Role.DISTRICT_ADMIN:
         scope = scope.with_unit(request.user.unit)
-    return scoping.restrict_scope(request.user, scope)
+    return restrict_scope(request.user, scope)
 
 
 @login_required
@@ -449,10 +424,10 @@ def import_progress(request, token: str):
 @login_required
 def projects_template(request):
     """项目库模板 (.xlsx): the user's in-scope projects, drop-downs for unit, category, industry chain, stage."""
+    from tuijin.accounts.selectors import visible_departments
     from tuijin.industry.models import TaxonomyNode
     from tuijin.orgs.models import UnitKind
     from tuijin.projects.models import Category, Stage
-    from tuijin.web.selectors import visible_departments
 
     _require(request.user, scoping.WRITE)
     user = request.user

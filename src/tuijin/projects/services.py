@@ -524,7 +524,7 @@ def set_monthly_plan(*, entry: ListEntry, cumulative: dict[int, object], actor, 
     The actor must be able to write the project. Returns how many months were created or changed (audited)."""
     from django.core.exceptions import PermissionDenied
 
-    from tuijin.accounts.scoping import WRITE, projects_for
+    from tuijin.projects.scoping import WRITE, projects_for
 
     from .models import EntryMonthlyPlan
 

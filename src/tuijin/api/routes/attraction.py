@@ -15,7 +15,7 @@ from tuijin.accounts import scoping
 from tuijin.attraction.present import cohort_report, funds_by_source_report, parse_as_of
 from tuijin.attraction.selectors import events_for
 from tuijin.core.periods import Period
-from tuijin.indicators.scope import build_scope
+from tuijin.indicators.scope import build_scope, restrict_scope
 
 from .common import (
     Name,
@@ -49,7 +49,7 @@ def _scope(user, city: str | None, unit: str | None):
         own = _own_unit_below(user, city_obj)
         if own is not None:
             scope = scope.with_unit(own)
-    return scoping.restrict_scope(user, scope)
+    return restrict_scope(user, scope)
 
 
 @router.get(
