@@ -222,7 +222,7 @@ EXCLUDED = {
 DEPARTURES: dict[tuple[str, str], tuple[set[int], str]] = {
     ("orgs:city_new", "city_admin"): (
         {403}, "creating a city is the platform operator's (a superuser): a city administrator administers one"),
-    ("progress:export", "province_reader"): (
+    ("exports:progress", "province_reader"): (
         {404}, "the progress table is exported per city; a province-level reader has no city yet (fails closed)"),
     ("livelihood:review_report", "district_admin"): (
         {403, 404}, "a livelihood item is reviewed by its programme's owner (here the city), not by the district "

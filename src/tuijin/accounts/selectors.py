@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import timezone
 
 from tuijin.core.errors import InputError
+from tuijin.core.numbers import DEFAULT_STYLE, NumberStyle
 from tuijin.orgs.models import OrgUnit, UnitKind
+from tuijin.orgs.selectors import conventions_for
 
 from . import scoping
 from .models import Role
@@ -113,3 +116,11 @@ def visible_departments(user):
         return qs.order_by("path")
     unit = user.unit
     return qs.filter(Q(parent_id__in=unit.ancestor_ids) | Q(path__startswith=unit.path)).order_by("path")
+
+
+def number_style(user) -> NumberStyle:
+    """How the user's pages print figures (tuijin.core.numbers): its city's 亿元 and % decimals and rounding
+    rule; the platform's defaults for a reader of several cities (a province)."""
+    cities = list(visible_cities(user)[:2])
+    return NumberStyle.of(conventions_for(cities[0], timezone.localdate().year)) if len(cities) == 1 \
+        else DEFAULT_STYLE

@@ -109,8 +109,8 @@ def target_rows(city, unit, period, user=None, scope=None) -> list[dict] | None:
     if user is not None and scope is not None and scope.restrict is not None and not user.is_superuser:
         return None
     from tuijin.attraction.models import Target
-    from tuijin.attraction.present import target_rows as present_rows
     from tuijin.attraction.selectors import targets_for
+    from tuijin.indicators.attraction_present import target_rows as present_rows
     from tuijin.orgs.models import OrgUnit
 
     root = unit or city

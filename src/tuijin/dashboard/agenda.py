@@ -160,8 +160,8 @@ def _stalled_leads(user, city: OrgUnit, end: datetime.date) -> list[AgendaItem]:
 
 def _stalled_contracts(user, city: OrgUnit, end: datetime.date) -> list[AgendaItem]:
     """签约项目 with an agreed milestone or funds instalment overdue longer than the setting (issue 11)."""
-    from tuijin.attraction.selectors import stalled_contracts
     from tuijin.core.numbers import NumberStyle, yi_text
+    from tuijin.indicators.attraction import stalled_contracts
     from tuijin.orgs.selectors import conventions_for
 
     style = NumberStyle.of(conventions_for(city, timezone.localdate().year))

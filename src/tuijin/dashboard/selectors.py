@@ -225,7 +225,7 @@ class Dashboard:
     cohort_year: int
     restricted: bool
     figs: list[Fig] = field(default_factory=list)  # every figure on the page (KPIs, tables, charts)
-    targets: list[dict] = field(default_factory=list)  # the 目标任务 panel (attraction.selectors.target_progress)
+    targets: list[dict] = field(default_factory=list)  # the 目标任务 panel (indicators.targets.target_progress)
     sectors: list[dict] = field(default_factory=list)  # the 分行业领域 panel (engine.breakdown by sector)
 
 
@@ -412,7 +412,7 @@ def target_panel(user, scope: Scope, period: Period, restricted: bool) -> list[d
     target measures its whole unit, more than such a user may see (the chain section is left out likewise)."""
     if restricted:
         return []
-    from tuijin.attraction.selectors import target_progress
+    from tuijin.indicators.targets import target_progress
 
     return target_progress(user, period.year, period.last_month, root=scope.root)
 
@@ -913,7 +913,7 @@ def drill_list(user, spec: DrillSpec) -> DrillList:
     if spec.key == "new_signed":
         # 增资: a capital increase signed in the period adds its increment to the amount, never to the count;
         # a project signed before the period is listed for its increment alone (engine.drilldown).
-        from tuijin.attraction.indicators import increments_by_project
+        from tuijin.indicators.attraction import increments_by_project
 
         increments = increments_by_project(scope, period, qs.values("pk"))
     rows = []

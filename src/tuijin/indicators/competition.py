@@ -297,7 +297,8 @@ def target_progress(units: list[OrgUnit], specs: list[IndicatorSpec], period: Pe
     month. Of several targets a unit has for the indicator and level, the one on its whole programme (no list,
     no category) counts, else the first set."""
     from tuijin.attraction.models import Target
-    from tuijin.attraction.targets import evaluate
+
+    from .targets import evaluate
 
     out: dict[int, dict[str, Decimal | None]] = {u.pk: {s.key: None for s in specs} for u in units}
     wanted = {(s.params.get("indicator"), s.params.get("level", "city")) for s in specs}

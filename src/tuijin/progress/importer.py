@@ -482,10 +482,10 @@ def commit_import(*, user, plan: ImportPlan, confirm_warnings: bool = False,
              for r in created]
             + [change_entry(actor=user, action="update", obj=r, before=befores[r.pk], after=snapshot(r),
                             reason=reason) for r in updated], batch_size=1000)
-        from tuijin.indicators.versions import bump_projects
+        from tuijin.core.derived import bump_projects
 
         bump_projects(ids, plan.year)
-        from tuijin.indicators.store import refresh_facts
+        from tuijin.core.derived import refresh_facts
 
         refresh_facts(ids, [plan.year])  # the figure store, in the import's transaction
     return len(plan.changes)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from tuijin.accounts.models import Role
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.bounds import MONEY, parse_number
+from tuijin.core.derived import refresh_facts
 from tuijin.core.errors import InputError
 from tuijin.core.files import check_photo
-from tuijin.indicators.store import refresh_facts
 
 from .checks import Finding, check_report
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
@@ -139,7 +139,7 @@ def shift_later_months(*, project_id: int, year: int, month: int, delta: Decimal
     why = f"{year}年{month}月当月完成投资变动 {delta:+} 万元, 1-N月累计随之调整" + (f"; 原因: {reason}" if reason else "")
     AuditEntry.objects.bulk_create([change_entry(actor=actor, action="update", obj=r, before=b, after=snapshot(r),
                                                  reason=why) for r, b in zip(later, befores, strict=True)])
-    from tuijin.indicators.versions import bump_projects
+    from tuijin.core.derived import bump_projects
 
     bump_projects([project_id], year)
     return later

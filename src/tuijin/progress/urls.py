@@ -14,7 +14,6 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("<id:project_id>/<year:year>/<month:month>/unchanged/", views.file_unchanged, name="unchanged"),
     path("missing/", views.missing, name="missing"),
-    path("export/", views.export, name="export"),
     path("import/", views.import_reports, name="import"),
     path("import/progress/<str:token>/", views.import_progress, name="import_progress"),
     path("template/", views.report_template, name="template"),

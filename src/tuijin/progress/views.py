@@ -4,7 +4,6 @@ Thin: every read goes through progress.selectors / accounts.scoping, every write
 from __future__ import annotations
 
 import io
-import tempfile
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,19 +20,15 @@ from tuijin.core import exports
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.params import parse_id, parse_year
-from tuijin.core.periods import Period
-from tuijin.indicators.scope import Scope, restrict_scope
 from tuijin.projects import scoping
 from tuijin.projects.models import MilestoneKind
 
 from . import registry, selectors, services, setup_imports, tracking
 from .excel import (
-    iter_csv,
     write_list_template,
     write_plans_template,
     write_projects_template,
     write_report_template,
-    write_xlsx,
 )
 from .forms import (
     ImportForm,
@@ -262,39 +257,6 @@ def missing(request):
         response["Content-Disposition"] = f'attachment; filename="missing-{year}-{month:02d}.csv"'
         return response
     return render(request, "progress/missing.html", {"rows": rows, "year": year, "month": month})
-
-
-def _export_scope(request) -> Scope:
-    from tuijin.indicators.scope import build_scope
-
-    city = request.user.unit.city() if request.user.unit_id else None
-    if city is None:
-        raise Http404("没有可导出的城市")
-    scope = build_scope(city=city.name, annual_list=request.GET.get("list") or None)
-    if request.user.unit_id and request.user.unit.pk != city.pk and request.user.role == Role.DISTRICT_ADMIN:
-        scope = scope.with_unit(request.user.unit)
-    return restrict_scope(request.user, scope)
-
-
-@login_required
-def export(request):
-    """The progress table (进展情况表) for a period and list, as .xlsx or CSV, within the user's scope."""
-    _require(request.user, scoping.READ)
-    year, month = _period(request)
-    try:
-        scope = _export_scope(request)
-    except InputError as exc:
-        raise Http404(exc.text) from None
-    period = Period.year_to_date(year, month)
-    name = f"progress-{year}-{month:02d}"
-    if request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(iter_csv(scope, period), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    spool = tempfile.TemporaryFile()
-    write_xlsx(spool, scope, period)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx")
 
 
 @login_required

@@ -9,12 +9,13 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
 from tuijin.accounts.models import Role
-from tuijin.accounts.selectors import visible_cities, visible_departments  # noqa: F401 (the pages' names)
-from tuijin.audit.selectors import describe, project_history
-from tuijin.core.numbers import DEFAULT_STYLE, NumberStyle
+from tuijin.accounts.selectors import (  # noqa: F401 (the pages' names)
+    number_style,
+    visible_cities,
+    visible_departments,
+)
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import compute
 from tuijin.indicators.present import present
@@ -37,19 +38,13 @@ from tuijin.projects.models import (
     StagePlan,
 )
 
+from .audit_selectors import describe, project_history
+
 PAGE_SIZE = 50
 HISTORY_LIMIT = 200
 
 
 # ---------------------------------------------------------------- what the user may pick from
-
-
-def number_style(user) -> NumberStyle:
-    """How the user's pages print figures (tuijin.core.numbers): its city's 亿元 and % decimals and rounding
-    rule; the platform's defaults for a reader of several cities (a province)."""
-    cities = list(visible_cities(user)[:2])
-    return NumberStyle.of(conventions_for(cities[0], timezone.localdate().year)) if len(cities) == 1 \
-        else DEFAULT_STYLE
 
 
 def visible_units(user):

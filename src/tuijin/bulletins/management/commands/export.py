@@ -1,13 +1,13 @@
-"""tuijin export KIND: the standard progress table (progress, progress.excel) and the OC4IDS project package
+"""tuijin export KIND: the standard progress table (progress, bulletins.progress_table) and the OC4IDS project package
 (oc4ids, bulletins.oc4ids). Streams to a file. An output, so it lives in an app of the top layer."""
 
 from django.core.management.base import CommandError
 
 from tuijin.accounts.models import User
+from tuijin.bulletins.progress_table import count_rows, iter_csv, write_xlsx
 from tuijin.core.management.base import ProgressBar, TuijinCommand
 from tuijin.core.periods import Period
 from tuijin.indicators.scope import build_scope, restrict_scope
-from tuijin.progress.excel import count_rows, iter_csv, write_xlsx
 
 
 class Command(TuijinCommand):

@@ -17,10 +17,9 @@ from django.db.models import CharField, ForeignObjectRel, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from tuijin.audit.models import AuditEntry
 from tuijin.core.errors import InputError
 from tuijin.projects import scoping
-
-from .models import AuditEntry
 
 
 def _ids_as_text(qs):
