@@ -1,6 +1,7 @@
 """Pages of 招商引资: the pipeline board (by stage, usable on a phone), a lead with its log and the forms that
 move it, sign it (the contract) or log a contact; the events list; a contract; setting a target. The pages of
-figures (contracts with their performance, a unit's targets) are dashboard.attraction_views. Thin: reads through attraction.selectors (scoped by accounts.scoping), writes through services."""
+figures (contracts with their performance, a unit's targets) are dashboard.attraction_views. Thin: reads
+through attraction.selectors (scoped by accounts.scoping.units_for), writes through services."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Reads of the dashboard (驾驶舱): the figures, charts, drill-down lists, lights and rankings it shows.
 
 Every read takes the user and starts from the scoping choke point (web.selectors.overview_scope →
-accounts.scoping.restrict_scope, visible_units, projects_for), and every figure comes from the engine
+indicators.scope.restrict_scope, visible_units, projects.scoping.projects_for), and every figure comes from the engine
 (indicators.engine / chains / lights / competition): nothing is computed here but the sum of a drill-down
 list's rows, which is exactly what the list exists to show.
 

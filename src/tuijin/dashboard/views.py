@@ -1,6 +1,6 @@
 """Dashboard pages (驾驶舱): thin views that parse the request, call a selector or a service, and render.
 
-Scoping is never done here: every read goes through dashboard.selectors (which starts from accounts.scoping via
+Scoping is never done here: every read goes through dashboard.selectors (which starts from projects.scoping via
 web.selectors) and every write through dashboard.services (validated, one transaction, audited). A page that
 changes something answers GET to every reader and POST only to the city administrator (scoping CONFIGURE)."""
 

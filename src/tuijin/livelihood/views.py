@@ -1,6 +1,6 @@
 """Pages of 民生实事: the programme overview, an item with its plan-versus-actual chart, the lead unit's own
 items, the monthly progress form, the review queue and the 公示表 export. Thin: reads go through
-livelihood.selectors (scoped by accounts.scoping), writes through livelihood.services."""
+livelihood.selectors (scoped by livelihood.scoping), writes through livelihood.services."""
 
 from __future__ import annotations
 

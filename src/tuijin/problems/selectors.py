@@ -1,4 +1,4 @@
-"""Reads of 问题协调: who may see and act on a problem (through accounts.scoping), the department and
+"""Reads of 问题协调: who may see and act on a problem (through projects.scoping), the department and
 supervision (督办) pages, overdue counts for the traffic lights, the 百日开工 countdown, the weekly dispatch
 agenda and the notification list. Every function takes the user (or is a plain helper over ids) and a date,
 so pages and tests can freeze the clock by passing `today`."""

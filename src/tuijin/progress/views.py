@@ -1,5 +1,5 @@
 """Pages of the monthly reporting cycle: my reports, the report form, review, missing reports, import, export.
-Thin: every read goes through progress.selectors / accounts.scoping, every write through progress.services."""
+Thin: every read goes through progress.selectors / projects.scoping, every write through progress.services."""
 
 from __future__ import annotations
 

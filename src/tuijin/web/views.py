@@ -1,6 +1,6 @@
 """Web pages: thin views that parse the request, call a selector, a service or the engine, and render.
 
-Scoping is never done here: every read goes through web.selectors (which starts from accounts.scoping) and
+Scoping is never done here: every read goes through web.selectors (which starts from projects.scoping) and
 every write through the project services, which validate, run in one transaction and write the audit trail.
 """
 
