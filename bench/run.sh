@@ -106,7 +106,7 @@ for size in $SIZES; do
 done
 
 # The monthly-report import (issue 4's target: 2,000 rows/s with full validation), on each database.
-IMPORT_ROWS=${BENCH_IMPORT_ROWS:-20000}
+IMPORT_ROWS=${BENCH_IMPORT_ROWS:-19990}  # the file (title and header rows included) within IMPORT_MAX_ROWS = 20,000
 [ "${BENCH_QUICK:-0}" = 1 ] && IMPORT_ROWS=2000
 for db in $DBS; do
   case $db in

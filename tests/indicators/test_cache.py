@@ -34,3 +34,28 @@ def test_cached_until_the_next_write(settings):
     assert compute(scope, period, basis="submitted").completed == Decimal(650)
     review_report(report=report, accept=True, level="city")
     assert compute(scope, period).completed == Decimal(650)  # accepted: seen at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_breakdown_is_cached_under_the_same_version(settings):
+    """A breakdown (分行业 / 分类别) is served from the cache like compute(), and a write in the city is seen at once."""
+    from tuijin.indicators.engine import breakdown
+
+    settings.INDICATOR_CACHE_SECONDS = 600
+    cache.clear()
+    city, d = f.city_tree("分项缓存市", ("甲区", "乙区"))
+    lst = f.annual_list(city)
+    p = f.project(d["甲区"])
+    f.entry(lst, p, plan=Decimal(1000))
+    f.reports(p, 2024, [Decimal(100)] * 4)
+    scope, period = build_scope(city="分项缓存市"), Period.year_to_date(2024, 5)
+
+    def by_unit():
+        return {r.label: r.completed for r in breakdown(scope, period, "unit")}
+
+    assert by_unit()["甲区"] == Decimal(400)
+    rows, n = queries_on_every_alias(by_unit)
+    assert rows["甲区"] == Decimal(400) and n == 1  # only the data version
+    report = save_report(project=p, year=2024, month=5, amount=Decimal(250), status=ReportStatus.SUBMITTED)
+    review_report(report=report, accept=True, level="city")
+    assert by_unit()["甲区"] == Decimal(650)

@@ -103,6 +103,7 @@ def parse_number(value, bounds: Bounds, *, label: str, field: str | None = None)
     shown = _shown(value)
     if isinstance(value, bool):
         raise InputError(f"{label}：{shown} 不是数字", field=field)
+    number: Decimal | None
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):

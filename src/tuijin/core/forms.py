@@ -43,8 +43,8 @@ class Form(forms.Form):
 
     def error_text(self) -> str:
         """The form's errors in one line, each after its field's label: for a page that answers by a message."""
-        return "; ".join(f"{self.fields[name].label or name}: {' '.join(errors)}" if name in self.fields
-                         else " ".join(errors) for name, errors in self.errors.items())
+        return "; ".join(f"{self.fields[name].label or name}: {' '.join(map(str, errors))}" if name in self.fields
+                         else " ".join(map(str, errors)) for name, errors in self.errors.items())
 
     def _clean_fields(self):
         super()._clean_fields()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import overload
 
 WAN_PER_YI = Decimal(10000)
 HUNDRED = Decimal(100)
@@ -33,6 +34,14 @@ def to_decimal(value) -> Decimal:
         return Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError) as exc:
         raise ValueError(f"不是数字: {value!r}") from exc
+
+
+@overload
+def quantize(value: Decimal, places: int, mode: str = "half_up") -> Decimal: ...
+@overload
+def quantize(value: None, places: int, mode: str = "half_up") -> None: ...
+@overload
+def quantize(value: Decimal | None, places: int, mode: str = "half_up") -> Decimal | None: ...
 
 
 def quantize(value: Decimal | None, places: int, mode: str = "half_up") -> Decimal | None:
@@ -80,7 +89,8 @@ def number_for_json(value: Decimal | None):
     """A rounded Decimal as a JSON number (int when whole), None stays null."""
     if value is None:
         return None
-    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:
+    exponent = value.as_tuple().exponent
+    if value == value.to_integral_value() and isinstance(exponent, int) and exponent >= 0:
         return int(value)
     return float(value)
 
@@ -143,7 +153,8 @@ def presented_yi_text(yi, places: int | None = None) -> str:
     if d is None:
         return DASH
     if places is None:
-        places = max(-d.as_tuple().exponent, 0)
+        exponent = d.as_tuple().exponent
+        places = max(-exponent, 0) if isinstance(exponent, int) else 0
     return _grouped(_rounded(d, int(places), "half_up"), int(places))
 
 

@@ -78,6 +78,15 @@ def enterprises_in_scope(city: OrgUnit, unit: OrgUnit | None = None):
 
 
 def chain_report(city: OrgUnit, period: Period, unit: OrgUnit | None = None) -> ChainReport:
+    """The sales of above-scale enterprises by cluster and chain (产业集群 / 产业链), this year and last: two
+    queries per node, so cached like compute() under the city's data version (sales are audited writes)."""
+    from .engine import cached_figures
+    from .scope import Scope
+
+    return cached_figures(Scope(city, unit), period, ("chains",), lambda: _chain_report(city, period, unit))
+
+
+def _chain_report(city: OrgUnit, period: Period, unit: OrgUnit | None) -> ChainReport:
     taxonomy = Taxonomy.objects.filter(city=city).order_by("-is_primary", "id").first()
     if taxonomy is None:
         raise InputError(f"{city.name} 没有配置产业体系", field="city")

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from tuijin.core.numbers import HUNDRED
 from tuijin.core.periods import Period
@@ -306,7 +307,7 @@ def target_progress(units: list[OrgUnit], specs: list[IndicatorSpec], period: Pe
                                      indicator__in={i for i, _ in wanted})
                .select_related("unit", "annual_list", "category").prefetch_related("steps")
                .order_by("unit_id", "id"))
-    chosen: dict[tuple, object] = {}
+    chosen: dict[tuple, Any] = {}
     for t in targets:
         key = (t.unit_id, t.indicator, t.level)
         if key[1:] not in wanted:

@@ -36,6 +36,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -524,23 +525,33 @@ def compute(scope: Scope, period: Period, *, basis: str = "accepted", breakdown:
     figures (a replica, if the request reads from one). Inside a transaction nothing is cached: its rows may
     still roll back."""
     report_statuses(basis)
-    if use_cache and settings.INDICATOR_CACHE_SECONDS > 0 and not connection.in_atomic_block:
-        from django.db import router
+    if not use_cache:
+        return _compute(scope, period, basis=basis, breakdown=breakdown)
+    return cached_figures(scope, period, (basis, breakdown),
+                          lambda: _compute(scope, period, basis=basis, breakdown=breakdown))
 
-        from tuijin.core.routers import pinned_reads
 
-        from .models import DataVersion
+def cached_figures(scope: Scope, period: Period, parts: tuple, produce):
+    """`produce()` through the indicator cache, under the data version of the scope's city for the period's year
+    and the city's conventions (see compute). `parts` names what `produce` computes beyond scope and period (the
+    basis, a dimension …). Inside a transaction, or with the cache off, it computes."""
+    if settings.INDICATOR_CACHE_SECONDS <= 0 or connection.in_atomic_block:
+        return produce()
+    from django.db import router
 
-        alias = router.db_for_read(DataVersion)
-        with pinned_reads(alias):
-            key = _cache_key(scope, period, basis, breakdown, using=alias)
-            cached = cache.get(key)
-            if cached is not None:
-                return cached
-            figures = _compute(scope, period, basis=basis, breakdown=breakdown)
-        cache.set(key, figures, settings.INDICATOR_CACHE_SECONDS)
-        return figures
-    return _compute(scope, period, basis=basis, breakdown=breakdown)
+    from tuijin.core.routers import pinned_reads
+
+    from .models import DataVersion
+
+    alias = router.db_for_read(DataVersion)
+    with pinned_reads(alias):
+        key = _cache_key(scope, period, parts, using=alias)
+        found = cache.get(key)
+        if found is not None:
+            return found
+        value = produce()
+    cache.set(key, value, settings.INDICATOR_CACHE_SECONDS)
+    return value
 
 
 def data_version(city: OrgUnit, year: int, using: str = "default") -> tuple:
@@ -550,7 +561,7 @@ def data_version(city: OrgUnit, year: int, using: str = "default") -> tuple:
     return versions_for(city, year, using)
 
 
-def _cache_key(scope: Scope, period: Period, basis: str, breakdown: bool, using: str = "default") -> str:
+def _cache_key(scope: Scope, period: Period, parts: tuple, using: str = "default") -> str:
     import hashlib
 
     # The city's conventions are part of the key: figures carry their scope, and what a presenter prints
@@ -558,12 +569,12 @@ def _cache_key(scope: Scope, period: Period, basis: str, breakdown: bool, using:
     config = conventions_for(scope.root, period.year)
     conventions = [(f.attname, getattr(config, f.attname)) for f in config._meta.concrete_fields
                    if f.attname not in ("id", "unit_id", "year")]
-    parts = [data_version(scope.city, period.year, using), conventions, scope.city.pk, scope.root.pk,
+    key = [data_version(scope.city, period.year, using), conventions, scope.city.pk, scope.root.pk,
              getattr(scope.annual_list, "pk", None),
              getattr(scope.category, "pk", None), getattr(scope.industry_node, "pk", None), scope.min_total_wan,
              str(scope.restrict) if scope.restrict is not None else "", period.year, period.first_month,
-             period.last_month, basis, breakdown]
-    return "tuijin:ind:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+             period.last_month, *parts]
+    return "tuijin:ind:" + hashlib.sha256(repr(key).encode()).hexdigest()
 
 
 def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Figures:
@@ -704,7 +715,7 @@ def months_sum(period: Period, basis: str):
     from django.db.models import DecimalField, ExpressionWrapper, F
 
     prefix = {"accepted": "acc", "submitted": "sub"}[basis]
-    expr = None
+    expr: Any = None
     for m in range(period.first_month, period.last_month + 1):
         expr = F(f"{prefix}{m}") if expr is None else expr + F(f"{prefix}{m}")
     return ExpressionWrapper(expr, output_field=DecimalField(max_digits=20, decimal_places=2))
@@ -784,7 +795,7 @@ def _report_extras(scope: Scope, period: Period) -> dict:
     return {"act": Sum("amount", filter=Q(project__in=active_ids)), "fs": Sum("funds_secured")}
 
 
-def _active_q(started: Q) -> Q:
+def _active_q(started: Q | Exists) -> Any:
     """续建和计划开工实际已开工: entries flagged 续建, or flagged 计划新开工 whose project has started (`started`:
     the condition that the 开工 event is on or before the period's end)."""
     return Q(continuing=True) | (Q(planned_new_start=True) & started)
@@ -797,7 +808,7 @@ def _behind_schedule(scope: Scope, period: Period, basis: str, share: Decimal, p
     from django.db.models import DecimalField, Subquery
     from django.db.models.functions import Coalesce
 
-    money = DecimalField(max_digits=16, decimal_places=2)
+    money: DecimalField = DecimalField(max_digits=16, decimal_places=2)
     done = (MonthlyReport.objects.filter(project=OuterRef("project"), year=period.year,
                                          month__gte=period.first_month, month__lte=period.last_month,
                                          status__in=report_statuses(basis))
@@ -806,7 +817,8 @@ def _behind_schedule(scope: Scope, period: Period, basis: str, share: Decimal, p
         done=Coalesce(Subquery(done, output_field=money), Value(ZERO, output_field=money))
     ).values_list("project__unit_id", "annual_plan", "done")
     for unit_id, plan, completed in rows.iterator(chunk_size=2000):
-        if ratio(completed, plan) < share:  # completion rate < schedule share (equal to it: not behind)
+        rate = ratio(completed, plan)  # plan > 0, so never None
+        if rate is not None and rate < share:  # completion rate < schedule share (equal to it: not behind)
             per_unit[unit_id].behind_schedule += 1
 
 
@@ -879,9 +891,9 @@ def project_figures(scope: Scope, period: Period, basis: str = "accepted") -> di
         f.planned_operations_done = int(bool(r["planned_operation"]) and r[f"ev_{Stage.OPERATING}__id"] is not None)
         out[r["project_id"]] = f
     for r in reports_qs(scope, period, basis).values("project_id").annotate(s=Sum("amount")).order_by():
-        f = out.get(r["project_id"])
-        if f is not None:
-            f.completed = r["s"] or ZERO
+        found = out.get(r["project_id"])
+        if found is not None:
+            found.completed = r["s"] or ZERO
     return out
 
 
@@ -918,7 +930,7 @@ def project_rows(scope: Scope, period: Period, basis: str = "accepted", chunk_si
     from django.db.models import DecimalField, Subquery, TextField, Value
     from django.db.models.functions import Coalesce
 
-    money = DecimalField(max_digits=16, decimal_places=2)
+    money: DecimalField = DecimalField(max_digits=16, decimal_places=2)
 
     statuses = report_statuses(basis)
     reports = MonthlyReport.objects.filter(project=OuterRef("project"), year=period.year, status__in=statuses)
@@ -1159,7 +1171,13 @@ def breakdown(scope: Scope, period: Period, dimension: str, basis: str = "accept
     project tagged with a chain counts under its cluster), 'unit' (the root's child units, and 本级), or 'list'
     (each list of the year; a project on several lists counts in each). Projects with no value of the dimension
     count under 未标注. Each slice equals compute() over the scope narrowed to it (for 'list': to that list).
-    A fixed number of queries (two grouped ones and the dimension's rows), whatever the number of projects."""
+    A fixed number of queries (two grouped ones and the dimension's rows), whatever the number of projects;
+    cached like compute()."""
+    return cached_figures(scope, period, ("breakdown", dimension_key(dimension), basis),
+                          lambda: _breakdown(scope, period, dimension, basis))
+
+
+def _breakdown(scope: Scope, period: Period, dimension: str, basis: str) -> list[BreakdownRow]:
     from tuijin.projects.models import BuildNature, Category, Sector
 
     dimension = dimension_key(dimension)
@@ -1169,7 +1187,8 @@ def breakdown(scope: Scope, period: Period, dimension: str, basis: str = "accept
     if dimension in ("category", "sector", "nature"):
         field_name = f"project__{dimension}_id"
         if dimension == "category":
-            rows = {c.pk: BreakdownRow(c.pk, c.name) for c in Category.objects.order_by("sort_order", "id")}
+            rows: dict[int | None, BreakdownRow] = {
+                c.pk: BreakdownRow(c.pk, c.name) for c in Category.objects.order_by("sort_order", "id")}
             rows[None] = BreakdownRow(None, UNMARKED)
         else:
             rows = _city_dimension_rows(scope, Sector if dimension == "sector" else BuildNature)
@@ -1236,7 +1255,7 @@ def _breakdown_lists(scope: Scope, period: Period, basis: str) -> list[Breakdown
     for r in reports.values("project__list_entries__annual_list_id").annotate(s=Sum("amount")).order_by():
         rows[r["project__list_entries__annual_list_id"]].completed += r["s"] or ZERO
     # Each list's own schedule share: its curve if the city stores one, else the scope's (one query for all).
-    curves: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    curves: dict[int | None, dict[int, Decimal]] = defaultdict(dict)
     for c in ScheduleCurve.objects.filter(city=scope.city, year=year, annual_list_id__in=list(lists)):
         curves[c.annual_list_id][c.month] = c.cumulative_pct / HUNDRED
     base = schedule_share(replace_list(scope, None), period)

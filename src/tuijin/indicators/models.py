@@ -1,6 +1,8 @@
 """What the indicator engine keeps: the data version per city and year (the indicator cache's key), and the
 figure store (one fact row per project and year, see store.py)."""
 
+from typing import Any
+
 from django.db import models
 
 
@@ -39,7 +41,7 @@ class DataVersion(models.Model):
         return f"{self.city_id or '全部'}/{self.year or '全部年度'}: {self.version}"
 
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 
 
 def _months(prefix: str, label: str, null: bool = False) -> dict:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -36,7 +37,7 @@ from .models import ProjectYearFact
 
 ZERO = Decimal(0)
 MONTHS = range(1, 13)
-STAGE_COLUMNS = {
+STAGE_COLUMNS: dict[str, str] = {
     Stage.SIGNED: "signed_on",
     Stage.STARTED: "started_on",
     Stage.COMPLETED: "completed_on",
@@ -78,7 +79,7 @@ def build_facts(project_ids, years=None, cities=None) -> list[ProjectYearFact]:
     entries = ListEntry.objects.filter(project_id__in=ids)
     if years is not None:
         entries = entries.filter(year__in=list(years))
-    by_project_year: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    by_project_year: dict[tuple[int, int], list[Any]] = defaultdict(list)
     for e in entries.values(
         "id",
         "project_id",
@@ -96,7 +97,7 @@ def build_facts(project_ids, years=None, cities=None) -> list[ProjectYearFact]:
         by_project_year[(e["project_id"], e["year"])].append(e)
     if not by_project_year:
         return []
-    stage_dates: dict[int, dict[str, object]] = defaultdict(dict)
+    stage_dates: dict[int, dict[str, Any]] = defaultdict(dict)
     for pid, stage, date in StageEvent.objects.filter(
         project_id__in=ids, stage__in=list(STAGE_COLUMNS)
     ).values_list("project_id", "stage", "date"):
