@@ -243,19 +243,25 @@ def bulletin_figures(*, city: OrgUnit, unit: OrgUnit | None, period, scope) -> d
     (new_count), answered (办结) in it (closed_count), not yet answered at its end (open_count) and, of those,
     past their deadline (overdue_count, overdue_problems: "项目 问题摘要", the oldest deadlines first). {} when
     the scope has no problem at all raised by the period's end, so such a bulletin has no paragraph. A problem
-    reopened after its answer counts by its latest answer."""
+    reopened after its answer counts by its latest answer. One query for the counts, one for the names."""
     start, end = period.start, period.end
     qs = Problem.objects.filter(project__in=Project.objects.filter(scope.project_q()), raised_at__date__lte=end)
-    if not qs.exists():
+    unanswered = Q(answered_at__isnull=True) | Q(answered_at__date__gt=end)
+    overdue_q = unanswered & Q(deadline__lt=end)
+    n = qs.aggregate(  # one query for every count
+        raised=Count("id"), new=Count("id", filter=Q(raised_at__date__gte=start)),
+        closed=Count("id", filter=Q(answered_at__date__gte=start, answered_at__date__lte=end)),
+        open=Count("id", filter=unanswered), overdue=Count("id", filter=overdue_q))
+    if not n["raised"]:
         return {}
-    unanswered = qs.filter(Q(answered_at__isnull=True) | Q(answered_at__date__gt=end))
-    overdue = unanswered.filter(deadline__lt=end).select_related("project").order_by("deadline", "id")
+    overdue = (qs.filter(overdue_q).select_related("project").order_by("deadline", "id")[:BULLETIN_OVERDUE_NAMED]
+               if n["overdue"] else [])
     return {
-        "new_count": qs.filter(raised_at__date__gte=start).count(),
-        "closed_count": qs.filter(answered_at__date__gte=start, answered_at__date__lte=end).count(),
-        "open_count": unanswered.count(),
-        "overdue_count": overdue.count(),
-        "overdue_problems": [f"{p.project.name} {p.title}" for p in overdue[:BULLETIN_OVERDUE_NAMED]],
+        "new_count": n["new"],
+        "closed_count": n["closed"],
+        "open_count": n["open"],
+        "overdue_count": n["overdue"],
+        "overdue_problems": [f"{p.project.name} {p.title}" for p in overdue],
     }
 
 
