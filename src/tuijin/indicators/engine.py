@@ -535,6 +535,24 @@ def cached_figures(scope: Scope, period: Period, parts: tuple, produce):
     """`produce()` through the indicator cache, under the data version of the scope's city for the period's year
     and the city's conventions (see compute). `parts` names what `produce` computes beyond scope and period (the
     basis, a dimension …). Inside a transaction, or with the cache off, it computes."""
+    return _cached(lambda alias: _cache_key(scope, period, parts, using=alias), produce)
+
+
+def cached_for_city(city: OrgUnit, parts: tuple, produce):
+    """`produce()` cached under every data version of the city (all years, and the city-less rows): for what
+    reads the city's rows of any year (the month the pages open on). `parts` must name everything else it reads."""
+    import hashlib
+
+    from .versions import versions_for_city
+
+    def key(alias):
+        return "tuijin:city:" + hashlib.sha256(repr([versions_for_city(city, alias), city.pk, *parts]).encode()
+                                               ).hexdigest()
+
+    return _cached(key, produce)
+
+
+def _cached(make_key, produce):
     if settings.INDICATOR_CACHE_SECONDS <= 0 or connection.in_atomic_block:
         return produce()
     from django.db import router
@@ -545,7 +563,7 @@ def cached_figures(scope: Scope, period: Period, parts: tuple, produce):
 
     alias = router.db_for_read(DataVersion)
     with pinned_reads(alias):
-        key = _cache_key(scope, period, parts, using=alias)
+        key = make_key(alias)
         found = cache.get(key)
         if found is not None:
             return found
@@ -588,10 +606,6 @@ def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Fi
         entries, reached = _entries_with_stages(scope, period)
         for r in entries.values("project__unit_id").annotate(**_list_aggregates(reached, year_start)).order_by():
             _set_list_figures(per_unit[r["project__unit_id"]], r)
-        for r in reports_qs(scope, period, basis).values("project__unit_id").annotate(
-                **_report_extras(scope, period)).order_by():
-            f = per_unit[r["project__unit_id"]]
-            f.active_completed, f.funds_secured = r["act"] or ZERO, r["fs"] or ZERO
     else:
         entries, reached = _entries_with_stages(scope, period)
         started = reached[Stage.STARTED]
@@ -710,11 +724,12 @@ def facts_qs(scope: Scope, years):
     return qs
 
 
-def months_sum(period: Period, basis: str):
-    """Σ of the store's month columns of the basis over the period's months (an expression on a fact row)."""
+def months_sum(period: Period, basis: str, funds: bool = False):
+    """Σ of the store's month columns of the basis over the period's months (an expression on a fact row): 完成投资,
+    or with `funds` 落实资金."""
     from django.db.models import DecimalField, ExpressionWrapper, F
 
-    prefix = {"accepted": "acc", "submitted": "sub"}[basis]
+    prefix = ("f" if funds else "") + {"accepted": "acc", "submitted": "sub"}[basis]
     expr: Any = None
     for m in range(period.first_month, period.last_month + 1):
         expr = F(f"{prefix}{m}") if expr is None else expr + F(f"{prefix}{m}")
@@ -731,6 +746,8 @@ def _core_from_store(scope: Scope, period: Period, basis: str, per_unit) -> None
     ptd = pns & Q(planned_start_month__lte=last)
     started = Q(started_on__lte=end)
     done = months_sum(period, basis)
+    # 续建和计划开工实际已开工 (issue 20's subset) and 资金落实: the same month columns, no pass over the reports.
+    active = cur & (Q(continuing=True) | (Q(planned_new_start=True) & started))
     aggregates = dict(
         n=Count("id", filter=cur), plan=Sum("annual_plan", filter=cur), completed=Sum(done, filter=cur),
         plan_prev=Sum("annual_plan", filter=prev), completed_prev=Sum(done, filter=prev),
@@ -741,6 +758,7 @@ def _core_from_store(scope: Scope, period: Period, basis: str, per_unit) -> None
         po=Count("id", filter=cur & Q(planned_operation=True)),
         po_done=Count("id", filter=cur & Q(planned_operation=True, operating_on__lte=end)),
         pp=Sum(f"plan{last}", filter=cur), pp_n=Count(f"plan{last}", filter=cur),
+        act=Sum(done, filter=active), fs=Sum(months_sum(period, basis, funds=True), filter=cur),
     )
     if first > 1:
         aggregates["pp_before"] = Sum(f"plan{first - 1}", filter=cur)
@@ -754,6 +772,7 @@ def _core_from_store(scope: Scope, period: Period, basis: str, per_unit) -> None
         f.planned_operations, f.planned_operations_done = r["po"], r["po_done"]
         f.period_plan = (r["pp"] or ZERO) - (r.get("pp_before") or ZERO)
         f.period_plan_projects = r["pp_n"]
+        f.active_completed, f.funds_secured = r["act"] or ZERO, r["fs"] or ZERO
 
 
 def _entries_with_stages(scope: Scope, period: Period):
@@ -803,19 +822,24 @@ def _active_q(started: Q | Exists) -> Any:
 
 def _behind_schedule(scope: Scope, period: Period, basis: str, share: Decimal, per_unit) -> None:
     """未达到序时进度项目: the listed projects (with an annual plan) whose completion rate is below the schedule
-    share. One query streaming a row per listed project; the comparison is made in Decimal here (a rate equal
-    to the share is not behind), never in the database's floating point."""
+    share. One query streaming a row per listed project (from the figure store when it serves the scope: its
+    month columns, no join to the reports); the comparison is made in Decimal here (a rate equal to the share is
+    not behind), never in the database's floating point."""
     from django.db.models import DecimalField, Subquery
     from django.db.models.functions import Coalesce
 
-    money: DecimalField = DecimalField(max_digits=16, decimal_places=2)
-    done = (MonthlyReport.objects.filter(project=OuterRef("project"), year=period.year,
-                                         month__gte=period.first_month, month__lte=period.last_month,
-                                         status__in=report_statuses(basis))
-            .order_by().values("project").annotate(s=Sum("amount")).values("s"))
-    rows = entries_qs(scope, period.year).filter(annual_plan__gt=0).annotate(
-        done=Coalesce(Subquery(done, output_field=money), Value(ZERO, output_field=money))
-    ).values_list("project__unit_id", "annual_plan", "done")
+    if store_serves(scope):
+        rows = facts_qs(scope, [period.year]).filter(annual_plan__gt=0).annotate(
+            done=months_sum(period, basis)).values_list("unit_id", "annual_plan", "done")
+    else:
+        money: DecimalField = DecimalField(max_digits=16, decimal_places=2)
+        done = (MonthlyReport.objects.filter(project=OuterRef("project"), year=period.year,
+                                             month__gte=period.first_month, month__lte=period.last_month,
+                                             status__in=report_statuses(basis))
+                .order_by().values("project").annotate(s=Sum("amount")).values("s"))
+        rows = entries_qs(scope, period.year).filter(annual_plan__gt=0).annotate(
+            done=Coalesce(Subquery(done, output_field=money), Value(ZERO, output_field=money))
+        ).values_list("project__unit_id", "annual_plan", "done")
     for unit_id, plan, completed in rows.iterator(chunk_size=2000):
         rate = ratio(completed, plan)  # plan > 0, so never None
         if rate is not None and rate < share:  # completion rate < schedule share (equal to it: not behind)

@@ -316,10 +316,24 @@ def _overdue_problem_counts(project_ids, as_of: datetime.date) -> dict[int, int]
 def light_report(scope: Scope, period: Period, rules, basis: str = "accepted", units: bool = True) -> LightReport:
     """Lights for every listed project in scope and (unless `units` is False) each child unit of the scope's
     root, year to date through the period's last month (a light is about where the year stands). A handful of
-    queries."""
+    queries; cached like compute() under the city's data version, with the rules and the overdue-problem counts
+    in the key (problems are not figure rows: their writes do not move the version, so the counts, one small
+    grouped query, are read on every call and a closed or overdue problem is seen at once)."""
+    from .engine import cached_figures
+
+    ytd = Period.year_to_date(period.year, period.last_month)
+    rules = list(rules)
+    report_statuses(basis)
+    problems = (_overdue_problem_counts(entries_qs(scope, ytd.year).values("project_id"), ytd.end)
+                if any(r.kind == OVERDUE_PROBLEM for r in rules) else {})
+    parts = ("lights", period.first_month, repr(rules), basis, units, sorted(problems.items()))
+    return cached_figures(scope, ytd, parts, lambda: _light_report(scope, period, rules, basis, units, problems))
+
+
+def _light_report(scope: Scope, period: Period, rules: list, basis: str, units: bool,
+                  problems: dict[int, int]) -> LightReport:
     ytd = Period.year_to_date(period.year, period.last_month)
     end = ytd.end
-    rules = list(rules)
     items: dict[int, _Item] = {}
     if store_serves(scope):
         # The figure store: one row per listed project with its months, one query.
@@ -352,7 +366,6 @@ def light_report(scope: Scope, period: Period, rules, basis: str = "accepted", u
                 item.months[month] = item.months.get(month, ZERO) + amount
     shares = _shares(scope, ytd.year, ytd.last_month)
     share = shares[ytd.last_month]
-    problems = _overdue_problem_counts(list(items), end) if any(r.kind == OVERDUE_PROBLEM for r in rules) else {}
 
     project_measures, project_lights = {}, {}
     for pid, item in items.items():

@@ -99,6 +99,7 @@ class _FactBase(models.Model):
     planned_start_month = models.PositiveSmallIntegerField("计划开工月份", null=True, blank=True)
     planned_completion = models.BooleanField("计划竣工", default=False)
     planned_operation = models.BooleanField("计划投产", default=False)
+    continuing = models.BooleanField("续建", default=False)
     signed_on = models.DateField("签约日期", null=True, blank=True)
     started_on = models.DateField("开工日期", null=True, blank=True)
     completed_on = models.DateField("竣工日期", null=True, blank=True)
@@ -113,6 +114,8 @@ for _name, _field in {
     **_months("acc", "已确认完成投资"),
     **_months("sub", "已报送完成投资"),
     **_months("plan", "累计计划", null=True),
+    **_months("facc", "已确认落实资金"),
+    **_months("fsub", "已报送落实资金"),
 }.items():
     _field.contribute_to_class(_FactBase, _name)
 
@@ -122,7 +125,7 @@ class ProjectYearFact(_FactBase):
     tuijin.indicators.store). Written by the services that change what it derives from, in the same transaction
     (store.refresh_facts), rebuilt from scratch by `tuijin figures rebuild`. accN / subN: 当月完成投资 of month N on
     the accepted / submitted basis (0 without a report on that basis); planN: the counting entry's planned
-    cumulative through month N (None: no plan for that month)."""
+    cumulative through month N (None: no plan for that month); faccN / fsubN: 当月落实资金 of month N on either basis."""
 
     class Meta:
         verbose_name = "项目年度事实"

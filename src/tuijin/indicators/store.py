@@ -93,6 +93,7 @@ def build_facts(project_ids, years=None, cities=None) -> list[ProjectYearFact]:
         "planned_start_month",
         "planned_completion",
         "planned_operation",
+        "continuing",
     ):
         by_project_year[(e["project_id"], e["year"])].append(e)
     if not by_project_year:
@@ -107,14 +108,15 @@ def build_facts(project_ids, years=None, cities=None) -> list[ProjectYearFact]:
             stage_dates[pid][column] = date
     year_set = sorted({y for _p, y in by_project_year})
     months: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
-    for pid, year, month, amount, status in MonthlyReport.objects.filter(
+    for pid, year, month, amount, funds, status in MonthlyReport.objects.filter(
         project_id__in=ids, year__in=year_set
-    ).values_list("project_id", "year", "month", "amount", "status"):
+    ).values_list("project_id", "year", "month", "amount", "funds_secured", "status"):
         row = months[(pid, year)]
-        if status == ReportStatus.ACCEPTED:
-            row[f"acc{month}"] = row.get(f"acc{month}", ZERO) + amount
-        if status in SUBMITTED_STATUSES:
-            row[f"sub{month}"] = row.get(f"sub{month}", ZERO) + amount
+        for basis, counts in (("acc", status == ReportStatus.ACCEPTED), ("sub", status in SUBMITTED_STATUSES)):
+            if counts:
+                row[f"{basis}{month}"] = row.get(f"{basis}{month}", ZERO) + amount
+                if funds is not None:
+                    row[f"f{basis}{month}"] = row.get(f"f{basis}{month}", ZERO) + funds
 
     facts, counting_ids = [], {}
     for (pid, year), rows in by_project_year.items():
@@ -157,6 +159,7 @@ def build_facts(project_ids, years=None, cities=None) -> list[ProjectYearFact]:
                 top["planned_completion"],
                 top["planned_operation"],
             )
+            fact.continuing = top["continuing"]
             counting_ids[top["id"]] = fact
         facts.append(fact)
     if counting_ids:

@@ -162,3 +162,15 @@ def versions_for(city: OrgUnit, year: int, using: str = "default") -> tuple:
         .values_list("city_id", "year", "version")
     )
     return tuple(rows)
+
+
+def versions_for_city(city: OrgUnit, using: str = "default") -> tuple:
+    """Every version of `city` (a province: of every city in it), all years, and the city-less rows. One query."""
+    mine = Q(city__path__startswith=city.path) if city.kind == UnitKind.PROVINCE else Q(city=city)
+    rows = (
+        DataVersion.objects.using(using)
+        .filter(mine | Q(city__isnull=True))
+        .order_by("city_id", "year")
+        .values_list("city_id", "year", "version")
+    )
+    return tuple(rows)

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -230,7 +230,9 @@ def supervision_list(user, today=None) -> list:
 
 def overdue_counts(project_ids, as_of: datetime.date) -> dict[int, int]:
     """Open problems past their deadline per project (the traffic lights' overdue_problem rule)."""
-    rows = (Problem.objects.filter(project_id__in=list(project_ids), status__in=OPEN_STATUSES, deadline__lt=as_of)
+    # A queryset of ids stays a subquery (a province's listed projects are too many for one IN list on SQLite).
+    ids = project_ids if isinstance(project_ids, QuerySet) else list(project_ids)
+    rows = (Problem.objects.filter(project_id__in=ids, status__in=OPEN_STATUSES, deadline__lt=as_of)
             .values("project_id").annotate(n=Count("id")))
     return {r["project_id"]: r["n"] for r in rows}
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from tuijin.accounts.models import Role
 from tuijin.accounts.selectors import (  # noqa: F401 (the pages' names)
@@ -229,8 +230,18 @@ def overview_scope(user, city: OrgUnit, annual_list: AnnualList | None = None) -
 
 def default_through(scope: Scope) -> tuple[int, int] | None:
     """The month the pages open on: the city's latest closed month (progress.selectors.closed_through), so that
-    the first accepted report of a new month does not turn every page to it; None without accepted reports."""
-    return progress_selectors.closed_through(scope.project_q(), scope.city)
+    the first accepted report of a new month does not turn every page to it; None without accepted reports.
+    Cached under every data version of the city, with what else it reads in the key: the city's reporting
+    periods (a period locked or its deadline moved is not a figure row) and today (a period locks by date)."""
+    from tuijin.indicators.engine import cached_for_city
+    from tuijin.progress.models import ReportingPeriod
+
+    today = timezone.localdate()
+    periods = tuple(ReportingPeriod.objects.filter(city=scope.city).order_by("year", "month").values_list(
+        "year", "month", "opens_on", "deadline", "locked_at"))
+    q = scope.project_q()
+    return cached_for_city(scope.city, ("closed_through", str(q), today, periods),
+                           lambda: progress_selectors.closed_through(q, scope.city, today=today))
 
 
 def month_status(scope: Scope, period) -> progress_selectors.MonthStatus:
