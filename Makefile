@@ -86,8 +86,10 @@ test-sqlite: venv assets
 test-pg: venv assets
 	TUIJIN_DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
+# lint-imports: the layers contract in pyproject.toml ([tool.importlinter]; docs/architecture.md, "Layers").
 lint: venv
 	$(BIN)/ruff check .
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
 bench: venv assets
 	@if [ -x bench/run.sh ] || [ -f bench/run.sh ]; then bash bench/run.sh; \

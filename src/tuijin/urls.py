@@ -14,13 +14,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/tokens/", include("tuijin.api.token_urls")),
     path("accounts/", include("tuijin.accounts.urls")),
-    path("audit/", include("tuijin.audit.urls")),
+    path("audit/", include("tuijin.web.audit_urls")),
     path("reports/", include("tuijin.progress.urls")),
+    path("reports/", include("tuijin.bulletins.progress_table_urls")),  # 进展情况表 (reads the figures)
     path("livelihood/", include("tuijin.livelihood.urls")),
     path("bulletins/", include("tuijin.bulletins.urls")),
     path("reconciliation/", include("tuijin.reconciliation.urls")),
     path("problems/", include("tuijin.problems.urls")),
+    path("problems/", include("tuijin.dashboard.agenda_urls")),  # the weekly agenda (reads the lights)
     path("attraction/", include("tuijin.attraction.urls")),
+    path("attraction/", include("tuijin.dashboard.attraction_urls")),  # its figure pages
     path("dashboard/", include("tuijin.dashboard.urls")),
     path("map/", include("tuijin.geo.urls")),
     path("screen/", include("tuijin.geo.screen_urls")),

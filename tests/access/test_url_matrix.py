@@ -101,7 +101,7 @@ URL_ACTIONS = {
     # The reporting deadline (月报): bulk review and 催报 by reviewers, 本月无变化 by reporters, a password reset by
     # those who manage users; the 报送进度 board is read by anyone who reads the city.
     "progress:review_batch": REVIEW,
-    "progress:remind": REVIEW,
+    "reminders:remind": REVIEW,
     "progress:unchanged": REPORT,
     "accounts:user_password": MANAGE_USERS,
     "progress:template": REPORT,  # the blank monthly-report workbook
@@ -171,7 +171,7 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("livelihood:photo", "pk"): "item_photo",  # a file: served after its item's scope check
     ("problems:step", "pk"): "problem",
     ("problems:meeting", "pk"): "meeting",
-    ("problems:meeting_docx", "pk"): "meeting",
+    ("agenda:meeting_docx", "pk"): "meeting",
     ("problems:decision_done", "pk"): "decision",
     ("problems:department_unit", "unit_id"): "department",
     **{(name, "pk"): "unit" for name in ("orgs:unit", "orgs:unit_edit", "orgs:unit_move", "orgs:unit_retire",
@@ -222,7 +222,7 @@ EXCLUDED = {
 DEPARTURES: dict[tuple[str, str], tuple[set[int], str]] = {
     ("orgs:city_new", "city_admin"): (
         {403}, "creating a city is the platform operator's (a superuser): a city administrator administers one"),
-    ("progress:export", "province_reader"): (
+    ("exports:progress", "province_reader"): (
         {404}, "the progress table is exported per city; a province-level reader has no city yet (fails closed)"),
     ("livelihood:review_report", "district_admin"): (
         {403, 404}, "a livelihood item is reviewed by its programme's owner (here the city), not by the district "

@@ -1,14 +1,14 @@
-"""accounts.demo.create_demo_users: one user per role, passwords that pass the policy and log in."""
+"""demo.users.create_demo_users: one user per role, passwords that pass the policy and log in."""
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.test import RequestFactory
 
 from tests import factories
-from tuijin.accounts import scoping
-from tuijin.accounts.demo import create_demo_users
 from tuijin.accounts.models import Role, User
+from tuijin.demo.users import create_demo_users
 from tuijin.orgs.services import create_unit
+from tuijin.projects import scoping
 
 
 def test_one_user_per_role_with_working_passwords(db, settings):

@@ -6,9 +6,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
-from tuijin.indicators.scope import Scope
+from tuijin.indicators.scope import Scope, restrict_scope
+from tuijin.projects import scoping
 
 # Hand-written (not derived from scoping.py): the places whose project each role reaches.
 REACH = {
@@ -87,19 +87,19 @@ def test_restrict_scope(world):
     city_scope = Scope(zj)
     # A district administrator asking for the whole city: 404, nothing leaks.
     with pytest.raises(Http404):
-        scoping.restrict_scope(world.users["district_admin"], city_scope)
-    assert scoping.restrict_scope(world.users["district_admin"], Scope(zj, jk)).root == jk
+        restrict_scope(world.users["district_admin"], city_scope)
+    assert restrict_scope(world.users["district_admin"], Scope(zj, jk)).root == jk
     # A city leader of 镇江 asking for 苏州: 404.
     with pytest.raises(Http404):
-        scoping.restrict_scope(world.users["city_leader"], Scope(world.units["suzhou"]))
+        restrict_scope(world.users["city_leader"], Scope(world.units["suzhou"]))
     # A reporter: limited to its projects.
     from tuijin.projects.models import Project
 
-    restricted = scoping.restrict_scope(world.users["reporter"], city_scope)
+    restricted = restrict_scope(world.users["reporter"], city_scope)
     assert set(Project.objects.filter(restricted.project_q())) == {world.project("jk")}
     # No role or inactive: figures over no project at all (this used to return the unit's whole scope).
     for key in ("norole", "inactive"):
-        restricted = scoping.restrict_scope(world.users[key], Scope(zj, jk))
+        restricted = restrict_scope(world.users[key], Scope(zj, jk))
         assert not Project.objects.filter(restricted.project_q()).exists()
 
 

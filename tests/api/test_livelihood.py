@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tests import factories
 from tuijin.accounts.models import Role
-from tuijin.accounts.scoping import livelihood_items_for
 from tuijin.livelihood.present import present_status
+from tuijin.livelihood.scoping import livelihood_items_for
 from tuijin.livelihood.selectors import programme_status
 
 from .conftest import error_of

@@ -7,11 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from tuijin.accounts.scoping import restrict_scope
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import compute
 from tuijin.indicators.present import present
-from tuijin.indicators.scope import build_scope
+from tuijin.indicators.scope import build_scope, restrict_scope
 from tuijin.progress.models import MonthlyReport
 
 from .conftest import error_of

@@ -3,7 +3,7 @@
 from tests import factories as f
 from tuijin.accounts.models import Role
 from tuijin.attraction.services import log_contact, move_lead
-from tuijin.problems.selectors import weekly_agenda
+from tuijin.dashboard.agenda import weekly_agenda
 
 from .conftest import D, lead
 
@@ -28,8 +28,8 @@ def test_stalled_leads_are_on_the_weekly_agenda(town, settings):
 def test_contracts_overdue_longer_than_the_setting_are_on_the_weekly_agenda(town, settings, client,
                                                                             django_assert_max_num_queries):
     """Agenda of the week of 10 June 2024, as of Sunday 16 June; 30 days: due before 17 May and not reached."""
-    from tuijin.attraction.selectors import stalled_contracts
     from tuijin.attraction.services import record_funds_arrival, record_milestone_reached
+    from tuijin.indicators.attraction import stalled_contracts
     from tuijin.projects.models import Stage
     from tuijin.projects.services import record_stage
 

@@ -25,7 +25,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests import factories as f
-from tuijin.attraction.indicators import cohort, funds_by_source, performance
 from tuijin.attraction.models import FundsArrival, FundsSource, Target
 from tuijin.attraction.services import (
     add_funds_source,
@@ -37,6 +36,7 @@ from tuijin.attraction.services import (
 )
 from tuijin.core.errors import InputError
 from tuijin.core.periods import Period
+from tuijin.indicators.attraction import cohort, funds_by_source, performance
 from tuijin.indicators.scope import Scope
 from tuijin.projects.models import Stage
 from tuijin.projects.services import record_stage

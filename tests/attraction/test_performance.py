@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from tuijin.attraction.indicators import performance, performance_drilldown
 from tuijin.attraction.services import record_funds_arrival
 from tuijin.core.errors import InputError
 from tuijin.core.periods import Period
+from tuijin.indicators.attraction import performance, performance_drilldown
 from tuijin.indicators.scope import Scope
 
 from .conftest import D

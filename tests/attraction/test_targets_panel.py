@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
 from tuijin.accounts.models import Role
-from tuijin.attraction import selectors
 from tuijin.attraction.services import set_target
+from tuijin.indicators.targets import target_progress
 
 PASSWORD = "Tuijin-test-2024!"
 
@@ -47,7 +47,7 @@ def cards(html: str) -> list[str]:
 
 
 def test_the_rows_by_hand(town, targets, city_admin):
-    rows = selectors.target_progress(city_admin, 2024, 6)
+    rows = target_progress(city_admin, 2024, 6)
     got = [(r["unit"], r["indicator"], r["target"], r["actual"], r["progress_pct"], r["expected_by_now"],
             r["schedule_pct"], r["status"], r["schedule_word"], r["schedule_gap_pp"]) for r in rows]
     assert got == [
@@ -114,8 +114,8 @@ def test_more_targets_of_the_same_scopes_add_no_query(client, town, targets, cit
     # The city's and 甲区's performance figures are read once each for their scope (乙区's already were):
     # the extra queries are those two attraction reads, nothing per target.
     extra = len(many.captured_queries) - len(few.captured_queries)
-    from tuijin.attraction.indicators import performance
     from tuijin.core.periods import Period
+    from tuijin.indicators.attraction import performance
     from tuijin.indicators.scope import Scope
     from tuijin.orgs.selectors import conventions_for
 

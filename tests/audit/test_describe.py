@@ -9,9 +9,9 @@ from django.apps import apps
 from django.utils import timezone
 
 from tuijin.audit.models import AuditEntry
-from tuijin.audit.selectors import describe, model_label
 from tuijin.livelihood import services as livelihood
 from tuijin.livelihood.models import ItemReport, ReportStatus
+from tuijin.web.audit_selectors import describe, model_label
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -96,7 +96,7 @@ def test_every_model_describes_without_error():
 
 @pytest.mark.django_db
 def test_livelihood_reports_are_a_filter_choice_before_any_is_filed():
-    from tuijin.audit.selectors import AuditFilters, model_choices
+    from tuijin.web.audit_selectors import AuditFilters, model_choices
 
     assert AuditFilters.parse({"model": "livelihood.ItemReport"}).model == "livelihood.ItemReport"
     assert ("livelihood.ItemReport", "民生实事月度进展") in model_choices()

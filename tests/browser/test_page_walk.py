@@ -27,7 +27,7 @@ from tuijin.accounts.scoping import AUDIT, CONFIGURE, MANAGE_USERS, READ, REPORT
 
 SIZES = [(390, 844), (1440, 900)]
 
-# The demo's login of each role (tuijin.accounts.demo.DEMO_USERS).
+# The demo's login of each role (tuijin.demo.users.DEMO_USERS).
 LOGINS = {"city_admin": "zj_admin", "city_leader": "zj_leader", "district_admin": "jk_admin",
           "reporter": "jk_reporter", "department": "zj_dept", "province_reader": "js_reader"}
 
@@ -57,7 +57,7 @@ NOT_PAGES = {
     "logout": "POST only",
     "api-tokens:revoke": "POST only",
     "accounts:user_active": "POST only",
-    "progress:export": "a workbook download",
+    "exports:progress": "a workbook download",
     "progress:import_progress": "a fragment polled by the import page",
     "progress:template": "a workbook download",
     "progress:projects_template": "a workbook download",
@@ -71,15 +71,15 @@ NOT_PAGES = {
     "problems:attachment": "an uploaded file",
     "problems:step": "POST only (a problem's workflow step)",
     "problems:notifications_read": "POST only",
-    "problems:weekly_docx": "a Word download",
+    "agenda:weekly_docx": "a Word download",
     "problems:weekly_create": "POST only",
-    "problems:meeting_docx": "a Word download",
+    "agenda:meeting_docx": "a Word download",
     "problems:decision_done": "POST only",
     "attraction:lead_move": "POST only",
     "attraction:lead_contact": "POST only",
     "attraction:lead_decide": "POST only",
     "attraction:lead_event": "POST only",
-    "attraction:contract_figure": "a fragment loaded into the contracts page",
+    "attraction_figures:contract_figure": "a fragment loaded into the contracts page",
     "attraction:contract_milestone": "POST only",
     "attraction:contract_arrival": "POST only",
     "attraction:export_leads": "a workbook download",
@@ -101,7 +101,7 @@ NOT_PAGES = {
     "orgs:unit_restore": "POST only (the form is on the unit's page)",
     "orgs:city_new": "the platform operator's page (a superuser; no demo login): tests/orgs",
     "progress:review_batch": "POST only (the form is the review list)",
-    "progress:remind": "POST only (the form is on the 报送进度 board)",
+    "reminders:remind": "POST only (the form is on the 报送进度 board)",
     "progress:unchanged": "POST only (a button on the reporter's list)",
     "progress:period_action": "POST only (the forms are on the 填报期 page)",
     "reminders:endpoint": "POST only (a webhook's 启用/停用/测试 buttons are on the 提醒设置 page)",
@@ -171,9 +171,9 @@ def page_routes() -> list[Route]:
 
 def demo_object(kind: str, user):
     """The first demo object of `kind` that `user` reaches (the same one on every run)."""
-    from tuijin.accounts import scoping
     from tuijin.attraction import selectors as attraction
     from tuijin.dossier.selectors import approvals_for
+    from tuijin.livelihood import scoping
     from tuijin.livelihood.models import ItemReport
     from tuijin.problems import selectors as problems
     from tuijin.problems.models import Decision
@@ -227,8 +227,8 @@ def slug(route: Route) -> str:
 @pytest.fixture
 def demo_site(live_server, transactional_db):
     """The demo database, built once for the walk (committed: the live server reads it from its own thread)."""
-    from tuijin.accounts.demo import DEMO_USERS
     from tuijin.demo.builder import build_demo
+    from tuijin.demo.users import DEMO_USERS
 
     build_demo()
     return live_server, {username: password for username, password, *_ in DEMO_USERS}

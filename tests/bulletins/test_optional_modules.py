@@ -1,7 +1,8 @@
 """The 民生实事, 目标任务 and 问题协调 paragraphs: written from the livelihood module's status (issue 7's JSON
-contract), the attraction module's targets and the problems module's bulletin_figures() when they exist; absent,
-the bulletin is complete without them."""
+contract), the attraction module's targets and the problems module's bulletin_figures(); with nothing to say
+(no programme, no target, no problem) the bulletin is complete without them."""
 
+import datetime
 import sys
 import types
 
@@ -83,6 +84,39 @@ def test_problems_paragraph_from_the_problems_module(town, monkeypatch):
     assert texts == ["全市本期新提出问题5个，办结3个，尚未办结7个。",
                      "超期未办结的问题有2个：甲区项目一 用地、乙区项目二 环评。"]
     assert seen == {"city": town.city, "period": MAY}
+
+
+def test_problems_paragraph_from_the_citys_problems_by_hand(town):
+    """Through May 2024 (1 January – 31 May): A raised 2023-12-10, answered 2024-02-01 → answered in the period;
+    B raised 2024-03-01, deadline 2024-04-30, unanswered → new, open, overdue; C raised 2024-05-10, deadline
+    2024-06-30, answered 2024-06-05 → new, open at the end, not overdue; D raised 2024-06-02 → not yet; E raised
+    2024-01-15, answered 2024-05-31 → new and answered (other deadlines 2024-12-31). New B C E = 3, answered A E = 2, open B C = 2, overdue B."""
+    from django.utils import timezone
+
+    from tuijin.orgs.models import UnitKind
+    from tuijin.orgs.services import create_unit
+    from tuijin.problems.models import Problem, ProblemCategory, Status
+
+    cat = ProblemCategory.objects.first() or ProblemCategory.objects.create(code="land", name="用地")
+    dept = create_unit(name="自然资源局", kind=UnitKind.DEPARTMENT, parent=town.city)
+
+    def at(y, m, d):
+        return timezone.make_aware(datetime.datetime(y, m, d, 12))
+
+    p1, p2, p3 = (town.projects[k] for k in ("p1", "p2", "p3"))
+    for project, title, raised, deadline, answered in (
+            (p1, "甲", at(2023, 12, 10), None, at(2024, 2, 1)),
+            (p1, "用地未落实", at(2024, 3, 1), datetime.date(2024, 4, 30), None),
+            (p2, "丙", at(2024, 5, 10), datetime.date(2024, 6, 30), at(2024, 6, 5)),
+            (p3, "丁", at(2024, 6, 2), None, None),
+            (p2, "戊", at(2024, 1, 15), None, at(2024, 5, 31))):
+        Problem.objects.create(project=project, category=cat, title=title, raised_at=raised, lead_department=dept,
+                               deadline=deadline or datetime.date(2024, 12, 31), answered_at=answered,
+                               answer="已解决" if answered else "",
+                               status=Status.ANSWERED if answered else Status.ASSIGNED)
+    texts = [s.text for s in generate(town.city, MAY).sentences if s.section == "problems"]
+    assert texts == ["全市本期新提出问题3个，办结2个，尚未办结2个。",
+                     "超期未办结的问题有1个：甲区项目一 用地未落实。"]
 
 
 def test_the_livelihood_paragraph_can_be_switched_off(town, monkeypatch):

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
-from tuijin.accounts import scoping
 from tuijin.core.periods import Period
 from tuijin.dossier.selectors import dossier, get_approval_or_404, project_scope
 from tuijin.dossier.services import add_approval
 from tuijin.indicators.engine import compute, plan_vs_actual
+from tuijin.projects import scoping
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

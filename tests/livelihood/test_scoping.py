@@ -8,9 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from tests import factories
-from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
-from tuijin.livelihood import selectors, services
+from tuijin.livelihood import scoping, selectors, services
 
 pytestmark = pytest.mark.django_db
 

@@ -369,7 +369,7 @@ def test_the_command_line_as_typed(town, monkeypatch, capsys):
     Django's own --settings, and a refusal is one line on stderr with status 2."""
     from django.db import connections
 
-    from tuijin.orgs.management.commands.conventions import Command
+    from tuijin.accounts.management.commands.conventions import Command
 
     monkeypatch.setattr(connections, "close_all", lambda: None)  # keep the test's connection open
     argv = ["tuijin", "conventions", "--city", "测试市", "--year", "2025"]

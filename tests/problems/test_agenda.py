@@ -10,8 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tests import factories as f
+from tuijin.dashboard.agenda import weekly_agenda
+from tuijin.dashboard.agenda_export import agenda_docx, minutes_docx
 from tuijin.problems import selectors, services
-from tuijin.problems.export import agenda_docx, minutes_docx
 from tuijin.problems.models import Decision, Status
 from tuijin.projects.models import Stage
 from tuijin.projects.services import record_milestone
@@ -94,7 +95,7 @@ def week(world):
 
 
 def test_agenda_lists_exactly_what_its_rules_select(world, week):
-    agenda = selectors.weekly_agenda(world.admin, world.city, WEEK)
+    agenda = weekly_agenda(world.admin, world.city, WEEK)
     assert (agenda.week_start, agenda.week_end) == (D(2024, 6, 10), D(2024, 6, 16))
     got = {k: [i.text for i in v] for k, v in agenda.sections.items()}
     assert got == {
@@ -124,9 +125,9 @@ def test_agenda_scope(world, week):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        selectors.weekly_agenda(world.outsider, world.city, WEEK)
+        weekly_agenda(world.outsider, world.city, WEEK)
     # another district sees none of 甲区's items
-    agenda = selectors.weekly_agenda(world.other_district, world.city, WEEK)
+    agenda = weekly_agenda(world.other_district, world.city, WEEK)
     assert all(not v for k, v in agenda.sections.items() if k != "decisions")
 
 
@@ -141,7 +142,7 @@ def test_meeting_minutes_and_decisions_docx(world, week):
     assert d.project == world.project and d.state == Decision.State.OPEN
     board = selectors.department_board(world.dept, world.land_bureau, D(2024, 6, 12))
     assert d in board.decisions
-    text = _text(minutes_docx(meeting, selectors.weekly_agenda(world.admin, world.city, WEEK)))
+    text = _text(minutes_docx(meeting, weekly_agenda(world.admin, world.city, WEEK)))
     bare = docx.Document(io.BytesIO(minutes_docx(meeting)))  # without the agenda attached
     assert round(bare.sections[0].page_width.mm) == 210 and bare.tables[0].rows[0].cells[1].text == "决定事项"
     assert bare.core_properties.author == f"{world.city.name}重大项目建设推进办公室"
@@ -197,7 +198,7 @@ def test_agenda_docx_prints_on_a4_with_page_numbers_and_repeated_headers(world, 
     repeated on every page and no row split across pages, the city's office as the author."""
     from docx.oxml.ns import qn
 
-    doc = docx.Document(io.BytesIO(agenda_docx(selectors.weekly_agenda(world.admin, world.city, WEEK))))
+    doc = docx.Document(io.BytesIO(agenda_docx(weekly_agenda(world.admin, world.city, WEEK))))
     (section,) = doc.sections
     mm = lambda *v: tuple(round(x.mm, 1) for x in v)  # noqa: E731
     assert mm(section.page_width, section.page_height) == (210, 297)
@@ -218,9 +219,9 @@ def test_the_agenda_docx_is_on_a4_paper(week, world):
 
     from docx import Document
 
-    from tuijin.problems.export import agenda_docx
+    from tuijin.dashboard.agenda_export import agenda_docx
 
-    agenda = selectors.weekly_agenda(world.admin, world.city, WEEK)
+    agenda = weekly_agenda(world.admin, world.city, WEEK)
     doc = Document(io.BytesIO(agenda_docx(agenda)))
     assert {(round(s.page_width.mm), round(s.page_height.mm)) for s in doc.sections} == {(210, 297)}
 
@@ -228,8 +229,8 @@ def test_the_agenda_docx_is_on_a4_paper(week, world):
 def test_lagging_uses_the_lights_month_not_the_weeks_calendar_year(week, world):
     """A week in January 2025, before any 2025 report: the lagging section still lists the red and yellow
     projects of the last closed month (May 2024), as the lights page opens on it, and says so."""
-    agenda = selectors.weekly_agenda(world.admin, world.city, D(2025, 1, 8))
-    assert agenda.lights_period.label == selectors.weekly_agenda(world.admin, world.city, WEEK).lights_period.label
+    agenda = weekly_agenda(world.admin, world.city, D(2025, 1, 8))
+    assert agenda.lights_period.label == weekly_agenda(world.admin, world.city, WEEK).lights_period.label
     assert [i.text for i in agenda.sections["lagging"]] == ["滞后项目", "四月应开工项目"]
 
 
@@ -257,11 +258,11 @@ def test_a_long_section_prints_its_first_30_rows_in_the_docx_and_says_how_many_m
 
     from docx import Document
 
-    from tuijin.problems.export import agenda_docx
+    from tuijin.dashboard.agenda_export import agenda_docx
 
     for i in range(34):
         f.project(world.jia, name=f"超期项目{i:02d}", stages={Stage.SIGNED: D(2024, 2, 1)})
-    agenda = selectors.weekly_agenda(world.admin, world.city, D(2024, 6, 12))
+    agenda = weekly_agenda(world.admin, world.city, D(2024, 6, 12))
     assert len(agenda.sections["start_deadline"]) == 35
     doc = Document(io.BytesIO(agenda_docx(agenda)))
     assert max(len(t.rows) for t in doc.tables) == 31

@@ -100,7 +100,7 @@ def test_bulk_return_needs_each_reason_and_writes_nothing_without(client, world)
 def test_a_batch_with_a_report_out_of_reach_writes_nothing(world):
     r1, _ = submit_july(world)
     rb = services.save_report(project=world["b1"], year=2024, month=7, amount=Decimal(100), actor=world["rep_b"])
-    from tuijin.accounts import scoping
+    from tuijin.projects import scoping
 
     allowed = MonthlyReport.objects.filter(project__in=scoping.projects_for(world["admin_a"], scoping.REVIEW))
     with pytest.raises(InputError, match=f"月报 {rb.pk} 不存在或不在您的审核范围内"):

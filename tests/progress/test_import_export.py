@@ -12,10 +12,10 @@ import xlwt
 from tests import factories as f
 from tuijin.accounts.models import Role
 from tuijin.audit.models import AuditEntry
+from tuijin.bulletins.progress_table import write_xlsx
 from tuijin.core.errors import InputError
 from tuijin.core.periods import Period
 from tuijin.indicators.scope import build_scope
-from tuijin.progress.excel import write_xlsx
 from tuijin.progress.importer import commit_import, plan_import
 from tuijin.progress.models import MonthlyReport
 

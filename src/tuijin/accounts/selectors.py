@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+from django.utils import timezone
+
 from tuijin.core.errors import InputError
+from tuijin.core.numbers import DEFAULT_STYLE, NumberStyle
 from tuijin.orgs.models import OrgUnit, UnitKind
+from tuijin.orgs.selectors import conventions_for
 
 from . import scoping
 from .models import Role
@@ -81,3 +86,41 @@ ROLE_UNIT_KINDS: dict[str, tuple[str, ...]] = {
     Role.DEPARTMENT: (UnitKind.DEPARTMENT,),
     Role.PROVINCE_READER: (UnitKind.PROVINCE,),
 }
+
+
+# ---------------------------------------------------------------- what the user may pick from (the pages')
+
+
+def visible_cities(user):
+    """The cities whose figures and lists the user may see: its own city; every city of its province for a
+    province-level reader; all cities for a superuser without a unit."""
+    if not scoping.can(user, scoping.READ):
+        return OrgUnit.objects.none()
+    if user.is_superuser and not user.unit_id:
+        return OrgUnit.objects.cities().order_by("path")
+    unit = user.unit
+    if unit.kind == UnitKind.PROVINCE:
+        return OrgUnit.objects.subtree(unit).cities().order_by("path")
+    if unit.kind == UnitKind.CITY:
+        return OrgUnit.objects.filter(pk=unit.pk)
+    # A district, park or department: the city above it (one indexed lookup on the materialised path).
+    return OrgUnit.objects.cities().filter(id__in=unit.ancestor_ids)
+
+
+def visible_departments(user):
+    """The departments (责任部门) a project of the user may be assigned to: those attached to the user's unit
+    or one of its ancestors (the city's 自然资源和规划局 …) and those inside its subtree. A district never sees
+    the departments of another district (their names would name that district)."""
+    qs = OrgUnit.objects.filter(kind=UnitKind.DEPARTMENT)
+    if user.is_superuser and not user.unit_id:
+        return qs.order_by("path")
+    unit = user.unit
+    return qs.filter(Q(parent_id__in=unit.ancestor_ids) | Q(path__startswith=unit.path)).order_by("path")
+
+
+def number_style(user) -> NumberStyle:
+    """How the user's pages print figures (tuijin.core.numbers): its city's 亿元 and % decimals and rounding
+    rule; the platform's defaults for a reader of several cities (a province)."""
+    cities = list(visible_cities(user)[:2])
+    return NumberStyle.of(conventions_for(cities[0], timezone.localdate().year)) if len(cities) == 1 \
+        else DEFAULT_STYLE

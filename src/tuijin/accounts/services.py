@@ -95,7 +95,7 @@ def assign_reporter(*, project, reporter: User, actor=None, reason: str = "") ->
     if reporter.role != Role.REPORTER:
         raise InputError(f"{reporter.username} 不是填报员", field="reporter")
     if actor is not None and not actor.is_superuser and \
-            not scoping.projects_for(actor, scoping.WRITE).filter(pk=project.pk).exists():
+            not type(project).objects.visible_to(actor, scoping.WRITE).filter(pk=project.pk).exists():
         raise PermissionDenied("该项目不在您的权限范围内")
     if reporter.unit is None or not project.unit.is_within(reporter.unit) or reporter.unit.kind == UnitKind.PROVINCE:
         raise InputError(f"填报员 {reporter.username} ({reporter.unit}) 不能填报 {project.unit} 的项目",

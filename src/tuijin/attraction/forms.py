@@ -6,10 +6,7 @@ from django import forms
 
 from tuijin.core.bounds import FX_RATE, MONEY, SALES, BoundedDecimalField, Bounds
 from tuijin.core.forms import DateInput, Form, ModelMultipleChoiceField
-from tuijin.dashboard.forms import DashboardForm
 from tuijin.projects.models import Category
-from tuijin.web import selectors as web_selectors
-from tuijin.web.forms import NodeChoiceField
 
 from .models import AgreedMilestone, EventKind, IndustryTier, InvestorKind, LeadSource, LeadStage
 
@@ -149,23 +146,3 @@ class TargetForm(Form):
         self.fields["annual_list"].queryset = lists
         self.fields["source"].choices = [("", "—")] + [(x.code, x.name) for x in sources]
         self.fields["indicator"].widget.choices = [(k, f"{v.label} ({v.unit})") for k, v in INDICATORS.items()]
-
-
-class PerformanceForm(DashboardForm):
-    """The contracts page's filter: the dashboard's city, unit, list and period, and an industry node (产业链),
-    all offered from the user's scope."""
-
-    industry_node = NodeChoiceField(label="产业链", queryset=None, required=False, empty_label="全部产业链")
-    field_order = ["city", "unit", "industry_node", "annual_list", "through", "kind"]
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(user, *args, **kwargs)
-        del self.fields["cohort"]  # the signing cohort is the period's year here
-        self.fields["industry_node"].queryset = web_selectors.visible_nodes(user)
-
-    def clean(self):
-        data = super().clean()
-        city, node = data.get("city"), data.get("industry_node")
-        if node is not None and city is not None and node.taxonomy.city_id != city.pk:
-            self.add_error("industry_node", f"产业链 {node.name} 不属于 {city.name}")
-        return data

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -35,7 +33,7 @@ def get_lead_or_404(user, pk) -> Lead:
 
 def contracts_for(user):
     """The contracts of projects the user may see."""
-    from tuijin.accounts.scoping import project_q
+    from tuijin.projects.scoping import project_q
 
     q = project_q(user, READ)
     if q is None:
@@ -94,32 +92,6 @@ def targets_for(user, year: int | None = None):
     return qs.filter(year=year) if year else qs
 
 
-def target_progress(user, year: int, through_month: int, *, root=None) -> list[dict]:
-    """目标任务 with their progress through a month: the targets of the units the user sees (targets_for), in
-    `root`'s subtree when given, presented (present.target_rows) with the widths of their progress bars and
-    the link to the unit's targets. The targets page and the dashboard's panel both show these rows. Queries:
-    the targets, their steps, their cities, and the engine's per distinct scope (none per target)."""
-    from django.urls import reverse
-
-    from .present import bar_width, target_rows
-
-    qs = targets_for(user, year)
-    if root is not None:
-        qs = qs.filter(unit__path__startswith=root.path)
-    qs = (qs.select_related("unit", "annual_list", "category", "source").prefetch_related("steps")
-          .order_by("unit__path", "id"))
-    rows = target_rows(qs, through_month)
-    base = reverse("attraction:targets")
-    for r in rows:
-        r["bar_pct"] = bar_width(r["progress_pct"])
-        r["schedule_bar_pct"] = bar_width(r["schedule_pct"])
-        r["url"] = f"{base}?unit={r['unit_id']}&through={year:04d}-{through_month:02d}"
-        pp = r["vs_schedule_pp"]  # 超进度 / 欠进度 y 个百分点, as DOMAIN.md words it
-        r["schedule_word"] = None if pp is None else "超进度" if pp > 0 else "欠进度" if pp < 0 else "与进度持平"
-        r["schedule_gap_pp"] = abs(pp) if pp else None
-    return rows
-
-
 def leads_by_stage(leads) -> dict[str, int]:
     """线索 counts by stage (every stage, in pipeline order, 放弃 last). One query."""
     counts = dict(leads.values_list("stage").annotate(n=Count("id")).order_by())
@@ -175,36 +147,6 @@ def stalled_leads(user, city, as_of):
             .annotate(last_activity=Greatest("stage_date", Coalesce(Max("contacts__date"), "stage_date"),
                                              output_field=DateField()))
             .filter(last_activity__lt=limit).select_related("unit").order_by("last_activity", "id"))
-
-
-@dataclass
-class StalledContract:
-    """A contract on the weekly agenda: its overdue milestones and its oldest uncovered instalment (or none)."""
-
-    contract: Contract
-    milestones: list = field(default_factory=list)  # ContractMilestone, oldest first
-    instalment: object = None  # FundsInstalment annotated with due_through and arrived (万元)
-
-    @property
-    def since(self):
-        """The oldest overdue due date."""
-        return min([m.due_date for m in self.milestones] + ([self.instalment.due_date] if self.instalment else []))
-
-
-def stalled_contracts(user, city, as_of) -> list[StalledContract]:
-    """逾期未履约的签约项目: the contracts of the city's projects the user sees with an agreed milestone due more
-    than stalled_days() before `as_of` and not reached by then (开工 / 投产 also by the project's stage event), or
-    an instalment overdue that long and not covered by the funds arrived by then; oldest first. Two queries."""
-    from .indicators import overdue_instalments, overdue_milestones
-
-    contracts = contracts_for(user).filter(project__unit__path__startswith=city.path)
-    days = stalled_days()
-    by_contract: dict[int, StalledContract] = {}
-    for m in overdue_milestones(contracts, as_of, days):
-        by_contract.setdefault(m.contract_id, StalledContract(m.contract)).milestones.append(m)
-    for i in overdue_instalments(contracts, as_of, days):
-        by_contract.setdefault(i.contract_id, StalledContract(i.contract)).instalment = i
-    return sorted(by_contract.values(), key=lambda s: (s.since, s.contract.project.code, s.contract.pk))
 
 
 def get_contract_or_404(user, pk):

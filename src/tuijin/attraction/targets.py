@@ -1,5 +1,6 @@
-"""目标任务: the indicators a unit's yearly target can be set on (each read from the one engine, or from the
-attraction performance figures, which themselves use the engine), and progress against a target."""
+"""目标任务: the indicators a unit's yearly target can be set on (each read from the one engine's Figures, or from
+the attraction performance figures, which themselves use the engine), and progress against a target. The
+evaluation, which computes those figures, is indicators.targets (the figures layer)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tuijin.core.numbers import HUNDRED, ratio, wan_to_yi
-from tuijin.core.periods import Period
-from tuijin.indicators.engine import Figures, compute, schedule_shares
-from tuijin.indicators.scope import Scope
 from tuijin.orgs.models import OrgUnit, UnitKind
-
-from .indicators import Performance, performance
 
 
 def _pct(fraction):
@@ -24,7 +20,7 @@ def _pct(fraction):
 class TargetIndicator:
     label: str
     unit: str  # 个, 亿元, %
-    read: Callable[[Figures, Performance | None], Decimal | None]
+    read: Callable[..., Decimal | None]  # (engine Figures, attraction Performance or None) → the value
     needs_performance: bool = False
 
 
@@ -96,12 +92,6 @@ class TargetProgress:
 STATUS_LABELS = {"met": "已完成", "on_schedule": "按进度", "behind": "滞后"}
 
 
-def target_scope(target, city: OrgUnit | None = None) -> Scope:
-    unit = target.unit
-    city = city or unit.city()
-    return Scope(city, None if unit.pk == city.pk else unit, target.annual_list, target.category)
-
-
 def cities_of(units) -> dict[int, OrgUnit]:
     """{unit id: its city} for many units in one query (OrgUnit.city() would cost one per unit). The city's
     conventions are read per year where its figures are presented."""
@@ -126,34 +116,3 @@ def expected_by(target, month: int, shares: dict[int, Decimal] | None = None) ->
     if shares is not None and shares.get(target.due_month):
         return target.value * min(Decimal(1), shares[month] / shares[target.due_month])
     return target.value * min(Decimal(1), Decimal(month) / Decimal(target.due_month))
-
-
-def evaluate(targets, through_month: int) -> list[TargetProgress]:
-    """Progress of each target through a month of its year: the engine's figures for the target's scope (read
-    once per distinct scope) and, for performance indicators, the attraction figures. Besides those, one
-    query finds the targets' cities; pass targets with unit, list and category selected and steps prefetched,
-    so nothing is read per target."""
-    targets = list(targets)
-    cities = cities_of({t.unit_id: t.unit for t in targets}.values())
-    cache: dict = {}
-    rows = []
-    for t in targets:
-        spec = INDICATORS[t.indicator]
-        period = Period.year_to_date(t.year, through_month)
-        scope = target_scope(t, cities.get(t.unit_id))
-        key = (scope.root.pk, getattr(scope.annual_list, "pk", None), getattr(scope.category, "pk", None), t.year)
-        if key not in cache:
-            cache[key] = [compute(scope, period, breakdown=False), None]
-        if spec.needs_performance and cache[key][1] is None:
-            cache[key][1] = performance(scope, period, breakdown=False)
-        figures, perf = cache[key]
-        if t.indicator == SOURCE_INDICATOR:
-            skey = ("shares", scope.city.pk, t.year)
-            if skey not in cache:
-                cache[skey] = schedule_shares(scope.city, t.year)
-            rows.append(TargetProgress(t, through_month, perf.arrived_by_source.get(t.source_id, Decimal(0)),
-                                       expected_by(t, through_month, cache[skey]), scope.city))
-            continue
-        rows.append(TargetProgress(t, through_month, spec.read(figures, perf), expected_by(t, through_month),
-                                   scope.city))
-    return rows

@@ -52,7 +52,7 @@ def record_change(*, actor, action: str, obj: models.Model, before: dict | None,
         if project_id is None and obj._meta.label == "projects.Project":
             project_id = obj.pk
     # The indicator cache's data version of the change's city (and year), in the same transaction.
-    from tuijin.indicators.versions import bump_for_change
+    from tuijin.core.derived import bump_for_change
 
     bump_for_change(obj, project_id=project_id, before=before, after=after)
     return AuditEntry.objects.create(
@@ -73,7 +73,7 @@ def record_change(*, actor, action: str, obj: models.Model, before: dict | None,
 def change_entry(*, actor, action: str, obj: models.Model, before: dict | None, after: dict | None,
                  reason: str = "", project_id: int | None = None) -> AuditEntry:
     """An unsaved audit entry, for bulk writers (imports) that save many at once with bulk_create. The writer
-    bumps the data version itself, once (tuijin.indicators.versions.bump_projects)."""
+    bumps the data version itself, once (tuijin.core.derived.bump_projects)."""
     return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "username", "") or "system",

@@ -1,6 +1,6 @@
 """The 招商引资 paragraph (issue 20): funds arrived by the city's funds sources, by 三次产业 and of 亿元以上 projects,
 the sources' targets with 超/欠进度, and 履约项目 / 履约率 — the JSON of `tuijin attraction --by-source --format json`
-(attraction.present.funds_by_source_report) for the bulletin's scope and period, turned into named figures.
+(indicators.attraction_present.funds_by_source_report) for the bulletin's scope and period, turned into named figures.
 Nothing is recomputed here; a period without funds arrived and without signed contracts gives no item.
 
 Items: the summary (到位资金, by source, 亿元以上, 三次产业 shares), one per source with a target (its progress and
@@ -23,7 +23,7 @@ def _src(scope, period) -> dict:
 
 
 def attraction_items(scope, period, fb) -> list[dict]:
-    from tuijin.attraction.present import funds_by_source_report
+    from tuijin.indicators.attraction_present import funds_by_source_report
 
     d = funds_by_source_report(scope, period)
     base = _src(scope, period)

@@ -326,11 +326,11 @@ class Generator:
                 base.rounding)
         scope = Scope(city, self.unit)
         if user is not None:
-            from tuijin.accounts.scoping import restrict_scope
+            from tuijin.indicators.scope import restrict_scope
 
             scope = restrict_scope(user, scope)
         self.base = scope
-        from tuijin.accounts.scoping import coverage
+        from tuijin.projects.scoping import coverage
 
         self.covers = coverage(user, scope) if user is not None else ""
         self.labels = {

@@ -1,6 +1,6 @@
-"""Paragraphs from modules that may not be installed: 民生实事 (tuijin.livelihood), 目标任务
-(tuijin.attraction) and 问题协调 (tuijin.problems). Each adapter returns no items when its module, or what it reads, is absent, so a
-bulletin is written the same way with or without them.
+"""Paragraphs from the apps beside the figures: 民生实事 (tuijin.livelihood), 目标任务 (tuijin.attraction) and
+问题协调 (tuijin.problems). Every app is always installed; an adapter returns no items when there is nothing to
+say (no programme, no target, no problem), so a bulletin is complete without the paragraph.
 
 - 民生实事 reads the programme's status from the livelihood module (selectors.programme_for /
   programme_status, present.present_status: the JSON of `tuijin livelihood --format json`, issue 7's
@@ -12,18 +12,15 @@ bulletin is written the same way with or without them.
   targets --format json`, rounded once by the city's rule) → a summary (how many, how many met, which are
   behind schedule) and one item per target. Limited to the user's units (attraction.selectors.targets_for);
   left out for a user limited to some projects, whose figures a unit's target would exceed.
-- 问题协调 calls `tuijin.problems.selectors.bulletin_figures(city=, unit=, period=, scope=)` if the problems
-  module provides it: a dict with any of open_count, new_count, closed_count, overdue_count and
-  overdue_problems (a list of short descriptions). Figures it does not give are simply left out.
+- 问题协调 calls `tuijin.problems.selectors.bulletin_figures(city=, unit=, period=, scope=)`: a dict with
+  open_count, new_count, closed_count, overdue_count and overdue_problems (a list of short descriptions), or
+  {} when the scope has no problem.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from decimal import Decimal
-
-from django.apps import apps
 
 from .sentences import Fig
 
@@ -47,15 +44,10 @@ def _number(value) -> str | None:
 
 def livelihood_status(city, unit, period, user=None, basis: str = "accepted") -> dict | None:
     """The programme's status at the period's end, as the livelihood module presents it (the JSON of
-    `tuijin livelihood --format json`), limited to what `user` sees; None without module or programme."""
-    if not apps.is_installed("tuijin.livelihood"):
-        return None
-    try:
-        from tuijin.livelihood.present import present_status
-        from tuijin.livelihood.selectors import programme_for, programme_status
-    except ImportError:
-        return None
+    `tuijin livelihood --format json`), limited to what `user` sees; None without a programme."""
     from tuijin.core.errors import InputError
+    from tuijin.livelihood.present import present_status
+    from tuijin.livelihood.selectors import programme_for, programme_status
 
     try:
         programme = programme_for(unit or city, period.year)
@@ -112,18 +104,13 @@ def livelihood_items(city, unit, period, fb, user=None) -> list[dict]:
 
 
 def target_rows(city, unit, period, user=None, scope=None) -> list[dict] | None:
-    """The presented targets of the bulletin's root (and its sub-units) for the period; None without the
-    attraction module or for a user limited to some projects."""
-    if not apps.is_installed("tuijin.attraction"):
-        return None
+    """The presented targets of the bulletin's root (and its sub-units) for the period; None for a user
+    limited to some projects."""
     if user is not None and scope is not None and scope.restrict is not None and not user.is_superuser:
         return None
-    try:
-        from tuijin.attraction.models import Target
-        from tuijin.attraction.present import target_rows as present_rows
-        from tuijin.attraction.selectors import targets_for
-    except ImportError:
-        return None
+    from tuijin.attraction.models import Target
+    from tuijin.attraction.selectors import targets_for
+    from tuijin.indicators.attraction_present import target_rows as present_rows
     from tuijin.orgs.models import OrgUnit
 
     root = unit or city
@@ -185,16 +172,11 @@ def target_items(city, unit, period, fb, user=None, scope=None) -> list[dict]:
 
 
 def problem_items(city, unit, period, fb, scope) -> list[dict]:
-    if not apps.is_installed("tuijin.problems"):
+    from tuijin.problems.selectors import bulletin_figures
+
+    data = bulletin_figures(city=city, unit=unit, period=period, scope=scope)
+    if not data:
         return []
-    try:
-        selectors = importlib.import_module("tuijin.problems.selectors")
-    except ImportError:
-        return []
-    figures = getattr(selectors, "bulletin_figures", None)
-    if figures is None:
-        return []
-    data = figures(city=city, unit=unit, period=period, scope=scope) or {}
     src = {"indicator": "problems", "filters": scope.describe(), "period": period.label}
     s = lambda key: {**src, "figure": key}  # noqa: E731
     overdue = list(data.get("overdue_problems") or [])

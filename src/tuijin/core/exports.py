@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -146,3 +147,42 @@ def iter_csv(rows: Iterable[Iterable], *, chunk_rows: int = 500) -> Iterator[str
 def csv_text(rows: Iterable[Iterable]) -> str:
     """The whole CSV (BOM included) as one string."""
     return "".join(iter_csv(rows))
+
+
+# ---------------------------------------------------------------- the import templates' layout
+
+
+def options_sheet(wb, columns: dict[str, list[str]]) -> dict[str, str]:
+    """A hidden sheet “选项” with one column per drop-down; returns each drop-down's range formula (a range,
+    not an inline list: inline lists are limited to 255 characters and break on long unit lists)."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    ws = wb.create_sheet("选项")
+    ranges = {}
+    for i, (label, values) in enumerate(columns.items(), start=1):
+        letter = get_column_letter(i)
+        ranges[label] = f"{quote_sheetname('选项')}!${letter}$2:${letter}${max(2, len(values) + 1)}"
+    append_rows(ws, itertools.zip_longest(*[[label, *values] for label, values in columns.items()]))
+    ws.sheet_state = "hidden"
+    return ranges
+
+
+def drop_down(ws, formula: str, cells: str, title: str) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                        errorTitle=f"{title}无效", error=f"请从下拉列表中选择{title}")
+    ws.add_data_validation(dv)
+    dv.add(cells)
+
+
+def setup_head(ws, title: str, note: str, headers: list[str], widths: list[int]) -> None:
+    """Title, note and one header row (no units row: a set-up table's rows have no number to tell them from it)."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    append_row(ws, [title], font=Font(bold=True, size=14))
+    append_row(ws, [note])
+    append_row(ws, headers, font=Font(bold=True), fill=PatternFill("solid", fgColor="DDE6F0"))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from tuijin.core.errors import InputError
 from tuijin.core.text import hidden_character_problem
 
 MAX_ID = 2**63 - 1
@@ -97,3 +98,8 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format=None):  # noqa: A002 (Django's own argument name)
         super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
+
+
+def apply_input_error(form: forms.Form, exc: InputError) -> None:
+    """Show a service's refusal on the field it names (or on the form when the field is not on it)."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.text)

@@ -10,7 +10,7 @@ from tuijin.core.forms import Form, ModelMultipleChoiceField
 from tuijin.core.params import YEAR_MAX, YEAR_MIN
 from tuijin.indicators import competition, lights
 from tuijin.web import selectors as web_selectors
-from tuijin.web.forms import OverviewForm, UnitChoiceField
+from tuijin.web.forms import NodeChoiceField, OverviewForm, UnitChoiceField
 
 from .selectors import PERIOD_KINDS
 
@@ -96,7 +96,7 @@ class HighlightForm(Form):
     video = forms.FileField(label="视频", required=False)
 
     def __init__(self, user, campaign, *args, **kwargs):
-        from tuijin.accounts import scoping
+        from tuijin.projects import scoping
 
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = campaign.units.order_by("sort_order", "pk")
@@ -170,4 +170,24 @@ class CampaignForm(Form):
         if not rows:
             raise forms.ValidationError("至少设置一个竞赛指标")
         data["indicators"] = rows
+        return data
+
+
+class PerformanceForm(DashboardForm):
+    """The contracts page's filter: the dashboard's city, unit, list and period, and an industry node (产业链),
+    all offered from the user's scope."""
+
+    industry_node = NodeChoiceField(label="产业链", queryset=None, required=False, empty_label="全部产业链")
+    field_order = ["city", "unit", "industry_node", "annual_list", "through", "kind"]
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        del self.fields["cohort"]  # the signing cohort is the period's year here
+        self.fields["industry_node"].queryset = web_selectors.visible_nodes(user)
+
+    def clean(self):
+        data = super().clean()
+        city, node = data.get("city"), data.get("industry_node")
+        if node is not None and city is not None and node.taxonomy.city_id != city.pk:
+            self.add_error("industry_node", f"产业链 {node.name} 不属于 {city.name}")
         return data

@@ -1,7 +1,7 @@
 """Reads of the dashboard (驾驶舱): the figures, charts, drill-down lists, lights and rankings it shows.
 
 Every read takes the user and starts from the scoping choke point (web.selectors.overview_scope →
-accounts.scoping.restrict_scope, visible_units, projects_for), and every figure comes from the engine
+indicators.scope.restrict_scope, visible_units, projects.scoping.projects_for), and every figure comes from the engine
 (indicators.engine / chains / lights / competition): nothing is computed here but the sum of a drill-down
 list's rows, which is exactly what the list exists to show.
 
@@ -22,7 +22,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 
-from tuijin.accounts import scoping
 from tuijin.core import numbers
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import NumberStyle, growth, ratio
@@ -32,10 +31,11 @@ from tuijin.indicators import chains as chain_engine
 from tuijin.indicators import competition, engine
 from tuijin.indicators import lights as light_engine
 from tuijin.indicators.present import Presenter, unit_label
-from tuijin.indicators.scope import Scope
+from tuijin.indicators.scope import Scope, restrict_scope
 from tuijin.industry.models import TaxonomyNode
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.orgs.selectors import conventions_for
+from tuijin.projects import scoping
 from tuijin.projects.models import AnnualList, Category, Project, Sector, Stage, StageEvent
 from tuijin.web import selectors as web_selectors
 
@@ -108,7 +108,7 @@ def dashboard_scope(user, city: OrgUnit, unit: OrgUnit | None = None, annual_lis
     if not unit.is_within(city) or unit.kind == UnitKind.DEPARTMENT or \
             not web_selectors.visible_units(user).filter(pk=unit.pk).exists() or not unit.is_within(scope.root):
         raise Http404("单位不在您的权限范围内")
-    return scoping.restrict_scope(user, scope.with_unit(unit))
+    return restrict_scope(user, scope.with_unit(unit))
 
 
 def period_params(period: Period, kind: str) -> dict:
@@ -225,7 +225,7 @@ class Dashboard:
     cohort_year: int
     restricted: bool
     figs: list[Fig] = field(default_factory=list)  # every figure on the page (KPIs, tables, charts)
-    targets: list[dict] = field(default_factory=list)  # the 目标任务 panel (attraction.selectors.target_progress)
+    targets: list[dict] = field(default_factory=list)  # the 目标任务 panel (indicators.targets.target_progress)
     sectors: list[dict] = field(default_factory=list)  # the 分行业领域 panel (engine.breakdown by sector)
 
 
@@ -410,11 +410,9 @@ def target_panel(user, scope: Scope, period: Period, restricted: bool) -> list[d
     """The 目标任务 panel: the targets of the units in view (the chosen unit and its sub-units, else the user's
     whole view) for the period's year, through its last month. Not for a user limited to some projects: a
     target measures its whole unit, more than such a user may see (the chain section is left out likewise)."""
-    from django.apps import apps
-
-    if restricted or not apps.is_installed("tuijin.attraction"):
+    if restricted:
         return []
-    from tuijin.attraction.selectors import target_progress
+    from tuijin.indicators.targets import target_progress
 
     return target_progress(user, period.year, period.last_month, root=scope.root)
 
@@ -915,7 +913,7 @@ def drill_list(user, spec: DrillSpec) -> DrillList:
     if spec.key == "new_signed":
         # 增资: a capital increase signed in the period adds its increment to the amount, never to the count;
         # a project signed before the period is listed for its increment alone (engine.drilldown).
-        from tuijin.attraction.indicators import increments_by_project
+        from tuijin.indicators.attraction import increments_by_project
 
         increments = increments_by_project(scope, period, qs.values("pk"))
     rows = []

@@ -1,6 +1,6 @@
 """Dashboard pages (驾驶舱): thin views that parse the request, call a selector or a service, and render.
 
-Scoping is never done here: every read goes through dashboard.selectors (which starts from accounts.scoping via
+Scoping is never done here: every read goes through dashboard.selectors (which starts from projects.scoping via
 web.selectors) and every write through dashboard.services (validated, one transaction, audited). A page that
 changes something answers GET to every reader and POST only to the city administrator (scoping CONFIGURE)."""
 
@@ -24,13 +24,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import NumberStyle, plain_text
 from tuijin.core.params import id_or_404, parse_id
 from tuijin.core.periods import Period
 from tuijin.core.routers import use_replica
 from tuijin.orgs.selectors import conventions_for
+from tuijin.projects import scoping
 from tuijin.web import selectors as web_selectors
 
 from . import export, selectors, services

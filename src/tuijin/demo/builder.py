@@ -522,61 +522,44 @@ class Builder:
         from tuijin.bulletins.services import save_config
 
         save_config(city=zj, table_amount_places=2, reason="演示: 表格金额保留两位小数")
-        if _module("tuijin.livelihood.demo"):
-            from tuijin.livelihood.demo import build_livelihood_demo
+        from tuijin.livelihood.demo import build_livelihood_demo
 
-            depts = {k.split("/", 1)[1]: v for k, v in self.result.units.items()
-                     if k.startswith("镇江市/") and v.kind == "department"}
-            build_livelihood_demo(city=zj, departments=depts)
-            self.progress("镇江市: 民生实事")
-        if _module("tuijin.accounts.demo"):
-            from tuijin.accounts.demo import create_demo_users
+        depts = {k.split("/", 1)[1]: v for k, v in self.result.units.items()
+                 if k.startswith("镇江市/") and v.kind == "department"}
+        build_livelihood_demo(city=zj, departments=depts)
+        self.progress("镇江市: 民生实事")
+        from tuijin.demo.users import create_demo_users
 
-            jingkou = zj_units["京口区"]
-            self.result.logins = create_demo_users(
-                zhenjiang=zj, suzhou=sz, jingkou=jingkou, department=zj_units["发展和改革委员会"],
-                reporter_projects=list(jingkou.projects.order_by("id")[:5]),
-            )
-        if _module("tuijin.dashboard.demo"):
-            from tuijin.dashboard.demo import build_dashboard_demo
+        jingkou = zj_units["京口区"]
+        self.result.logins = create_demo_users(
+            zhenjiang=zj, suzhou=sz, jingkou=jingkou, department=zj_units["发展和改革委员会"],
+            reporter_projects=list(jingkou.projects.order_by("id")[:5]),
+        )
+        from tuijin.dashboard.demo import build_dashboard_demo
 
-            build_dashboard_demo(zhenjiang=zj, suzhou=sz)
-            self.progress("驾驶舱: 预警规则与双比双看")
-        if _module("tuijin.problems.demo"):
-            from tuijin.problems.demo import build_problems_demo
+        build_dashboard_demo(zhenjiang=zj, suzhou=sz)
+        self.progress("驾驶舱: 预警规则与双比双看")
+        from tuijin.problems.demo import build_problems_demo
 
-            build_problems_demo(zhenjiang=zj, suzhou=sz)
-            self.progress("问题协调与周调度")
-        if _module("tuijin.attraction.demo"):
-            from tuijin.attraction.demo import build_attraction_demo
+        build_problems_demo(zhenjiang=zj, suzhou=sz)
+        self.progress("问题协调与周调度")
+        from tuijin.attraction.demo import build_attraction_demo
 
-            build_attraction_demo(zhenjiang=zj, suzhou=sz)
-            self.progress("招商引资与目标任务")
-        if _module("tuijin.geo.demo"):
-            from tuijin.geo.demo import build_geo_demo
+        build_attraction_demo(zhenjiang=zj, suzhou=sz)
+        self.progress("招商引资与目标任务")
+        from tuijin.geo.demo import build_geo_demo
 
-            build_geo_demo(zhenjiang=zj, suzhou=sz)
-            self.progress("一张图: 示意边界与项目坐标")
-        if _module("tuijin.reconciliation.demo"):  # last: its statistics repeat the accepted reports
-            from tuijin.reconciliation.demo import build_reconciliation_demo
+        build_geo_demo(zhenjiang=zj, suzhou=sz)
+        self.progress("一张图: 示意边界与项目坐标")
+        # The reconciliation last: its statistics repeat the accepted reports.
+        from tuijin.reconciliation.demo import build_reconciliation_demo
 
-            self.result.reconciliation = build_reconciliation_demo(zhenjiang=zj, suzhou=sz)
-            self.progress("统计对账: 入库清单与审批平台导出")
-        if _module("tuijin.dossier.demo"):
-            from tuijin.dossier.demo import build_dossier_demo
+        self.result.reconciliation = build_reconciliation_demo(zhenjiang=zj, suzhou=sz)
+        self.progress("统计对账: 入库清单与审批平台导出")
+        from tuijin.dossier.demo import build_dossier_demo
 
-            build_dossier_demo(cities=[zj, sz])
-            self.progress("一项目一档: 审批要件")
-
-
-def _module(name: str) -> bool:
-    """Whether an optional demo module exists (a missing one is skipped; a broken one still fails loudly)."""
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
+        build_dossier_demo(cities=[zj, sz])
+        self.progress("一项目一档: 审批要件")
 
 
 def build_demo(progress: Callable[[str], None] | None = None) -> DemoResult:

@@ -14,7 +14,6 @@ from django.db.models import Prefetch, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from tuijin.accounts import scoping
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import compute, plan_vs_actual
 from tuijin.indicators.present import present, present_plan_vs_actual
@@ -22,6 +21,7 @@ from tuijin.indicators.scope import Scope
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.orgs.selectors import conventions_for
 from tuijin.progress.models import MonthlyReport, ReportStatus
+from tuijin.projects import scoping
 from tuijin.projects.models import ListEntry, Milestone, Project, Stage, StageEvent, StagePlan
 
 from .models import ApprovalDocument

@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from tuijin.accounts import scoping
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
 from tuijin.core.files import ATTACHMENT_HELP, MAX_ATTACHMENT_BYTES, check_attachment
 from tuijin.core.text import hidden_character_problem
+from tuijin.projects import scoping
 
 from .models import ApprovalDocument, ApprovalItem
 

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuijin.accounts import scoping
 from tuijin.core.documents import PDF_MISSING, pdf_converter
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.numbers import NumberStyle
+from tuijin.projects import scoping
 
 from . import documents, selectors, services
 from .forms import ApprovalForm, DeleteForm

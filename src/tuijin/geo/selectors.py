@@ -1,5 +1,5 @@
 """Reads of the map (一张图) and the big screen (大屏). Every read starts from the user's scope (dashboard.
-selectors.dashboard_scope → web.selectors → accounts.scoping) and every figure comes from the engine:
+selectors.dashboard_scope → web.selectors → projects.scoping) and every figure comes from the engine:
 `engine.compute` (each district's 年度投资完成率 and 超/欠序时, its by-unit breakdown), `lights.light_report` (each
 project's light) and `dashboard.selectors.dashboard` (the screen's headline figures, ranking and trend). Nothing
 is recomputed here; a point's size is its 计划总投资 as recorded. A fixed number of queries whatever the number

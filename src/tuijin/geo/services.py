@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from tuijin.accounts import scoping
 from tuijin.audit.services import record_change
 from tuijin.core.errors import InputError
 from tuijin.orgs.models import OrgUnit, UnitKind
+from tuijin.projects import scoping
 
 from . import geometry
 from .models import Boundary, KioskLink

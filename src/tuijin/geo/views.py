@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.params import id_or_404, parse_id
 from tuijin.core.periods import Period
 from tuijin.core.routers import use_replica
 from tuijin.dashboard import selectors as dash
+from tuijin.projects import scoping
 from tuijin.web import selectors as web_selectors
 
 from . import selectors, services

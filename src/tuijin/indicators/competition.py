@@ -140,12 +140,7 @@ def validate_spec(kind: str, weight: Decimal, method: str) -> list[str]:
 
 
 def target_indicators() -> dict:
-    """attraction.targets.INDICATORS, or {} without the attraction app (imported late: the engine package
-    does not depend on the apps above it; engine.py reads attraction's increments the same way)."""
-    from django.apps import apps
-
-    if not apps.is_installed("tuijin.attraction"):
-        return {}
+    """attraction.targets.INDICATORS: the indicators a yearly target may name."""
     from tuijin.attraction.targets import INDICATORS
 
     return INDICATORS
@@ -303,7 +298,8 @@ def target_progress(units: list[OrgUnit], specs: list[IndicatorSpec], period: Pe
     month. Of several targets a unit has for the indicator and level, the one on its whole programme (no list,
     no category) counts, else the first set."""
     from tuijin.attraction.models import Target
-    from tuijin.attraction.targets import evaluate
+
+    from .targets import evaluate
 
     out: dict[int, dict[str, Decimal | None]] = {u.pk: {s.key: None for s in specs} for u in units}
     wanted = {(s.params.get("indicator"), s.params.get("level", "city")) for s in specs}

@@ -19,7 +19,7 @@ Definitions (each figure below is computed here and nowhere else):
 - new_signed / new_started / new_operating (新签约 / 新开工 / 新投产): projects whose 签约 / 开工 / 投产 event date
   falls in the period: count and Σ total planned investment, with the same period a year earlier. A project
   counts once, at its first signing (one 签约 event per project, however often it is re-signed); for new_signed
-  the amount also adds the increments of capital increases (增资 contracts, attraction.indicators) signed in
+  the amount also adds the increments of capital increases (增资 contracts, indicators.attraction) signed in
   the period, of projects in scope, and the count does not change.
 - period_plan (同期计划): Σ entries' planned cumulative amounts through the period, where they carry one.
 - cohort_signed / cohort_started / cohort_operating (签约项目开工率 / 投产率, 转化率): of the projects in scope
@@ -414,7 +414,7 @@ def drilldown(scope: Scope, period: Period, key: str, basis: str = "accepted"):
         if key == "new_signed":
             # The amount adds the period's capital increases (增资): their projects are on the list too, so
             # its total equals the figure (the count stays the first signings; see the dashboard's list).
-            from tuijin.attraction.indicators import increment_project_ids
+            from .attraction import increment_project_ids
 
             return Project.objects.filter(Q(id__in=ids) | Q(id__in=increment_project_ids(scope, period)))
     elif key in ("planned_starts_to_date", "planned_starts_to_date_started"):  # 序时开工率
@@ -663,7 +663,7 @@ def _compute(scope: Scope, period: Period, *, basis: str, breakdown: bool) -> Fi
             setattr(ev, "total" + suffix, r["s"] or ZERO)
 
     # 增资 (capital increases): only the increment enters the new-signing amount, never the count. One query.
-    from tuijin.attraction.indicators import signing_increments
+    from .attraction import signing_increments
 
     for (unit_id, i), increment in signing_increments(scope, [period, prev]).items():
         ev = per_unit[unit_id].events["new_signed"]

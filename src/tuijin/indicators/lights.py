@@ -14,7 +14,7 @@ to projects, to units (板块) or to both. The kinds:
   Projects only.
 - overdue_problem (问题逾期): open problems past their deadline at the period's end ≥ `yellow` / `red`, counted
   by the problems module (`tuijin.problems.selectors.overdue_counts(project_ids, as_of) -> {project_id: n}`);
-  a unit counts its projects' overdue problems. Without that module the rule never fires.
+  a unit counts its projects' overdue problems.
 
 The light is the worst level any applicable rule reaches; the rule named with it is the first (in the city's
 order) that reached that level, with the measured value in words. A project or unit no rule fires on is green.
@@ -307,11 +307,9 @@ def _months_behind(months: dict[int, Decimal], plan: Decimal, shares: dict[int, 
 
 
 def _overdue_problem_counts(project_ids, as_of: datetime.date) -> dict[int, int]:
-    """Overdue problems per project, from the problems module when it provides them (else none)."""
-    try:
-        from tuijin.problems.selectors import overdue_counts  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
+    """Overdue problems per project (the problems app)."""
+    from tuijin.problems.selectors import overdue_counts
+
     return overdue_counts(project_ids, as_of)
 
 

@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.http import Http404
 
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import WAN_PER_YI, to_decimal
+from tuijin.core.policy import READ, Role
 from tuijin.industry.models import TaxonomyNode
 from tuijin.orgs.models import OrgUnit
 from tuijin.orgs.selectors import city_by_name, unit_in_city
 from tuijin.projects.models import AnnualList, Category
+from tuijin.projects.scoping import project_q
 
 
 @dataclass(frozen=True)
@@ -103,3 +106,20 @@ def build_scope(*, city: str, unit: str | None = None, annual_list: str | None =
             raise InputError(f"--min-total-yi 不能为负数: {min_total_yi}", field="min_total_yi")
         min_total = yi * WAN_PER_YI
     return Scope(city_obj, unit_obj, list_obj, cat, node, min_total)
+
+
+def restrict_scope(user, scope):
+    """Limit an indicator scope to the user's reach, so figures are computed over the scoped set only."""
+    q = project_q(user, READ)
+    if q is None:
+        # Fail closed: no role, no unit or inactive → every figure is computed over no project at all.
+        return Scope(scope.city, scope.unit, scope.annual_list, scope.category, scope.industry_node,
+                     scope.min_total_wan, restrict=Q(pk__in=[]), restrict_label="无权限")
+    root = scope.root
+    if user.unit_id and user.role not in (Role.REPORTER, Role.DEPARTMENT) and not user.is_superuser:
+        if not root.is_within(user.unit):
+            raise Http404("单位不在您的权限范围内")
+        # Already limited by the unit subtree; no extra restriction needed.
+        return scope
+    return Scope(scope.city, scope.unit, scope.annual_list, scope.category, scope.industry_node,
+                 scope.min_total_wan, restrict=q, restrict_label=str(user.unit or user.username))

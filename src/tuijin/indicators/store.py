@@ -202,6 +202,11 @@ def refresh_list(annual_list_id: int) -> int:
     return refresh_facts(list(ids))
 
 
+def refresh_subtree(path: str) -> int:
+    """The rows of every project under a unit path: a moved subtree's projects carry its new path."""
+    return refresh_facts(Project.objects.filter(unit__path__startswith=path).values_list("pk", flat=True))
+
+
 def rebuild(city: OrgUnit | None = None) -> int:
     """Rebuild the store from scratch (one city's projects, or every project): delete, then recompute every
     listed project's rows. Returns the rows written."""

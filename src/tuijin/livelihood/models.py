@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from tuijin.core.bounds import LATITUDE, LONGITUDE, MONEY, QUANTITY
+from tuijin.core.policy import READ, REPORT, Role, can, is_active_member
 
 
 class TargetKind(models.TextChoices):
@@ -91,6 +92,47 @@ class Category(models.Model):
         return self.name
 
 
+class ItemQuerySet(models.QuerySet):
+    """Reach: the livelihood items a user may see or act on (where every livelihood query starts)."""
+
+    def reach_q(self, user, action: str = READ) -> Q | None:
+        """The filter on Item for what the user may do `action` on; None means nothing at all.
+
+        A unit role (市 / 板块 / 省) reads the programmes owned within its subtree (with the higher-level items
+        counted in them) and the items led or co-led by units of its subtree; it reports, reviews and edits only
+        as its role allows: reports on its programmes' items and the items its units lead, reviews and edits its
+        own programmes. A department (部门经办) or reporter (填报员) reads the items its unit leads or cooperates
+        on, and fills in the monthly progress of the items its unit leads (牵头单位填报, issue 7)."""
+        Item = self.model  # noqa: N806 (the model, as everywhere else)
+        if not is_active_member(user):
+            return None
+        if user.is_superuser and not user.unit_id:
+            return Q()
+        uid = user.unit_id
+        if user.role in (Role.DEPARTMENT, Role.REPORTER):
+            if action == READ:
+                return Q(lead_unit_id=uid) | Q(pk__in=Item.cooperating_units.through.objects.filter(
+                    orgunit_id=uid).values("item_id"))
+            return Q(lead_unit_id=uid) if action == REPORT else None
+        if not can(user, action):
+            return None
+        path = user.unit.path
+        own = Q(programme__unit__path__startswith=path)
+        if action == READ:
+            shared = Item.shared_with.through.objects.filter(programme__unit__path__startswith=path).values("item_id")
+            cooperating = Item.cooperating_units.through.objects.filter(
+                orgunit__path__startswith=path).values("item_id")
+            return own | Q(lead_unit__path__startswith=path) | Q(pk__in=shared) | Q(pk__in=cooperating)
+        if action == REPORT:
+            return own | Q(lead_unit__path__startswith=path)
+        return own
+
+    def visible_to(self, user, action: str = READ):
+        """The items of this queryset the user may do `action` on (READ: see)."""
+        q = self.reach_q(user, action)
+        return self.none() if q is None else self.filter(q)
+
+
 class Item(models.Model):
     """件: one promised item, led by one unit (牵头单位, usually a department) with cooperating units.
 
@@ -118,6 +160,8 @@ class Item(models.Model):
     is_demo = models.BooleanField("演示数据", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = "民生实事"

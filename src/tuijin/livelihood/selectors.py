@@ -1,4 +1,4 @@
-"""Reads for 民生实事, always through the user's scope (accounts.scoping.livelihood_items_for): the items a
+"""Reads for 民生实事, always through the user's scope (livelihood.scoping.livelihood_items_for: Item.objects.visible_to): the items a
 programme counts, their state at a month end (progress.py's rule), counts by status for the programme, by
 category and by lead unit, the lagging items for the responsible leaders, the plan-versus-actual series of
 an item, and the review queue. `user=None` is the system's own, unscoped read (the CLI without --as)."""
@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
-from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.livelihood import scoping
 from tuijin.orgs.models import OrgUnit, UnitKind
 
 from . import progress

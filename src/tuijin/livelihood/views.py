@@ -1,6 +1,6 @@
 """Pages of 民生实事: the programme overview, an item with its plan-versus-actual chart, the lead unit's own
 items, the monthly progress form, the review queue and the 公示表 export. Thin: reads go through
-livelihood.selectors (scoped by accounts.scoping), writes through livelihood.services."""
+livelihood.selectors (scoped by livelihood.scoping), writes through livelihood.services."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.numbers import number_for_json
+from tuijin.livelihood import scoping
 
 from . import selectors, services
 from .export import write_notice_xlsx

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from tuijin.accounts import scoping
+from tuijin.core import policy
 from tuijin.core.errors import InputError
 from tuijin.core.params import parse_id, parse_year
 
@@ -33,7 +33,7 @@ def _units(user):
 @login_required
 @require_http_methods(["GET", "POST"])
 def conventions(request):
-    if not scoping.can(request.user, scoping.CONFIGURE):
+    if not policy.can(request.user, policy.CONFIGURE):
         raise PermissionDenied("只有市管理员可以查看和修改口径")
     units = _units(request.user)
     raw_unit = request.GET.get("unit") or request.POST.get("unit")

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from tuijin.core.policy import READ, Role, can
+
 
 class UnitKind(models.TextChoices):
     PROVINCE = "province", "省"
@@ -30,6 +32,17 @@ class OrgUnitQuerySet(models.QuerySet):
     def active(self):
         """Units still in use (not 撤销): what is offered for new projects and users."""
         return self.filter(active=True)
+
+    def visible_to(self, user):
+        """The units the user may see: its unit's subtree (a reporter or department: its own unit); nothing
+        for no role, no unit or an inactive user (core.policy fails closed). accounts.scoping.units_for."""
+        if not can(user, READ):
+            return self.none()
+        if user.is_superuser and not user.unit_id:
+            return self.all()
+        if user.role in (Role.REPORTER, Role.DEPARTMENT):
+            return self.filter(pk=user.unit_id)
+        return self.subtree(user.unit)
 
 
 class OrgUnit(models.Model):

@@ -3,6 +3,7 @@ conventions (口径) for a year."""
 
 from tuijin.core.errors import InputError
 from tuijin.core.params import YEAR_MIN
+from tuijin.core.policy import CONFIGURE, Role, can
 
 from .models import DISTRICT_KINDS, Conventions, OrgUnit, UnitKind
 
@@ -93,3 +94,23 @@ def conventions_source(unit: OrgUnit, year: int, conv: Conventions) -> str:
     if conv.unit_id != unit.pk:
         return f"沿用 {conv.unit.name} 的{since}"
     return "本年设置" if conv.year == year else f"沿用{since}"
+
+
+# ---------------------------------------------------------------- the city's own set-up (accounts.scoping re-exports)
+
+
+def administers_city(user, city) -> bool:
+    """Whether the user may set up `city` itself (its org units, lists, breakdown dimensions): the city's
+    administrator (市管理员 holding the city unit) or a superuser. Fails closed."""
+    if city is None or not can(user, CONFIGURE):
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == Role.CITY_ADMIN and user.unit_id == city.pk
+
+
+def administered_city(user):
+    """The city a user sets up (its own, for a 市管理员 holding a city); None for anyone else."""
+    if not can(user, CONFIGURE) or not user.unit_id:
+        return None
+    return user.unit if user.unit.kind == UnitKind.CITY and administers_city(user, user.unit) else None

@@ -21,6 +21,11 @@ from .selectors import conventions_for, forget_conventions
 
 REGION_CODE_RE = re.compile(r"[0-9]{6}")
 
+# A new city's defaults kept by the apps above this one (projects: 行业领域 and 建设性质; attraction: 资金来源),
+# each added by its app at start-up (AppConfig.ready) and run by create_unit in the city's transaction, in
+# INSTALLED_APPS order. Late-bound because those apps sit above orgs (docs/architecture.md, "Layers").
+CITY_DEFAULTS: list = []
+
 
 @transaction.atomic
 def create_unit(*, name: str, kind: str, parent: OrgUnit | None = None, actor=None, short_name: str = "",
@@ -41,14 +46,8 @@ def create_unit(*, name: str, kind: str, parent: OrgUnit | None = None, actor=No
     unit.depth = (parent.depth + 1) if parent else 0
     unit.save(update_fields=["path", "depth"])
     if kind == UnitKind.CITY:
-        from tuijin.projects.services import (
-            ensure_dimensions,  # a new city starts with the default breakdowns
-        )
-
-        ensure_dimensions(unit)
-        from tuijin.attraction.services import ensure_funds_sources  # and the default 资金来源
-
-        ensure_funds_sources(unit)
+        for ensure_defaults in CITY_DEFAULTS:  # the default breakdowns, 资金来源 …
+            ensure_defaults(unit)
     record_change(actor=actor, action="create", obj=unit, before=None, after=snapshot(unit))
     if kind == UnitKind.CITY:
         # A new city starts from the default conventions, stored as its initial row (from the first year
@@ -193,13 +192,13 @@ def parse_settings(pairs: list[str]) -> dict[str, str]:
 def _check_configure(actor, unit: OrgUnit) -> None:
     """Only the platform operator, or an administrator of the unit's own city (CONFIGURE, holding the city or
     an ancestor of the unit), may change a unit's conventions."""
-    from tuijin.accounts import scoping
+    from tuijin.core import policy
 
     if actor is None:
         raise PermissionDenied("未指明操作人")
     if getattr(actor, "is_superuser", False):
         return
-    if not scoping.can(actor, scoping.CONFIGURE) or actor.unit is None or not unit.is_within(actor.unit):
+    if not policy.can(actor, policy.CONFIGURE) or actor.unit is None or not unit.is_within(actor.unit):
         raise PermissionDenied(f"只能修改本市的口径: {unit.name} 不在您的范围内")
 
 
@@ -257,9 +256,9 @@ ADMIN_KINDS = sorted({k for ks in CHILD_KINDS.values() for k in ks}, key=UnitKin
 
 
 def _require_admin(actor, city: OrgUnit | None) -> None:
-    from tuijin.accounts import scoping
+    from .selectors import administers_city
 
-    if actor is None or not scoping.administers_city(actor, city):
+    if actor is None or not administers_city(actor, city):
         raise PermissionDenied("只有本市的市管理员可以维护本市的组织单元")
 
 
@@ -388,11 +387,10 @@ def move_unit(*, actor, unit: OrgUnit, parent: OrgUnit, reason: str = "") -> Org
             u.parent = parent
     OrgUnit.objects.bulk_update(subtree, ["path", "depth", "parent"])
     unit.refresh_from_db()
-    from tuijin.indicators.store import refresh_facts
-    from tuijin.projects.models import Project
+    from tuijin.core.derived import refresh_subtree
 
     # The figure store keeps each project's unit path: the moved subtree's projects are rewritten.
-    refresh_facts(Project.objects.filter(unit__path__startswith=new_path).values_list("pk", flat=True))
+    refresh_subtree(new_path)
     record_change(actor=actor, action="update", obj=unit, before=before, after=snapshot(unit, UNIT_FIELDS),
                   reason=reason or f"移至 {parent.name} 之下")
     return unit

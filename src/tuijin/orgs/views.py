@@ -8,16 +8,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 
 from . import services
 from .forms import CityCreateForm, UnitAddForm, UnitEditForm, UnitMoveForm, UnitRetireForm
 from .models import OrgUnit, UnitKind
+from .selectors import administered_city
 
 
 def _city(user):
-    city = scoping.administered_city(user)
+    city = administered_city(user)
     if city is None:
         raise PermissionDenied("只有市管理员可以管理本市的组织单元")
     return city
@@ -159,7 +159,7 @@ def units_template(request):
 
     from django.http import FileResponse
 
-    from tuijin.progress.excel import write_units_template
+    from .excel import write_units_template
 
     city = _city(request.user)
     rows = OrgUnit.objects.subtree(city).active().exclude(pk=city.pk).select_related("parent").order_by("path")

@@ -2,7 +2,7 @@
 escalated), one from a monthly report's 存在问题 when a report has one, one weekly dispatch meeting (last week)
 with minutes and decisions, and one joint review session. Everything goes through the services, dated
 relative to today so that deadlines are live; it uses only what the demo already built (projects, the
-departments under each city, users when the accounts demo made them)."""
+departments under each city, users when the demo users exist (demo.users))."""
 
 from __future__ import annotations
 

@@ -17,12 +17,9 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
-    path("weekly/", views.weekly, name="weekly"),
-    path("weekly/agenda.docx", views.weekly_docx, name="weekly_docx"),
     path("weekly/create/", views.weekly_create, name="weekly_create"),
     path("meetings/", views.meetings, name="meetings"),
     path("meetings/<id:pk>/", views.meeting, name="meeting"),
-    path("meetings/<id:pk>/minutes.docx", views.meeting_docx, name="meeting_docx"),
     path("decisions/<id:pk>/done/", views.decision_done, name="decision_done"),
     path("joint/new/", views.joint_new, name="joint_new"),
 ]

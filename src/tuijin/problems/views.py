@@ -1,6 +1,6 @@
 """Pages of 问题协调: the problem list and page with its workflow buttons, raising (also from a monthly
-report), the department page, 督办, notifications, the weekly dispatch agenda and meetings (with .docx), and
-joint review. Thin: reads through problems.selectors (scoped), writes through problems.services."""
+report), the department page, 督办, notifications, meetings, and joint review (the weekly dispatch agenda,
+which reads the traffic lights, is dashboard.agenda_views). Thin: reads through problems.selectors (scoped), writes through problems.services."""
 
 from __future__ import annotations
 
@@ -9,23 +9,20 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.params import id_or_404, parse_id, parse_ids
 from tuijin.orgs.models import OrgUnit
 from tuijin.progress.models import MonthlyReport
+from tuijin.projects import scoping
 
 from . import forms, selectors, services
-from .export import agenda_docx, minutes_docx
-from .models import Decision, Meeting, Status
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from .models import Decision, Status
 
 
 def _read(user):
@@ -210,45 +207,6 @@ def notifications_read(request):
 # ---------------------------------------------------------------- weekly dispatch
 
 
-def _week_and_city(request):
-    _read(request.user)
-    form = forms.WeekForm(request.GET)
-    cities = selectors.visible_cities(request.user)
-    week, city = timezone.localdate(), cities.first()
-    if form.is_valid():
-        week = form.cleaned_data["week"] or week
-        if form.cleaned_data["city"]:
-            city = cities.filter(pk=form.cleaned_data["city"]).first()
-    if city is None:
-        raise Http404("城市不在您的权限范围内")
-    return form, city, selectors.monday_of(week)
-
-
-AGENDA_ROWS = 20  # rows per agenda section on the page (the .docx prints 30, export.DOCX_SECTION_ROWS)
-
-
-@login_required
-def weekly(request):
-    form, city, monday = _week_and_city(request)
-    agenda = selectors.weekly_agenda(request.user, city, monday)
-    meeting = Meeting.objects.filter(city=city, kind=Meeting.Kind.WEEKLY, week_start=monday).first()
-    return render(request, "problems/weekly.html", {
-        "form": form, "agenda": agenda, "city": city, "meeting": meeting, "cities": selectors.visible_cities(request.user),
-        "prev": monday - datetime.timedelta(days=7), "next": monday + datetime.timedelta(days=7),
-        "may_run": selectors.can_run_meetings(request.user, city),
-        # Long sections (a city's 百日开工 list runs to hundreds) show their first rows; ?full=KEY opens one.
-        "full": request.GET.get("full", ""), "agenda_rows": AGENDA_ROWS, "minus_rows": -AGENDA_ROWS})
-
-
-@login_required
-def weekly_docx(request):
-    _, city, monday = _week_and_city(request)
-    agenda = selectors.weekly_agenda(request.user, city, monday)
-    response = HttpResponse(agenda_docx(agenda), content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename=agenda-{monday:%Y%m%d}.docx"
-    return response
-
-
 @login_required
 @require_POST
 def weekly_create(request):
@@ -261,7 +219,7 @@ def weekly_create(request):
         week = datetime.date.fromisoformat(raw)
     except ValueError:
         messages.error(request, f"调度周日期无效: {raw[:40]!r} (应为 YYYY-MM-DD)")
-        return redirect("problems:weekly")
+        return redirect("agenda:weekly")
     try:
         meeting = services.create_weekly_meeting(actor=request.user, city=city, week_start=week)
     except InputError as exc:
@@ -321,16 +279,6 @@ def meeting(request, pk: int):
         "present": m.departments_present.all(),
         "problems": m.problems.filter(pk__in=selectors.problems_for(request.user).values("pk"))
         .select_related("project")})
-
-
-@login_required
-def meeting_docx(request, pk: int):
-    m = selectors.get_meeting_or_404(request.user, pk)
-    agenda = selectors.weekly_agenda(request.user, m.city, m.week_start) if m.kind == Meeting.Kind.WEEKLY else None
-    decisions = selectors.visible_decisions(request.user, m.decisions.all())  # only what the reader may see
-    response = HttpResponse(minutes_docx(m, agenda, decisions), content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename=minutes-{m.pk}.docx"
-    return response
 
 
 @login_required

@@ -1,134 +1,13 @@
-"""The standard progress table (重大项目进展情况表) for a period and list, grouped by unit with subtotals and a
-total, as .xlsx (number formats, frozen headers, A4 landscape print set-up) or CSV (BOM, formula-safe).
-Rows come from the engine's project_rows(), subtotals and total from the engine's compute(): the table can
-never disagree with the dashboard. Both formats stream row by row (openpyxl write-only, CSV generator)."""
+"""The import templates of monthly reporting (.xlsx): 月报填报模板, 项目库模板, 年度清单模板, 分月计划模板 — each
+pre-listing the user's own rows, with drop-downs, that the importers (progress.importer, registry,
+setup_imports) read back. The progress table (进展情况表), an output of the figures, is
+bulletins.progress_table."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator
-from decimal import Decimal
-
-from django.utils import timezone
-
 from tuijin.core import exports
-from tuijin.core.periods import Period
-from tuijin.indicators.engine import Figures, compute, project_rows
-from tuijin.indicators.present import unit_label
-from tuijin.indicators.scope import Scope
-
-HEADERS = ["序号", "项目代码", "项目名称", "所属单位", "计划总投资", "年度计划投资", "当月完成投资",
-           "1-{n}月累计完成投资", "完成年度计划(%)", "形象进度"]
-MONEY_COLUMNS = {4, 5, 6, 7}
-WIDTHS = [6, 27, 42, 12, 13, 13, 13, 15, 11, 40]
-SUBTOTAL_WORDS = ("小计", "合计", "总计")
-
-
-def title(scope: Scope, period: Period) -> str:
-    what = scope.annual_list.name if scope.annual_list else "重大项目"
-    return f"{scope.root.name}{what}{period.label}进展情况表"
-
-
-def header_row(period: Period) -> list[str]:
-    return [h.format(n=period.last_month) for h in HEADERS]
-
-
-def table_rows(scope: Scope, period: Period, basis: str = "accepted",
-               progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, list]]:
-    """('group'|'project'|'subtotal'|'total', cells) in print order. Amounts in 万元 (Decimal)."""
-    ytd = Period.year_to_date(period.year, period.last_month)
-    totals = compute(scope, ytd, basis=basis)
-    month = compute(scope, Period.month(period.year, period.last_month), basis=basis)
-    seq = 0
-
-    def subtotal(label: str, f: Figures, m: Figures) -> list:
-        return ["", "", label, "", None, f.annual_plan, m.completed, f.completed, _pct(f.completion_rate), ""]
-
-    for f, m in zip(totals.by_unit, month.by_unit, strict=True):
-        if not f.projects:
-            continue
-        group_scope = scope.with_unit(f.unit)
-        yield "group", ["", "", unit_label(f), "", None, None, None, None, None, ""]
-        for row in project_rows(group_scope, ytd, basis, only_unit=f.unit if f.own_level else None):
-            seq += 1
-            p = row.project
-            yield "project", [seq, p.code, p.name, p.unit.name, p.total_investment, row.annual_plan,
-                              row.month_amount, row.completed, _pct(row.completion_rate), row.progress_text]
-            if progress:
-                progress(1)
-        yield "subtotal", subtotal(f"{unit_label(f)}小计", f, m)
-    if not totals.by_unit:  # a unit with no children: its projects, then the total
-        for row in project_rows(scope, ytd, basis):
-            seq += 1
-            p = row.project
-            yield "project", [seq, p.code, p.name, p.unit.name, p.total_investment, row.annual_plan,
-                              row.month_amount, row.completed, _pct(row.completion_rate), row.progress_text]
-            if progress:
-                progress(1)
-    yield "total", ["", "", "合计", "", None, totals.annual_plan, month.completed, totals.completed,
-                    _pct(totals.completion_rate), ""]
-
-
-def _pct(fraction: Decimal | None) -> Decimal | None:
-    # The cell holds the unrounded percentage; the number format rounds it for display only.
-    return None if fraction is None else fraction * 100
-
-
-def count_rows(scope: Scope, period: Period) -> int:
-    from tuijin.indicators.engine import entries_qs
-
-    return entries_qs(scope, period.year).count()
-
-
-def write_xlsx(stream, scope: Scope, period: Period, basis: str = "accepted",
-               progress: Callable[[int], None] | None = None) -> None:
-    """Write the table as .xlsx to a binary stream (write-only workbook: constant memory)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("进展情况表")
-    for i, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "D4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-
-    bold = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="DDE6F0")
-    sub_fill = PatternFill("solid", fgColor="F2F2F2")
-
-    basis_label = "市级确认数" if basis == "accepted" else "报送数(含未确认)"
-    exports.append_row(ws, [title(scope, period)], font=Font(bold=True, size=14))
-    exports.append_row(ws, [f"单位：万元    口径：{basis_label}    导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"])
-    exports.append_row(ws, header_row(period), font=bold, fill=head_fill,
-                       alignment=Alignment(wrap_text=True, vertical="center"))
-    formats = {**dict.fromkeys(MONEY_COLUMNS, "#,##0.00"), 8: "0.0"}
-    for kind, values in table_rows(scope, period, basis, progress):
-        font = bold if kind in ("group", "subtotal", "total") else None
-        fill = sub_fill if kind in ("subtotal", "total") else None
-        exports.append_row(ws, values, formats=formats, font=font, fill=fill)
-    wb.save(stream)
-
-
-def _csv_cell(value):
-    """CSV amounts to the cent (the .xlsx keeps them unrounded behind its number format)."""
-    return value.quantize(Decimal("0.01")) if isinstance(value, Decimal) else value
-
-
-def iter_csv(scope: Scope, period: Period, basis: str = "accepted",
-             progress: Callable[[int], None] | None = None) -> Iterator[str]:
-    """The table as CSV text chunks (UTF-8 with BOM so Excel opens the Chinese correctly)."""
-    head = [[title(scope, period)], ["单位：万元"], header_row(period)]
-    rows = ([_csv_cell(v) for v in values] for _, values in table_rows(scope, period, basis, progress))
-    yield from exports.iter_csv(itertools.chain(head, rows))
+from tuijin.core.exports import drop_down as _drop_down
+from tuijin.core.exports import options_sheet as _options_sheet
 
 
 def write_report_template(stream, projects, year: int, month: int, title_prefix: str = "",
@@ -172,21 +51,6 @@ def write_report_template(stream, projects, year: int, month: int, title_prefix:
     wb.save(stream)
 
 
-def _options_sheet(wb, columns: dict[str, list[str]]) -> dict[str, str]:
-    """A hidden sheet “选项” with one column per drop-down; returns each drop-down's range formula (a range,
-    not an inline list: inline lists are limited to 255 characters and break on long unit lists)."""
-    from openpyxl.utils import get_column_letter, quote_sheetname
-
-    ws = wb.create_sheet("选项")
-    ranges = {}
-    for i, (label, values) in enumerate(columns.items(), start=1):
-        letter = get_column_letter(i)
-        ranges[label] = f"{quote_sheetname('选项')}!${letter}$2:${letter}${max(2, len(values) + 1)}"
-    exports.append_rows(ws, itertools.zip_longest(*[[label, *values] for label, values in columns.items()]))
-    ws.sheet_state = "hidden"
-    return ranges
-
-
 def _template_head(ws, title: str, note: str, headers: list[str], units: list[str], widths: list[int]) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -199,15 +63,6 @@ def _template_head(ws, title: str, note: str, headers: list[str], units: list[st
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "C5"
-
-
-def _drop_down(ws, formula: str, cells: str, title: str) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                        errorTitle=f"{title}无效", error=f"请从下拉列表中选择{title}")
-    ws.add_data_validation(dv)
-    dv.add(cells)
 
 
 PROJECT_TEMPLATE_HEADERS = ["项目代码", "项目名称", "项目业主", "所属单位", "项目类别", "产业链", "计划总投资",
@@ -307,63 +162,6 @@ def write_list_template(stream, rows, *, list_name: str, year: int, title_prefix
                            showErrorMessage=True, errorTitle="金额无效", error="请填写不小于 0 的数字 (万元)")
     ws.add_data_validation(money)
     money.add(f"D5:D{last}")
-    wb.save(stream)
-
-
-UNIT_TEMPLATE_HEADERS = ["单位名称", "类型", "上级单位", "简称", "行政区划代码"]
-LISTS_TEMPLATE_HEADERS = ["清单名称", "年度", "级别/排序", "是否计入全部", "简称"]
-
-
-def _setup_head(ws, title: str, note: str, headers: list[str], widths: list[int]) -> None:
-    """Title, note and one header row (no units row: a set-up table's rows have no number to tell them from it)."""
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    exports.append_row(ws, [title], font=Font(bold=True, size=14))
-    exports.append_row(ws, [note])
-    exports.append_row(ws, headers, font=Font(bold=True), fill=PatternFill("solid", fgColor="DDE6F0"))
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-
-def write_units_template(stream, units, *, city, kinds: list[str]) -> None:
-    """组织单元模板: the city's units in tree order (parents first), a drop-down of the kinds; it imports back
-    unchanged. New units go on the empty rows; 上级单位 empty means the city itself."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "组织单元"
-    _setup_head(ws, f"{city.name}组织单元", "填报说明: 按单位名称和上级单位新增或修改; 类型从下拉列表选择; "
-                "上级单位留空表示本市, 也可以写在本表后面的行; 行政区划代码为 6 位数字; 调整隶属关系和撤销单位请在"
-                "“单位管理”页面操作。", UNIT_TEMPLATE_HEADERS, [30, 12, 30, 16, 14])
-    n = 0
-    for u in units:
-        exports.append_row(ws, [u.name, u.get_kind_display(), "" if u.parent_id == city.pk else u.parent.name,
-                                u.short_name, u.region_code])
-        n += 1
-    ranges = _options_sheet(wb, {"类型": kinds})
-    _drop_down(ws, ranges["类型"], f"B4:B{3 + n + 200}", "类型")
-    ws.freeze_panes = "B4"
-    wb.save(stream)
-
-
-def write_lists_template(stream, lists, *, city) -> None:
-    """清单设置模板: one row per list and year in use (a list without a recorded year: one row, year blank to
-    fill in). It imports back unchanged."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "清单设置"
-    _setup_head(ws, f"{city.name}年度清单设置", "填报说明: 每个清单每个年度一行 (年度 YYYY); 级别/排序 1 为最高 (项目在"
-                "多个清单中时按最高清单计); 是否计入全部填“是”或“否”, 不计入全部的清单 (如储备清单) 其项目不计入"
-                "“全部”口径。", LISTS_TEMPLATE_HEADERS, [30, 10, 12, 14, 14])
-    for lst in lists:
-        years = [y.year for y in lst.years.all()] or [None]
-        for year in years:
-            exports.append_row(ws, [lst.name, year, lst.rank, "是" if lst.counts_in_total else "否", lst.short_name])
-    ws.freeze_panes = "B4"
     wb.save(stream)
 
 

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuijin.accounts.models import Role
-from tuijin.accounts.scoping import OUT_OF_REACH, READ, REPORT, projects_for
 from tuijin.core.errors import InputError
 from tuijin.projects.models import Project
+from tuijin.projects.scoping import OUT_OF_REACH, READ, REPORT, projects_for
 
 from .checks import History, evaluate, load_history
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
@@ -482,10 +482,10 @@ def commit_import(*, user, plan: ImportPlan, confirm_warnings: bool = False,
              for r in created]
             + [change_entry(actor=user, action="update", obj=r, before=befores[r.pk], after=snapshot(r),
                             reason=reason) for r in updated], batch_size=1000)
-        from tuijin.indicators.versions import bump_projects
+        from tuijin.core.derived import bump_projects
 
         bump_projects(ids, plan.year)
-        from tuijin.indicators.store import refresh_facts
+        from tuijin.core.derived import refresh_facts
 
         refresh_facts(ids, [plan.year])  # the figure store, in the import's transaction
     return len(plan.changes)

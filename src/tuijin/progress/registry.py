@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from tuijin.accounts.scoping import OUT_OF_REACH, READ, WRITE, can, projects_for, units_for
 from tuijin.core.errors import InputError
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.projects.codes import check_project_code
@@ -31,6 +30,7 @@ from tuijin.projects.models import (
     Stage,
     StageEvent,
 )
+from tuijin.projects.scoping import OUT_OF_REACH, READ, WRITE, can, projects_for, units_for
 
 from .importer import unit_header
 from .spreadsheets import (
@@ -585,7 +585,7 @@ def plan_projects(*, user, data: bytes, filename: str, progress: Callable[[int],
         nodes.setdefault((n.taxonomy.city_id, n.name), []).append(n)
     # 责任部门: the departments the user may assign (web.selectors.visible_departments), by full name or by the
     # name without the city's prefix (发展和改革委员会 → 镇江市发展和改革委员会) within the project's city.
-    from tuijin.web.selectors import visible_departments
+    from tuijin.accounts.selectors import visible_departments
 
     departments = list(visible_departments(user)) if any(
         text_of(r.cells.get("responsible_department")) for r, _ in parsed) else []

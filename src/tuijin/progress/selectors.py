@@ -10,9 +10,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from tuijin.accounts import scoping
-from tuijin.accounts.scoping import REPORT, REVIEW, projects_for
+from tuijin.projects import scoping
 from tuijin.projects.models import ListEntry
+from tuijin.projects.scoping import REPORT, REVIEW, projects_for
 
 from .models import SUBMITTED_STATUSES, MonthlyReport, ReportingPeriod, ReportStatus
 from .services import previous_ytd

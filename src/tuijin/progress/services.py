@@ -15,9 +15,9 @@ from django.utils import timezone
 from tuijin.accounts.models import Role
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.bounds import MONEY, parse_number
+from tuijin.core.derived import refresh_facts
 from tuijin.core.errors import InputError
 from tuijin.core.files import check_photo
-from tuijin.indicators.store import refresh_facts
 
 from .checks import Finding, check_report
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
@@ -139,7 +139,7 @@ def shift_later_months(*, project_id: int, year: int, month: int, delta: Decimal
     why = f"{year}年{month}月当月完成投资变动 {delta:+} 万元, 1-N月累计随之调整" + (f"; 原因: {reason}" if reason else "")
     AuditEntry.objects.bulk_create([change_entry(actor=actor, action="update", obj=r, before=b, after=snapshot(r),
                                                  reason=why) for r, b in zip(later, befores, strict=True)])
-    from tuijin.indicators.versions import bump_projects
+    from tuijin.core.derived import bump_projects
 
     bump_projects([project_id], year)
     return later
@@ -445,28 +445,3 @@ def reopen_period(*, period: ReportingPeriod, deadline: datetime.date, actor, re
     if deadline < today:
         raise InputError(f"新的截止日期 {deadline} 早于今天 {today}", field="deadline")
     return _period_change(period, actor, reason, locked_at=None, deadline=deadline)
-
-
-@transaction.atomic
-def remind_missing(*, actor, projects, year: int, month: int, deadline: datetime.date | None = None) -> int:
-    """催报: an in-app notification to each reporter of the given projects (those 未报), once per reporter per
-    period (a second press notifies nobody twice), each one audited. Returns how many were sent."""
-    from tuijin.problems.models import Notification
-    from tuijin.problems.services import notify
-
-    by_reporter: dict[int, tuple] = {}
-    for p in projects:
-        for u in p.reporters.all():
-            if u.is_active:
-                by_reporter.setdefault(u.pk, (u, []))[1].append(p.name)
-    sent = 0
-    when = f", 截止 {deadline}" if deadline else ""
-    for user, names in by_reporter.values():
-        shown = "、".join(names[:3]) + (f" 等 {len(names)} 个项目" if len(names) > 3 else "")
-        made = notify(recipients=[user], kind=Notification.Kind.REMINDER, key=f"remind:{year}-{month:02d}",
-                      text=f"催报: {year}年{month}月月报尚未报送 ({shown}){when}")
-        for n in made:
-            record_change(actor=actor, action="create", obj=n, before=None, after=snapshot(n),
-                          reason=f"催报 {year}年{month}月")
-            sent += 1
-    return sent

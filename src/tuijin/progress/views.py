@@ -1,10 +1,9 @@
 """Pages of the monthly reporting cycle: my reports, the report form, review, missing reports, import, export.
-Thin: every read goes through progress.selectors / accounts.scoping, every write through progress.services."""
+Thin: every read goes through progress.selectors / projects.scoping, every write through progress.services."""
 
 from __future__ import annotations
 
 import io
-import tempfile
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,24 +15,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
 from tuijin.core import exports
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.params import parse_id, parse_year
-from tuijin.core.periods import Period
-from tuijin.indicators.scope import Scope
+from tuijin.projects import scoping
 from tuijin.projects.models import MilestoneKind
 
 from . import registry, selectors, services, setup_imports, tracking
 from .excel import (
-    iter_csv,
     write_list_template,
     write_plans_template,
     write_projects_template,
     write_report_template,
-    write_xlsx,
 )
 from .forms import (
     ImportForm,
@@ -224,31 +219,6 @@ def board(request):
 
 @login_required
 @require_POST
-def remind(request):
-    """催报: notify the reporters of the missing projects (of one district, or all in view), once per period."""
-    _require(request.user, scoping.REVIEW)
-    year, month = _posted_period(request)
-    projects = selectors.missing_reports(request.user, year, month)
-    unit_id = parse_id(request.POST.get("unit", ""))
-    target = f"{reverse('progress:board')}?period={year:04d}-{month:02d}"
-    if unit_id:
-        unit = scoping.units_for(request.user).filter(pk=unit_id).first()
-        if unit is None:
-            raise Http404("单位不存在或不在您的范围内")
-        projects = projects.filter(unit__path__startswith=unit.path)
-        target += f"&unit={unit.pk}"
-    deadline = selectors.deadline_for(request.user, year, month)
-    sent = services.remind_missing(actor=request.user, projects=projects, year=year, month=month,
-                                   deadline=deadline.deadline if deadline else None)
-    if sent:
-        messages.success(request, f"已向 {sent} 位填报员发送催报通知")
-    else:
-        messages.info(request, "没有需要催报的填报员 (本期已催报过的不再重复发送)")
-    return redirect(target)
-
-
-@login_required
-@require_POST
 def review_report(request, pk: int):
     _require(request.user, scoping.REVIEW)
     report = MonthlyReport.objects.filter(pk=pk, project__in=scoping.projects_for(request.user, scoping.REVIEW)
@@ -287,39 +257,6 @@ def missing(request):
         response["Content-Disposition"] = f'attachment; filename="missing-{year}-{month:02d}.csv"'
         return response
     return render(request, "progress/missing.html", {"rows": rows, "year": year, "month": month})
-
-
-def _export_scope(request) -> Scope:
-    from tuijin.indicators.scope import build_scope
-
-    city = request.user.unit.city() if request.user.unit_id else None
-    if city is None:
-        raise Http404("没有可导出的城市")
-    scope = build_scope(city=city.name, annual_list=request.GET.get("list") or None)
-    if request.user.unit_id and request.user.unit.pk != city.pk and request.user.role == Role.DISTRICT_ADMIN:
-        scope = scope.with_unit(request.user.unit)
-    return scoping.restrict_scope(request.user, scope)
-
-
-@login_required
-def export(request):
-    """The progress table (进展情况表) for a period and list, as .xlsx or CSV, within the user's scope."""
-    _require(request.user, scoping.READ)
-    year, month = _period(request)
-    try:
-        scope = _export_scope(request)
-    except InputError as exc:
-        raise Http404(exc.text) from None
-    period = Period.year_to_date(year, month)
-    name = f"progress-{year}-{month:02d}"
-    if request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(iter_csv(scope, period), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    spool = tempfile.TemporaryFile()
-    write_xlsx(spool, scope, period)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx")
 
 
 @login_required
@@ -449,10 +386,10 @@ def import_progress(request, token: str):
 @login_required
 def projects_template(request):
     """项目库模板 (.xlsx): the user's in-scope projects, drop-downs for unit, category, industry chain, stage."""
+    from tuijin.accounts.selectors import visible_departments
     from tuijin.industry.models import TaxonomyNode
     from tuijin.orgs.models import UnitKind
     from tuijin.projects.models import Category, Stage
-    from tuijin.web.selectors import visible_departments
 
     _require(request.user, scoping.WRITE)
     user = request.user

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from tuijin.core.bounds import CN_LATITUDE, CN_LONGITUDE, CONSTRAINTS, MONEY
+from tuijin.core.policy import READ, Role, can
 
 CONSTRAINTS["project_position_both_or_neither"] = "经度和纬度应同时填写或同时留空"
 
@@ -95,6 +96,33 @@ class BuildNature(CityDimension):
         ]
 
 
+class ProjectQuerySet(models.QuerySet):
+    """Reach (netbox's RestrictedQuerySet.restrict): the projects a user may see or act on. Every project query
+    that answers a user starts here (projects.scoping.projects_for and get_project_or_404 stand on it)."""
+
+    @staticmethod
+    def reach_q(user, action: str = READ) -> Q | None:
+        """The filter on Project for what the user may do `action` on; None means nothing at all.
+
+        A unit subtree (path prefix) for city and district roles, the assigned projects for a 填报员, the
+        department's projects for a 部门经办; None for no unit, no role, an inactive user or an action the
+        role may not take (core.policy.can fails closed)."""
+        if not can(user, action):
+            return None
+        if user.is_superuser and not user.unit_id:
+            return Q()
+        if user.role == Role.REPORTER:
+            return Q(reporters=user)
+        if user.role == Role.DEPARTMENT:
+            return Q(responsible_department_id=user.unit_id)
+        return Q(unit__path__startswith=user.unit.path)
+
+    def visible_to(self, user, action: str = READ):
+        """The projects of this queryset the user may do `action` on (READ: see)."""
+        q = self.reach_q(user, action)
+        return self.none() if q is None else self.filter(q)
+
+
 class Project(models.Model):
     """重大项目: one investment project in the registry, from 谋划 to 达产."""
 
@@ -126,6 +154,8 @@ class Project(models.Model):
     is_demo = models.BooleanField("演示数据", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = "项目"

@@ -64,8 +64,8 @@ def check_position(longitude, latitude) -> tuple[Decimal | None, Decimal | None]
 
 
 def _refresh_facts(project_ids, years=None) -> None:
-    """The figure store (tuijin.indicators.store), in the calling service's transaction."""
-    from tuijin.indicators.store import refresh_facts
+    """The figure store (tuijin.indicators.store, through core.derived), in the calling service's transaction."""
+    from tuijin.core.derived import refresh_facts
 
     refresh_facts(project_ids, years)
 
@@ -342,7 +342,7 @@ def update_list(*, actor, annual_list: AnnualList, reason: str = "", **changes) 
     record_change(actor=actor, action="update", obj=lst, before=before, after=snapshot(lst, LIST_FIELDS),
                   reason=reason)
     if before.get("rank") != lst.rank or before.get("counts_in_total") != lst.counts_in_total:
-        from tuijin.indicators.store import refresh_list
+        from tuijin.core.derived import refresh_list
 
         refresh_list(lst.pk)  # which entry counts may have changed for every project on the list
     return lst
@@ -524,7 +524,7 @@ def set_monthly_plan(*, entry: ListEntry, cumulative: dict[int, object], actor, 
     The actor must be able to write the project. Returns how many months were created or changed (audited)."""
     from django.core.exceptions import PermissionDenied
 
-    from tuijin.accounts.scoping import WRITE, projects_for
+    from tuijin.projects.scoping import WRITE, projects_for
 
     from .models import EntryMonthlyPlan
 

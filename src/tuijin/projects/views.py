@@ -141,7 +141,7 @@ def lists_template(request):
 
     from django.http import FileResponse
 
-    from tuijin.progress.excel import write_lists_template
+    from .excel import write_lists_template
 
     city = _city(request.user)
     rows = AnnualList.objects.filter(city=city).prefetch_related("years").order_by("rank", "id")

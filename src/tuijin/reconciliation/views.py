@@ -78,7 +78,6 @@ def index(request):
     r = reconcile(city, year, month, threshold)
     may_change = selectors.may_change(request.user, city)
     s = selectors.settings_for(city)
-    from tuijin.bulletins.models import BulletinIssue
 
     return render(
         request,
@@ -104,7 +103,9 @@ def index(request):
                 (NoteStatus.RESOLVED, "已处理"),
                 ("open", "重新打开"),
             ],
-            "issue": BulletinIssue.objects.filter(city=city, year=year, month=month).first(),
+            # 签发 is the bulletins app's record (it sits above this one and asks this one's gate); the page
+            # reads it through the city it belongs to.
+            "issue": city.bulletin_issues.filter(year=year, month=month).first(),
             "default": Threshold(),
         },
         status=400 if problem else 200,

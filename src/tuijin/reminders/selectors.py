@@ -16,7 +16,7 @@ What is due, and for whom (each once: the key is (recipient, kind, subject, peri
   department, the city's administrators and the 督办市领导; once per level.
 - 周调度会 (weekly): the day before and the day of the week's dispatch meeting (or, with none scheduled, on the
   city's weekday), to the city's administrators and leaders and the departments leading overdue problems, with
-  the agenda's sections counted (problems.selectors.weekly_agenda); once per week."""
+  the agenda's sections counted (dashboard.agenda.weekly_agenda); once per week."""
 
 from __future__ import annotations
 
@@ -295,8 +295,9 @@ def _problem_dues(
 
 
 def _weekly_dues(actor, city: OrgUnit, today: datetime.date, schedule: Schedule) -> list[Due]:
+    from tuijin.dashboard.agenda import AGENDA_SECTIONS, weekly_agenda
     from tuijin.problems.models import OPEN_STATUSES, Meeting, Problem
-    from tuijin.problems.selectors import AGENDA_SECTIONS, monday_of, weekly_agenda
+    from tuijin.problems.selectors import monday_of
 
     monday = monday_of(today)
     meeting = Meeting.objects.filter(city=city, kind=Meeting.Kind.WEEKLY, week_start=monday).first()
@@ -336,7 +337,7 @@ def _weekly_dues(actor, city: OrgUnit, today: datetime.date, schedule: Schedule)
     text = f"{name}{when}。议程共 {agenda.count} 项" + (
         f": {'; '.join(parts)}。" if parts else "。"
     )
-    url = link(f"{reverse('problems:weekly')}?city={city.pk}&week={monday.isoformat()}")
+    url = link(f"{reverse('agenda:weekly')}?city={city.pk}&week={monday.isoformat()}")
     return [
         Due(
             city,

@@ -476,3 +476,31 @@ def test_endpoint(*, actor, endpoint: Endpoint, mobile: str = "") -> str:
 
 
 test_endpoint.__test__ = False  # not a pytest test, whatever its name
+
+
+# ---------------------------------------------------------------- 催报 (the 报送进度 board's button)
+
+
+@transaction.atomic
+def remind_missing(*, actor, projects, year: int, month: int, deadline: datetime.date | None = None) -> int:
+    """催报: an in-app notification to each reporter of the given projects (those 未报), once per reporter per
+    period (a second press notifies nobody twice), each one audited. Returns how many were sent."""
+    from tuijin.problems.models import Notification
+    from tuijin.problems.services import notify
+
+    by_reporter: dict[int, tuple] = {}
+    for p in projects:
+        for u in p.reporters.all():
+            if u.is_active:
+                by_reporter.setdefault(u.pk, (u, []))[1].append(p.name)
+    sent = 0
+    when = f", 截止 {deadline}" if deadline else ""
+    for user, names in by_reporter.values():
+        shown = "、".join(names[:3]) + (f" 等 {len(names)} 个项目" if len(names) > 3 else "")
+        made = notify(recipients=[user], kind=Notification.Kind.REMINDER, key=f"remind:{year}-{month:02d}",
+                      text=f"催报: {year}年{month}月月报尚未报送 ({shown}){when}")
+        for n in made:
+            record_change(actor=actor, action="create", obj=n, before=None, after=snapshot(n),
+                          reason=f"催报 {year}年{month}月")
+            sent += 1
+    return sent

@@ -14,18 +14,13 @@ from tuijin.core.bounds import (
     check_finite_below,
 )
 from tuijin.core.errors import InputError
-from tuijin.core.forms import DateInput, Form
+from tuijin.core.forms import DateInput, Form, apply_input_error  # noqa: F401 (the pages' name)
 from tuijin.core.numbers import to_decimal
 from tuijin.core.params import YEAR_MAX, YEAR_MIN, parse_year
 from tuijin.core.periods import PeriodError, parse_year_month
 from tuijin.projects.models import Stage
 
 from . import selectors
-
-
-def apply_input_error(form: forms.Form, exc: InputError) -> None:
-    """Show a service's refusal on the field it names (or on the form when the field is not on it)."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.text)
 
 
 class UnitChoiceField(forms.ModelChoiceField):

@@ -11,19 +11,22 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
-from tuijin.audit.selectors import describe, project_history
-from tuijin.core.numbers import DEFAULT_STYLE, NumberStyle
+from tuijin.accounts.selectors import (  # noqa: F401 (the pages' names)
+    number_style,
+    visible_cities,
+    visible_departments,
+)
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import compute
 from tuijin.indicators.present import present
-from tuijin.indicators.scope import Scope
+from tuijin.indicators.scope import Scope, restrict_scope
 from tuijin.industry.models import TaxonomyNode
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.orgs.selectors import conventions_for
 from tuijin.progress import selectors as progress_selectors
 from tuijin.progress.models import MonthlyReport
+from tuijin.projects import scoping
 from tuijin.projects.models import (
     STAGE_ORDER,
     AnnualList,
@@ -36,35 +39,13 @@ from tuijin.projects.models import (
     StagePlan,
 )
 
+from .audit_selectors import describe, project_history
+
 PAGE_SIZE = 50
 HISTORY_LIMIT = 200
 
 
 # ---------------------------------------------------------------- what the user may pick from
-
-
-def visible_cities(user):
-    """The cities whose figures and lists the user may see: its own city; every city of its province for a
-    province-level reader; all cities for a superuser without a unit."""
-    if not scoping.can(user, scoping.READ):
-        return OrgUnit.objects.none()
-    if user.is_superuser and not user.unit_id:
-        return OrgUnit.objects.cities().order_by("path")
-    unit = user.unit
-    if unit.kind == UnitKind.PROVINCE:
-        return OrgUnit.objects.subtree(unit).cities().order_by("path")
-    if unit.kind == UnitKind.CITY:
-        return OrgUnit.objects.filter(pk=unit.pk)
-    # A district, park or department: the city above it (one indexed lookup on the materialised path).
-    return OrgUnit.objects.cities().filter(id__in=unit.ancestor_ids)
-
-
-def number_style(user) -> NumberStyle:
-    """How the user's pages print figures (tuijin.core.numbers): its city's 亿元 and % decimals and rounding
-    rule; the platform's defaults for a reader of several cities (a province)."""
-    cities = list(visible_cities(user)[:2])
-    return NumberStyle.of(conventions_for(cities[0], timezone.localdate().year)) if len(cities) == 1 \
-        else DEFAULT_STYLE
 
 
 def visible_units(user):
@@ -98,17 +79,6 @@ def visible_nodes(user):
     """The industry taxonomy nodes (产业链) of the user's cities, each tree in path order."""
     return TaxonomyNode.objects.filter(taxonomy__city__in=visible_cities(user)).select_related(
         "taxonomy").order_by("taxonomy__city__path", "taxonomy_id", "path")
-
-
-def visible_departments(user):
-    """The departments (责任部门) a project of the user may be assigned to: those attached to the user's unit
-    or one of its ancestors (the city's 自然资源和规划局 …) and those inside its subtree. A district never sees
-    the departments of another district (their names would name that district)."""
-    qs = OrgUnit.objects.filter(kind=UnitKind.DEPARTMENT)
-    if user.is_superuser and not user.unit_id:
-        return qs.order_by("path")
-    unit = user.unit
-    return qs.filter(Q(parent_id__in=unit.ancestor_ids) | Q(path__startswith=unit.path)).order_by("path")
 
 
 def list_years(user) -> list[int]:
@@ -255,7 +225,7 @@ def overview_scope(user, city: OrgUnit, annual_list: AnnualList | None = None) -
     if user.unit_id and not user.is_superuser and user.role not in (Role.REPORTER, Role.DEPARTMENT):
         if user.unit.kind not in (UnitKind.PROVINCE, UnitKind.CITY):
             unit = user.unit
-    return scoping.restrict_scope(user, Scope(city, unit, annual_list))
+    return restrict_scope(user, Scope(city, unit, annual_list))
 
 
 def default_through(scope: Scope) -> tuple[int, int] | None:

@@ -1,6 +1,6 @@
 """Web pages: thin views that parse the request, call a selector, a service or the engine, and render.
 
-Scoping is never done here: every read goes through web.selectors (which starts from accounts.scoping) and
+Scoping is never done here: every read goes through web.selectors (which starts from projects.scoping) and
 every write through the project services, which validate, run in one transaction and write the audit trail.
 """
 
@@ -15,12 +15,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
 from tuijin.core.periods import Period
-from tuijin.projects import services
+from tuijin.projects import scoping, services
 from tuijin.projects.codes import check_project_code
 
 from . import selectors

@@ -2,7 +2,7 @@
 超/欠进度, 三次产业, 亿元以上, 履约项目) and cohorts of signed projects (one event or one year) followed to a date.
 
 The JSON is exactly that of `tuijin attraction --by-source --format json` and `tuijin attraction --cohort-event ID
-/ --cohort-year YEAR --as-of DATE --format json` (attraction.present): nothing is recomputed here. The scope is
+/ --cohort-year YEAR --as-of DATE --format json` (indicators.attraction_present): nothing is recomputed here. The scope is
 passed through `restrict_scope`; a district user who names no unit gets its own district."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Annotated, Any
 from ninja import Query, Router
 
 from tuijin.accounts import scoping
-from tuijin.attraction.present import cohort_report, funds_by_source_report, parse_as_of
 from tuijin.attraction.selectors import events_for
 from tuijin.core.periods import Period
-from tuijin.indicators.scope import build_scope
+from tuijin.indicators.attraction_present import cohort_report, funds_by_source_report, parse_as_of
+from tuijin.indicators.scope import build_scope, restrict_scope
 
 from .common import (
     Name,
@@ -49,7 +49,7 @@ def _scope(user, city: str | None, unit: str | None):
         own = _own_unit_below(user, city_obj)
         if own is not None:
             scope = scope.with_unit(own)
-    return scoping.restrict_scope(user, scope)
+    return restrict_scope(user, scope)
 
 
 @router.get(

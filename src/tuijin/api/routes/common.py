@@ -7,10 +7,10 @@ from typing import Annotated
 from django.core.exceptions import PermissionDenied
 from ninja import Path, Query
 
-from tuijin.accounts import scoping
 from tuijin.core.periods import THROUGH_PATTERN
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.orgs.selectors import city_by_name
+from tuijin.projects import scoping
 from tuijin.projects.models import Category
 
 from .. import selectors

@@ -15,7 +15,7 @@ from tuijin.core.periods import Period
 from tuijin.indicators.chains import chain_report, present_chains
 from tuijin.indicators.engine import breakdown_table, compute, dimension_key
 from tuijin.indicators.present import present, present_breakdown
-from tuijin.indicators.scope import build_scope
+from tuijin.indicators.scope import build_scope, restrict_scope
 from tuijin.orgs.selectors import unit_in_city
 
 from .common import Name, Through, city_in_reach, not_found, require, responses
@@ -57,7 +57,7 @@ def indicators(request, through: Through, city: Name = None,
         own = _own_unit_below(user, city_obj)
         if own is not None:
             scope = scope.with_unit(own)
-    scope = scoping.restrict_scope(user, scope)
+    scope = restrict_scope(user, scope)
     dimension = dimension_key(by) if by else None
     data = present(compute(scope, the_period, basis=basis))
     if dimension is not None:

@@ -10,10 +10,10 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status as HttpStatus
 
-from tuijin.accounts import scoping
 from tuijin.problems import services
 from tuijin.problems.models import OPEN_STATUSES, UNCLOSED_STATUSES, Level, ProblemCategory, Status
 from tuijin.problems.selectors import get_problem_or_404, problems_for
+from tuijin.projects import scoping
 
 from ..pagination import page_of, paginate
 from ..types import InputSchema, text

@@ -7,8 +7,7 @@ from django.db import transaction
 from ninja import Router
 from ninja.responses import Status
 
-from tuijin.accounts import scoping
-from tuijin.projects import services
+from tuijin.projects import scoping, services
 from tuijin.projects.models import StageEvent
 from tuijin.web import selectors as web_selectors
 

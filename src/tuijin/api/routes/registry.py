@@ -7,9 +7,8 @@ from typing import Literal
 from ninja import Router
 from ninja.responses import Status
 
-from tuijin.accounts import scoping
 from tuijin.orgs.models import UnitKind
-from tuijin.projects import services
+from tuijin.projects import scoping, services
 from tuijin.projects.models import Category, ListEntry
 
 from .. import selectors, serialize

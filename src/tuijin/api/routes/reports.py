@@ -6,9 +6,9 @@ from django.db import transaction
 from ninja import Router
 from ninja.responses import Status
 
-from tuijin.accounts import scoping
 from tuijin.progress import services
 from tuijin.progress.models import MonthlyReport
+from tuijin.projects import scoping
 
 from .. import serialize
 from ..pagination import paginate

@@ -2,7 +2,8 @@
 (年度清单), its entries' monthly plans (分月计划), or the city's own set-up — its org tree (units, 组织单元)
 and its lists (lists, 清单设置) — or the outside lists the reconciliation compares with (statistics, 统计入库清单;
 approvals, 审批平台导出) from a spreadsheet, as a user, with a preview and a progress bar. Without --commit it only shows
-what would change; with --commit it writes all or nothing."""
+what would change; with --commit it writes all or nothing. In the reconciliation app, the highest of the apps
+whose imports it runs (the layers, docs/architecture.md)."""
 
 from pathlib import Path
 

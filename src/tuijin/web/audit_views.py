@@ -1,4 +1,5 @@
-"""The audit trail page (/audit/): searchable by the city administrator, read-only, scoped."""
+"""The audit trail page (/audit/): searchable by the city administrator, read-only, scoped. A page over every
+app's rows, so in web (the audit app, which every service writes to, is at the bottom of the layers)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_safe
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 
-from . import selectors
+from . import audit_selectors as selectors
 
 PAGE_SIZE = 50
 

@@ -10,7 +10,7 @@ from docx.shared import Mm, Pt
 from tuijin.bulletins.selectors import issuing_office as office
 from tuijin.core.documents import office_layout
 
-from .selectors import Agenda
+from .agenda import Agenda
 
 
 def _doc(title: str) -> Document:

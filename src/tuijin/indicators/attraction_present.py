@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from tuijin.attraction.targets import STATUS_LABELS, TargetProgress
 from tuijin.core.numbers import HUNDRED, quantize
-from tuijin.indicators.present import Presenter, num
 from tuijin.orgs.selectors import conventions_for
 
-from .indicators import Performance
-from .targets import STATUS_LABELS, TargetProgress, evaluate
+from .attraction import Performance
+from .present import Presenter, num
+from .targets import evaluate
 
 
 def performance_data(presenter: Presenter, p: Performance) -> dict:
@@ -110,7 +111,7 @@ def schedule_word(pp) -> str | None:
 
 
 def funds_report_data(presenter: Presenter, r) -> dict:
-    """The JSON of `tuijin attraction --by-source` (attraction.indicators.funds_by_source), rounded once by the
+    """The JSON of `tuijin attraction --by-source` (indicators.attraction.funds_by_source), rounded once by the
     city's rule: 亿元 amounts, % shares and rates, points against the schedule; targets in 万元 as entered."""
     sources = []
     for row in r.sources:
@@ -150,7 +151,7 @@ def funds_report_data(presenter: Presenter, r) -> dict:
 
 
 def cohort_data(presenter: Presenter, c) -> dict:
-    """The JSON of `tuijin attraction --cohort-event / --cohort-year` (attraction.indicators.cohort)."""
+    """The JSON of `tuijin attraction --cohort-event / --cohort-year` (indicators.attraction.cohort)."""
     event = c.event
     return {
         "cohort": c.label,
@@ -178,7 +179,7 @@ def _header(scope, period_label: str) -> dict:
 def funds_by_source_report(scope, period) -> dict:
     """`tuijin attraction --by-source` and the API's /attraction/funds-by-source: the scope's funds arrived by
     source through the period (funds_by_source), rounded by the scope unit's conventions for the year."""
-    from .indicators import funds_by_source
+    from .attraction import funds_by_source
 
     presenter = Presenter(conventions_for(scope.root, period.year))
     return {**_header(scope, period.label), "through": period.through,
@@ -204,7 +205,7 @@ def cohort_report(scope, as_of, *, event=None, year: int | None = None) -> dict:
     the projects signed at the event (of the scope's city) or in the year, followed to `as_of` (cohort)."""
     from tuijin.core.errors import InputError
 
-    from .indicators import cohort
+    from .attraction import cohort
 
     if (event is None) == (year is None):
         raise InputError("请指定一个签约活动或一个签约年份", field="cohort")

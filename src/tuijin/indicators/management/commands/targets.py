@@ -1,15 +1,14 @@
 """tuijin targets: each unit's yearly targets (目标任务) of a city with the actual value through a month, the share
 of the target done (完成目标任务的 x%), the schedule, and whether the target is met."""
 
-from tuijin.attraction.present import target_rows
+from tuijin.attraction.models import Target
 from tuijin.core.errors import InputError
 from tuijin.core.management.base import TuijinCommand
 from tuijin.core.periods import parse_year_month
+from tuijin.indicators.attraction_present import target_rows
 from tuijin.indicators.tables import render
 from tuijin.orgs.models import OrgUnit
 from tuijin.orgs.selectors import city_by_name, unit_in_city
-
-from ...models import Target
 
 
 class Command(TuijinCommand):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .models import Role
-from .selectors import qualified_name
-from .services import assign_reporter, create_user
+from tuijin.accounts.models import Role
+from tuijin.accounts.selectors import qualified_name
+from tuijin.accounts.services import assign_reporter, create_user
 
 # username, password, role, display name, which unit (a key of the units passed in)
 DEMO_USERS = [

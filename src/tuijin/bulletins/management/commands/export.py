@@ -1,14 +1,13 @@
-"""tuijin export KIND: the standard progress table (progress), the missing-reports reminder list (reminders),
-and, when the bulletins module provides it, the OC4IDS project package (oc4ids). Streams to a file."""
+"""tuijin export KIND: the standard progress table (progress, bulletins.progress_table) and the OC4IDS project package
+(oc4ids, bulletins.oc4ids). Streams to a file. An output, so it lives in an app of the top layer."""
 
 from django.core.management.base import CommandError
 
 from tuijin.accounts.models import User
-from tuijin.accounts.scoping import restrict_scope
+from tuijin.bulletins.progress_table import count_rows, iter_csv, write_xlsx
 from tuijin.core.management.base import ProgressBar, TuijinCommand
 from tuijin.core.periods import Period
-from tuijin.indicators.scope import build_scope
-from tuijin.progress.excel import count_rows, iter_csv, write_xlsx
+from tuijin.indicators.scope import build_scope, restrict_scope
 
 
 class Command(TuijinCommand):
@@ -61,8 +60,6 @@ class Command(TuijinCommand):
             self.stderr.write(f"已导出 {bar.done} 个项目到 {o['output']}")
 
     def oc4ids(self, o):
-        try:
-            from tuijin.bulletins.oc4ids import export_command
-        except ImportError:
-            raise CommandError("OC4IDS 导出不可用", returncode=2) from None
+        from tuijin.bulletins.oc4ids import export_command
+
         return export_command(self, o)

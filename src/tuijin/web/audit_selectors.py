@@ -17,10 +17,9 @@ from django.db.models import CharField, ForeignObjectRel, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from tuijin.accounts import scoping
+from tuijin.audit.models import AuditEntry
 from tuijin.core.errors import InputError
-
-from .models import AuditEntry
+from tuijin.projects import scoping
 
 
 def _ids_as_text(qs):

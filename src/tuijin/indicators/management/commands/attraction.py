@@ -5,17 +5,17 @@ engine's new-signing figures, and the performance figures (履约率, 资金到�
 
 from django.core.management.base import CommandError
 
-from tuijin.attraction.indicators import performance
 from tuijin.attraction.models import AttractionEvent, Lead
-from tuijin.attraction.present import (
+from tuijin.attraction.selectors import event_counts, leads_by_stage
+from tuijin.core.management.base import TuijinCommand
+from tuijin.core.periods import Period
+from tuijin.indicators.attraction import performance
+from tuijin.indicators.attraction_present import (
     cohort_report,
     funds_by_source_report,
     parse_as_of,
     performance_data,
 )
-from tuijin.attraction.selectors import event_counts, leads_by_stage
-from tuijin.core.management.base import TuijinCommand
-from tuijin.core.periods import Period
 from tuijin.indicators.engine import compute
 from tuijin.indicators.present import Presenter
 from tuijin.indicators.scope import Scope

@@ -14,7 +14,7 @@ capital-increase increments (增资) and computes the performance (履约) figur
 - cohort start / operating rates (签约项目开工率 / 投产率): the engine's signing cohort (compute()).
 A figure whose denominator is zero is absent (None), never 0%.
 
-For the weekly dispatch agenda (attraction.selectors.stalled_contracts): overdue_milestones (agreed milestones due
+For the weekly dispatch agenda (stalled_contracts, below): overdue_milestones (agreed milestones due
 more than N days before a date and not reached by it, by the same rule as the 履约率) and overdue_instalments
 (the oldest instalment due that long that the funds arrived by the date do not cover).
 """
@@ -29,12 +29,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from tuijin.core.numbers import ratio
-from tuijin.core.periods import Period
-from tuijin.indicators.scope import Scope
-from tuijin.projects.models import Project, Stage, StageEvent
-
-from .models import (
+from tuijin.attraction.models import (
     AgreedMilestone,
     Contract,
     ContractKind,
@@ -42,6 +37,12 @@ from .models import (
     FundsArrival,
     FundsInstalment,
 )
+from tuijin.attraction.selectors import contracts_for, stalled_days
+from tuijin.core.numbers import ratio
+from tuijin.core.periods import Period
+from tuijin.projects.models import Project, Stage, StageEvent
+
+from .scope import Scope
 
 ZERO = Decimal(0)
 
@@ -49,7 +50,7 @@ ZERO = Decimal(0)
 def _contracts(scope: Scope, period: Period):
     qs = Contract.objects.filter(scope.project_q("project__"), signed_on__lte=period.end)
     if scope.annual_list is not None:
-        from tuijin.indicators.engine import entries_qs
+        from .engine import entries_qs
 
         qs = qs.filter(project__in=entries_qs(scope, period.year).values("project_id"))
     return qs
@@ -59,7 +60,7 @@ def _increase_in(scope: Scope, period: Period) -> Q:
     """增资 contracts signed in the period (of projects on the period's chosen list, if one is chosen)."""
     q = Q(signed_on__gte=period.start, signed_on__lte=period.end)
     if scope.annual_list is not None:
-        from tuijin.indicators.engine import entries_qs
+        from .engine import entries_qs
 
         q &= Q(project__in=entries_qs(scope, period.year).values("project_id"))
     return q
@@ -202,7 +203,7 @@ class Performance:
 def performance(scope: Scope, period: Period, *, breakdown: bool = True) -> Performance:
     """履约率, 资金到位率, 实际到位外资 and the signing cohort's rates for the scope and period (and each child unit).
     Four grouped queries plus the engine's compute()."""
-    from tuijin.indicators.engine import _rollup_map, compute
+    from .engine import _rollup_map, compute
 
     per_unit: dict[int, Performance] = defaultdict(Performance)
     contracts = _contracts(scope, period)
@@ -356,7 +357,7 @@ def cohort_members(scope: Scope, as_of: datetime.date, *, event=None, year: int 
         contracts = (Contract.objects.filter(scope.project_q("project__"), event=event, signed_on__lte=as_of)
                      .exclude(kind=ContractKind.RESIGNED))
         return contracts.values("project_id"), contracts
-    from tuijin.indicators.engine import cohort_qs
+    from .engine import cohort_qs
 
     projects = cohort_qs(scope, year, as_of).values("project_id")
     contracts = Contract.objects.filter(project__in=projects, signed_on__lte=as_of).exclude(kind=ContractKind.RESIGNED)
@@ -440,10 +441,10 @@ def funds_by_source(scope: Scope, period: Period, *, level: str = "city", perf: 
     (the city's 序时进度); by 三次产业 with shares; the share of 亿元以上 projects; 履约项目 and 履约率 of the year's
     signing cohort by the period's end, beside the milestone-based 履约率 (`perf`: performance() of the same scope
     and period when the caller has it). About ten queries."""
-    from tuijin.indicators.engine import schedule_shares
+    from tuijin.attraction.models import FundsSource, IndustryTier, Target
+    from tuijin.attraction.targets import SOURCE_INDICATOR, expected_by
 
-    from .models import FundsSource, IndustryTier, Target
-    from .targets import SOURCE_INDICATOR, expected_by
+    from .engine import schedule_shares
 
     report = FundsReport(scope=scope, period=period)
     arrivals = FundsArrival.objects.filter(contract__in=_contracts(scope, period).values("id"),
@@ -475,3 +476,34 @@ def funds_by_source(scope: Scope, period: Period, *, level: str = "city", perf: 
     report.signing = cohort(scope, period.end, year=period.year)
     report.performance = perf if perf is not None else performance(scope, period, breakdown=False)
     return report
+
+
+# ---------------------------------------------------------------- 逾期未履约 (the weekly agenda's section)
+
+
+@dataclass
+class StalledContract:
+    """A contract on the weekly agenda: its overdue milestones and its oldest uncovered instalment (or none)."""
+
+    contract: Contract
+    milestones: list = field(default_factory=list)  # ContractMilestone, oldest first
+    instalment: object = None  # FundsInstalment annotated with due_through and arrived (万元)
+
+    @property
+    def since(self):
+        """The oldest overdue due date."""
+        return min([m.due_date for m in self.milestones] + ([self.instalment.due_date] if self.instalment else []))
+
+
+def stalled_contracts(user, city, as_of) -> list[StalledContract]:
+    """逾期未履约的签约项目: the contracts of the city's projects the user sees with an agreed milestone due more
+    than stalled_days() before `as_of` and not reached by then (开工 / 投产 also by the project's stage event), or
+    an instalment overdue that long and not covered by the funds arrived by then; oldest first. Two queries."""
+    contracts = contracts_for(user).filter(project__unit__path__startswith=city.path)
+    days = stalled_days()
+    by_contract: dict[int, StalledContract] = {}
+    for m in overdue_milestones(contracts, as_of, days):
+        by_contract.setdefault(m.contract_id, StalledContract(m.contract)).milestones.append(m)
+    for i in overdue_instalments(contracts, as_of, days):
+        by_contract.setdefault(i.contract_id, StalledContract(i.contract)).instalment = i
+    return sorted(by_contract.values(), key=lambda s: (s.since, s.contract.project.code, s.contract.pk))
