@@ -37,7 +37,7 @@ def tokens(request):
         if form.is_valid():
             try:
                 token, raw = services.create_token(user=request.user, name=form.cleaned_data["name"],
-                                                   days=form.cleaned_data["days"])
+                                                   days=form.cleaned_data["days"], actor=request.user)
             except InputError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.messages)
                 status = 400
