@@ -7,6 +7,7 @@ import itertools
 from decimal import Decimal
 
 from tuijin.accounts.models import User
+from tuijin.accounts.services import system_actor
 from tuijin.orgs.services import create_unit
 from tuijin.progress.models import ReportStatus
 from tuijin.progress.services import save_report
@@ -15,14 +16,18 @@ from tuijin.projects.services import add_list_entry, advance_to, create_list, cr
 
 _serial = itertools.count(1)
 
+# The system actor the factories (and tests that set a world up) write as: services refuse a write without an
+# actor, and this one (an unsaved superuser) reaches everything, audited under its name.
+SYSTEM = system_actor("测试数据")
+
 
 def city_tree(city="测试市", districts=("甲区", "乙区"), province="测试省"):
     """A province with one city and its districts; returns (city, {name: district})."""
     from tuijin.orgs.models import OrgUnit
 
-    prov = OrgUnit.objects.filter(name=province, parent=None).first() or create_unit(name=province, kind="province")
-    c = create_unit(name=city, kind="city", parent=prov)
-    return c, {d: create_unit(name=d, kind="district", parent=c) for d in districts}
+    prov = OrgUnit.objects.filter(name=province, parent=None).first() or create_unit(name=province, kind="province", actor=SYSTEM)
+    c = create_unit(name=city, kind="city", parent=prov, actor=SYSTEM)
+    return c, {d: create_unit(name=d, kind="district", parent=c, actor=SYSTEM) for d in districts}
 
 
 def category(name="产业") -> Category:
@@ -39,24 +44,24 @@ def project(unit, *, total=Decimal(20000), name=None, category_name="产业", st
     p, _ = create_project(
         code=code or f"2023-{320000 + n % 100000:06d}-34-03-{n:05d}1",
         name=name or f"测试项目{n}", unit=unit, category=category(category_name), total_investment=total,
-        registered_on=datetime.date(2020, 1, 1), **kw,
+        registered_on=datetime.date(2020, 1, 1), **{"actor": SYSTEM, **kw},
     )
     if stages:
-        advance_to(project=p, dates=stages)
+        advance_to(project=p, dates=stages, actor=kw.get("actor", SYSTEM))
     return p
 
 
 def annual_list(city, name="省重大项目", rank=1):
-    return create_list(city=city, name=name, rank=rank)
+    return create_list(city=city, name=name, rank=rank, actor=SYSTEM)
 
 
 def entry(lst, p, *, year=2024, plan=Decimal(1000), **flags):
-    return add_list_entry(annual_list=lst, project=p, year=year, annual_plan=plan, **flags)
+    return add_list_entry(annual_list=lst, project=p, year=year, annual_plan=plan, **{"actor": SYSTEM, **flags})
 
 
 def reports(p, year, amounts, status=ReportStatus.ACCEPTED, first_month=1):
     """Monthly amounts (万元) from `first_month` on."""
-    return [save_report(project=p, year=year, month=first_month + i, amount=a, status=status)
+    return [save_report(project=p, year=year, month=first_month + i, amount=a, status=status, actor=SYSTEM)
             for i, a in enumerate(amounts)]
 
 
@@ -124,12 +129,12 @@ def taxonomy(city, tree: dict, name="测试产业体系", levels=("产业集群"
     """A primary taxonomy {cluster: [chain, …]}; returns (taxonomy, {name: node})."""
     from tuijin.industry.services import add_node, create_taxonomy
 
-    tax = create_taxonomy(city=city, name=name, level_names=levels, is_primary=True)
+    tax = create_taxonomy(city=city, name=name, level_names=levels, is_primary=True, actor=SYSTEM)
     nodes = {}
     for i, (cluster, chains) in enumerate(tree.items()):
-        c = nodes[cluster] = add_node(taxonomy=tax, name=cluster, sort_order=i)
+        c = nodes[cluster] = add_node(taxonomy=tax, name=cluster, sort_order=i, actor=SYSTEM)
         for j, chain in enumerate(chains):
-            nodes[chain] = add_node(taxonomy=tax, name=chain, parent=c, sort_order=j)
+            nodes[chain] = add_node(taxonomy=tax, name=chain, parent=c, sort_order=j, actor=SYSTEM)
     return tax, nodes
 
 
@@ -138,7 +143,7 @@ def enterprise(unit, nodes=(), sales=None, above_scale=True, name=None):
     from tuijin.industry.services import create_enterprise, record_sales
 
     ent = create_enterprise(unit=unit, name=name or f"测试企业{next(_serial)}", nodes=list(nodes),
-                            above_scale=above_scale)
+                            above_scale=above_scale, actor=SYSTEM)
     for (year, month), amount in (sales or {}).items():
-        record_sales(enterprise=ent, year=year, month=month, invoiced_sales=amount)
+        record_sales(enterprise=ent, year=year, month=month, invoiced_sales=amount, actor=SYSTEM)
     return ent

@@ -5,12 +5,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tuijin.core.params import register_converters
+from tuijin.core.policy import PUBLIC, requires
 
 register_converters()  # <id:…>, <year:…>, <month:…>: out-of-range values do not match (404), never reach the DB
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Open to anyone, on purpose: declared so the URL walk (tests/access/test_policy_walk.py) can tell them from
+    # a page left open by mistake.
+    path("login/", requires(PUBLIC)(auth_views.LoginView.as_view()), name="login"),
+    path("logout/", requires(PUBLIC)(auth_views.LogoutView.as_view()), name="logout"),
     path("admin/", admin.site.urls),
     path("accounts/tokens/", include("tuijin.api.token_urls")),
     path("accounts/", include("tuijin.accounts.urls")),

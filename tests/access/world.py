@@ -28,6 +28,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.orgs.services import create_unit
 
@@ -94,7 +95,7 @@ def build_world() -> World:
     zj, zj_d = factories.city_tree("镇江市", ("京口区", "润州区"), province="江苏省")
     sz, sz_d = factories.city_tree("苏州市", ("姑苏区",), province="江苏省")
     hz, hz_d = factories.city_tree("杭州市", ("西湖区",), province="浙江省")
-    dept = create_unit(name="镇江市发展和改革委员会", kind="department", parent=zj)
+    dept = create_unit(name="镇江市发展和改革委员会", kind="department", parent=zj, actor=SYSTEM)
     w.units.update(zhenjiang=zj, suzhou=sz, hangzhou=hz, jiangsu=zj.parent, zhejiang=hz.parent, dept=dept,
                    jk=zj_d["京口区"], rz=zj_d["润州区"], sz=sz_d["姑苏区"], hz=hz_d["西湖区"])
     for key, city in (("zhenjiang", zj), ("suzhou", sz), ("hangzhou", hz)):
@@ -102,7 +103,7 @@ def build_world() -> World:
     city_of = {"jk": "zhenjiang", "rz": "zhenjiang", "sz": "suzhou", "hz": "hangzhou"}
     from tuijin.livelihood import services as livelihood
 
-    programmes = {key: livelihood.create_programme(unit=w.units[key], year=2024)
+    programmes = {key: livelihood.create_programme(unit=w.units[key], year=2024, actor=SYSTEM)
                   for key in ("zhenjiang", "suzhou", "hangzhou")}
     for key in PLACES:
         unit = w.units[key]
@@ -113,7 +114,7 @@ def build_world() -> World:
         u = factories.user(f"{key}_other", unit, Role.REPORTER, password=PASSWORD)
         item = livelihood.add_item(programme=programmes[city_of[key]], category="交通出行", name=f"{unit.name}停车泊位",
                                    lead_unit=unit, quantity=100, unit="个",
-                                   cooperating_units=[dept] if key == "jk" else ())
+                                   cooperating_units=[dept] if key == "jk" else (), actor=SYSTEM)
         w.places[key] = Place(key, unit, p, e, r, u, item)
     for role_key, (username, role, unit_key, active) in ROLE_USERS.items():
         w.users[role_key] = factories.user(username, w.units[unit_key], role, password=PASSWORD, is_active=active)
@@ -133,8 +134,8 @@ def add_problems(w: World) -> World:
     land = ProblemCategory.objects.get(code="land")
     operator = User(username="测试数据", is_superuser=True, is_active=True)  # unsaved, as the problems demo acts
     today = timezone.localdate()
-    w.units.update(sz_dept=create_unit(name="苏州市发展和改革委员会", kind="department", parent=w.units["suzhou"]),
-                   hz_dept=create_unit(name="杭州市发展和改革委员会", kind="department", parent=w.units["hangzhou"]))
+    w.units.update(sz_dept=create_unit(name="苏州市发展和改革委员会", kind="department", parent=w.units["suzhou"], actor=SYSTEM),
+                   hz_dept=create_unit(name="杭州市发展和改革委员会", kind="department", parent=w.units["hangzhou"], actor=SYSTEM))
     departments = {"zhenjiang": w.units["dept"], "suzhou": w.units["sz_dept"], "hangzhou": w.units["hz_dept"]}
     for key in PLACES:
         place = w.places[key]
@@ -197,16 +198,16 @@ def add_leads(w: World) -> World:
         place = w.places[key]
         place.lead = create_lead(unit=place.unit, title=f"{place.unit.name}招商线索", investor=f"{key}投资公司",
                                  investor_kind="private", source="visit", intended_investment=Decimal(10000),
-                                 stage_date=datetime.date(2024, 3, 1))
+                                 stage_date=datetime.date(2024, 3, 1), actor=SYSTEM)
         signed = create_lead(unit=place.unit, title=f"{place.unit.name}签约线索", investor=f"{key}签约公司",
                              investor_kind="private", source="visit", intended_investment=Decimal(10000),
-                             stage_date=datetime.date(2024, 3, 1))
+                             stage_date=datetime.date(2024, 3, 1), actor=SYSTEM)
         place.event = create_event(city=place.unit.city(), name=f"{place.unit.name}招商推介会", kind="promotion",
                                    date=datetime.date(2024, 3, 5), place="上海", leader="市长",
-                                   units=[place.unit], leads=[place.lead])
+                                   units=[place.unit], leads=[place.lead], actor=SYSTEM)
         place.contract = sign_lead(lead=signed, signed_on=datetime.date(2024, 3, 10), investment=Decimal(10000),
                                    project=place.project, milestones={"started": datetime.date(2024, 9, 1)},
-                                   instalments=[(datetime.date(2024, 6, 30), Decimal(5000))], event=place.event)
+                                   instalments=[(datetime.date(2024, 6, 30), Decimal(5000))], event=place.event, actor=SYSTEM)
     return w
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role, User
 from tuijin.audit.models import AuditEntry
 from tuijin.orgs.services import create_unit
@@ -54,8 +55,8 @@ def test_createuser_accepts_the_chinese_role_name_and_a_qualified_unit(world, mo
 
 def test_ambiguous_unit_must_be_qualified_by_its_city(world, monkeypatch):
     monkeypatch.setenv("TUIJIN_PASSWORD", GOOD)
-    a = create_unit(name="高新区", kind="zone", parent=world.units["zhenjiang"])
-    b = create_unit(name="高新区", kind="zone", parent=world.units["suzhou"])
+    a = create_unit(name="高新区", kind="zone", parent=world.units["zhenjiang"], actor=SYSTEM)
+    b = create_unit(name="高新区", kind="zone", parent=world.units["suzhou"], actor=SYSTEM)
     with pytest.raises(CommandError) as exc:
         run("createuser", "--unit", "高新区", "--role", "district_admin", "gx")
     assert exc.value.returncode == 2

@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.test import RequestFactory
 
 from tests import factories
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role, User
 from tuijin.demo.users import create_demo_users
 from tuijin.orgs.services import create_unit
@@ -15,7 +16,7 @@ def test_one_user_per_role_with_working_passwords(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     zj, zj_d = factories.city_tree("镇江市", ("京口区", "润州区"), province="江苏省")
     sz, sz_d = factories.city_tree("苏州市", ("姑苏区",), province="江苏省")
-    dept = create_unit(name="发展和改革委员会", kind="department", parent=zj)
+    dept = create_unit(name="发展和改革委员会", kind="department", parent=zj, actor=SYSTEM)
     jk1, jk2 = factories.project(zj_d["京口区"]), factories.project(zj_d["京口区"])
     factories.project(zj_d["京口区"])
     rz, gs = factories.project(zj_d["润州区"]), factories.project(sz_d["姑苏区"])

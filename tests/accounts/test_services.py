@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role, User
 from tuijin.accounts.services import assign_reporter, create_user, set_user_active
 from tuijin.audit.models import AuditEntry
@@ -37,7 +38,7 @@ def test_only_user_managers_create_users(world, role):
 ])
 def test_role_must_fit_the_unit(world, role, unit, field):
     with pytest.raises(InputError) as exc:
-        create_user(username="x_new", password=GOOD, unit=world.units.get(unit), role=role)
+        create_user(username="x_new", password=GOOD, unit=world.units.get(unit), role=role, actor=SYSTEM)
     assert exc.value.field == field
 
 
@@ -47,7 +48,7 @@ def test_role_must_fit_the_unit(world, role, unit, field):
 ])
 def test_username_and_password_are_checked(world, username, password, field):
     with pytest.raises(InputError) as exc:
-        create_user(username=username, password=password, unit=world.units["jk"], role=Role.REPORTER)
+        create_user(username=username, password=password, unit=world.units["jk"], role=Role.REPORTER, actor=SYSTEM)
     assert exc.value.field == field
 
 
@@ -71,7 +72,7 @@ def test_assign_reporter(world):
     with pytest.raises(PermissionDenied):  # the district administrator cannot reach 润州区
         assign_reporter(project=rz, reporter=world.places["rz"].user, actor=world.users["district_admin"])
     with pytest.raises(InputError):
-        assign_reporter(project=rz, reporter=world.users["city_leader"])
+        assign_reporter(project=rz, reporter=world.users["city_leader"], actor=SYSTEM)
     assign_reporter(project=world.project("jk"), reporter=jk_other, actor=world.users["district_admin"])
     assert set(world.project("jk").reporters.all()) == {world.users["reporter"], jk_other}
     entry = AuditEntry.objects.filter(model="projects.Project", project_id=world.project("jk").pk).latest("id")
@@ -87,5 +88,5 @@ def test_new_users_get_argon2_hashes(db, settings):
     settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
 
     city, d = factories.city_tree("哈希市", ("一区",), province="哈希省")
-    u = create_user(username="hash_check", password=GOOD, unit=d["一区"], role=Role.REPORTER)
+    u = create_user(username="hash_check", password=GOOD, unit=d["一区"], role=Role.REPORTER, actor=SYSTEM)
     assert u.password.startswith("argon2$")

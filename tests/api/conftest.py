@@ -17,6 +17,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.api.services import create_token
 from tuijin.orgs.services import create_unit
@@ -46,7 +47,7 @@ def build_world() -> World:
     w = World()
     city, ds = factories.city_tree("测试市", ("甲区", "乙区"), province="测试省")
     other, ods = factories.city_tree("其他市", ("丙区",), province="测试省")
-    dept = create_unit(name="测试市发改委", kind="department", parent=city)
+    dept = create_unit(name="测试市发改委", kind="department", parent=city, actor=SYSTEM)
     w.units.update(city=city, jia=ds["甲区"], yi=ds["乙区"], other=other, bing=ods["丙区"], dept=dept,
                    province=city.parent)
     w.lists["city"] = factories.annual_list(city, name="省重大项目", rank=1)
@@ -63,7 +64,7 @@ def build_world() -> World:
         w.users[username] = factories.user(username, w.units[unit_key], role)
     w.projects["jia1"].reporters.add(w.users["jia_reporter"])
     for username, user in w.users.items():
-        w.tokens[username] = create_token(user=user, name="测试", days=30)[1]
+        w.tokens[username] = create_token(user=user, name="测试", days=30, actor=user)[1]
     return w
 
 
@@ -85,15 +86,15 @@ def livelihood_programme(world):
     from tuijin.livelihood.models import ReportStatus
 
     city, dept = world.units["city"], world.units["dept"]
-    programme = services.create_programme(unit=city, year=2024)
-    category = services.add_category(programme=programme, name="交通出行")
+    programme = services.create_programme(unit=city, year=2024, actor=SYSTEM)
+    category = services.add_category(programme=programme, name="交通出行", actor=SYSTEM)
     parking = services.add_item(programme=programme, category=category, name="新增公共停车泊位", lead_unit=dept,
-                                quantity=2000, unit="个")
+                                quantity=2000, unit="个", actor=SYSTEM)
     district_led = services.add_item(programme=programme, category=category, name="甲区口袋公园",
-                                     lead_unit=world.units["jia"], quantity=10, unit="个")
+                                     lead_unit=world.units["jia"], quantity=10, unit="个", actor=SYSTEM)
     for item, done in ((parking, 900), (district_led, 2)):
         services.save_progress(item=item, year=2024, month=5, done=done, status=ReportStatus.ACCEPTED,
-                               today=datetime.date(2025, 3, 1))
+                               today=datetime.date(2025, 3, 1), actor=SYSTEM)
     return programme
 
 

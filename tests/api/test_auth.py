@@ -100,7 +100,7 @@ def test_city_admin_revokes_tokens_of_its_city_only(world):
 
 def test_token_creation_and_revocation_are_audited(world):
     user = world.users["jia_reporter"]
-    token, _ = create_token(user=user, name="数据对接", days=7)
+    token, _ = create_token(user=user, name="数据对接", days=7, actor=user)
     revoke_token(token=token, actor=user)
     entries = AuditEntry.objects.filter(model="api.Token", object_id=str(token.pk)).order_by("id")
     assert [e.action for e in entries] == ["create", "update"]
@@ -111,9 +111,9 @@ def test_token_days_are_bounded(world):
     from tuijin.core.errors import InputError
 
     with pytest.raises(InputError):
-        create_token(user=world.users["jia_admin"], name="x", days=0)
+        create_token(user=world.users["jia_admin"], name="x", days=0, actor=world.users['jia_admin'])
     with pytest.raises(InputError):
-        create_token(user=world.users["jia_admin"], name="x", days=10_000)
+        create_token(user=world.users["jia_admin"], name="x", days=10_000, actor=world.users['jia_admin'])
 
 
 # ---------------------------------------------------------------- the browser session

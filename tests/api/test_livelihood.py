@@ -39,7 +39,7 @@ def test_status_refusals(api, world, livelihood_programme):
     nobody = factories.user("yi_dept_user", world.units["yi"], Role.REPORTER)
     from tuijin.api.services import create_token
 
-    raw = create_token(user=nobody, name="t", days=1)[1]
+    raw = create_token(user=nobody, name="t", days=1, actor=nobody)[1]
     assert api.get("livelihood/status", {"through": "2024-05"}, token=raw).status_code == 404
 
 

@@ -285,3 +285,18 @@ def test_chains_are_scoped(api, world):
     assert r.status_code == 404
     r = api.get("chains", {"through": "2024-01", "city": "其他市"}, token=world.tokens["city_admin"])
     assert r.status_code == 404
+
+
+def test_chains_refuse_who_the_dashboard_shows_no_chains(api, world):
+    """A 填报员 or 部门经办 reaches projects one by one, not a unit: the dashboard has no chain section for them
+    (dashboard.selectors.chains_section), and the API agrees (403), not its district's chains."""
+    from tests import factories
+
+    city, jia = world.units["city"], world.units["jia"]
+    _, nodes = factories.taxonomy(city, {"高端装备": ["智能制造"]})
+    factories.enterprise(jia, [nodes["智能制造"]], {(2024, 1): 100000, (2023, 1): 80000})
+    for who in ("jia_reporter", "department"):
+        r = api.get("chains", {"through": "2024-01"}, token=world.tokens[who])
+        assert r.status_code == 403, (who, r.content)
+        assert "产业链" in error_of(r)["message"]
+    assert api.get("chains", {"through": "2024-01"}, token=world.tokens["jia_admin"]).status_code == 200

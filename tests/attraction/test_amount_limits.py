@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.attraction.models import Lead
 from tuijin.attraction.services import create_lead
@@ -40,7 +41,7 @@ def test_lead_form_refuses_out_of_range_investment(client, town, jia_admin, valu
 def test_create_lead_refuses_out_of_range_investment(town, value):
     with pytest.raises(InputError) as caught:
         create_lead(unit=town.jia, title="巨额项目", investor="某公司", investor_kind="private", source="visit",
-                    intended_investment=value, stage_date=D(2024, 1, 5))
+                    intended_investment=value, stage_date=D(2024, 1, 5), actor=SYSTEM)
     assert caught.value.field == "intended_investment" and caught.value.text.startswith("意向投资")
     assert Lead.objects.count() == 0
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.attraction.models import Target
 from tuijin.attraction.services import create_event, record_capital_increase, set_target
 from tuijin.core.errors import InputError
@@ -33,10 +34,10 @@ def refused(*args) -> str:
 
 def test_attraction_cli_by_hand(town, book):
     c1 = book[0]
-    record_capital_increase(project=c1.project, signed_on=D(2024, 6, 1), increment=1000)
+    record_capital_increase(project=c1.project, signed_on=D(2024, 6, 1), increment=1000, actor=SYSTEM)
     create_event(city=town.city, name="深圳推介会", kind="promotion", date=D(2024, 3, 2), place="深圳",
-                 leader="市长", units=[town.jia, town.yi], leads=[c1.lead])
-    create_event(city=town.city, name="上海对接会", kind="fair", date=D(2024, 5, 2), place="上海", units=[town.jia])
+                 leader="市长", units=[town.jia, town.yi], leads=[c1.lead], actor=SYSTEM)
+    create_event(city=town.city, name="上海对接会", kind="fair", date=D(2024, 5, 2), place="上海", units=[town.jia], actor=SYSTEM)
     d = cli("attraction", "--city", "招商市", "--through", "2024-06")
     # The pipeline as it stands: the four signed leads of the contracts (c3's signed in 2023 included).
     assert d["leads_by_stage"]["签约"] == 4 and sum(d["leads_by_stage"].values()) == 4
@@ -58,9 +59,9 @@ def test_targets_cli_by_hand(town, book):
     f.entry(lst, started, planned_new_start=True)
     f.entry(lst, f.project(town.jia), planned_new_start=True)
     set_target(unit=town.jia, year=2024, indicator="start_rate", value=90, annual_list=lst, due_month=6,
-               strictly_above=True)
-    set_target(unit=town.jia, year=2024, indicator="new_signed_count", value=4, steps={3: 1, 6: 2, 12: 4})
-    set_target(unit=town.yi, year=2024, indicator="funds_arrived", value="0.4", level="province")
+               strictly_above=True, actor=SYSTEM)
+    set_target(unit=town.jia, year=2024, indicator="new_signed_count", value=4, steps={3: 1, 6: 2, 12: 4}, actor=SYSTEM)
+    set_target(unit=town.yi, year=2024, indicator="funds_arrived", value="0.4", level="province", actor=SYSTEM)
     rows = cli("targets", "--city", "招商市", "--year", "2024", "--through", "2024-06")["targets"]
     got = {(r["unit"], r["indicator"]): (r["target"], r["actual"], r["progress_pct"], r["met"]) for r in rows}
     assert got == {
@@ -77,7 +78,7 @@ def test_refusals(town):
     assert "城市不存在: '无此市'" in refused("attraction", "--city", "无此市", "--through", "2024-06")
     assert "2024-13" in refused("attraction", "--city", "招商市", "--through", "2024-13")
     with pytest.raises(InputError, match="指标未知: 'gdp'") as err:
-        set_target(unit=town.jia, year=2024, indicator="gdp", value=1)
+        set_target(unit=town.jia, year=2024, indicator="gdp", value=1, actor=SYSTEM)
     assert err.value.field == "indicator" and Target.objects.count() == 0
     with pytest.raises(InputError, match="目标值不能为负数"):
-        set_target(unit=town.jia, year=2024, indicator="new_signed_count", value=Decimal(-1))
+        set_target(unit=town.jia, year=2024, indicator="new_signed_count", value=Decimal(-1), actor=SYSTEM)

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.attraction import selectors
 from tuijin.attraction.models import AttractionEvent, ContactLog
@@ -34,7 +35,7 @@ MARCH_5 = D(2024, 3, 5)
 
 def event(town, name, units, leader="", when=MARCH_5, leads=()):
     return create_event(city=town.city, name=name, kind="promotion", date=when, place="上海", leader=leader,
-                        units=units, leads=leads)
+                        units=units, leads=leads, actor=SYSTEM)
 
 
 FORM = {"name": "深圳招商推介会", "kind": "promotion", "date": "2024-04-18", "place": "深圳", "leader": "市长"}
@@ -84,7 +85,7 @@ def test_city_names_any_unit_and_edits_district_edits_only_its_own_events(client
     assert (entry.before["units"], entry.after["units"]) == ([town.jia.pk, town.yi.pk], [town.yi.pk])
     assert (entry.before["leader"], entry.after["leader"]) == ("市长", "副市长")
     update_event(event=joint, name=joint.name, kind="fair", date=joint.date, place=joint.place, leader="副市长",
-                 units=[town.jia, town.yi])  # joint again
+                 units=[town.jia, town.yi], actor=SYSTEM)  # joint again
 
     client.force_login(jia_admin)
     # Out of 甲区's events: 404 everywhere.
@@ -127,13 +128,13 @@ def test_event_services_refuse_bad_input_and_write_nothing(town, jia_admin):
         create_event(city=town.city, name="带错线索", kind="fair", date=D(2024, 3, 1), place="上海",
                      units=[town.jia], leads=[theirs], actor=jia_admin)
     with pytest.raises(InputError, match="活动类型未知: 'gala'"):
-        create_event(city=town.city, name="类型错", kind="gala", date=D(2024, 3, 1), place="上海", units=[town.jia])
+        create_event(city=town.city, name="类型错", kind="gala", date=D(2024, 3, 1), place="上海", units=[town.jia], actor=SYSTEM)
     assert AttractionEvent.objects.count() == 0
     ev = event(town, "甲区专场", [town.jia])
     with pytest.raises(InputError, match="活动日期不能为空"):
-        update_event(event=ev, name="新名", kind="fair", date=None, place="上海", units=[town.jia])
+        update_event(event=ev, name="新名", kind="fair", date=None, place="上海", units=[town.jia], actor=SYSTEM)
     with pytest.raises(InputError, match="活动地点不能为空"):
-        update_event(event=ev, name="新名", kind="fair", date=D(2024, 3, 1), place=" ", units=[town.jia])
+        update_event(event=ev, name="新名", kind="fair", date=D(2024, 3, 1), place=" ", units=[town.jia], actor=SYSTEM)
     ev.refresh_from_db()
     assert (ev.name, ev.kind) == ("甲区专场", "promotion")
 
@@ -148,11 +149,11 @@ def met(town):
     e3 = event(town, "德国团组", [town.yi], leader="王副市长", when=D(2024, 5, 2))
     e4 = event(town, "甲区招商周", [town.jia], when=D(2024, 5, 20))
     c1 = sign_lead(lead=lead(town.jia, investor="甲签公司", title="甲区签约项目"), signed_on=D(2024, 3, 2),
-                   investment=25000, code=code(), category=f.category(), event=joint)
+                   investment=25000, code=code(), category=f.category(), event=joint, actor=SYSTEM)
     c2 = sign_lead(lead=lead(town.yi, investor="乙签公司", title="乙区签约项目"), signed_on=D(2024, 3, 2),
-                   investment=12500, code=code(), category=f.category(), event=joint)
+                   investment=12500, code=code(), category=f.category(), event=joint, actor=SYSTEM)
     c3 = sign_lead(lead=lead(town.jia, investor="别处公司", title="别处签约项目"), signed_on=D(2024, 3, 3),
-                   investment=9000, code=code(), category=f.category())  # not at an event
+                   investment=9000, code=code(), category=f.category(), actor=SYSTEM)  # not at an event
     return {"mine": mine, "yours": yours, "joint": joint, "e2": e2, "e3": e3, "e4": e4, "c1": c1, "c2": c2, "c3": c3}
 
 
@@ -248,10 +249,10 @@ def test_signing_on_the_lead_page_at_an_event(client, town, jia_admin, met):
     assert "签约项目 (1, 合计 3.0 亿元)" in html and contract.project.name in html
     other_city, other = f.city_tree(city="别市", districts=("丙区",))
     elsewhere = create_event(city=other_city, name="别市推介会", kind="fair", date=D(2024, 3, 1), place="北京",
-                             units=[other["丙区"]])
+                             units=[other["丙区"]], actor=SYSTEM)
     with pytest.raises(InputError, match="签约活动 别市推介会 不是 招商市 的招商活动"):
         sign_lead(lead=met["yours"], signed_on=D(2024, 4, 2), investment=1000, code=code(), category=f.category(),
-                  event=elsewhere)
+                  event=elsewhere, actor=SYSTEM)
 
 
 def test_an_event_may_be_planned_ahead_but_leads_are_recorded_once_it_took_place(town):
@@ -266,7 +267,7 @@ def test_an_event_may_be_planned_ahead_but_leads_are_recorded_once_it_took_place
         event(town, "远期活动", [town.jia], when=today + datetime.timedelta(days=400))
     assert err.value.field == "date"
     with pytest.raises(InputError, match="尚未举行"):
-        add_lead_to_event(event=planned, lead=lead(town.jia))
+        add_lead_to_event(event=planned, lead=lead(town.jia), actor=SYSTEM)
     assert not planned.leads.exists() and AttractionEvent.objects.count() == 1
 
 

@@ -25,6 +25,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.attraction.models import FundsArrival, FundsSource, Target
 from tuijin.attraction.services import (
     add_funds_source,
@@ -52,7 +53,7 @@ def _sign(unit, investor, signed_on, investment, tier, **kw):
         code=code(),
         category=f.category(),
         industry_tier=tier,
-        **kw,
+        **{"actor": SYSTEM, **kw},
     )
 
 
@@ -64,7 +65,7 @@ def funds(town):
         kind="ceremony",
         date=D(2024, 4, 1),
         place="招商市",
-        units=[town.jia, town.yi],
+        units=[town.jia, town.yi], actor=SYSTEM,
     )
     a1 = _sign(
         town.jia,
@@ -74,19 +75,19 @@ def funds(town):
         "secondary",
         milestones={"registered": D(2024, 2, 1)},
     )
-    record_milestone_reached(contract=a1, kind="registered", actual_date=D(2024, 1, 20))
-    record_funds_arrival(contract=a1, date=D(2024, 3, 1), amount=3000, source="foreign")
-    record_funds_arrival(contract=a1, date=D(2024, 5, 1), amount=1000, source="国内省外")  # by name
+    record_milestone_reached(contract=a1, kind="registered", actual_date=D(2024, 1, 20), actor=SYSTEM)
+    record_funds_arrival(contract=a1, date=D(2024, 3, 1), amount=3000, source="foreign", actor=SYSTEM)
+    record_funds_arrival(contract=a1, date=D(2024, 5, 1), amount=1000, source="国内省外", actor=SYSTEM)  # by name
     a2 = _sign(town.yi, "乙二公司", D(2024, 2, 20), 8000, "三产")  # the tier by its name
-    record_funds_arrival(contract=a2, date=D(2024, 4, 10), amount=2000, source="province")
-    record_funds_arrival(contract=a2, date=D(2024, 7, 15), amount=500, source="county")
+    record_funds_arrival(contract=a2, date=D(2024, 4, 10), amount=2000, source="province", actor=SYSTEM)
+    record_funds_arrival(contract=a2, date=D(2024, 7, 15), amount=500, source="county", actor=SYSTEM)
     a3 = _sign(town.jia, "甲三公司", D(2024, 3, 5), 5000, "primary")
-    record_stage(project=a3.project, stage=Stage.STARTED, date=D(2024, 5, 20))
+    record_stage(project=a3.project, stage=Stage.STARTED, date=D(2024, 5, 20), actor=SYSTEM)
     a4 = _sign(town.yi, "乙四公司", D(2024, 4, 1), 20000, "secondary", event=e)
-    record_funds_arrival(contract=a4, date=D(2024, 6, 10), amount=4000, source="county")
+    record_funds_arrival(contract=a4, date=D(2024, 6, 10), amount=4000, source="county", actor=SYSTEM)
     a5 = _sign(town.jia, "甲五公司", D(2024, 4, 1), 3000, "tertiary", event=e)
-    record_stage(project=a5.project, stage=Stage.STARTED, date=D(2024, 9, 1))
-    record_stage(project=a5.project, stage=Stage.OPERATING, date=D(2024, 12, 1))
+    record_stage(project=a5.project, stage=Stage.STARTED, date=D(2024, 9, 1), actor=SYSTEM)
+    record_stage(project=a5.project, stage=Stage.OPERATING, date=D(2024, 12, 1), actor=SYSTEM)
     a6 = _sign(
         town.jia,
         "甲六公司",
@@ -95,14 +96,14 @@ def funds(town):
         "secondary",
         milestones={"registered": D(2023, 10, 15)},
     )
-    record_milestone_reached(contract=a6, kind="registered", actual_date=D(2023, 10, 1))
-    record_funds_arrival(contract=a6, date=D(2024, 2, 1), amount=1000, source="domestic")
+    record_milestone_reached(contract=a6, kind="registered", actual_date=D(2023, 10, 1), actor=SYSTEM)
+    record_funds_arrival(contract=a6, date=D(2024, 2, 1), amount=1000, source="domestic", actor=SYSTEM)
     set_target(
         unit=town.city,
         year=2024,
         indicator="source_funds_arrived",
         source="foreign",
-        value="10000.5",
+        value="10000.5", actor=SYSTEM,
     )
     set_target(
         unit=town.city,
@@ -110,7 +111,7 @@ def funds(town):
         indicator="source_funds_arrived",
         source="市内县际",
         value=6000,
-        steps={6: 3000, 12: 6000},
+        steps={6: 3000, 12: 6000}, actor=SYSTEM,
     )
     return e
 
@@ -149,8 +150,8 @@ def test_sources_are_city_data(town):
         add_funds_source(city=town.city, code="abroad", name="境外", actor=admin)
     c = _sign(town.jia, "丙公司", D(2024, 1, 5), 1000, "secondary")
     with pytest.raises(InputError, match="资金来源未知: '火星'"):
-        record_funds_arrival(contract=c, date=D(2024, 2, 1), amount=10, source="火星")
-    record_funds_arrival(contract=c, date=D(2024, 2, 1), amount=10, source="港澳台")
+        record_funds_arrival(contract=c, date=D(2024, 2, 1), amount=10, source="火星", actor=SYSTEM)
+    record_funds_arrival(contract=c, date=D(2024, 2, 1), amount=10, source="港澳台", actor=SYSTEM)
     assert FundsArrival.objects.get(contract=c).source.code == "hmt"
     with pytest.raises(InputError, match="三次产业未知"):
         _sign(town.jia, "丁公司", D(2024, 1, 5), 1000, "四产")
@@ -314,19 +315,19 @@ def test_refusals(town, funds):
             call_command("attraction", "--city", "招商市", *args, stdout=io.StringIO())
         assert err.value.returncode == 2 and words in str(err.value)
     with pytest.raises(InputError, match="须选择资金来源"):
-        set_target(unit=town.jia, year=2024, indicator="source_funds_arrived", value=100)
+        set_target(unit=town.jia, year=2024, indicator="source_funds_arrived", value=100, actor=SYSTEM)
     with pytest.raises(InputError, match="只有分来源到位资金目标"):
-        set_target(unit=town.jia, year=2024, indicator="funds_arrived", value=1, source="foreign")
+        set_target(unit=town.jia, year=2024, indicator="funds_arrived", value=1, source="foreign", actor=SYSTEM)
     with pytest.raises(InputError, match="已有 分来源到位资金\\(境外\\) 目标"):
         set_target(
-            unit=town.city, year=2024, indicator="source_funds_arrived", source="境外", value=1
+            unit=town.city, year=2024, indicator="source_funds_arrived", source="境外", value=1, actor=SYSTEM,
         )
     t = set_target(
         unit=town.jia,
         year=2024,
         indicator="source_funds_arrived",
         source="province",
-        value="123.4567",
+        value="123.4567", actor=SYSTEM,
     )
     assert Target.objects.get(pk=t.pk).value == Decimal("123.4567")
 
@@ -418,7 +419,7 @@ def test_contracts_import_takes_tier_and_event(town):
         kind="ceremony",
         date=D(2024, 9, 1),
         place="招商市",
-        units=[town.jia],
+        units=[town.jia], actor=SYSTEM,
     )
     header = [
         "项目名称",

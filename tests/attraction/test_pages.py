@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.attraction.models import Contract, LeadStage
 from tuijin.attraction.services import set_target
@@ -59,7 +60,7 @@ def test_targets_page(client, town, jia_admin):
     f.entry(lst, p1, planned_new_start=True)
     f.entry(lst, p2, planned_new_start=True)
     set_target(unit=town.jia, year=2024, indicator="start_rate", value=90, annual_list=lst, due_month=6,
-               description="上半年开工率超过90%", strictly_above=True)
+               description="上半年开工率超过90%", strictly_above=True, actor=SYSTEM)
     client.force_login(jia_admin)
     html = client.get("/attraction/targets/?through=2024-06").content.decode()
     # 1 of 2 planned starts started: 50%, 55.6% of the target, not met.
@@ -148,9 +149,9 @@ def test_contracts_page_lists_those_signed_by_the_period_end_fifty_a_page(client
     cat = f2.category()
     for i in range(52):
         sign_lead(lead=lead(town.jia, investor=f"投资方{i:02d}"), signed_on=D(2024, 1, 1 + i % 28),
-                  investment=10000 + i, code=code(), category=cat)
+                  investment=10000 + i, code=code(), category=cat, actor=SYSTEM)
     sign_lead(lead=lead(town.jia, investor="七月公司", when=D(2024, 7, 1)), signed_on=D(2024, 7, 2),
-              investment=9999, code=code(), category=cat)  # after June: not listed through 2024-06
+              investment=9999, code=code(), category=cat, actor=SYSTEM)  # after June: not listed through 2024-06
     client.force_login(f2.user("city_admin", town.city, Role.CITY_ADMIN))
     first = client.get("/attraction/contracts/?through=2024-06").content.decode()
     assert "合同 <small>52 份, 截至 2024-06-30</small>" in first and "第 1 / 2 页" in first

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.factories import SYSTEM
 from tuijin.attraction.services import record_funds_arrival
 from tuijin.core.errors import InputError
 from tuijin.core.periods import Period
@@ -56,10 +57,10 @@ def test_no_contract_due_means_absent_figures_not_zero(town, book):
 def test_funds_above_contracted_need_confirmation(town, book):
     c1 = book[0]
     with pytest.raises(InputError, match="超过合同投资") as err:
-        record_funds_arrival(contract=c1, date=D(2024, 7, 1), amount=4001, source="domestic")
+        record_funds_arrival(contract=c1, date=D(2024, 7, 1), amount=4001, source="domestic", actor=SYSTEM)
     assert err.value.field == "amount"
     assert c1.arrivals.count() == 2
-    record_funds_arrival(contract=c1, date=D(2024, 7, 1), amount=4001, source="domestic", confirm_over=True)
+    record_funds_arrival(contract=c1, date=D(2024, 7, 1), amount=4001, source="domestic", confirm_over=True, actor=SYSTEM)
     assert c1.arrivals.count() == 3
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.attraction.models import Contract, ContractKind, LeadStage
 from tuijin.attraction.services import record_capital_increase, sign_lead
 from tuijin.core.errors import InputError
@@ -24,23 +25,23 @@ def signed(scope, year, month):
 def test_signing_counts_once_plus_increments_even_when_resigned_by_another_unit(town):
     cat = f.category()
     first = sign_lead(lead=lead(town.jia, amount=30000), signed_on=D(2024, 2, 10), investment=30000,
-                      code=code(), category=cat)
+                      code=code(), category=cat, actor=SYSTEM)
     project = first.project
     assert first.kind == ContractKind.FIRST
     assert StageEvent.objects.filter(project=project, stage=Stage.SIGNED, date=D(2024, 2, 10)).exists()
-    record_capital_increase(project=project, signed_on=D(2024, 4, 1), increment=5000)
-    record_capital_increase(project=project, signed_on=D(2024, 5, 20), increment="2500.5")
+    record_capital_increase(project=project, signed_on=D(2024, 4, 1), increment=5000, actor=SYSTEM)
+    record_capital_increase(project=project, signed_on=D(2024, 5, 20), increment="2500.5", actor=SYSTEM)
     # 乙区 chases the same investor and signs "its" project under a new name: linked, counted nowhere again.
     other = lead(town.yi, investor="星河科技 有限公司", title="星河智造新基地")
     assert other.duplicate_of is not None  # 重复招商 flagged
     with pytest.raises(InputError) as err:
-        sign_lead(lead=other, signed_on=D(2024, 6, 3), investment=40000, code=code(), category=cat)
+        sign_lead(lead=other, signed_on=D(2024, 6, 3), investment=40000, code=code(), category=cat, actor=SYSTEM)
     assert err.value.field == "project" and "星河" in err.value.text
-    again = sign_lead(lead=other, signed_on=D(2024, 6, 3), investment=40000, project=project)
+    again = sign_lead(lead=other, signed_on=D(2024, 6, 3), investment=40000, project=project, actor=SYSTEM)
     assert again.kind == ContractKind.RESIGNED
     # A different investor in 乙区, signed in the same year: a plain first signing.
     sign_lead(lead=lead(town.yi, investor="远山材料公司"), signed_on=D(2024, 3, 3), investment=12000,
-              code=code(), category=cat)
+              code=code(), category=cat, actor=SYSTEM)
 
     city = Scope(town.city)
     fig = signed(city, 2024, 6)
@@ -59,7 +60,7 @@ def test_signing_counts_once_plus_increments_even_when_resigned_by_another_unit(
     assert by_unit == {"甲区": Decimal("37500.50"), "乙区": Decimal("12000")}
     assert Project.objects.count() == 2
     # An increase in 2025 counts in 2025's amount (year on year: this year's increments vs last year's).
-    record_capital_increase(project=project, signed_on=D(2025, 3, 1), increment=1000)
+    record_capital_increase(project=project, signed_on=D(2025, 3, 1), increment=1000, actor=SYSTEM)
     next_year = signed(city, 2025, 6)
     assert (next_year.count, next_year.total, next_year.count_prev, next_year.total_prev) == \
         (0, Decimal("1000"), 2, Decimal("49500.50"))
@@ -68,17 +69,17 @@ def test_signing_counts_once_plus_increments_even_when_resigned_by_another_unit(
 def test_bad_signing_input_is_refused_and_nothing_written(town):
     cat = f.category()
     contract = sign_lead(lead=lead(town.jia), signed_on=D(2024, 2, 10), investment=30000, code=code(),
-                         category=cat)
+                         category=cat, actor=SYSTEM)
     before = (Contract.objects.count(), Project.objects.count())
     with pytest.raises(InputError, match="已签约"):
-        sign_lead(lead=contract.lead, signed_on=D(2024, 3, 1), investment=1, project=contract.project)
+        sign_lead(lead=contract.lead, signed_on=D(2024, 3, 1), investment=1, project=contract.project, actor=SYSTEM)
     for bad in (0, -5):
         with pytest.raises(InputError, match="增资额") as err:
-            record_capital_increase(project=contract.project, signed_on=D(2024, 4, 1), increment=bad)
+            record_capital_increase(project=contract.project, signed_on=D(2024, 4, 1), increment=bad, actor=SYSTEM)
         assert err.value.field == "increment"
     with pytest.raises(InputError) as err:
         sign_lead(lead=lead(town.jia, investor="海外公司"), signed_on=D(2024, 2, 10), investment=7000,
-                  code=code(), category=cat, foreign_currency="USD", foreign_amount=1000)
+                  code=code(), category=cat, foreign_currency="USD", foreign_amount=1000, actor=SYSTEM)
     assert err.value.field == "fx_rate" and "USD" in err.value.text
     assert (Contract.objects.count(), Project.objects.count()) == before
     assert contract.lead.stage == LeadStage.SIGNED
@@ -102,8 +103,8 @@ def test_duplicate_attraction_is_flagged_and_the_city_decides(town):
     b = lead(town.yi, investor="星河科技", title="乙区方案")
     assert a.duplicate_of is None and b.duplicate_of == a  # the same investor, two units: 重复招商
     with pytest.raises(InputError, match="裁定说明不能为空"):
-        decide_duplicate(lead=b, owner_unit=town.yi, decision=" ")
-    owner = decide_duplicate(lead=b, owner_unit=town.yi, decision="乙区已有用地方案")
+        decide_duplicate(lead=b, owner_unit=town.yi, decision=" ", actor=SYSTEM)
+    owner = decide_duplicate(lead=b, owner_unit=town.yi, decision="乙区已有用地方案", actor=SYSTEM)
     a.refresh_from_db()
     assert owner == b and owner.duplicate_of is None
     assert (a.stage, a.abandon_reason) == (LeadStage.ABANDONED, "重复招商: 乙区已有用地方案 (由 乙区 跟进)")
@@ -134,12 +135,12 @@ def test_the_list_behind_new_signed_adds_the_increments_and_equals_the_figure(cl
 
     cat = f.category()
     old = sign_lead(lead=lead(town.jia, investor="老厂公司", when=D(2023, 5, 1)), signed_on=D(2023, 5, 8),
-                    investment=20000, code=code(), category=cat).project
+                    investment=20000, code=code(), category=cat, actor=SYSTEM).project
     new = sign_lead(lead=lead(town.yi, investor="新厂公司"), signed_on=D(2024, 3, 3), investment=15000,
-                    code=code(), category=cat).project
-    record_capital_increase(project=old, signed_on=D(2024, 2, 1), increment=4000)
-    record_capital_increase(project=new, signed_on=D(2024, 5, 1), increment="1000.5")
-    record_capital_increase(project=old, signed_on=D(2024, 8, 1), increment=9999)  # after the period
+                    code=code(), category=cat, actor=SYSTEM).project
+    record_capital_increase(project=old, signed_on=D(2024, 2, 1), increment=4000, actor=SYSTEM)
+    record_capital_increase(project=new, signed_on=D(2024, 5, 1), increment="1000.5", actor=SYSTEM)
+    record_capital_increase(project=old, signed_on=D(2024, 8, 1), increment=9999, actor=SYSTEM)  # after the period
     # By hand, 1-6月 2024: one first signing (新厂 15000); increments 4000 + 1000.50; amount 20000.50 万元.
     fig = signed(Scope(town.city), 2024, 6)
     assert (fig.count, fig.total) == (1, Decimal("20000.50"))
@@ -167,11 +168,11 @@ def test_signing_may_fill_the_new_projects_record_fields_and_nothing_else(town):
     for bad, field in (({"owner": "别人"}, "owner"), ({"registered_on": D(2024, 3, 1)}, "registered_on")):
         with pytest.raises(InputError) as err:
             sign_lead(lead=lead(town.jia, investor=f"字段{field}公司"), signed_on=D(2024, 2, 10), investment=9000,
-                      code=code(), category=cat, project_fields=bad)
+                      code=code(), category=cat, project_fields=bad, actor=SYSTEM)
         assert err.value.field == field
     assert (Contract.objects.count(), Project.objects.count()) == (0, 0)
     c = sign_lead(lead=lead(town.jia, investor="字段公司", title="字段项目"), signed_on=D(2024, 2, 10),
-                  investment=9000, code=code(), category=cat, project_fields=fields)
+                  investment=9000, code=code(), category=cat, project_fields=fields, actor=SYSTEM)
     p = c.project
     assert (p.name, p.owner, p.location, p.description, p.responsible_leader, p.total_investment) == (
         "字段项目", "字段公司", "甲区滨江路", "新建生产基地", "张副市长", Decimal("9000.00"))
@@ -179,5 +180,5 @@ def test_signing_may_fill_the_new_projects_record_fields_and_nothing_else(town):
     # Linking an existing project takes its record as it is.
     with pytest.raises(InputError, match="关联已有项目") as err:
         sign_lead(lead=lead(town.yi, investor="另一公司"), signed_on=D(2024, 3, 1), investment=100, project=p,
-                  project_fields={"location": "乙区"})
+                  project_fields={"location": "乙区"}, actor=SYSTEM)
     assert err.value.field == "location"

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.attraction.services import set_target
 from tuijin.indicators.targets import target_progress
@@ -25,10 +26,10 @@ PASSWORD = "Tuijin-test-2024!"
 @pytest.fixture
 def targets(town, book):
     return {
-        "jia_count": set_target(unit=town.jia, year=2024, indicator="new_signed_count", value=4),
-        "yi_count": set_target(unit=town.yi, year=2024, indicator="new_signed_count", value=2),
-        "yi_funds": set_target(unit=town.yi, year=2024, indicator="funds_arrived", value="0.4", level="province"),
-        "city_count": set_target(unit=town.city, year=2024, indicator="new_signed_count", value=10),
+        "jia_count": set_target(unit=town.jia, year=2024, indicator="new_signed_count", value=4, actor=SYSTEM),
+        "yi_count": set_target(unit=town.yi, year=2024, indicator="new_signed_count", value=2, actor=SYSTEM),
+        "yi_funds": set_target(unit=town.yi, year=2024, indicator="funds_arrived", value="0.4", level="province", actor=SYSTEM),
+        "city_count": set_target(unit=town.city, year=2024, indicator="new_signed_count", value=10, actor=SYSTEM),
     }
 
 
@@ -105,9 +106,9 @@ def test_more_targets_of_the_same_scopes_add_no_query(client, town, targets, cit
         client.get(url)
     for indicator, value in (("new_started_count", 3), ("completed_investment", 5), ("performance_rate", 80),
                              ("funds_arrival_rate", 90), ("new_operating_count", 1)):
-        set_target(unit=town.jia, year=2024, indicator=indicator, value=value, steps={6: value, 12: value})
-        set_target(unit=town.city, year=2024, indicator=indicator, value=value)
-    set_target(unit=town.yi, year=2024, indicator="foreign_capital_arrived", value=Decimal("0.1"))
+        set_target(unit=town.jia, year=2024, indicator=indicator, value=value, steps={6: value, 12: value}, actor=SYSTEM)
+        set_target(unit=town.city, year=2024, indicator=indicator, value=value, actor=SYSTEM)
+    set_target(unit=town.yi, year=2024, indicator="foreign_capital_arrived", value=Decimal("0.1"), actor=SYSTEM)
     with CaptureQueriesContext(connection) as many:
         html = client.get(url).content.decode()
     assert len(cards(html)) == 4 + 11

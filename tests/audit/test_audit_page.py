@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from tests.factories import SYSTEM
 from tuijin.audit.models import AuditEntry
 from tuijin.core.errors import InputError
 from tuijin.projects.services import update_project
@@ -16,8 +17,8 @@ def changes(world):
     zj_admin, jk_admin = world.users["city_admin"], world.users["district_admin"]
     update_project(project=world.project("jk"), total_investment="12500", actor=jk_admin, reason="京口调整")
     update_project(project=world.project("rz"), total_investment="34500", actor=zj_admin, reason="润州调整")
-    update_project(project=world.project("sz"), total_investment="56500", actor=None, reason="苏州调整")
-    update_project(project=world.project("hz"), total_investment="78500", actor=None, reason="杭州调整")
+    update_project(project=world.project("sz"), total_investment="56500", actor=SYSTEM, reason="苏州调整")
+    update_project(project=world.project("hz"), total_investment="78500", actor=SYSTEM, reason="杭州调整")
     return world
 
 

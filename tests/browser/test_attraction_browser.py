@@ -5,6 +5,7 @@ import datetime
 
 from tests import factories as f
 from tests.browser.conftest import login
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.attraction.services import create_lead
 from tuijin.projects.models import Project, Stage
@@ -17,7 +18,7 @@ def test_district_user_signs_a_lead_and_the_dashboard_counts_it(page, live_serve
     f.category()
     f.user("jk_admin", d["京口区"], Role.DISTRICT_ADMIN, password=PASSWORD)
     lead = create_lead(unit=d["京口区"], title="京口储能电池基地", investor="远景能源有限公司", investor_kind="private",
-                       source="event", intended_investment=50000, stage_date=datetime.date(2024, 3, 1))
+                       source="event", intended_investment=50000, stage_date=datetime.date(2024, 3, 1), actor=SYSTEM)
 
     login(page, live_server, "jk_admin", PASSWORD)
     page.goto(f"{live_server.url}/attraction/")

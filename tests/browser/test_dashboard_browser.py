@@ -6,6 +6,7 @@ import json
 
 from tests.browser.conftest import login
 from tests.dashboard.world import PASSWORD, build_town
+from tests.factories import SYSTEM
 
 CHARTS = ["chart-monthly", "chart-units", "chart-variance", "chart-events", "chart-funnel", "chart-category",
           "chart-industry", "chart-chains"]
@@ -38,8 +39,8 @@ def test_dashboard_charts_drill_down_and_layouts(page, live_server, transactiona
     from tuijin.attraction.services import set_target
 
     # Two targets, so the 目标任务 panel is on the page for the phone and print layouts below.
-    set_target(unit=town.jia, year=2024, indicator="new_signed_count", value=4)
-    set_target(unit=town.city, year=2024, indicator="completed_investment", value=10, steps={6: 5})
+    set_target(unit=town.jia, year=2024, indicator="new_signed_count", value=4, actor=SYSTEM)
+    set_target(unit=town.city, year=2024, indicator="completed_investment", value=10, steps={6: 5}, actor=SYSTEM)
     login(page, live_server, "town_admin", PASSWORD)
     page.goto(f"{live_server.url}/dashboard/?through=2024-05")
     wait_for_charts(page)

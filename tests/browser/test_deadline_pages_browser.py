@@ -14,6 +14,7 @@ from PIL import Image
 
 from tests import factories as f
 from tests.browser.conftest import login
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.problems.models import Notification
 from tuijin.progress import services
@@ -35,7 +36,7 @@ def world(transactional_db, settings, tmp_path):
         f.entry(lst, p, plan=Decimal(12000))
         f.reports(p, 2024, [Decimal(1000)] * 6)
     services.open_period(city=city, year=2024, month=7, opens_on=datetime.date(2024, 7, 1),
-                         deadline=timezone.localdate() + datetime.timedelta(days=6))
+                         deadline=timezone.localdate() + datetime.timedelta(days=6), actor=SYSTEM)
     rep = f.user("jk_reporter", d["京口区"], Role.REPORTER, password=PASSWORD)
     rz = f.user("rz_reporter", d["润州区"], Role.REPORTER, password=PASSWORD)
     p1.reporters.add(rep)

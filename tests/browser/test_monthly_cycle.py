@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tests import factories as f
 from tests.browser.conftest import TIMEOUT_MS, _folder_for, login
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.audit.models import AuditEntry
 from tuijin.progress.models import MonthlyReport, ReportStatus
@@ -55,7 +56,7 @@ def world(transactional_db, settings, tmp_path):
     for p in (p1, p2):
         f.reports(p, 2024, [Decimal(1500)] * 6)
     deadline = timezone.localdate() + datetime.timedelta(days=30)
-    open_period(city=city, year=2024, month=7, opens_on=datetime.date(2024, 7, 1), deadline=deadline)
+    open_period(city=city, year=2024, month=7, opens_on=datetime.date(2024, 7, 1), deadline=deadline, actor=SYSTEM)
     reporter = f.user("jk_reporter", d["京口区"], Role.REPORTER, password=PASSWORD)
     p1.reporters.add(reporter)
     p2.reporters.add(reporter)

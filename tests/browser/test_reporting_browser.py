@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tests import factories as f
 from tests.browser.conftest import login
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.progress.models import MonthlyReport, ReportStatus
 from tuijin.progress.services import open_period
@@ -27,7 +28,7 @@ def test_reporter_submits_district_returns_reporter_sees_reason(page, live_serve
     f.entry(lst, project, plan=Decimal(24000))
     f.reports(project, 2024, [Decimal(1500)] * 6)
     open_period(city=city, year=2024, month=7, opens_on=datetime.date(2024, 7, 1),
-                deadline=timezone.localdate() + datetime.timedelta(days=30))
+                deadline=timezone.localdate() + datetime.timedelta(days=30), actor=SYSTEM)
     reporter = f.user("jk_reporter", d["京口区"], Role.REPORTER, password=PASSWORD)
     project.reporters.add(reporter)
     f.user("jk_admin", d["京口区"], Role.DISTRICT_ADMIN, password=PASSWORD)

@@ -19,6 +19,7 @@ from PIL import Image
 
 from tests import factories as f
 from tests.browser.conftest import TIMEOUT_MS, _folder_for, login
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.attraction.models import Lead
 from tuijin.dashboard.services import create_campaign
@@ -60,7 +61,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 f.entry(lst, p, plan=Decimal(24000))
                 f.reports(p, 2024, [Decimal(1500)] * 6)
             open_period(city=city, year=2024, month=7, opens_on=datetime.date(2024, 7, 1),
-                        deadline=timezone.localdate() + datetime.timedelta(days=30))
+                        deadline=timezone.localdate() + datetime.timedelta(days=30), actor=SYSTEM)
             reporter = f.user("jk_reporter", d["京口区"], Role.REPORTER, password=PASSWORD)
             p1.reporters.add(reporter)
             p2.reporters.add(reporter)
@@ -69,10 +70,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             f.category()
             ensure_categories()
             # 民生实事: the city's 2024 programme, one item led by a department.
-            housing = create_unit(name="镇江市住房和城乡建设局", kind="department", parent=city)
-            programme = livelihood.create_programme(unit=city, year=2024)
+            housing = create_unit(name="镇江市住房和城乡建设局", kind="department", parent=city, actor=SYSTEM)
+            programme = livelihood.create_programme(unit=city, year=2024, actor=SYSTEM)
             item = livelihood.add_item(programme=programme, category="交通出行", name="新增公共停车泊位",
-                                       lead_unit=housing, quantity=2000, unit="个")
+                                       lead_unit=housing, quantity=2000, unit="个", actor=SYSTEM)
             f.user("zj_housing", housing, Role.DEPARTMENT, password=PASSWORD)
             # 双比双看: a campaign of the two districts.
             campaign = create_campaign(city=city, name="二季度双比双看", year=2024, first_month=4, last_month=6,

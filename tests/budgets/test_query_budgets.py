@@ -80,7 +80,7 @@ def test_query_budgets(client, settings):
 
     town = build_town()
     admin = town.users["admin"]
-    token = create_token(user=admin, name="预算", days=30)[1]
+    token = create_token(user=admin, name="预算", days=30, actor=admin)[1]
     client.force_login(admin)
     _measure(client, token, town)  # warm: per-process memos (conventions, categories) filled
     small = _measure(client, token, town)

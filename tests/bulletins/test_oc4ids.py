@@ -10,6 +10,7 @@ import json
 import pytest
 
 from tests import factories
+from tests.factories import SYSTEM
 from tuijin.bulletins.oc4ids import STATUS, build_package
 from tuijin.bulletins.oc4ids_check import oc4ids_dir, validate_package
 from tuijin.core.errors import InputError
@@ -28,14 +29,14 @@ pytestmark = pytest.mark.skipif(not (oc4ids_dir() / "project-package-schema.json
 def package(town):
     """The town, with a completed and operating project, a terminated one, plans and milestones."""
     p2 = town.projects["p2"]
-    advance_to(project=p2, dates={Stage.COMPLETED: D(2024, 9, 30), Stage.OPERATING: D(2024, 11, 1)})
+    advance_to(project=p2, dates={Stage.COMPLETED: D(2024, 9, 30), Stage.OPERATING: D(2024, 11, 1)}, actor=SYSTEM)
     StagePlan.objects.create(project=p2, stage=Stage.STARTED, planned_date=D(2024, 3, 1))
     StagePlan.objects.create(project=p2, stage=Stage.COMPLETED, planned_date=D(2024, 10, 31))
-    record_milestone(project=p2, kind="land", actual_date=D(2023, 12, 1))
+    record_milestone(project=p2, kind="land", actual_date=D(2023, 12, 1), actor=SYSTEM)
     record_milestone(project=p2, kind="topped_out", planned_date=D(2024, 7, 1), actual_date=D(2024, 6, 20),
-                     note="主体结构封顶")
-    record_milestone(project=town.projects["p1"], kind="trial_production", planned_date=D(2026, 12, 1))
-    record_stage(project=town.projects["s3"], stage=Stage.TERMINATED, date=D(2024, 6, 1))
+                     note="主体结构封顶", actor=SYSTEM)
+    record_milestone(project=town.projects["p1"], kind="trial_production", planned_date=D(2026, 12, 1), actor=SYSTEM)
+    record_stage(project=town.projects["s3"], stage=Stage.TERMINATED, date=D(2024, 6, 1), actor=SYSTEM)
     factories.project(town.units["甲区"], name="甲区河道综合整治工程", category_name="生态环保", total="12345.67")
     return build_package(town.city)
 

@@ -9,6 +9,7 @@ import types
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.bulletins import optional_modules
 from tuijin.bulletins.generator import generate
 from tuijin.core.periods import Period
@@ -123,7 +124,7 @@ def test_the_livelihood_paragraph_can_be_switched_off(town, monkeypatch):
     from tuijin.bulletins.services import save_config
 
     monkeypatch.setattr(optional_modules, "livelihood_status", lambda city, unit, period, user=None, basis="accepted": STATUS)
-    save_config(city=town.city, include_livelihood=False)
+    save_config(city=town.city, include_livelihood=False, actor=SYSTEM)
     assert not [s for s in generate(town.city, MAY).sentences if s.section == "livelihood"]
 
 
@@ -141,10 +142,10 @@ def test_the_livelihood_paragraph_can_be_switched_off(town, monkeypatch):
 def town_targets(town):
     from tuijin.attraction.services import set_target
 
-    set_target(unit=town.city, year=2024, indicator="completed_investment", value=20, strictly_above=True)
-    set_target(unit=town.units["甲区"], year=2024, indicator="new_signed_count", value=5)
-    set_target(unit=town.units["乙区"], year=2024, indicator="new_signed_amount", value=4)
-    set_target(unit=town.units["乙区"], year=2024, indicator="new_signed_count", value=2)
+    set_target(unit=town.city, year=2024, indicator="completed_investment", value=20, strictly_above=True, actor=SYSTEM)
+    set_target(unit=town.units["甲区"], year=2024, indicator="new_signed_count", value=5, actor=SYSTEM)
+    set_target(unit=town.units["乙区"], year=2024, indicator="new_signed_amount", value=4, actor=SYSTEM)
+    set_target(unit=town.units["乙区"], year=2024, indicator="new_signed_count", value=2, actor=SYSTEM)
     return town
 
 
@@ -192,5 +193,5 @@ def test_targets_paragraph_follows_the_users_reach_and_can_be_switched_off(town_
                 if s.section == "targets"]
     assert not [s for s in generate(town_targets.city, Period.year_to_date(2023, 5)).sentences
                 if s.section == "targets"]
-    save_config(city=town_targets.city, include_targets=False)
+    save_config(city=town_targets.city, include_targets=False, actor=SYSTEM)
     assert not [s for s in generate(town_targets.city, MAY).sentences if s.section == "targets"]

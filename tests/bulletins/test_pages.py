@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.audit.models import AuditEntry
 from tuijin.bulletins import services
@@ -100,7 +101,7 @@ def test_settings_threshold_category_lists(town, people):
     assert AuditEntry.objects.filter(model="bulletins.BulletinConfig").count() == 1
     other, _ = factories.city_tree("别市", ("丙区",))
     with pytest.raises(InputError):
-        services.save_config(city=town.city, lists=[factories.annual_list(other, "别市清单")])
+        services.save_config(city=town.city, lists=[factories.annual_list(other, "别市清单")], actor=SYSTEM)
 
 
 # ---------------------------------------------------------------- pages

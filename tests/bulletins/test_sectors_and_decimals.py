@@ -9,6 +9,7 @@ import json
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tests.indicators.helpers import issue20_data, make_town
 from tuijin.accounts.models import Role
 from tuijin.api.services import create_token
@@ -71,7 +72,7 @@ def test_table_decimals_total_as_sum_and_whole_percent_start_rate(town):
     The text keeps its 1 place: 全市 完成投资 1700 → 0.2 亿元.
     开工率: planned new starts p2 (started) and p3 → 1 ÷ 2 = 50% printed “50” (not 50.0)."""
     services.save_config(
-        city=town.city, table_amount_places=2, total_as_sum=True, start_rate_places=0
+        city=town.city, table_amount_places=2, total_as_sum=True, start_rate_places=0, actor=SYSTEM,
     )
     b = generate(town.city, H1)
     t = table(b, "分行业领域")
@@ -93,7 +94,7 @@ def test_table_decimals_total_as_sum_and_whole_percent_start_rate(town):
 def test_total_as_sum_differs_from_rounding_once_at_one_place(town):
     """At the text's 1 place: 交通 0.1 + 能源 0.0 + 未标注 0.0 = 0.1 where 1700 万元 rounded once is 0.2."""
     assert table(generate(town.city, H1), "分行业领域").rows[-1][3] == 0.2
-    services.save_config(city=town.city, total_as_sum=True)
+    services.save_config(city=town.city, total_as_sum=True, actor=SYSTEM)
     assert table(generate(town.city, H1), "分行业领域").rows[-1][3] == 0.1
 
 
@@ -110,7 +111,7 @@ def test_optional_list_sentences_once_switched_on(town):
 
     for key, _section, _order, text in DEFAULT_TEMPLATES:
         if key in OFF_BY_DEFAULT:
-            services.save_template(city=town.city, key=key, text=text, enabled=True)
+            services.save_template(city=town.city, key=key, text=text, enabled=True, actor=SYSTEM)
     got = by_key(generate(town.city, H1))
     assert got["list.behind"] == [
         "省重大项目未达到序时进度项目1项，占全年项目数的33.3%。",
@@ -134,7 +135,7 @@ def test_the_api_prints_the_same_values_as_the_bulletin(town, client, settings):
     city's 1 place) and the same 交通 figures its sentence prints."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = f.user("i20_admin", town.city, Role.CITY_ADMIN)
-    token = create_token(user=user, name="测试", days=30)[1]
+    token = create_token(user=user, name="测试", days=30, actor=user)[1]
     r = client.get(
         "/api/v1/indicators",
         {"through": "2024-H1", "by": "行业领域"},
@@ -182,8 +183,8 @@ def test_settings_refuse_bad_decimals(town):
     from tuijin.core.errors import InputError
 
     with pytest.raises(InputError, match="表格金额小数位应为 0-4 的整数"):
-        services.save_config(city=town.city, table_amount_places=5)
-    services.save_config(city=town.city, table_amount_places="")
+        services.save_config(city=town.city, table_amount_places=5, actor=SYSTEM)
+    services.save_config(city=town.city, table_amount_places="", actor=SYSTEM)
     assert (
         generate(town.city, H1).tables[0].rows[0][2] == 0.4
     )  # back to the text's decimals, numbers

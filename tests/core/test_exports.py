@@ -17,6 +17,7 @@ import pytest
 
 from tests import factories
 from tests.access.world import add_leads, world  # noqa: F401
+from tests.factories import SYSTEM
 from tuijin.core import exports
 
 EVIL_NAME = '=HYPERLINK("http://x","y")'
@@ -115,16 +116,16 @@ def evil(world, settings):  # noqa: F811 - the fixture imported above
     factories.entry(world.lists["zhenjiang"], p, year=2024, plan=Decimal("2000"))
     for month, amount in ((1, Decimal("100")), (2, Decimal("150.25"))):
         save_report(project=p, year=2024, month=month, amount=amount, progress_text=EVIL_PROGRESS,
-                    status=ReportStatus.ACCEPTED)
+                    status=ReportStatus.ACCEPTED, actor=SYSTEM)
     p.reporters.add(world.users["reporter"])
     for investor in (EVIL_INVESTOR, EVIL_INVESTOR_2):
         create_lead(unit=jk, title=EVIL_NAME, investor=investor, investor_kind="private", source="visit",
-                    intended_investment=Decimal("8888.50"), stage_date=datetime.date(2024, 4, 2))
+                    intended_investment=Decimal("8888.50"), stage_date=datetime.date(2024, 4, 2), actor=SYSTEM)
     programme = Programme.objects.get(unit=world.units["zhenjiang"], year=2024)
     item = livelihood.add_item(programme=programme, category="交通出行", name=EVIL_NAME, lead_unit=jk, quantity=10,
-                               unit="个")
+                               unit="个", actor=SYSTEM)
     livelihood.save_progress(item=item, year=2024, month=2, done=4, progress_text=EVIL_PROGRESS,
-                             status="accepted", today=datetime.date(2025, 3, 1))
+                             status="accepted", today=datetime.date(2025, 3, 1), actor=SYSTEM)
     world.evil_project = p
     return world
 

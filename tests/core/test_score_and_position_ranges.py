@@ -9,6 +9,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from PIL import Image
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.bulletins import services as bulletin_services
 from tuijin.bulletins.models import BulletinConfig
 from tuijin.core.bounds import constraint_message
@@ -29,7 +30,7 @@ def city(db):
 def test_a_light_threshold_out_of_range_is_refused_naming_it(city, value, words):
     with pytest.raises(InputError) as caught:
         dashboard_services.save_rule(city=city, name="完成率偏低", kind=next(iter(
-            LightRule._meta.get_field("kind").choices))[0], yellow=value, red=None)
+            LightRule._meta.get_field("kind").choices))[0], yellow=value, red=None, actor=SYSTEM)
     assert f"黄灯阈值：{value} " in caught.value.messages[0] and words in caught.value.messages[0]
     assert not LightRule.objects.filter(city=city).exists()
 
@@ -49,10 +50,10 @@ def test_the_database_refuses_a_threshold_written_around_the_service(city):
 
 def test_bulletin_thresholds_are_bounded(city):
     with pytest.raises(InputError) as caught:
-        bulletin_services.save_config(city=city, lag_threshold_pp="250")
+        bulletin_services.save_config(city=city, lag_threshold_pp="250", actor=SYSTEM)
     assert "滞后判定：250 超出允许范围（0 至 100个百分点）" == caught.value.messages[0]
     with pytest.raises(InputError) as caught:
-        bulletin_services.save_config(city=city, threshold_wan="1e20")
+        bulletin_services.save_config(city=city, threshold_wan="1e20", actor=SYSTEM)
     assert caught.value.messages[0].startswith("招引门槛：1e20 超出允许范围")
     assert not BulletinConfig.objects.filter(city=city, lag_threshold_pp=250).exists()
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -43,9 +43,10 @@ def work(job):
     finally:
         connection.close()
 
-jobs = [lambda r=r: review_report(report=r, accept=True, level="city", reason="并发审核")
+jobs = [lambda r=r: review_report(report=r, accept=True, level="city", reason="并发审核", actor=f.SYSTEM)
         for r in reports]
-jobs += [lambda p=p: save_report(project=p, year=2024, month=6, amount=Decimal(50), today=datetime.date(2024, 7, 1))
+jobs += [lambda p=p: save_report(project=p, year=2024, month=6, amount=Decimal(50), today=datetime.date(2024, 7, 1),
+                                     actor=f.SYSTEM)
          for p in projects]
 threads = [threading.Thread(target=work, args=(job,)) for job in jobs]
 for t in threads:

@@ -33,6 +33,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.audit.models import AuditEntry
 from tuijin.core.periods import Period
@@ -60,7 +61,7 @@ def race(db):
     pc1 = f.project(c, total=X(300000), stages=old)
     from tuijin.projects.services import record_stage
 
-    record_stage(project=pb2, stage="operating", date=D(2024, 5, 1))
+    record_stage(project=pb2, stage="operating", date=D(2024, 5, 1), actor=SYSTEM)
     f.entry(lst, pa1, plan=X(20000), continuing=True)
     f.entry(lst, pb1, plan=X(60000), planned_new_start=True, planned_start_month=4)
     f.entry(lst, pb2, plan=X(5000), continuing=True)
@@ -137,12 +138,12 @@ def test_campaign_writes_are_validated_and_audited(race):
     from tuijin.core.errors import InputError
 
     with pytest.raises(InputError):
-        services.add_adjustment(campaign=camp, unit=race["a"], points="0", reason="零分")
+        services.add_adjustment(campaign=camp, unit=race["a"], points="0", reason="零分", actor=SYSTEM)
     with pytest.raises(InputError):
-        services.add_adjustment(campaign=camp, unit=race["city"], points="1", reason="不是参赛单位")
+        services.add_adjustment(campaign=camp, unit=race["city"], points="1", reason="不是参赛单位", actor=SYSTEM)
     with pytest.raises(InputError):
         services.create_campaign(city=race["city"], name="x", year=2024, first_month=4, last_month=6,
-                                 units=[race["a"]], indicators=[{"name": "n", "kind": "completed", "weight": 1}])
+                                 units=[race["a"]], indicators=[{"name": "n", "kind": "completed", "weight": 1}], actor=SYSTEM)
 
 
 def test_ranking_and_red_black_list_pages(client, race):
@@ -247,11 +248,11 @@ def target_race(race):
     from tuijin.attraction.services import set_target
 
     a, b, c = race["a"], race["b"], race["c"]
-    set_target(unit=a, year=2024, indicator="new_signed_count", value=4)
-    set_target(unit=a, year=2024, indicator="new_signed_count", value=2, level="province")
-    set_target(unit=b, year=2024, indicator="new_signed_count", value=8, annual_list=_list(race["city"]))
-    set_target(unit=b, year=2024, indicator="new_signed_count", value=5)
-    set_target(unit=c, year=2024, indicator="completed_investment", value=10)
+    set_target(unit=a, year=2024, indicator="new_signed_count", value=4, actor=SYSTEM)
+    set_target(unit=a, year=2024, indicator="new_signed_count", value=2, level="province", actor=SYSTEM)
+    set_target(unit=b, year=2024, indicator="new_signed_count", value=8, annual_list=_list(race["city"]), actor=SYSTEM)
+    set_target(unit=b, year=2024, indicator="new_signed_count", value=5, actor=SYSTEM)
+    set_target(unit=c, year=2024, indicator="completed_investment", value=10, actor=SYSTEM)
     campaign = services.create_campaign(
         city=race["city"], name="二季度目标任务赛", year=2024, first_month=4, last_month=6, units=[a, b, c],
         actor=race["admin"],
@@ -310,13 +311,13 @@ def test_target_progress_needs_a_known_target_indicator(target_race, client):
     camp = target_race["campaign"]
     with pytest.raises(InputError, match="目标任务指标未知: 'gdp'") as err:
         services.add_indicator(campaign=camp, name="GDP目标", kind="target_progress", weight=10,
-                               params={"indicator": "gdp"})
+                               params={"indicator": "gdp"}, actor=SYSTEM)
     assert err.value.field == "params"
     with pytest.raises(InputError, match="须选择目标任务指标"):
-        services.add_indicator(campaign=camp, name="无指标", kind="target_progress", weight=10)
+        services.add_indicator(campaign=camp, name="无指标", kind="target_progress", weight=10, actor=SYSTEM)
     with pytest.raises(InputError, match="下达层级未知: 'county'"):
         services.add_indicator(campaign=camp, name="县定", kind="target_progress", weight=10,
-                               params={"indicator": "funds_arrived", "level": "county"})
+                               params={"indicator": "funds_arrived", "level": "county"}, actor=SYSTEM)
     assert camp.indicators.count() == 2
     # The campaign form: the target indicator is chosen per row; without it the campaign is refused.
     client.force_login(target_race["admin"])

@@ -17,6 +17,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.core.periods import Period
 from tuijin.dashboard import selectors, views
 from tuijin.indicators import engine
@@ -49,9 +50,9 @@ def world(town):
         amount=Decimal(800),
         progress_text="主体完工",
         reason="补充形象进度",
-        status=ReportStatus.SUBMITTED,
+        status=ReportStatus.SUBMITTED, actor=SYSTEM,
     )
-    review_report(report=r, accept=True, level="city")
+    review_report(report=r, accept=True, level="city", actor=SYSTEM)
     return town
 
 

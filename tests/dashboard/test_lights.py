@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.factories import SYSTEM
 from tuijin.audit.models import AuditEntry
 from tuijin.core.errors import InputError
 from tuijin.core.periods import Period
@@ -106,9 +107,9 @@ def test_a_city_writes_its_own_rules(town):
     assert report.units[town.jia.pk].level == "red"  # 13.3 / 41.67 = 32%
     assert AuditEntry.objects.filter(model="dashboard.LightRule", action="create").count() == 2
     with pytest.raises(InputError):
-        services.save_rule(city=town.city, name="相对差距", kind="absolute_gap", yellow=1, red=2)  # same name
+        services.save_rule(city=town.city, name="相对差距", kind="absolute_gap", yellow=1, red=2, actor=SYSTEM)  # same name
     with pytest.raises(InputError):
-        services.save_rule(city=town.jia, name="x", kind="absolute_gap", yellow=1, red=2)  # not a city
+        services.save_rule(city=town.jia, name="x", kind="absolute_gap", yellow=1, red=2, actor=SYSTEM)  # not a city
 
 
 def test_the_rules_page_is_read_by_all_and_changed_by_the_city_administrator(client, town):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.orgs.services import create_unit
 from tuijin.projects.services import record_stage
@@ -53,7 +54,7 @@ class Town:
 def build_town() -> Town:
     c, d = f.city_tree(districts=("甲区", "乙区", "丙区"))
     jia, yi, bing = d["甲区"], d["乙区"], d["丙区"]
-    park = create_unit(name="甲区园区", kind="park", parent=jia)
+    park = create_unit(name="甲区园区", kind="park", parent=jia, actor=SYSTEM)
     _tax, nodes = f.taxonomy(c, {"新能源": ["光伏链", "储能链"], "装备": ["机器人链"]})
     sheng, shi = f.annual_list(c, "省重大项目", rank=1), f.annual_list(c, "市重大项目", rank=2)
     t = Town(c, jia, yi, bing, park, sheng, shi, nodes)
@@ -91,7 +92,7 @@ def build_town() -> Town:
     P["S3"] = f.project(bing, name="丙区达产新材料项目", total=Decimal(40000), industry_node=nodes["机器人链"],
                         stages={"signed": D(2023, 5, 1), "started": D(2023, 9, 1), "completed": D(2024, 1, 20),
                                 "operating": D(2024, 3, 1)})
-    record_stage(project=P["S3"], stage="at_capacity", date=D(2024, 5, 1))
+    record_stage(project=P["S3"], stage="at_capacity", date=D(2024, 5, 1), actor=SYSTEM)
     P["S4"] = f.project(jia, name="甲区去年签约项目", total=Decimal(30000), stages={"signed": D(2023, 3, 1)})
     months = [(y, m) for y in (2023, 2024) for m in range(1, 6)]
     f.enterprise(jia, [nodes["光伏链"]], {k: Decimal(1000 if k[0] == 2024 else 900) for k in months}, name="光伏企业甲")

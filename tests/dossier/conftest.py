@@ -28,6 +28,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.orgs.services import create_unit
 from tuijin.progress.models import ReportStatus
@@ -70,7 +71,7 @@ def build_town() -> Town:
 
     city, districts = f.city_tree("档案市", ("东区", "西区"), province="档案省")
     east, west = districts["东区"], districts["西区"]
-    dept = create_unit(name="档案市发展和改革委员会", kind="department", parent=city)
+    dept = create_unit(name="档案市发展和改革委员会", kind="department", parent=city, actor=SYSTEM)
     sheng = f.annual_list(city, "省重大项目", rank=1)
     shi = f.annual_list(city, "市重大项目", rank=2)
     admin = f.user("d_admin", city, Role.CITY_ADMIN)
@@ -95,23 +96,23 @@ def build_town() -> Town:
         investor_kind="private",
         source="visit",
         intended_investment=Decimal(20000),
-        stage_date=D(2023, 10, 1),
+        stage_date=D(2023, 10, 1), actor=SYSTEM,
     )
     contract = sign_lead(
         lead=lead,
         signed_on=D(2023, 12, 1),
         investment=Decimal(20000),
         project=p,
-        milestones={"started": D(2024, 3, 1), "operating": D(2026, 12, 31)},
+        milestones={"started": D(2024, 3, 1), "operating": D(2026, 12, 31)}, actor=SYSTEM,
     )
-    record_stage(project=p, stage="started", date=D(2024, 3, 15))
+    record_stage(project=p, stage="started", date=D(2024, 3, 15), actor=SYSTEM)
     StagePlan.objects.create(project=p, stage="completed", planned_date=D(2026, 6, 30))
-    record_milestone_reached(contract=contract, kind="started", actual_date=D(2024, 3, 15))
+    record_milestone_reached(contract=contract, kind="started", actual_date=D(2024, 3, 15), actor=SYSTEM)
     record_funds_arrival(
-        contract=contract, date=D(2024, 2, 1), amount=Decimal(3000), source="domestic"
+        contract=contract, date=D(2024, 2, 1), amount=Decimal(3000), source="domestic", actor=SYSTEM,
     )
     record_funds_arrival(
-        contract=contract, date=D(2024, 4, 1), amount=Decimal(2000), source="foreign"
+        contract=contract, date=D(2024, 4, 1), amount=Decimal(2000), source="foreign", actor=SYSTEM,
     )
 
     f.entry(shi, p, year=2023, plan=Decimal(6000), planned_new_start=True, planned_start_month=3)
@@ -126,7 +127,7 @@ def build_town() -> Town:
         month=5,
         amount=2100,
         status=ReportStatus.ACCEPTED,
-        progress_text="主厂房钢结构吊装完成 80%, 设备基础浇筑中",
+        progress_text="主厂房钢结构吊装完成 80%, 设备基础浇筑中", actor=SYSTEM,
     )
     save_report(
         project=p,
@@ -134,7 +135,7 @@ def build_town() -> Town:
         month=6,
         amount=1500,
         status=ReportStatus.SUBMITTED,
-        progress_text="六月(未确认)的形象进度",
+        progress_text="六月(未确认)的形象进度", actor=SYSTEM,
     )
 
     problems.ensure_categories()

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.dossier.models import ApprovalDocument
 from tuijin.dossier.services import add_approval
 
@@ -108,10 +109,10 @@ def test_the_page_makes_a_fixed_number_of_queries_whatever_the_projects_history(
             actor=town.east_admin, project=town.p, category=category, title=f"融资问题{i}"
         )
     increase = record_capital_increase(
-        project=town.p, signed_on=D(2024, 5, 1), increment=Decimal(5000)
+        project=town.p, signed_on=D(2024, 5, 1), increment=Decimal(5000), actor=SYSTEM,
     )
     record_funds_arrival(
-        contract=increase, date=D(2024, 5, 2), amount=Decimal(1000), source="province"
+        contract=increase, date=D(2024, 5, 2), amount=Decimal(1000), source="province", actor=SYSTEM,
     )
     with django_assert_max_num_queries(60) as big:
         assert client.get(url).status_code == 200

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.factories import SYSTEM
 from tuijin.core.errors import InputError
 from tuijin.geo import geometry
 from tuijin.geo.models import Boundary
@@ -162,7 +163,7 @@ def test_unknown_unit_other_city_and_department_are_refused(town):
     feature without any name or code."""
     from tuijin.orgs.services import create_unit
 
-    create_unit(name="测试市发改委", kind="department", parent=town.city)
+    create_unit(name="测试市发改委", kind="department", parent=town.city, actor=SYSTEM)
     refused(
         town,
         collection(feature(square(119, 32), 名称="外区")),

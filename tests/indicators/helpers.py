@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import compute
 from tuijin.indicators.present import present
@@ -23,7 +24,7 @@ class Town:
 
 def make_town() -> Town:
     city, d = f.city_tree(city="测试市", districts=("甲区", "乙区"))
-    park = create_unit(name="甲园", kind="park", parent=d["甲区"])
+    park = create_unit(name="甲园", kind="park", parent=d["甲区"], actor=SYSTEM)
     return Town(city, d["甲区"], d["乙区"], park, f.annual_list(city, "省重大项目", rank=1),
                 f.annual_list(city, "市重大项目", rank=2))
 
@@ -64,8 +65,8 @@ def issue20_data(town):
     f.entry(town.muni, p4, year=2023, plan=D(999))
     f.entry(town.prov, p1, year=2023, plan=D(800), continuing=True)
     f.reports(p1, 2024, [100] * 5)
-    save_report(project=p1, year=2024, month=6, amount=100, funds_secured=D(500), status="accepted")
-    save_report(project=p2, year=2024, month=3, amount=200, funds_secured=D(300), status="accepted")
+    save_report(project=p1, year=2024, month=6, amount=100, funds_secured=D(500), status="accepted", actor=SYSTEM)
+    save_report(project=p2, year=2024, month=3, amount=200, funds_secured=D(300), status="accepted", actor=SYSTEM)
     f.reports(p2, 2024, [200] * 3, first_month=4)
     f.reports(p4, 2024, [50] * 6)
     f.reports(p1, 2023, [50] * 6)

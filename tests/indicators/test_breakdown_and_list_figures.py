@@ -24,6 +24,7 @@ import pytest
 from django.core.management import call_command
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import NumberStyle
 from tuijin.core.periods import Period, PeriodError
@@ -244,12 +245,12 @@ def test_list_figures(data):
 def test_funds_secured_is_checked_like_the_other_amounts(data):
     p = f.project(data.jia)
     with pytest.raises(InputError, match="当月落实资金"):
-        save_report(project=p, year=2024, month=1, amount=1, funds_secured="1e14")
-    r = save_report(project=p, year=2024, month=1, amount=1, funds_secured="12.5")
+        save_report(project=p, year=2024, month=1, amount=1, funds_secured="1e14", actor=SYSTEM)
+    r = save_report(project=p, year=2024, month=1, amount=1, funds_secured="12.5", actor=SYSTEM)
     assert r.funds_secured == D("12.50")
-    r = save_report(project=p, year=2024, month=1, amount=2)  # not given: kept
+    r = save_report(project=p, year=2024, month=1, amount=2, actor=SYSTEM)  # not given: kept
     assert r.funds_secured == D("12.50")
-    r = save_report(project=p, year=2024, month=1, amount=2, funds_secured="")  # blank: cleared
+    r = save_report(project=p, year=2024, month=1, amount=2, funds_secured="", actor=SYSTEM)  # blank: cleared
     assert r.funds_secured is None
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tests.indicators.helpers import queries_on_every_alias
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import compute
@@ -29,10 +30,10 @@ def test_cached_until_the_next_write(settings):
     figures, n = queries_on_every_alias(lambda: compute(scope, period))
     assert figures.completed == Decimal(400)
     assert n == 1  # only the data version
-    report = save_report(project=p, year=2024, month=5, amount=Decimal(250), status=ReportStatus.SUBMITTED)
+    report = save_report(project=p, year=2024, month=5, amount=Decimal(250), status=ReportStatus.SUBMITTED, actor=SYSTEM)
     assert compute(scope, period).completed == Decimal(400)  # submitted, not yet accepted
     assert compute(scope, period, basis="submitted").completed == Decimal(650)
-    review_report(report=report, accept=True, level="city")
+    review_report(report=report, accept=True, level="city", actor=SYSTEM)
     assert compute(scope, period).completed == Decimal(650)  # accepted: seen at once
 
 

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test.utils import override_settings
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tests.indicators.helpers import queries_on_every_alias
 from tuijin.core.periods import Period
 from tuijin.indicators.engine import compute
@@ -50,9 +51,9 @@ def test_a_write_in_one_city_leaves_the_other_cached(settings):
     assert compute(sa, PERIOD).completed == Decimal(400)
     assert compute(sb, PERIOD).completed == Decimal(400)
     report = save_report(
-        project=pa, year=2024, month=5, amount=Decimal(250), status=ReportStatus.SUBMITTED
+        project=pa, year=2024, month=5, amount=Decimal(250), status=ReportStatus.SUBMITTED, actor=SYSTEM,
     )
-    review_report(report=report, accept=True, level="city")
+    review_report(report=report, accept=True, level="city", actor=SYSTEM)
     assert compute(sa, PERIOD).completed == Decimal(650)  # 400 + 250: seen at once
     figures, n = _queries(lambda: compute(sb, PERIOD))
     assert figures.completed == Decimal(400)
@@ -65,7 +66,7 @@ def test_a_project_moved_between_cities_bumps_both(settings):
     settings.INDICATOR_CACHE_SECONDS = 600
     a, b, pa, pb, district_b = _world()
     before_a, before_b = versions_for(a, 2024), versions_for(b, 2024)
-    update_project(project=pa, unit=district_b)
+    update_project(project=pa, unit=district_b, actor=SYSTEM)
     assert versions_for(a, 2024) != before_a
     assert versions_for(b, 2024) != before_b
     assert DataVersion.objects.get(city=a, year=0).version >= 1
@@ -83,7 +84,7 @@ def test_versions_by_year(settings):
         amount=Decimal(5),
         status=ReportStatus.SUBMITTED,
         reason="补录",
-        today=__import__("datetime").date(2022, 3, 20),
+        today=__import__("datetime").date(2022, 3, 20), actor=SYSTEM,
     )
     assert versions_for(a, 2023) != v2023
     assert versions_for(a, 2024) == v2024
@@ -96,7 +97,7 @@ def test_the_province_reads_every_city(settings):
     province = a.parent
     before = versions_for(province, 2024)
     report = save_report(
-        project=pb, year=2024, month=5, amount=Decimal(1), status=ReportStatus.SUBMITTED
+        project=pb, year=2024, month=5, amount=Decimal(1), status=ReportStatus.SUBMITTED, actor=SYSTEM,
     )
     assert versions_for(province, 2024) != before
     assert report.pk
@@ -122,7 +123,7 @@ def test_the_database_cache_is_shared(settings):
         assert figures.completed == Decimal(400)
         assert n == 2  # the version and the cache row
         save_report(
-            project=pa, year=2024, month=5, amount=Decimal(250), status=ReportStatus.ACCEPTED
+            project=pa, year=2024, month=5, amount=Decimal(250), status=ReportStatus.ACCEPTED, actor=SYSTEM,
         )
         assert compute(sa, PERIOD).completed == Decimal(650)
 

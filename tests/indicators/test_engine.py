@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.orgs.services import create_unit
 from tuijin.progress.models import ReportStatus
 from tuijin.progress.services import save_report
@@ -112,8 +113,8 @@ def test_empty_scope(town):
 def test_all_amounts_stay_decimal(town):
     p = f.project(town.jia)
     f.entry(town.prov, p, plan="0.3")
-    save_report(project=p, year=2024, month=1, amount=0.1, status=ReportStatus.ACCEPTED)
-    save_report(project=p, year=2024, month=2, amount=0.2, status=ReportStatus.ACCEPTED)
+    save_report(project=p, year=2024, month=1, amount=0.1, status=ReportStatus.ACCEPTED, actor=SYSTEM)
+    save_report(project=p, year=2024, month=2, amount=0.2, status=ReportStatus.ACCEPTED, actor=SYSTEM)
     d = figures("2024-02")
     # 0.1 + 0.2 = 0.3 exactly (floats would give 0.30000000000000004), 0.3 ÷ 0.3 = 1
     assert d.completed == D("0.3")
@@ -373,7 +374,7 @@ def test_no_period_plan_prints_null(town):
 
 
 def test_by_unit_sums_to_total_and_parks_roll_up(town):
-    create_unit(name="财政局", kind="department", parent=town.city)  # departments are not a breakdown row
+    create_unit(name="财政局", kind="department", parent=town.city, actor=SYSTEM)  # departments are not a breakdown row
     pj = f.project(town.jia)
     pp = f.project(town.park)
     py = f.project(town.yi)
@@ -427,7 +428,7 @@ def test_basis_submitted_or_accepted(town):
     for month, amount, status in ((1, 100, ReportStatus.ACCEPTED), (2, 200, ReportStatus.SUBMITTED),
                                   (3, 300, ReportStatus.DISTRICT_ACCEPTED), (4, 400, ReportStatus.DRAFT),
                                   (5, 500, ReportStatus.RETURNED)):
-        save_report(project=p, year=2024, month=month, amount=amount, status=status)
+        save_report(project=p, year=2024, month=month, amount=amount, status=status, actor=SYSTEM)
     # accepted (市级确认): 100; submitted: 100 + 200 + 300 = 600 (drafts and returned reports never count)
     assert figures(basis="accepted").completed == D(100)
     assert figures(basis="submitted").completed == D(600)

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from tests import factories as f
 from tests.dashboard.world import build_town
+from tests.factories import SYSTEM
 from tuijin.core.periods import Period
 from tuijin.indicators import engine
 from tuijin.indicators.engine import ADDITIVE, compute
@@ -38,14 +39,14 @@ D = datetime.date
 def _extras(t):
     f.monthly_plan(t.p[1].list_entries.get(year=2024), {3: 3000, 5: 5000, 6: 6000})
     may = MonthlyReport.objects.get(project=t.p[3], year=2024, month=5)
-    set_report_status(report=may, status=ReportStatus.RETURNED, reason="数据有误")
+    set_report_status(report=may, status=ReportStatus.RETURNED, reason="数据有误", actor=SYSTEM)
     save_report(
         project=t.p[5],
         year=2024,
         month=6,
         amount=Decimal(600),
         status=ReportStatus.SUBMITTED,
-        today=D(2024, 7, 1),
+        today=D(2024, 7, 1), actor=SYSTEM,
     )
 
 
@@ -68,26 +69,26 @@ def test_rebuild_equals_incremental_after_a_sequence_of_writes(town):
         month=5,
         amount=Decimal(700),
         status=ReportStatus.SUBMITTED,
-        today=D(2024, 6, 1),
+        today=D(2024, 6, 1), actor=SYSTEM,
     )
-    review_report(report=r, accept=True, level="city")
+    review_report(report=r, accept=True, level="city", actor=SYSTEM)
     r6 = MonthlyReport.objects.get(project=t.p[5], year=2024, month=6)
-    review_report(report=r6, accept=False, level="city", reason="请核实")
+    review_report(report=r6, accept=False, level="city", reason="请核实", actor=SYSTEM)
     save_report(
         project=t.p[5],
         year=2024,
         month=6,
         amount=Decimal(650),
         status=ReportStatus.SUBMITTED,
-        today=D(2024, 7, 1),
+        today=D(2024, 7, 1), actor=SYSTEM,
     )
     # an entry changed (plan, flags), a monthly plan changed
     e4 = t.p[4].list_entries.get(year=2024)
-    update_list_entry(entry=e4, annual_plan=Decimal(5500), planned_completion=True)
+    update_list_entry(entry=e4, annual_plan=Decimal(5500), planned_completion=True, actor=SYSTEM)
     set_monthly_plan(entry=t.p[1].list_entries.get(year=2024), cumulative={6: 6500}, actor=admin)
     # a stage event, a project moved to another unit, a list's rank changed (which entry counts)
-    record_stage(project=t.p[2], stage="started", date=D(2024, 5, 20))
-    update_project(project=t.p[5], unit=t.yi)
+    record_stage(project=t.p[2], stage="started", date=D(2024, 5, 20), actor=SYSTEM)
+    update_project(project=t.p[5], unit=t.yi, actor=SYSTEM)
     f.entry(
         t.sheng, t.p[6], plan=Decimal(3500), continuing=True
     )  # P6 now on both lists: 省重大 counts

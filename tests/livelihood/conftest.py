@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
+from tests.factories import SYSTEM
 from tuijin.livelihood import services
 from tuijin.livelihood.models import ReportStatus
 from tuijin.orgs.services import create_unit
@@ -21,10 +22,10 @@ class World:
     def __init__(self):
         self.city, self.districts = factories.city_tree("镇江市", ("京口区", "润州区"), province="江苏省")
         self.province = self.city.parent
-        self.depts = {name: create_unit(name=f"镇江市{name}", kind="department", parent=self.city)
+        self.depts = {name: create_unit(name=f"镇江市{name}", kind="department", parent=self.city, actor=SYSTEM)
                       for name in ("住房和城乡建设局", "卫生健康委员会", "教育局")}
-        self.programme = services.create_programme(unit=self.city, year=2024)
-        self.category = services.add_category(programme=self.programme, name="交通出行")
+        self.programme = services.create_programme(unit=self.city, year=2024, actor=SYSTEM)
+        self.category = services.add_category(programme=self.programme, name="交通出行", actor=SYSTEM)
 
     def item(self, name="新增公共停车泊位", *, quantity=2000, unit="个", lead="住房和城乡建设局", programme=None,
              **kw):
@@ -34,11 +35,12 @@ class World:
             quantity, unit = None, kw.pop("unit", "")
         lead_unit = self.depts[lead] if isinstance(lead, str) else lead
         return services.add_item(programme=programme, category=category, name=name, lead_unit=lead_unit,
-                                 quantity=quantity, unit=unit, **kw)
+                                 quantity=quantity, unit=unit, **{"actor": SYSTEM, **kw})
 
     def report(self, item, month, done=None, *, delivered=None, status=ReportStatus.ACCEPTED, **kw):
         return services.save_progress(item=item, year=item.programme.year, month=month, done=done,
-                                      delivered=delivered, status=status, today=kw.pop("today", TODAY), **kw)
+                                      delivered=delivered, status=status, today=kw.pop("today", TODAY),
+                                      **{"actor": SYSTEM, **kw})
 
 
 @pytest.fixture

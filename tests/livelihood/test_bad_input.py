@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from tests.factories import SYSTEM
 from tuijin.audit.models import AuditEntry
 from tuijin.core.errors import InputError
 from tuijin.livelihood import services
@@ -71,10 +72,10 @@ def test_taking_back_a_deliverable_needs_a_reason(w):
 
 def test_a_milestone_plan_that_decreases_is_refused(w):
     item = w.item()
-    services.set_milestones(item=item, points={3: 20, 6: 50})
+    services.set_milestones(item=item, points={3: 20, 6: 50}, actor=SYSTEM)
     before = counts()
     with pytest.raises(InputError) as exc:
-        services.set_milestones(item=item, points={3: 30, 6: 25, 12: 100})
+        services.set_milestones(item=item, points={3: 30, 6: 25, 12: 100}, actor=SYSTEM)
     assert exc.value.field == "points"
     assert "6月累计 25" in exc.value.text and "3月累计 30" in exc.value.text and "不能减少" in exc.value.text
     assert counts() == before
@@ -84,7 +85,7 @@ def test_a_milestone_plan_that_decreases_is_refused(w):
 def test_a_quarterly_plan_that_decreases_is_refused(w):
     item = w.item()
     with pytest.raises(InputError, match="不能减少"):
-        services.set_milestones(item=item, points={1: 600, 2: 500}, by="quarter", basis="quantity")
+        services.set_milestones(item=item, points={1: 600, 2: 500}, by="quarter", basis="quantity", actor=SYSTEM)
 
 
 @pytest.mark.parametrize(("points", "by", "basis", "message"), [
@@ -98,7 +99,7 @@ def test_a_quarterly_plan_that_decreases_is_refused(w):
 def test_other_bad_plans(w, points, by, basis, message):
     item = w.item()
     with pytest.raises(InputError, match=message):
-        services.set_milestones(item=item, points=points, by=by, basis=basis)
+        services.set_milestones(item=item, points=points, by=by, basis=basis, actor=SYSTEM)
     assert not item.milestones.exists()
 
 
@@ -106,13 +107,13 @@ def test_a_month_outside_the_programme_year_is_refused(w):
     item = w.item()
     before = counts()
     with pytest.raises(InputError) as exc:
-        services.save_progress(item=item, year=2025, month=1, done=100, today=datetime.date(2025, 3, 1))
+        services.save_progress(item=item, year=2025, month=1, done=100, today=datetime.date(2025, 3, 1), actor=SYSTEM)
     assert exc.value.field == "month"
     assert "2025年1月" in exc.value.text and "2024" in exc.value.text
     with pytest.raises(InputError, match="月份应在 1-12 之间, 收到 13"):
-        services.save_progress(item=item, year=2024, month=13, done=100)
+        services.save_progress(item=item, year=2024, month=13, done=100, actor=SYSTEM)
     with pytest.raises(InputError, match="尚未开始"):
-        services.save_progress(item=item, year=2024, month=7, done=100, today=datetime.date(2024, 6, 20))
+        services.save_progress(item=item, year=2024, month=7, done=100, today=datetime.date(2024, 6, 20), actor=SYSTEM)
     assert counts() == before
 
 
@@ -150,7 +151,7 @@ def test_unknown_deliverable_and_policy_above_100(w):
 def test_a_locked_month_needs_a_reason_and_goes_back_to_review(w):
     item = w.item()
     open_period(city=w.city, year=2024, month=5, opens_on=datetime.date(2024, 5, 1),
-                deadline=datetime.date(2024, 6, 5))
+                deadline=datetime.date(2024, 6, 5), actor=SYSTEM)
     with pytest.raises(InputError, match="已锁定"):
         w.report(item, 5, 1000)
     report = w.report(item, 5, 1000, reason="补报")
@@ -160,9 +161,9 @@ def test_a_locked_month_needs_a_reason_and_goes_back_to_review(w):
 def test_bad_items_and_programmes(w):
     before = counts()
     with pytest.raises(InputError, match="已有 2024 年民生实事计划"):
-        services.create_programme(unit=w.city, year=2024)
+        services.create_programme(unit=w.city, year=2024, actor=SYSTEM)
     with pytest.raises(InputError, match="应属于省、市或县区"):
-        services.create_programme(unit=w.depts["教育局"], year=2024)
+        services.create_programme(unit=w.depts["教育局"], year=2024, actor=SYSTEM)
     with pytest.raises(InputError, match="年度目标应大于 0"):
         w.item("零目标", quantity=0)
     with pytest.raises(InputError, match="请填写计量单位"):
@@ -186,9 +187,9 @@ def test_review_needs_a_reason_to_return(w):
     item = w.item()
     report = w.report(item, 5, 1000, status=ReportStatus.SUBMITTED)
     with pytest.raises(InputError, match="退回必须填写原因"):
-        services.review_progress(report=report, accept=False)
-    services.review_progress(report=report, accept=False, reason="数据与台账不符")
+        services.review_progress(report=report, accept=False, actor=SYSTEM)
+    services.review_progress(report=report, accept=False, reason="数据与台账不符", actor=SYSTEM)
     report.refresh_from_db()
     assert (report.status, report.return_reason) == (ReportStatus.RETURNED, "数据与台账不符")
     with pytest.raises(InputError, match="不能审核"):
-        services.review_progress(report=report, accept=True)
+        services.review_progress(report=report, accept=True, actor=SYSTEM)

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from tests import factories
+from tests.factories import SYSTEM
 from tuijin.livelihood.demo import build_livelihood_demo
 from tuijin.livelihood.models import Item, ItemReport, ReportStatus
 from tuijin.orgs.models import OrgUnit
@@ -25,7 +26,7 @@ def _built(django_db_setup, django_db_blocker):
     runs in a savepoint within it)."""
     with django_db_blocker.unblock(), transaction.atomic():
         city, districts = factories.city_tree("镇江市", ("京口区", "润州区"), province="江苏省")
-        ndrc = create_unit(name="镇江市发展和改革委员会", kind="department", parent=city)
+        ndrc = create_unit(name="镇江市发展和改革委员会", kind="department", parent=city, actor=SYSTEM)
         build_livelihood_demo(city=city, departments={"发展和改革委员会": ndrc})
         yield city
         transaction.set_rollback(True)

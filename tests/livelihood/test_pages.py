@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests import factories
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.livelihood import services
 from tuijin.livelihood.models import ItemReport, ReportStatus
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def page(w, client):
     parking = w.item("新增公共停车泊位", cooperating_units=[w.depts["教育局"]])
     services.set_milestones(item=parking, points={1: 400, 2: 900, 3: 1500, 4: 2000}, by="quarter",
-                            basis="quantity")
+                            basis="quantity", actor=SYSTEM)
     school = w.item("学校建设", quantity=12, unit="所", lead="教育局", category="教育提质")
     w.report(parking, 4, 890)
     w.report(parking, 5, 1113)

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from tests import factories
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.livelihood import scoping, selectors, services
 
@@ -20,12 +21,12 @@ def scene(w):
     parking = w.item("新增公共停车泊位", cooperating_units=[w.depts["教育局"]])
     screening = w.item("两癌筛查", quantity=4, unit="万人", lead="卫生健康委员会")
     led_by_jk = w.item("京口区牵头的市级实事", quantity=10, unit="个", lead=jk)
-    jk_prog = services.create_programme(unit=jk, year=2024)
-    rz_prog = services.create_programme(unit=rz, year=2024)
+    jk_prog = services.create_programme(unit=jk, year=2024, actor=SYSTEM)
+    rz_prog = services.create_programme(unit=rz, year=2024, actor=SYSTEM)
     jk_item = w.item("京口区口袋公园", quantity=5, unit="个", programme=jk_prog, lead=jk)
     rz_item = w.item("润州区口袋公园", quantity=5, unit="个", programme=rz_prog, lead=rz)
     sz, _ = factories.city_tree("苏州市", ("姑苏区",), province="江苏省")
-    sz_prog = services.create_programme(unit=sz, year=2024)
+    sz_prog = services.create_programme(unit=sz, year=2024, actor=SYSTEM)
     sz_item = w.item("苏州市停车泊位", quantity=100, unit="个", programme=sz_prog, lead=sz)
     users = {
         "city_admin": factories.user("zj_admin", w.city, Role.CITY_ADMIN),

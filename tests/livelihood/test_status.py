@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.factories import SYSTEM
 from tuijin.livelihood import selectors, services
 from tuijin.livelihood.models import ReportStatus
 from tuijin.livelihood.progress import AHEAD, BEHIND, COMPLETED, NOT_REPORTED, ON_SCHEDULE
@@ -88,7 +89,7 @@ def test_quarterly_plan_where_the_linear_share_gives_another_status(w):
     item = w.item("老旧小区改造", quantity=60, unit="个")
     w.report(item, 5, 15)
     assert state(w, item).status == BEHIND  # linear: 25% against 41.67%
-    services.set_milestones(item=item, points={1: 10, 2: 20, 3: 60, 4: 100}, by="quarter")
+    services.set_milestones(item=item, points={1: 10, 2: 20, 3: 60, 4: 100}, by="quarter", actor=SYSTEM)
     s = state(w, item)
     assert abs(s.planned - (dec("0.10") + dec("0.10") * 2 / 3)) < Decimal("1e-20")  # 16.67%
     assert s.status == AHEAD
@@ -99,7 +100,7 @@ def test_quarterly_plan_where_the_linear_share_gives_another_status(w):
 
 def test_quarterly_plan_in_quantities(w):
     item = w.item()
-    services.set_milestones(item=item, points={1: 400, 2: 900, 3: 1500, 4: 2000}, by="quarter", basis="quantity")
+    services.set_milestones(item=item, points={1: 400, 2: 900, 3: 1500, 4: 2000}, by="quarter", basis="quantity", actor=SYSTEM)
     w.report(item, 5, 1113)
     s = state(w, item)
     assert abs(s.planned - (Decimal(400) + Decimal(500) * 2 / 3) / 2000) < Decimal("1e-20")  # 36.67%
@@ -108,10 +109,10 @@ def test_quarterly_plan_in_quantities(w):
 
 def test_monthly_plan_and_backward_scheduling(w):
     item = w.item("公交线路", quantity=20, unit="条")
-    services.set_milestones(item=item, points={5: 50, 12: 100})
+    services.set_milestones(item=item, points={5: 50, 12: 100}, actor=SYSTEM)
     w.report(item, 5, 8)  # 40% against 50%
     assert state(w, item).status == BEHIND
-    services.schedule_backwards(item=item, deadline_month=12, start_month=3)  # 3 of 10 months: 30%
+    services.schedule_backwards(item=item, deadline_month=12, start_month=3, actor=SYSTEM)  # 3 of 10 months: 30%
     assert state(w, item).planned == Decimal(3) / 10
     assert state(w, item).status == AHEAD
 
@@ -128,7 +129,7 @@ def test_the_tolerance_is_the_programmes_setting(w):
     item = w.item()
     w.report(item, 5, 900)  # 45%: 3.33 points ahead
     assert state(w, item).status == ON_SCHEDULE
-    services.update_programme(programme=w.programme, tolerance_pp=2)
+    services.update_programme(programme=w.programme, tolerance_pp=2, actor=SYSTEM)
     assert state(w, item).status == AHEAD
 
 
@@ -139,7 +140,7 @@ def test_basis_accepted_or_submitted(w):
     assert state(w, item).targets[0].done == 700  # the confirmed April figure
     assert state(w, item, basis="submitted").targets[0].done == 1113
     report = w.programme.items.get().reports.get(month=5)
-    services.review_progress(report=report, accept=True)
+    services.review_progress(report=report, accept=True, actor=SYSTEM)
     assert state(w, item).targets[0].done == 1113
 
 
@@ -162,9 +163,9 @@ def test_counts_by_status_category_and_lead_unit(w):
 
 
 def test_a_province_item_counts_in_the_city_programme(w):
-    province = services.create_programme(unit=w.province, year=2024)
+    province = services.create_programme(unit=w.province, year=2024, actor=SYSTEM)
     item = w.item("全省统一办理", quantity=10, unit="项", programme=province, lead=w.depts["教育局"])
-    services.share_item(item=item, programme=w.programme)
+    services.share_item(item=item, programme=w.programme, actor=SYSTEM)
     w.report(item, 5, 10)
     names = [s.item.name for s in selectors.programme_status(programme=w.programme, month=5).states]
     assert names == ["全省统一办理"]

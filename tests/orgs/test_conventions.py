@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 
 from tests import factories
 from tests.bulletins.conftest import build_town
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.audit.models import AuditEntry
 from tuijin.bulletins.formats import to_text
@@ -205,7 +206,7 @@ def test_a_year_falls_back_to_the_latest_earlier_year_then_the_city_then_the_def
     assert [conventions_for(district, y).rate_places for y in (2023, 2024, 2025)] == [2, 4, 4]
     assert conventions_for(town.units["乙区"], 2024).rate_places == 2
     # A unit with no stored row anywhere above it: the defaults (unsaved).
-    lone = create_unit(name="无口径省", kind="province")
+    lone = create_unit(name="无口径省", kind="province", actor=SYSTEM)
     default = conventions_for(lone, 2024)
     assert default.pk is None and default.rate_places == 1
 
@@ -251,7 +252,7 @@ def test_a_foreign_city_administrator_is_refused_and_nothing_written(town, admin
 
 
 def test_a_department_keeps_no_conventions(town, admins):
-    dept = create_unit(name="测试市发改委", kind="department", parent=town.city)
+    dept = create_unit(name="测试市发改委", kind="department", parent=town.city, actor=SYSTEM)
     with pytest.raises(InputError) as exc:
         set_conventions(unit=dept, year=2025, values={"rate_places": "2"}, actor=admins["own"])
     assert exc.value.text == "测试市发改委 (部门) 不单独设口径"

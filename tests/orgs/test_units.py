@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.audit.models import AuditEntry
 from tuijin.core.errors import InputError
@@ -20,7 +21,7 @@ from tuijin.orgs.models import OrgUnit
 def world(db):
     city, d = f.city_tree("测试市", ("甲区", "乙区"))
     other, od = f.city_tree("邻市", ("丙区",))
-    park = services.create_unit(name="甲区高新园", kind="park", parent=d["甲区"])
+    park = services.create_unit(name="甲区高新园", kind="park", parent=d["甲区"], actor=SYSTEM)
     admin = f.user("city_admin", city, Role.CITY_ADMIN)
     return {"city": city, "d": d, "park": park, "other": other, "od": od, "admin": admin,
             "other_admin": f.user("other_admin", other, Role.CITY_ADMIN),

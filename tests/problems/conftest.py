@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.orgs.services import create_unit
 from tuijin.problems.models import ProblemCategory
 from tuijin.problems.services import ensure_categories
@@ -47,10 +48,10 @@ class World:
 def world(db):
     ensure_categories()
     city, d = f.city_tree("测试市", ("甲区", "乙区"))
-    land = create_unit(name="测试市自然资源和规划局", kind="department", parent=city)
-    eco = create_unit(name="测试市生态环境局", kind="department", parent=city)
+    land = create_unit(name="测试市自然资源和规划局", kind="department", parent=city, actor=SYSTEM)
+    eco = create_unit(name="测试市生态环境局", kind="department", parent=city, actor=SYSTEM)
     other, _ = f.city_tree("外市", ("丙区",))
-    other_bureau = create_unit(name="外市自然资源和规划局", kind="department", parent=other)
+    other_bureau = create_unit(name="外市自然资源和规划局", kind="department", parent=other, actor=SYSTEM)
     project = f.project(d["甲区"], name="甲区测试项目", responsible_leader="张副市长")
     other_project = f.project(d["乙区"], name="乙区测试项目")
     reporter = f.user("reporter", d["甲区"], "reporter", email="reporter@example.cn")

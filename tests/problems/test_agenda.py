@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.dashboard.agenda import weekly_agenda
 from tuijin.dashboard.agenda_export import agenda_docx, minutes_docx
 from tuijin.problems import selectors, services
@@ -74,9 +75,9 @@ def week(world):
     june_started = mk("六月已开工项目", stages={Stage.SIGNED: D(2024, 3, 1), Stage.STARTED: D(2024, 6, 3)})
     f.entry(lst, june_started, plan=0, planned_new_start=True, planned_start_month=6)
     # milestones
-    record_milestone(project=good, kind="permit", planned_date=D(2024, 6, 20))
-    record_milestone(project=good, kind="topped_out", planned_date=D(2024, 6, 30))
-    record_milestone(project=w["red"], kind="land", planned_date=D(2024, 6, 12), actual_date=D(2024, 6, 11))
+    record_milestone(project=good, kind="permit", planned_date=D(2024, 6, 20), actor=SYSTEM)
+    record_milestone(project=good, kind="topped_out", planned_date=D(2024, 6, 30), actor=SYSTEM)
+    record_milestone(project=w["red"], kind="land", planned_date=D(2024, 6, 12), actual_date=D(2024, 6, 11), actor=SYSTEM)
     # 百日开工
     w["late_start"] = mk("签约超百日项目", stages={Stage.SIGNED: D(2024, 2, 1)})
     mk("签约未满百日项目", stages={Stage.SIGNED: D(2024, 4, 1)})

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from tests.factories import SYSTEM
 from tuijin.audit.models import AuditEntry
 from tuijin.core.errors import InputError
 from tuijin.problems import selectors, services
@@ -179,11 +180,11 @@ def test_acting_outside_scope_refused(world):
 
 def test_problem_from_monthly_report(world):
     report = save_report(project=world.project, year=2024, month=5, amount=100,
-                         problems_text="供电线路未接入, 影响设备调试\n另: 用工缺口 30 人", today=datetime.date(2024, 6, 3))
+                         problems_text="供电线路未接入, 影响设备调试\n另: 用工缺口 30 人", today=datetime.date(2024, 6, 3), actor=SYSTEM)
     p = services.problem_from_report(actor=world.reporter, report=report, category=world.category("水电气"),
                                      now=at(2024, 6, 3))
     assert p.title == "供电线路未接入, 影响设备调试" and p.source == "report" and p.report == report
     assert "用工缺口" in p.description
-    empty = save_report(project=world.project, year=2024, month=4, amount=100, today=datetime.date(2024, 6, 3))
+    empty = save_report(project=world.project, year=2024, month=4, amount=100, today=datetime.date(2024, 6, 3), actor=SYSTEM)
     with pytest.raises(InputError):
         services.problem_from_report(actor=world.reporter, report=empty, category=world.category(), now=at(2024, 6, 3))

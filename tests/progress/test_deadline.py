@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.audit.models import AuditEntry
 from tuijin.core.errors import InputError
@@ -42,10 +43,10 @@ def world(db, settings, tmp_path):
         f.entry(lst, p, plan=Decimal(plan))
     f.reports(a1, 2024, [Decimal(1000)] * 5)
     services.save_report(project=a1, year=2024, month=6, amount=Decimal(1000), progress_text="主体施工",
-                         status=ReportStatus.ACCEPTED)
+                         status=ReportStatus.ACCEPTED, actor=SYSTEM)
     f.reports(a2, 2024, [Decimal(500)] * 6)
     period = services.open_period(city=city, year=2024, month=7, opens_on=datetime.date(2024, 7, 1),
-                                  deadline=today + datetime.timedelta(days=5))
+                                  deadline=today + datetime.timedelta(days=5), actor=SYSTEM)
     rep_a = f.user("rep_a", d["甲区"], Role.REPORTER)
     rep_b = f.user("rep_b", d["乙区"], Role.REPORTER)
     a1.reporters.add(rep_a)

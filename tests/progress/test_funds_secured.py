@@ -61,7 +61,7 @@ def test_the_api_takes_and_returns_funds_secured(city, client):
     from tuijin.api.services import create_token
 
     _city, p, admin = city
-    token = create_token(user=admin, name="测试", days=30)[1]
+    token = create_token(user=admin, name="测试", days=30, actor=admin)[1]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     url = f"/api/v1/projects/{p.pk}/reports"
     r = client.post(

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.audit.models import AuditEntry
 from tuijin.core.errors import InputError
@@ -67,7 +68,7 @@ def test_the_city_admin_corrects_history_with_a_reason_and_later_cumulatives_fol
 def test_months_before_the_current_open_period_are_locked(setup):
     city, p, district_admin, _ = setup
     f.reports(p, 2024, [D(100)] * 5, status=ReportStatus.SUBMITTED)  # not accepted: only the period locks them
-    open_period(city=city, year=2024, month=7, opens_on=datetime.date(2024, 7, 1), deadline=datetime.date(2024, 8, 31))
+    open_period(city=city, year=2024, month=7, opens_on=datetime.date(2024, 7, 1), deadline=datetime.date(2024, 8, 31), actor=SYSTEM)
     lock = month_lock(project=p, year=2024, month=5, today=TODAY)
     assert lock is not None and lock.history and "早于当前填报期 2024年7月" in lock.message
     assert month_lock(project=p, year=2024, month=7, today=TODAY) is None

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.audit.models import AuditEntry
 from tuijin.core.errors import InputError
@@ -342,9 +343,9 @@ def test_responsible_department_column(client, world):
     from tuijin.orgs.services import create_unit
 
     city, d = world["city"], world["d"]
-    create_unit(name="测试市发展和改革委员会", kind="department", parent=city)
-    create_unit(name="甲区住房和城乡建设局", kind="department", parent=d["甲区"])
-    create_unit(name="乙区住房和城乡建设局", kind="department", parent=d["乙区"])
+    create_unit(name="测试市发展和改革委员会", kind="department", parent=city, actor=SYSTEM)
+    create_unit(name="甲区住房和城乡建设局", kind="department", parent=d["甲区"], actor=SYSTEM)
+    create_unit(name="乙区住房和城乡建设局", kind="department", parent=d["乙区"], actor=SYSTEM)
     admin = world["admin"]
     client.force_login(admin)
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(client.get("/reports/template/projects/").streaming_content)))

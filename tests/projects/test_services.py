@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.audit.models import AuditEntry
 from tuijin.core.errors import InputError
 from tuijin.projects.codes import check_project_code
@@ -42,7 +43,7 @@ def refused(field, *words):
 
 def make(unit, code=GOOD, total=1000, **kw):
     return create_project(code=code, name=kw.pop("name", "测试项目"), unit=unit, category=f.category(),
-                          total_investment=total, registered_on=day(2020, 1, 1), **kw)
+                          total_investment=total, registered_on=day(2020, 1, 1), **{"actor": SYSTEM, **kw})
 
 
 # ---------------------------------------------------------------- project codes
@@ -87,7 +88,7 @@ def test_duplicate_code_refused(place):
         make(place[1], code=GOOD.lower(), name="另一个项目")  # normalised to the same code
     other, _ = make(place[1], code="2024-321102-34-03-000025", name="另一个项目")
     with refused("code", GOOD):
-        update_project(project=other, code=GOOD)
+        update_project(project=other, code=GOOD, actor=SYSTEM)
 
 
 # ---------------------------------------------------------------- amounts
@@ -108,7 +109,7 @@ def test_total_investment_is_decimal(place):
 def test_update_refuses_negative_total_and_keeps_the_old(place):
     p, _ = make(place[1], total=1000)
     with refused("total_investment", "-5"):
-        update_project(project=p, total_investment=-5)
+        update_project(project=p, total_investment=-5, actor=SYSTEM)
     p.refresh_from_db()
     assert p.total_investment == Decimal(1000)
 
@@ -116,7 +117,7 @@ def test_update_refuses_negative_total_and_keeps_the_old(place):
 def test_project_on_a_department_refused(place):
     from tuijin.orgs.services import create_unit
 
-    dept = create_unit(name="自然资源和规划局", kind="department", parent=place[0])
+    dept = create_unit(name="自然资源和规划局", kind="department", parent=place[0], actor=SYSTEM)
     with refused("unit", "自然资源和规划局"):
         make(dept)
 
@@ -126,8 +127,8 @@ def test_project_on_a_department_refused(place):
 
 def test_stages_move_forward_with_history(place):
     p, _ = make(place[1])
-    record_stage(project=p, stage=Stage.SIGNED, date=day(2024, 1, 10))
-    record_stage(project=p, stage=Stage.STARTED, date=day(2024, 3, 1))
+    record_stage(project=p, stage=Stage.SIGNED, date=day(2024, 1, 10), actor=SYSTEM)
+    record_stage(project=p, stage=Stage.STARTED, date=day(2024, 3, 1), actor=SYSTEM)
     p.refresh_from_db()
     assert p.stage == Stage.STARTED
     assert list(p.stage_events.values_list("stage", flat=True)) == ["planning", "signed", "started"]
@@ -135,43 +136,43 @@ def test_stages_move_forward_with_history(place):
 
 def test_stage_cannot_move_backward(place):
     p, _ = make(place[1])
-    record_stage(project=p, stage=Stage.STARTED, date=day(2024, 3, 1))
+    record_stage(project=p, stage=Stage.STARTED, date=day(2024, 3, 1), actor=SYSTEM)
     with refused("stage", "开工", "签约"):
-        record_stage(project=p, stage=Stage.SIGNED, date=day(2024, 4, 1))
+        record_stage(project=p, stage=Stage.SIGNED, date=day(2024, 4, 1), actor=SYSTEM)
     with refused("stage", "开工"):
-        record_stage(project=p, stage=Stage.STARTED, date=day(2024, 4, 1))  # the same stage twice
+        record_stage(project=p, stage=Stage.STARTED, date=day(2024, 4, 1), actor=SYSTEM)  # the same stage twice
 
 
 def test_stage_date_not_in_the_future(place):
     p, _ = make(place[1])
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     with refused("date", str(tomorrow)):
-        record_stage(project=p, stage=Stage.SIGNED, date=tomorrow)
-    record_stage(project=p, stage=Stage.SIGNED, date=timezone.localdate())  # today is fine
+        record_stage(project=p, stage=Stage.SIGNED, date=tomorrow, actor=SYSTEM)
+    record_stage(project=p, stage=Stage.SIGNED, date=timezone.localdate(), actor=SYSTEM)  # today is fine
 
 
 def test_stage_date_not_before_the_previous_stage(place):
     p, _ = make(place[1])
-    record_stage(project=p, stage=Stage.SIGNED, date=day(2024, 3, 1))
+    record_stage(project=p, stage=Stage.SIGNED, date=day(2024, 3, 1), actor=SYSTEM)
     with refused("date", "2024-02-01", "2024-03-01"):
-        record_stage(project=p, stage=Stage.STARTED, date=day(2024, 2, 1))
-    record_stage(project=p, stage=Stage.STARTED, date=day(2024, 3, 1))  # the same day is fine
+        record_stage(project=p, stage=Stage.STARTED, date=day(2024, 2, 1), actor=SYSTEM)
+    record_stage(project=p, stage=Stage.STARTED, date=day(2024, 3, 1), actor=SYSTEM)  # the same day is fine
 
 
 def test_unknown_stage_and_terminated_project(place):
     p, _ = make(place[1])
     with refused("stage", "demolished"):
-        record_stage(project=p, stage="demolished", date=day(2024, 1, 1))
-    record_stage(project=p, stage=Stage.TERMINATED, date=day(2024, 2, 1))
+        record_stage(project=p, stage="demolished", date=day(2024, 1, 1), actor=SYSTEM)
+    record_stage(project=p, stage=Stage.TERMINATED, date=day(2024, 2, 1), actor=SYSTEM)
     with refused("stage", "终止"):
-        record_stage(project=p, stage=Stage.SIGNED, date=day(2024, 3, 1))
+        record_stage(project=p, stage=Stage.SIGNED, date=day(2024, 3, 1), actor=SYSTEM)
 
 
 def test_registration_date_not_in_the_future(place):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     with refused("registered_on", str(tomorrow)):
         create_project(code=GOOD, name="未来项目", unit=place[1], category=f.category(), total_investment=1,
-                       registered_on=tomorrow)
+                       registered_on=tomorrow, actor=SYSTEM)
 
 
 # ---------------------------------------------------------------- list entries
@@ -186,7 +187,7 @@ def listed(place):
 def test_list_entry(listed):
     lst, p = listed
     e = add_list_entry(annual_list=lst, project=p, year=2024, annual_plan="1234.5", planned_new_start=True,
-                       planned_start_month=3)
+                       planned_start_month=3, actor=SYSTEM)
     assert e.annual_plan == Decimal("1234.5")
 
 
@@ -195,34 +196,34 @@ def test_planned_start_month_out_of_range_refused(listed, month):
     lst, p = listed
     with refused("planned_start_month", str(month)):
         add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=100, planned_new_start=True,
-                       planned_start_month=month)
+                       planned_start_month=month, actor=SYSTEM)
 
 
 def test_new_start_and_continuing_both_refused(listed):
     lst, p = listed
     with refused("continuing", "新开工", "续建"):
         add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=100, planned_new_start=True,
-                       continuing=True)
+                       continuing=True, actor=SYSTEM)
 
 
 def test_start_month_without_new_start_refused(listed):
     lst, p = listed
     with refused("planned_start_month"):
-        add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=100, planned_start_month=5)
+        add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=100, planned_start_month=5, actor=SYSTEM)
 
 
 def test_negative_annual_plan_refused(listed):
     lst, p = listed
     with refused("annual_plan", "-100"):
-        add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=-100)
+        add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=-100, actor=SYSTEM)
 
 
 def test_same_list_twice_in_a_year_refused(listed):
     lst, p = listed
-    add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=100)
+    add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=100, actor=SYSTEM)
     with refused("project", "2024"):
-        add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=200)
-    add_list_entry(annual_list=lst, project=p, year=2025, annual_plan=200)  # next year's list is another entry
+        add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=200, actor=SYSTEM)
+    add_list_entry(annual_list=lst, project=p, year=2025, annual_plan=200, actor=SYSTEM)  # next year's list is another entry
 
 
 def test_project_of_another_city_refused(listed):
@@ -230,4 +231,4 @@ def test_project_of_another_city_refused(listed):
     other_city, d = f.city_tree(city="别的市", districts=("丙区",))
     stranger, _ = make(d["丙区"], code="2024-321102-34-03-000033", name="外市项目")
     with refused("project", "外市项目"):
-        add_list_entry(annual_list=lst, project=stranger, year=2024, annual_plan=100)
+        add_list_entry(annual_list=lst, project=stranger, year=2024, annual_plan=100, actor=SYSTEM)

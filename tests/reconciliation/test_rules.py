@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from tests.factories import SYSTEM
 from tuijin.reconciliation.models import Rule, ThresholdKind
 from tuijin.reconciliation.rules import Threshold, reconcile
 
@@ -100,7 +101,7 @@ def test_a_terminated_registration_is_no_longer_a_duplicate(imported):
 
     p = imported["p"]
     for i in (8, 10):
-        record_stage(project=p[i], stage=Stage.TERMINATED, date=datetime.date(2024, 3, 20))
+        record_stage(project=p[i], stage=Stage.TERMINATED, date=datetime.date(2024, 3, 20), actor=SYSTEM)
     assert not [
         f for f in reconcile(imported["city"], 2024, 3).findings if f.rule == Rule.DUPLICATE
     ]

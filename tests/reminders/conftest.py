@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.orgs.services import create_unit
 from tuijin.problems import services as problems
 from tuijin.problems.models import ProblemCategory
@@ -94,7 +95,7 @@ def world(db, settings):
     settings.SITE_URL = "https://tuijin.example.cn"
     problems.ensure_categories()
     city, d = f.city_tree("提醒市", ("甲区", "乙区"))
-    bureau = create_unit(name="提醒市自然资源局", kind="department", parent=city)
+    bureau = create_unit(name="提醒市自然资源局", kind="department", parent=city, actor=SYSTEM)
     lst = f.annual_list(city)
     p1 = f.project(d["甲区"], name="甲区一号")
     p2 = f.project(d["甲区"], name="甲区二号")
@@ -116,7 +117,7 @@ def world(db, settings):
         year=2024,
         month=7,
         opens_on=datetime.date(2024, 8, 1),
-        deadline=datetime.date(2024, 8, 10),
+        deadline=datetime.date(2024, 8, 10), actor=SYSTEM,
     )
     save_report(
         project=p2,
@@ -124,7 +125,7 @@ def world(db, settings):
         month=7,
         amount=Decimal(100),
         status=ReportStatus.SUBMITTED,
-        today=datetime.date(2024, 8, 2),
+        today=datetime.date(2024, 8, 2), actor=SYSTEM,
     )
     problem = problems.raise_problem(
         actor=jia_admin,

@@ -12,6 +12,7 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.core.periods import Period
 from tuijin.core.routers import ReplicaRouter, health, pick_replica, primary_only, use_replica
 from tuijin.indicators.engine import compute
@@ -60,7 +61,7 @@ def test_indicator_reads_reach_the_replica_and_writes_the_primary():
     # A write made inside use_replica() goes to the primary; the replica (hot standby) refuses writes anyway.
     with _queries("replica1") as on_replica, _queries("default") as on_primary:
         save_report(project=projects[0], year=2024, month=5, amount=Decimal(500), status=ReportStatus.ACCEPTED,
-                    confirm_warnings=True)
+                    confirm_warnings=True, actor=SYSTEM)
     assert any(q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE")) for q in on_primary.captured_queries)
     assert not any(q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
                    for q in on_replica.captured_queries)

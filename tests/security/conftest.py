@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from tests.access.world import FAST_HASHERS, add_leads, add_problems, build_world
+from tests.factories import SYSTEM
 
 
 def _campaign(w):
@@ -18,7 +19,7 @@ def _campaign(w):
     return create_campaign(city=zj, name="2024年双比双看", year=2024, first_month=1, last_month=6,
                            units=[w.units["jk"], w.units["rz"]],
                            indicators=[{"name": "完成投资", "kind": "project_points", "weight": 100,
-                                        "method": "best", "params": {}}])
+                                        "method": "best", "params": {}}], actor=SYSTEM)
 
 
 def _extras(w):
@@ -33,12 +34,12 @@ def _extras(w):
     from tuijin.progress.services import save_report
 
     w.submitted = save_report(project=w.project("jk"), year=2024, month=4, amount=Decimal(150),
-                              status=ReportStatus.SUBMITTED)
+                              status=ReportStatus.SUBMITTED, actor=SYSTEM)
     place = w.places["jk"]
     place.problem = problems.sign(actor=w.users["department"], problem=place.problem)
     place.problem = problems.start(actor=w.users["department"], problem=place.problem)
     w.event2 = create_event(city=w.units["zhenjiang"], name="京口区(上海)招商推介会", kind="promotion",
-                            date=datetime.date(2024, 4, 8), place="上海", leader="区长", units=[w.units["jk"]])
+                            date=datetime.date(2024, 4, 8), place="上海", leader="区长", units=[w.units["jk"]], actor=SYSTEM)
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.industry.services import add_node, create_taxonomy
 from tuijin.progress.models import ReportStatus
@@ -63,9 +64,9 @@ class City:
 def city(db) -> City:
     c, districts = f.city_tree(districts=("甲区", "乙区", "丙区"))
     jia, yi, bing = districts["甲区"], districts["乙区"], districts["丙区"]
-    tax = create_taxonomy(city=c, name="四群八链", level_names=["产业集群", "产业链"], is_primary=True)
-    cluster = add_node(taxonomy=tax, name="新能源集群")
-    chain = add_node(taxonomy=tax, name="光伏链", parent=cluster)
+    tax = create_taxonomy(city=c, name="四群八链", level_names=["产业集群", "产业链"], is_primary=True, actor=SYSTEM)
+    cluster = add_node(taxonomy=tax, name="新能源集群", actor=SYSTEM)
+    chain = add_node(taxonomy=tax, name="光伏链", parent=cluster, actor=SYSTEM)
     sheng = f.annual_list(c, "省重大项目", rank=1)
     shi = f.annual_list(c, "市重大项目", rank=2)
 
@@ -84,9 +85,9 @@ def city(db) -> City:
 
     f.reports(p1, 2024, [500, 500, 1000, 1000, 1500])
     f.reports(p2, 2024, [2000] * 5)
-    save_report(project=p2, year=2024, month=6, amount=3000, status=ReportStatus.SUBMITTED)
+    save_report(project=p2, year=2024, month=6, amount=3000, status=ReportStatus.SUBMITTED, actor=SYSTEM)
     f.reports(p3, 2024, [300] * 4)
-    save_report(project=p3, year=2024, month=5, amount=300, status=ReportStatus.SUBMITTED)
+    save_report(project=p3, year=2024, month=5, amount=300, status=ReportStatus.SUBMITTED, actor=SYSTEM)
 
     # Another city in the same province: nothing of it may ever show up for 测试市's users.
     other, other_districts = f.city_tree(city="外市", districts=("外区",))

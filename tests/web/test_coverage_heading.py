@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.accounts.models import Role
 from tuijin.orgs.services import create_unit
 
@@ -23,7 +24,7 @@ def jingkou(db):
     reporter = f.user("rep", d["京口区"], Role.REPORTER)
     for p in projects[:2]:
         p.reporters.add(reporter)
-    bureau = create_unit(name="镇江市发展和改革委员会", kind="department", parent=city)
+    bureau = create_unit(name="镇江市发展和改革委员会", kind="department", parent=city, actor=SYSTEM)
     projects[3].responsible_department = bureau
     projects[3].save()
     dept = f.user("fgw", bureau, Role.DEPARTMENT)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.progress.models import ReportStatus
 from tuijin.progress.services import open_period, save_report
 
@@ -63,7 +64,7 @@ def test_default_month_is_the_latest_closed_month_and_completeness_is_shown(clie
     html = client.get("/overview/", {"through": "2024-05"}).content.decode()
     assert "5月已确认 2/3 (本月填报中, 数据未全部确认)" in html
     # The city locks May (its deadline passed): May is closed with 2 of 3, and the pages open on it.
-    open_period(city=city.city, year=2024, month=5, opens_on=date(2024, 5, 1), deadline=date(2024, 6, 5))
+    open_period(city=city.city, year=2024, month=5, opens_on=date(2024, 5, 1), deadline=date(2024, 6, 5), actor=SYSTEM)
     response = client.get("/overview/")
     html = response.content.decode()
     assert "2024年1-5月" in html and "5月已确认 2/3" in html and "填报中" not in html
@@ -71,7 +72,7 @@ def test_default_month_is_the_latest_closed_month_and_completeness_is_shown(clie
 
 
 def test_a_month_becomes_the_default_when_every_listed_report_is_accepted(client, city):
-    save_report(project=city.p3, year=2024, month=5, amount=300, status=ReportStatus.ACCEPTED)
+    save_report(project=city.p3, year=2024, month=5, amount=300, status=ReportStatus.ACCEPTED, actor=SYSTEM)
     login(client, city.admin)
     html = client.get("/overview/").content.decode()
     assert "2024年1-5月" in html and "5月已确认 3/3" in html
@@ -109,7 +110,7 @@ def test_project_count_links_to_the_projects_behind_it(client, city):
 
 
 def test_district_admin_sees_only_its_district(client, city):
-    park = f.create_unit(name="甲区高新园", kind="park", parent=city.jia)
+    park = f.create_unit(name="甲区高新园", kind="park", parent=city.jia, actor=SYSTEM)
     p = f.project(park, total=Decimal(4000))
     f.entry(city.sheng, p, year=2024, plan=Decimal(2000))
     f.reports(p, 2024, [100] * 5)
@@ -164,7 +165,7 @@ def test_query_count_does_not_grow_with_the_number_of_projects(client, city, dja
     with django_assert_max_num_queries(30) as small:
         client.get("/overview/", {"through": "2024-05"})
     more_projects(city.yi, 25, lst=city.sheng)
-    more_projects(f.create_unit(name="丁区", kind="district", parent=city.city), 5, lst=city.sheng)
+    more_projects(f.create_unit(name="丁区", kind="district", parent=city.city, actor=SYSTEM), 5, lst=city.sheng)
     with django_assert_max_num_queries(30) as big:
         response = client.get("/overview/", {"through": "2024-05"})
     assert tables(response)["investment-table"][1][1] == "33"

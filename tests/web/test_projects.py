@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
+from tests.factories import SYSTEM
 from tuijin.audit.models import AuditEntry
 from tuijin.progress.models import ReportStatus
 from tuijin.progress.services import set_report_status
@@ -86,7 +87,7 @@ def test_filters(client, city, params, expected):
 
 
 def test_unit_filter_includes_parks_and_totals_follow(client, city):
-    park = f.create_unit(name="甲区高新园", kind="park", parent=city.jia)
+    park = f.create_unit(name="甲区高新园", kind="park", parent=city.jia, actor=SYSTEM)
     f.project(park, name="园区项目", total=Decimal(5000))
     login(client, city.admin)
     response = client.get("/projects/", {"unit": city.jia.pk})
@@ -148,9 +149,9 @@ def test_list_query_count_does_not_grow_with_the_number_of_projects(client, city
 
 
 def test_project_page_shows_record_stages_lists_reports_and_history(client, city):
-    record_milestone(project=city.p1, kind="land", actual_date=__import__("datetime").date(2024, 1, 20))
+    record_milestone(project=city.p1, kind="land", actual_date=__import__("datetime").date(2024, 1, 20), actor=SYSTEM)
     set_report_status(report=city.p1.reports.get(year=2024, month=5), status=ReportStatus.RETURNED,
-                      reason="形象进度照片缺失")
+                      reason="形象进度照片缺失", actor=SYSTEM)
     update_project(project=city.p1, actor=city.admin, reason="可研批复调整", total_investment=Decimal(32000))
     login(client, city.admin)
     response = client.get(f"/projects/{city.p1.pk}/")

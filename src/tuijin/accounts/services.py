@@ -10,6 +10,7 @@ from django.db import transaction
 
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
+from tuijin.core.policy import MANAGE_USERS, require_actor
 from tuijin.orgs.models import UnitKind
 
 from . import scoping
@@ -22,8 +23,9 @@ USER_FIELDS = ["username", "first_name", "last_name", "email", "phone", "unit", 
 
 
 def _check_manager(actor, unit) -> None:
-    """An actor (None for the CLI run by the operator) may create or change users only within its reach."""
-    if actor is None or getattr(actor, "is_superuser", False):
+    """An actor may create or change users only within its reach (the operator's CLI passes its system actor)."""
+    require_actor(actor, MANAGE_USERS)
+    if getattr(actor, "is_superuser", False):
         return
     if not scoping.can(actor, scoping.MANAGE_USERS):
         raise PermissionDenied("您无权管理用户")
@@ -45,9 +47,10 @@ def check_role_unit(role: str, unit) -> None:
 
 
 @transaction.atomic
-def create_user(*, username: str, password: str, unit, role: str, actor=None, first_name: str = "",
+def create_user(*, username: str, password: str, unit, role: str, actor, first_name: str = "",
                 phone: str = "", email: str = "") -> User:
     """Create a user in a unit with a role. The password must pass AUTH_PASSWORD_VALIDATORS."""
+    require_actor(actor, MANAGE_USERS)
     username = (username or "").strip()
     if not username:
         raise InputError("用户名不能为空", field="username")
@@ -74,8 +77,9 @@ def create_user(*, username: str, password: str, unit, role: str, actor=None, fi
 
 
 @transaction.atomic
-def set_user_active(*, user: User, active: bool, actor=None, reason: str = "") -> User:
+def set_user_active(*, user: User, active: bool, actor, reason: str = "") -> User:
     """Switch a user on or off (users are deactivated, never deleted, so the audit trail keeps its names)."""
+    require_actor(actor, MANAGE_USERS)
     _check_manager(actor, user.unit)
     if actor is not None and actor.pk == user.pk and not active:
         raise InputError("不能停用自己的账号", field="is_active")
@@ -89,9 +93,10 @@ def set_user_active(*, user: User, active: bool, actor=None, reason: str = "") -
 
 
 @transaction.atomic
-def assign_reporter(*, project, reporter: User, actor=None, reason: str = "") -> None:
+def assign_reporter(*, project, reporter: User, actor, reason: str = "") -> None:
     """Make a 填报员 responsible for a project's monthly reports. The project must be in the actor's scope
     for writing, and the reporter must belong to the project's unit or one above it within the city."""
+    require_actor(actor)
     if reporter.role != Role.REPORTER:
         raise InputError(f"{reporter.username} 不是填报员", field="reporter")
     if actor is not None and not actor.is_superuser and \

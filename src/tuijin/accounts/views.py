@@ -2,13 +2,13 @@
 switches them on or off. The Django admin stays with the operator (superusers)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tuijin.core.errors import InputError
+from tuijin.core.policy import MANAGE_USERS, requires
 
 from . import scoping, selectors, services
 from .forms import UserCreateForm
@@ -20,7 +20,7 @@ def _manager(request):
     return request.user
 
 
-@login_required
+@requires(MANAGE_USERS)
 def user_list(request):
     actor = _manager(request)
     units = selectors.assignable_units(actor)
@@ -51,7 +51,7 @@ def user_list(request):
     }, status=status)
 
 
-@login_required
+@requires(MANAGE_USERS)
 @require_POST
 def user_active(request, user_id: int):
     actor = _manager(request)
@@ -68,7 +68,7 @@ def user_active(request, user_id: int):
     return redirect("accounts:users")
 
 
-@login_required
+@requires(MANAGE_USERS)
 @require_POST
 def user_password(request, user_id: int):
     """重置密码: the new password (typed by the administrator, or generated) is shown once on this answer, never

@@ -14,6 +14,8 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 from ninja.renderers import JSONRenderer
 
+from tuijin.core.policy import PUBLIC, requires
+
 from . import errors
 from .auth import SessionAuth, TokenAuth
 from .routes import attraction, figures, livelihood, me, problems, projects, registry, reports
@@ -89,6 +91,8 @@ api = NinjaAPI(
     docs=LocalSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # The schema and its page hold no data: open on purpose, and declared so the URL walk can tell.
+    docs_decorator=requires(PUBLIC),
 )
 errors.install(api)
 api.add_decorator(limit_body, mode="view")

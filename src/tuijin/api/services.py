@@ -19,6 +19,7 @@ from django.utils import timezone
 from tuijin.accounts import scoping
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
+from tuijin.core.policy import MEMBER, require_actor
 
 from .models import Token
 
@@ -36,9 +37,10 @@ def hash_token(raw: str) -> str:
 
 
 @transaction.atomic
-def create_token(*, user, name: str, days: int = 90, actor=None) -> tuple[Token, str]:
+def create_token(*, user, name: str, days: int = 90, actor) -> tuple[Token, str]:
     """A new token for `user` (by the user itself), valid for `days`. Returns the token and its raw value,
     which is never stored and cannot be shown again."""
+    require_actor(actor, MEMBER)
     actor = actor or user
     if actor.pk != user.pk:
         raise PermissionDenied("只能为自己创建令牌")

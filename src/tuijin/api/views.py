@@ -8,7 +8,6 @@ from pathlib import Path
 
 import ninja
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
 from tuijin.core.params import parse_id
+from tuijin.core.policy import MEMBER, PUBLIC, requires
 
 from . import selectors, services
 from .forms import TokenCreateForm
@@ -26,7 +26,7 @@ NINJA_STATIC = Path(ninja.__file__).parent / "static" / "ninja"
 DOCS_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-init.js", "favicon.png"}
 
 
-@login_required
+@requires(MEMBER)
 def tokens(request):
     """The user's own tokens and a form to create one (the new token is shown once, on this response); a
     city administrator also sees its city's users' tokens and may revoke them."""
@@ -37,7 +37,7 @@ def tokens(request):
         if form.is_valid():
             try:
                 token, raw = services.create_token(user=request.user, name=form.cleaned_data["name"],
-                                                   days=form.cleaned_data["days"])
+                                                   days=form.cleaned_data["days"], actor=request.user)
             except InputError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.messages)
                 status = 400
@@ -55,7 +55,7 @@ def tokens(request):
     }, status=status)
 
 
-@login_required
+@requires(MEMBER)
 @require_POST
 def revoke(request):
     """Revoke one token (its id in the form): the owner's, or one of a managed user's."""
@@ -71,6 +71,7 @@ def revoke(request):
     return redirect("api-tokens:list")
 
 
+@requires(PUBLIC)
 @require_safe
 @cache_control(public=True, max_age=7 * 24 * 3600)
 def docs_asset(request, name: str = ""):

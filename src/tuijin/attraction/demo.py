@@ -49,6 +49,13 @@ from .services import (
     sign_lead,
 )
 
+
+def _demo_actor():
+    """The named system actor the demo writes as (services refuse a write without an actor)."""
+    from tuijin.accounts.services import system_actor
+
+    return system_actor("演示数据")
+
 D = datetime.date
 KINDS = ["fortune500", "central_soe", "listed", "foreign", "private"]
 SOURCES = ["event", "delegation", "agency", "visit", "referral"]
@@ -106,7 +113,7 @@ class Pipeline:
             self.events[city.pk] = [
                 create_event(city=city, name=f"{city.name}{name}", kind=kind, date=when, place=place or city.name,
                              leader=LEADERS[i % 4] if i % 2 == 0 else "", units=units[i % len(units):][:3] or units[:3],
-                             is_demo=True)
+                             is_demo=True, actor=_demo_actor())
                 for i, (name, kind, when, place) in enumerate(EVENTS)]
         return self.events[city.pk]
 
@@ -127,12 +134,12 @@ class Pipeline:
                            intended_investment=investment, stage_date=registered,
                            investor_region="德国" if foreign else "中国", industry_node=industry_node,
                            team=f"{unit.name}招商小分队", city_leader=LEADERS[n % 4] if n % 3 == 0 else "",
-                           is_demo=True)
+                           is_demo=True, actor=_demo_actor())
         path = PATHS[n % len(PATHS)]
         span = (signed_on - registered).days
         for k, stage in enumerate(path, start=1):
             when = registered + datetime.timedelta(days=span * k // (len(path) + 1))
-            lead = move_lead(lead=lead, stage=stage, date=when, note=NOTES[stage])
+            lead = move_lead(lead=lead, stage=stage, date=when, note=NOTES[stage], actor=_demo_actor())
         key = (city.pk, investor_key(owner))
         contract = sign_lead(
             lead=lead, signed_on=signed_on, investment=investment, code=code, category=category,
@@ -141,7 +148,7 @@ class Pipeline:
             fx_rate="7.8" if foreign else None,
             foreign_amount=_wan(investment / 4 / Decimal("7.8")) if foreign else None,
             confirm_new_project=key in self.investors, project_fields=project_fields, is_demo=True,
-            **(terms["contract"] if terms else {}))
+            actor=_demo_actor(), **(terms["contract"] if terms else {}))
         self.investors.add(key)
         return contract.project
 
@@ -174,10 +181,10 @@ def build_city(city: OrgUnit, rng: random.Random, *, increase_on: datetime.date)
     for i, contract in enumerate(contracts):
         signed_on, investment = contract.signed_on, contract.investment
         record_milestone_reached(contract=contract, kind="registered",
-                                 actual_date=signed_on + datetime.timedelta(days=rng.choice([20, 25, 28, 45])))
+                                 actual_date=signed_on + datetime.timedelta(days=rng.choice([20, 25, 28, 45])), actor=_demo_actor())
         if i % 4:
             record_milestone_reached(contract=contract, kind="land",
-                                     actual_date=signed_on + datetime.timedelta(days=50))
+                                     actual_date=signed_on + datetime.timedelta(days=50), actor=_demo_actor())
         # Funds arrive shortly before the instalment (+180 days) is due, 25% of the investment against 30% due,
         # for two contracts in three and every contract with foreign capital (实际到位外资).
         # Every fourth domestic arrival comes from within the city (市内县际); the draw is kept, so the random
@@ -186,10 +193,10 @@ def build_city(city: OrgUnit, rng: random.Random, *, increase_on: datetime.date)
             drawn = "foreign" if contract.foreign_capital else rng.choice(["province", "domestic"])
             record_funds_arrival(contract=contract, date=signed_on + datetime.timedelta(days=175),
                                  amount=_wan(investment * Decimal("0.25")),
-                                 source="county" if drawn != "foreign" and i % 4 == 1 else drawn)
+                                 source="county" if drawn != "foreign" and i % 4 == 1 else drawn, actor=_demo_actor())
         if i == 0:
             record_capital_increase(project=contract.project, signed_on=increase_on, increment=Decimal(5000),
-                                    is_demo=True)
+                                    is_demo=True, actor=_demo_actor())
     # Leads still in the pipeline, one per stage and unit group, and one given up.
     last_event = AttractionEvent.objects.filter(city=city).order_by("-date", "-id").first()
     stages = [LeadStage.LEAD, LeadStage.CONTACT, LeadStage.VISIT, LeadStage.NEGOTIATION, LeadStage.PRE_SIGNING]
@@ -197,12 +204,12 @@ def build_city(city: OrgUnit, rng: random.Random, *, increase_on: datetime.date)
         lead = create_lead(unit=unit, title=f"{unit.name}意向产业项目{i + 1}", investor=f"{INVESTORS[-1 - i % 8]}控股集团",
                            investor_kind=KINDS[(i + 2) % 5], source=SOURCES[(i + 1) % 5],
                            intended_investment=Decimal(rng.randrange(20000, 200000, 1000)),
-                           stage_date=D(2024, 3, 1), city_leader=LEADERS[i % 4], is_demo=True)
+                           stage_date=D(2024, 3, 1), city_leader=LEADERS[i % 4], is_demo=True, actor=_demo_actor())
         target = stages[i % len(stages)]
         if target != LeadStage.LEAD:
-            move_lead(lead=lead, stage=target, date=D(2024, 5, 10), note="按计划推进")
+            move_lead(lead=lead, stage=target, date=D(2024, 5, 10), note="按计划推进", actor=_demo_actor())
         if i == len(units) - 1:
-            move_lead(lead=lead, stage=LeadStage.ABANDONED, date=D(2024, 6, 20), reason="投资方调整战略布局")
+            move_lead(lead=lead, stage=LeadStage.ABANDONED, date=D(2024, 6, 20), reason="投资方调整战略布局", actor=_demo_actor())
         if last_event is not None:
             last_event.leads.add(lead)
 
@@ -222,14 +229,14 @@ def suzhou_targets(city: OrgUnit) -> None:
         list_entries__annual_list=growth).order_by("id")[: max(0, 90 - len(operating))])
     for p in operating + others:
         if not ListEntry.objects.filter(annual_list=growth, project=p, year=2024).exists():
-            add_list_entry(annual_list=growth, project=p, year=2024, annual_plan=Decimal(0), planned_operation=True)
+            add_list_entry(annual_list=growth, project=p, year=2024, annual_plan=Decimal(0), planned_operation=True, actor=_demo_actor())
     set_target(unit=zjg, year=2024, indicator="start_rate", value=90, strictly_above=True, due_month=6,
-               category=industry, description="2024年重大产业项目上半年开工率超过90% (B6)")
+               category=industry, description="2024年重大产业项目上半年开工率超过90% (B6)", actor=_demo_actor())
     set_target(unit=zjg, year=2024, indicator="operations_done", value=86, annual_list=growth,
-               steps={6: 43, 12: 86}, description="86个新增长点项目投产 (B6)")
+               steps={6: 43, 12: 86}, description="86个新增长点项目投产 (B6)", actor=_demo_actor())
     for name in ("省重大项目", "市重大项目"):
         set_target(unit=wz, year=2024, indicator="start_rate", value=100, due_month=6, annual_list=lists[name],
-                   description=f"{name}上半年全部开工 (B7)")
+                   description=f"{name}上半年全部开工 (B7)", actor=_demo_actor())
 
 
 # 镇江市's 2024 targets for funds arrived by source (分来源到位资金, 万元 as the city hands them down, any decimals);
@@ -242,7 +249,7 @@ def source_targets(city: OrgUnit) -> None:
     """The city's yearly targets per funds source, through the service a user's target form calls."""
     for code, value, steps in SOURCE_TARGETS:
         set_target(unit=city, year=2024, indicator="source_funds_arrived", source=code, value=value, steps=steps,
-                   description="2024年分来源到位资金目标")
+                   description="2024年分来源到位资金目标", actor=_demo_actor())
 
 
 def build_attraction_demo(*, zhenjiang: OrgUnit, suzhou: OrgUnit) -> None:

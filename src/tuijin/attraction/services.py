@@ -17,6 +17,7 @@ from tuijin.audit.services import record_change, snapshot
 from tuijin.core.bounds import FX_RATE, MONEY, SALES, Bounds, check_finite_below
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
+from tuijin.core.policy import require_actor
 from tuijin.orgs.models import UnitKind
 from tuijin.projects.models import Project, Stage, StageEvent
 from tuijin.projects.services import create_project, record_stage
@@ -112,11 +113,12 @@ LEAD_FIELDS = ["unit", "title", "investor", "investor_region", "investor_kind", 
 
 @transaction.atomic
 def create_lead(*, unit, title: str, investor: str, investor_kind: str, source: str, intended_investment,
-                stage_date: datetime.date, actor=None, investor_region: str = "", industry_node=None,
+                stage_date: datetime.date, actor, investor_region: str = "", industry_node=None,
                 foreign_currency: str = "", foreign_amount=None, fx_rate=None, team: str = "",
                 city_leader: str = "", is_demo: bool = False) -> Lead:
     """Register a lead (线索). A foreign amount keeps its currency and the rate used; the 万元 amount is given.
     The same investor already followed by another unit of the city flags the new lead as 重复招商."""
+    require_actor(actor, WRITE)
     if unit is None or unit.is_department:
         raise InputError(f"跟进单位无效: {getattr(unit, 'name', unit)!r}", field="unit")
     _check_reach(actor, unit, "unit", f"单位 {unit.name}")
@@ -146,9 +148,10 @@ def create_lead(*, unit, title: str, investor: str, investor_kind: str, source: 
 
 
 @transaction.atomic
-def decide_duplicate(*, lead: Lead, owner_unit, decision: str, actor=None) -> Lead:
+def decide_duplicate(*, lead: Lead, owner_unit, decision: str, actor) -> Lead:
     """重复招商裁定: the city decides which unit owns the investor's lead; the other leads are closed (放弃)
     with the decision as their reason, and the decision is recorded on every one of them."""
+    require_actor(actor, WRITE)
     decision = (decision or "").strip()
     if not decision:
         raise InputError("裁定说明不能为空", field="decision")
@@ -173,9 +176,10 @@ def decide_duplicate(*, lead: Lead, owner_unit, decision: str, actor=None) -> Le
 
 
 @transaction.atomic
-def move_lead(*, lead: Lead, stage: str, date: datetime.date, actor=None, note: str = "",
+def move_lead(*, lead: Lead, stage: str, date: datetime.date, actor, note: str = "",
               reason: str = "") -> Lead:
     """Move a lead to another pre-signing stage, or 放弃 with a reason (签约 goes through sign_lead)."""
+    require_actor(actor, WRITE)
     lead = Lead.objects.select_for_update(of=("self",)).select_related("unit").get(pk=lead.pk)
     _check_reach(actor, lead.unit, "lead", f"线索 {lead}")
     if stage not in LeadStage.values:
@@ -202,8 +206,9 @@ def move_lead(*, lead: Lead, stage: str, date: datetime.date, actor=None, note: 
 
 
 @transaction.atomic
-def log_contact(*, lead: Lead, date: datetime.date, note: str, actor=None) -> ContactLog:
+def log_contact(*, lead: Lead, date: datetime.date, note: str, actor) -> ContactLog:
     """洽谈记录: a dated contact with the investor."""
+    require_actor(actor, WRITE)
     _check_reach(actor, lead.unit, "lead", f"线索 {lead}")
     note = (note or "").strip()
     if not note:
@@ -256,7 +261,7 @@ def _tier(value) -> str:
 
 
 @transaction.atomic
-def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, project: Project | None = None,
+def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor, project: Project | None = None,
               code: str = "", category=None, registered_capital=0, foreign_capital=0, foreign_currency: str = "",
               foreign_amount=None, fx_rate=None, milestones: dict | None = None, instalments=(), event=None,
               confirm_new_project: bool = False, project_fields: dict | None = None,
@@ -270,6 +275,7 @@ def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, p
     this is a re-signing (再签约) by whatever unit or under whatever name, which counts nothing again. When the
     same investor already signed a project in the city, a new project must be confirmed (or the existing one
     linked), so nothing is counted twice by mistake. `industry_tier`: 三次产业 (一产 / 二产 / 三产, default 二产)."""
+    require_actor(actor, WRITE)
     # The unit, city and industry node come with the lead (one query; only the lead's row is locked).
     lead = (Lead.objects.select_for_update(of=("self",)).select_related("unit", "city", "industry_node__taxonomy")
             .get(pk=lead.pk))
@@ -346,11 +352,12 @@ def sign_lead(*, lead: Lead, signed_on: datetime.date, investment, actor=None, p
 
 
 @transaction.atomic
-def record_capital_increase(*, project: Project, signed_on: datetime.date, increment, unit=None, actor=None,
+def record_capital_increase(*, project: Project, signed_on: datetime.date, increment, unit=None, actor,
                             milestones: dict | None = None, instalments=(), event=None,
                             is_demo: bool = False) -> Contract:
     """增资: a signed project's capital increase. Only the increment enters the new-signing amount (in the
     period of the increase); the project is not counted again. Its 三次产业 is the project's first contract's."""
+    require_actor(actor, WRITE)
     unit = unit or project.unit
     _check_reach(actor, unit, "project", f"项目 {project.name}")
     amount = _money(increment, "increment", "增资额", positive=True)
@@ -372,8 +379,9 @@ def record_capital_increase(*, project: Project, signed_on: datetime.date, incre
 
 @transaction.atomic
 def record_milestone_reached(*, contract: Contract, kind: str, actual_date: datetime.date,
-                             actor=None) -> ContractMilestone:
+                             actor) -> ContractMilestone:
     """履约: an agreed milestone reached on a date."""
+    require_actor(actor, WRITE)
     _check_reach(actor, contract.project.unit, "contract", f"合同 {contract}")
     ms = ContractMilestone.objects.filter(contract=contract, kind=kind).first()
     if ms is None:
@@ -438,10 +446,11 @@ def add_funds_source(*, city, code: str, name: str, actor, sort_order: int = 0, 
 
 
 @transaction.atomic
-def record_funds_arrival(*, contract: Contract, date: datetime.date, amount, source, actor=None,
+def record_funds_arrival(*, contract: Contract, date: datetime.date, amount, source, actor,
                          confirm_over: bool = False) -> FundsArrival:
     """到位资金: funds arrived on a date, from one of the city's sources (a FundsSource, its code or its name).
     Funds above the contracted investment are refused unless confirmed."""
+    require_actor(actor, WRITE)
     _check_reach(actor, contract.project.unit, "contract", f"合同 {contract}")
     amount = _money(amount, "amount", "到位资金", positive=True)
     source = resolve_funds_source(contract.project.unit.city(), source)
@@ -513,10 +522,11 @@ def _event_leads(actor, city, leads) -> list:
 
 
 @transaction.atomic
-def create_event(*, city, name: str, kind: str, date: datetime.date, place: str, actor=None, leader: str = "",
+def create_event(*, city, name: str, kind: str, date: datetime.date, place: str, actor, leader: str = "",
                  units=(), leads=(), is_demo: bool = False) -> AttractionEvent:
     """招商活动: a delegation, trade fair or promotion of the city, with its participating units (at least one;
     a district's writer only its own units, a city's any unit of the city) and the leads met (within reach)."""
+    require_actor(actor, WRITE)
     if city is None or city.kind != UnitKind.CITY:
         raise InputError(f"城市无效: {getattr(city, 'name', city)!r}", field="city")
     if actor is not None and not can(actor, WRITE):
@@ -533,10 +543,11 @@ def create_event(*, city, name: str, kind: str, date: datetime.date, place: str,
 
 @transaction.atomic
 def update_event(*, event: AttractionEvent, name: str, kind: str, date: datetime.date, place: str, units,
-                 actor=None, leader: str = "") -> AttractionEvent:
+                 actor, leader: str = "") -> AttractionEvent:
     """Edit a 招商活动: its name, kind, date, place, leading official and participating units (checked as on
     creation; the units it had must all be within the actor's reach unless the actor writes for the city).
     The leads met stay as they are (add_lead_to_event)."""
+    require_actor(actor, WRITE)
     event = AttractionEvent.objects.select_for_update().select_related("city").get(pk=event.pk)
     if not may_edit_event(actor, event):
         outside = [u.name for u in event.units.all() if not _reaches(actor, u)]
@@ -554,9 +565,10 @@ def update_event(*, event: AttractionEvent, name: str, kind: str, date: datetime
 
 
 @transaction.atomic
-def add_lead_to_event(*, event: AttractionEvent, lead: Lead, actor=None) -> AttractionEvent:
+def add_lead_to_event(*, event: AttractionEvent, lead: Lead, actor) -> AttractionEvent:
     """对接线索: record that a lead was met at an event (a contact on the event's date in the lead's log).
     The lead must be within the actor's reach and of the event's city; the event one the actor sees."""
+    require_actor(actor, WRITE)
     _check_reach(actor, lead.unit, "lead", f"线索 {lead.title}")
     if actor is not None and not events_for(actor).filter(pk=event.pk).exists():
         raise InputError(f"招商活动 {event.name} 不在您的权限范围内", field="event")
@@ -576,13 +588,14 @@ def add_lead_to_event(*, event: AttractionEvent, lead: Lead, actor=None) -> Attr
 
 
 @transaction.atomic
-def set_target(*, unit, year: int, indicator: str, value, actor=None, level: str = TargetLevel.CITY,
+def set_target(*, unit, year: int, indicator: str, value, actor, level: str = TargetLevel.CITY,
                annual_list=None, category=None, due_month: int = 12, strictly_above: bool = False,
                steps: dict | None = None, description: str = "", source=None) -> Target:
     """目标任务: a unit's yearly target for an engine indicator (see targets.INDICATORS), in the indicator's
     unit (个, 亿元 or %; 万元 for 分来源到位资金, which names one of the city's funds sources: a FundsSource, its
     code or name), due by a month, with an optional cumulative monthly/quarterly breakdown. Values keep up to 4
     decimals."""
+    require_actor(actor, WRITE)
     from .targets import INDICATORS, SOURCE_INDICATOR
 
     if indicator not in INDICATORS:

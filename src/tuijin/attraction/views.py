@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import FileResponse
@@ -24,6 +23,7 @@ from tuijin.core.errors import InputError
 from tuijin.core.forms import apply_input_error
 from tuijin.core.params import parse_id
 from tuijin.core.periods import Period, PeriodError
+from tuijin.core.policy import READ, WRITE, requires
 from tuijin.orgs.models import OrgUnit
 from tuijin.progress.spreadsheets import check_size
 from tuijin.projects import scoping
@@ -44,11 +44,6 @@ from .forms import (
 from .models import LEAD_STAGE_ORDER, LeadStage
 
 BOARD_CARDS = 8  # the newest cards per column on the board; the rest behind "全部 N 条"
-
-
-def _require(user, action):
-    if not scoping.can(user, action):
-        raise PermissionDenied("您的账号没有此权限")
 
 
 def _form_errors(request, form):
@@ -81,11 +76,10 @@ def _period(request) -> Period:
         return Period.year_to_date(today.year, today.month)
 
 
-@login_required
+@requires(READ)
 def pipeline(request):
     """招商线索看板: the leads the user sees, one column per stage (stacked on a phone). Each column shows its count,
     its 意向投资 and its newest cards; ?stage=… opens one column in full (a city has hundreds of leads)."""
-    _require(request.user, scoping.READ)
     leads = selectors.leads_for(request.user).select_related("unit").order_by("-stage_date", "id")
     columns = {s: [] for s in [*LEAD_STAGE_ORDER, LeadStage.ABANDONED]}
     for lead in leads:
@@ -100,10 +94,9 @@ def pipeline(request):
                                                         "may_write": scoping.can(request.user, scoping.WRITE)})
 
 
-@login_required
+@requires(WRITE)
 @require_POST
 def lead_create(request):
-    _require(request.user, scoping.WRITE)
     form = LeadForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -117,10 +110,9 @@ def lead_create(request):
     return redirect("attraction:lead", lead.pk)
 
 
-@login_required
+@requires(READ)
 def lead_detail(request, lead_id: int):
     """招商线索: the investor, the intended project, the contact log, the contract once signed."""
-    _require(request.user, scoping.READ)
     lead = selectors.get_lead_or_404(request.user, lead_id)
     today = timezone.localdate()
     return render(request, "attraction/lead.html", {"style": number_style(request.user),
@@ -144,11 +136,10 @@ def _lead_events(user, lead):
 
 
 def _lead_for_write(request, lead_id):
-    _require(request.user, scoping.WRITE)
     return selectors.get_lead_or_404(request.user, lead_id)
 
 
-@login_required
+@requires(WRITE)
 @require_POST
 def lead_move(request, lead_id: int):
     lead = _lead_for_write(request, lead_id)
@@ -157,7 +148,7 @@ def lead_move(request, lead_id: int):
     return redirect("attraction:lead", lead.pk)
 
 
-@login_required
+@requires(WRITE)
 @require_POST
 def lead_contact(request, lead_id: int):
     lead = _lead_for_write(request, lead_id)
@@ -165,7 +156,7 @@ def lead_contact(request, lead_id: int):
     return redirect("attraction:lead", lead.pk)
 
 
-@login_required
+@requires(WRITE)
 @require_POST
 def lead_sign(request, lead_id: int):
     """签约: the contract; the project is created in the registry (or an existing one, in scope, linked)."""
@@ -196,7 +187,7 @@ def lead_sign(request, lead_id: int):
     return redirect("attraction:lead", lead.pk)
 
 
-@login_required
+@requires(WRITE)
 @require_POST
 def lead_decide(request, lead_id: int):
     """重复招商裁定: the city decides which unit owns an investor's lead; the others are closed."""
@@ -215,11 +206,10 @@ def lead_decide(request, lead_id: int):
     return redirect("attraction:lead", lead.pk)
 
 
-@login_required
+@requires(READ)
 def events(request):
     """招商活动: the events the user's units took part in, with counts per leading official and per unit, and the
     leads met and contracts signed at each (those the user sees). The same few queries for any number of events."""
-    _require(request.user, scoping.READ)
     user = request.user
     base = selectors.events_for(user)
     qs = selectors.with_event_figures(user, base).prefetch_related("units").order_by("-date", "id")
@@ -236,11 +226,10 @@ def _event_form(request, data=None, **kwargs) -> EventForm:
     return EventForm(data, offered=selectors.event_units_choices(user, city), city_units=city_units, **kwargs)
 
 
-@login_required
+@requires(WRITE)
 @require_http_methods(["GET", "POST"])
 def event_create(request):
     """登记招商活动: a city-level writer names any unit of its city, a district's writer its own units."""
-    _require(request.user, scoping.WRITE)
     data = request.POST if request.method == "POST" else None
     form = _event_form(request, data, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -265,10 +254,9 @@ def _save_event(request, form, event, service=None, verb=""):
                   status=400 if form.is_bound else 200)
 
 
-@login_required
+@requires(READ)
 def event_detail(request, event_id: int):
     """招商活动: the event, the leads met there and the contracts signed there (those the user sees)."""
-    _require(request.user, scoping.READ)
     user = request.user
     event = selectors.get_event_or_404(user, event_id)
     units = list(event.units.all())
@@ -281,11 +269,10 @@ def event_detail(request, event_id: int):
         "may_edit": scoping.can(user, scoping.WRITE) and selectors.may_edit_event(user, event, units)})
 
 
-@login_required
+@requires(WRITE)
 @require_http_methods(["GET", "POST"])
 def event_edit(request, event_id: int):
     """修改招商活动: 404 outside the user's events; 403 for an event with units outside the user's reach."""
-    _require(request.user, scoping.WRITE)
     event = selectors.get_event_or_404(request.user, event_id)
     units = list(event.units.all())
     if not selectors.may_edit_event(request.user, event, units):
@@ -299,7 +286,7 @@ def event_edit(request, event_id: int):
     return _save_event(request, form, event)
 
 
-@login_required
+@requires(WRITE)
 @require_POST
 def lead_event(request, lead_id: int):
     """对接线索: the lead was met at an event (one the user sees, of the lead's city)."""
@@ -309,10 +296,9 @@ def lead_event(request, lead_id: int):
     return redirect("attraction:lead", lead.pk)
 
 
-@login_required
+@requires(READ)
 def contract_detail(request, contract_id: int):
     """签约合同: agreed milestones (约定 / 实际), instalments and funds arrived, with the forms that record them."""
-    _require(request.user, scoping.READ)
     contract = selectors.get_contract_or_404(request.user, contract_id)
     today = timezone.localdate()
     return render(request, "attraction/contract.html", {"style": number_style(request.user),
@@ -325,11 +311,10 @@ def contract_detail(request, contract_id: int):
 
 
 def _contract_for_write(request, contract_id):
-    _require(request.user, scoping.WRITE)
     return selectors.get_contract_or_404(request.user, contract_id)
 
 
-@login_required
+@requires(WRITE)
 @require_POST
 def contract_milestone(request, contract_id: int):
     contract = _contract_for_write(request, contract_id)
@@ -338,7 +323,7 @@ def contract_milestone(request, contract_id: int):
     return redirect("attraction:contract", contract.pk)
 
 
-@login_required
+@requires(WRITE)
 @require_POST
 def contract_arrival(request, contract_id: int):
     """到位资金: above the contracted investment only when confirmed (the warning names both amounts)."""
@@ -358,11 +343,10 @@ def _target_form(user, data=None, **kwargs) -> TargetForm:
                       sources=selectors.funds_sources(city), **kwargs)
 
 
-@login_required
+@requires(WRITE)
 @require_POST
 def target_create(request):
     """下达目标任务: the indicator is checked by the service (an unknown one is refused, naming it)."""
-    _require(request.user, scoping.WRITE)
     form = _target_form(request.user, request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -382,11 +366,10 @@ def target_create(request):
 
 
 
-@login_required
+@requires(WRITE)
 @require_http_methods(["GET", "POST"])
 def import_register(request):
     """导入台账: upload → preview of every row and cell problem → confirm (the same file again); all or nothing."""
-    _require(request.user, scoping.WRITE)
     form = ImportForm(request.POST or None, request.FILES or None)
     plan = None
     if request.method == "POST" and form.is_valid():
@@ -412,20 +395,18 @@ def import_register(request):
         "hidden_rows": max(0, len(plan.rows) - n) if plan else 0})
 
 
-@login_required
+@requires(READ)
 def export_leads(request):
     """招商线索台账 (.xlsx) of the leads the user sees."""
-    _require(request.user, scoping.READ)
     buf = io.BytesIO()
     excel.write_leads_xlsx(buf, selectors.leads_for(request.user))
     buf.seek(0)
     return FileResponse(buf, as_attachment=True, filename="attraction-leads.xlsx")
 
 
-@login_required
+@requires(READ)
 def export_contracts(request):
     """签约项目履约表 (.xlsx) of the contracts the user sees."""
-    _require(request.user, scoping.READ)
     buf = io.BytesIO()
     excel.write_contracts_xlsx(buf, selectors.contracts_for(request.user))
     buf.seek(0)

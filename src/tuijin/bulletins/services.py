@@ -10,6 +10,7 @@ from django.db import transaction
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.bounds import MONEY, POINTS, parse_number
 from tuijin.core.errors import InputError
+from tuijin.core.policy import CONFIGURE, require_actor
 from tuijin.core.text import check_text
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.projects.models import AnnualList, Category
@@ -22,6 +23,18 @@ _KEY_RE = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
 TEMPLATE_FIELDS = ["city", "key", "section", "order", "text", "enabled", "note"]
 
 
+
+def _check_admin(actor, city) -> None:
+    """The one policy's reach for the city's own settings: its administrator (or the system actor of a command,
+    an operator import or the demo), not another city's."""
+    from django.core.exceptions import PermissionDenied
+
+    from tuijin.accounts.scoping import administers_city
+
+    if not administers_city(actor, city):
+        raise PermissionDenied("只有本市的市管理员可以修改本市的设置")
+
+
 def _check_city(city: OrgUnit) -> None:
     if city is None or city.kind != UnitKind.CITY:
         raise InputError("句式只能按城市设置", field="city")
@@ -29,9 +42,11 @@ def _check_city(city: OrgUnit) -> None:
 
 @transaction.atomic
 def save_template(*, city: OrgUnit, key: str, text: str, enabled: bool = True, order: int | None = None,
-                  section: str | None = None, note: str = "", actor=None, reason: str = "") -> SentenceTemplate:
+                  section: str | None = None, note: str = "", actor, reason: str = "") -> SentenceTemplate:
     """Write the city's version of a sentence (an override of the default with the same key, or a new
     sentence of the city's own when `key` is new and `section` is given)."""
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, city)
     _check_city(city)
     ensure_default_templates()
     key = check_text((key or "").strip(), "句式键", max_length=60)
@@ -66,8 +81,10 @@ def save_template(*, city: OrgUnit, key: str, text: str, enabled: bool = True, o
 
 
 @transaction.atomic
-def reset_template(*, city: OrgUnit, key: str, actor=None, reason: str = "") -> bool:
+def reset_template(*, city: OrgUnit, key: str, actor, reason: str = "") -> bool:
     """Drop the city's override so the default applies again. Returns whether there was one."""
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, city)
     _check_city(city)
     row = SentenceTemplate.objects.filter(city=city, key=key).first()
     if row is None:
@@ -88,9 +105,11 @@ PLACES_FIELDS = {"table_amount_places": "表格金额小数位", "table_rate_pla
 
 
 @transaction.atomic
-def save_config(*, city: OrgUnit, actor=None, reason: str = "", lists=None, lagging_lists=None,
+def save_config(*, city: OrgUnit, actor, reason: str = "", lists=None, lagging_lists=None,
                 **changes) -> BulletinConfig:
     """Change a city's bulletin settings (threshold in 万元; lists as AnnualList objects of the city)."""
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, city)
     _check_city(city)
     unknown = set(changes) - set(CONFIG_FIELDS)
     if unknown:

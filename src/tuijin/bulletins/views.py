@@ -8,7 +8,6 @@ import json
 import subprocess
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -22,6 +21,7 @@ from tuijin.core.errors import InputError
 from tuijin.core.numbers import WAN_PER_YI
 from tuijin.core.params import parse_id
 from tuijin.core.periods import Period
+from tuijin.core.policy import CONFIGURE, READ, requires
 from tuijin.orgs.models import OrgUnit
 from tuijin.progress import selectors as progress_selectors
 
@@ -77,7 +77,7 @@ def _bulletin_from_request(request):
     return form, bulletin
 
 
-@login_required
+@requires(READ)
 def bulletin(request):
     form, b = _bulletin_from_request(request)
     return _page(request, form, b)
@@ -113,7 +113,7 @@ def _reconciliation(user, b) -> dict | None:
             "blocked": gate_problem(b.city, year, month) if can_issue else None}
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["POST"])
 def issue(request):
     """签发: the city's bulletin through a month, refused while the city's reconciliation rule is not met."""
@@ -143,10 +143,8 @@ def _query(form) -> str:
     return urlencode(params)
 
 
-@login_required
+@requires(READ)
 def download(request):
-    if not scoping.can(request.user, scoping.READ):
-        raise PermissionDenied("您的账号没有查看权限")
     fmt = request.GET.get("format", "")
     if fmt not in ("docx", "pdf", "json", "txt"):
         return HttpResponse("format 应为 docx、pdf、json 或 txt", status=400, content_type="text/plain; charset=utf-8")
@@ -196,7 +194,7 @@ def _admin_city(request, refusal: str = "只有市管理员可以修改通报句
     return city
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def templates(request):
     city = _admin_city(request)
@@ -287,7 +285,7 @@ def _save_config(request, city):
 # ---------------------------------------------------------------- OC4IDS (市管理员)
 
 
-@login_required
+@requires(CONFIGURE)
 def oc4ids(request):
     city = _admin_city(request, "只有市管理员可以导出 OC4IDS 数据")
     from .oc4ids import build_package

@@ -6,6 +6,7 @@ assigned projects, department, city) is answered by each scoped model's `visible
 from __future__ import annotations
 
 import functools
+import inspect
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -104,6 +105,13 @@ def requires(action: str):
             return _check(request, action) or view(request, *args, **kwargs)
 
         gated.policy_action = action
+        try:
+            # The view's own signature with its annotations evaluated in the view's module: django-ninja reads a
+            # route's parameters from the signature and resolves string annotations (`from __future__ import
+            # annotations`) in the *wrapper's* globals, which are this module's, not the route's.
+            gated.__signature__ = inspect.signature(view, eval_str=True)
+        except (NameError, TypeError, ValueError):
+            pass
         return gated
 
     return decorate

@@ -26,6 +26,13 @@ from tuijin.projects.services import record_stage
 
 from . import services
 
+
+def _demo_actor():
+    """The named system actor the demo writes as (services refuse a write without an actor)."""
+    from tuijin.accounts.services import system_actor
+
+    return system_actor("演示数据")
+
 SEED = 20240630
 D = datetime.date
 
@@ -78,7 +85,7 @@ def _advance(rng: random.Random, project: Project, steps: list[str], start: date
         if after > end:
             break
         record_stage(project=project, stage=stage, date=after + datetime.timedelta(
-            days=rng.randint(0, max(0, min(40, (end - after).days)))), note="演示")
+            days=rng.randint(0, max(0, min(40, (end - after).days)))), note="演示", actor=_demo_actor())
         done += 1
     return done
 
@@ -111,7 +118,7 @@ def _later_stages(rng: random.Random, city: OrgUnit, start: datetime.date, end: 
 
 def _rules(city: OrgUnit, rules: list[dict]) -> None:
     for i, r in enumerate(rules):
-        services.save_rule(city=city, sort_order=(i + 1) * 10, reason="演示: 本市预警规则", **r)
+        services.save_rule(city=city, sort_order=(i + 1) * 10, reason="演示: 本市预警规则", actor=_demo_actor(), **r)
 
 
 def _highlights(rng: random.Random, campaign, districts: list[OrgUnit]) -> int:
@@ -125,7 +132,7 @@ def _highlights(rng: random.Random, campaign, districts: list[OrgUnit]) -> int:
             services.add_highlight(
                 campaign=campaign, unit=unit, project=p, title=p.name, sort_order=i, is_demo=True,
                 summary=f"计划总投资 {yi} 亿元。{rng.choice(['主体结构全面封顶', '首批设备进场安装', '生产线试运行', '当年拿地当年开工'])},"
-                        f" 二季度进度领先 (演示数据)。")
+                        f" 二季度进度领先 (演示数据)。", actor=_demo_actor())
             n += 1
     return n
 
@@ -144,17 +151,17 @@ def build_dashboard_demo(*, zhenjiang: OrgUnit, suzhou: OrgUnit, progress=None) 
     districts = _districts(suzhou)
     q1 = services.create_campaign(
         city=suzhou, name="2024年一季度重大项目“双比双看”", year=2024, first_month=1, last_month=3, units=districts,
-        indicators=INDICATORS, description="比投资强度、比落地产出, 看项目进度、看服务实效 (演示)。", is_demo=True)
+        indicators=INDICATORS, description="比投资强度、比落地产出, 看项目进度、看服务实效 (演示)。", is_demo=True, actor=_demo_actor())
     q2 = services.create_campaign(
         city=suzhou, name="2024年二季度重大项目“双比双看”", year=2024, first_month=4, last_month=6, units=districts,
         indicators=INDICATORS, previous=q1, is_demo=True,
-        description="十个板块现场展示亮点项目, 比投资强度、比落地产出, 看项目进度、看服务实效 (演示)。")
+        description="十个板块现场展示亮点项目, 比投资强度、比落地产出, 看项目进度、看服务实效 (演示)。", actor=_demo_actor())
     by_name = {u.name: u for u in districts}
     for name, points, reason in ADJUSTMENTS:
         if name in by_name:
-            services.add_adjustment(campaign=q2, unit=by_name[name], points=points, reason=reason)
+            services.add_adjustment(campaign=q2, unit=by_name[name], points=points, reason=reason, actor=_demo_actor())
     highlights = _highlights(rng, q2, districts)
     for c in (q1, q2):
-        services.set_published(campaign=c, published=True, reason="演示: 发布红黑榜")
+        services.set_published(campaign=c, published=True, reason="演示: 发布红黑榜", actor=_demo_actor())
     say(f"苏州市: 双比双看 {len(districts)} 个板块, {highlights} 个亮点项目")
     return {"campaigns": [q1, q2], "highlights": highlights}

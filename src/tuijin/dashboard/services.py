@@ -13,12 +13,25 @@ from tuijin.audit.services import record_change, snapshot
 from tuijin.core.bounds import SCORE, parse_number
 from tuijin.core.errors import InputError
 from tuijin.core.files import check_photo, check_video
+from tuijin.core.policy import CONFIGURE, require_actor
 from tuijin.indicators import competition, lights
 from tuijin.orgs.models import DISTRICT_KINDS, OrgUnit, UnitKind
 
 from .models import Campaign, CampaignAdjustment, CampaignIndicator, Highlight, LightRule
 
 RULE_FIELDS = ["name", "kind", "yellow_threshold", "red_threshold", "applies_to", "active", "sort_order", "note"]
+
+
+
+def _check_admin(actor, city) -> None:
+    """The one policy's reach for the city's own settings: its administrator (or the system actor of a command,
+    an operator import or the demo), not another city's."""
+    from django.core.exceptions import PermissionDenied
+
+    from tuijin.accounts.scoping import administers_city
+
+    if not administers_city(actor, city):
+        raise PermissionDenied("只有本市的市管理员可以修改本市的设置")
 
 
 def _decimal_or_none(value, field: str, label: str) -> Decimal | None:
@@ -37,10 +50,12 @@ def _check_city(city: OrgUnit) -> None:
 
 
 @transaction.atomic
-def save_rule(*, city: OrgUnit, actor=None, rule: LightRule | None = None, name: str, kind: str, yellow=None,
+def save_rule(*, city: OrgUnit, actor, rule: LightRule | None = None, name: str, kind: str, yellow=None,
               red=None, applies_to: str = lights.BOTH, active: bool = True, sort_order: int | None = None,
               note: str = "", reason: str = "") -> LightRule:
     """Create a rule for the city, or change `rule` (which must be the city's)."""
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, city)
     _check_city(city)
     name = (name or "").strip()
     if not name:
@@ -76,15 +91,19 @@ def save_rule(*, city: OrgUnit, actor=None, rule: LightRule | None = None, name:
 
 
 @transaction.atomic
-def delete_rule(*, rule: LightRule, actor=None, reason: str = "") -> None:
+def delete_rule(*, rule: LightRule, actor, reason: str = "") -> None:
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, rule.city)
     before = snapshot(rule, RULE_FIELDS)
     record_change(actor=actor, action="delete", obj=rule, before=before, after=None, reason=reason)
     rule.delete()
 
 
 @transaction.atomic
-def install_default_rules(*, city: OrgUnit, actor=None) -> list[LightRule]:
+def install_default_rules(*, city: OrgUnit, actor) -> list[LightRule]:
     """Write DOMAIN.md's default rules as the city's own (only when it has none)."""
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, city)
     _check_city(city)
     if LightRule.objects.filter(city=city).exists():
         raise InputError(f"{city.name} 已有规则", field="name")
@@ -113,8 +132,10 @@ def _competing_units(city: OrgUnit, units) -> list[OrgUnit]:
 @transaction.atomic
 def create_campaign(*, city: OrgUnit, name: str, year: int, first_month: int, last_month: int, units,
                     indicators: list[dict], previous: Campaign | None = None, description: str = "",
-                    red_count: int = 3, black_count: int = 3, actor=None, is_demo: bool = False) -> Campaign:
+                    red_count: int = 3, black_count: int = 3, actor, is_demo: bool = False) -> Campaign:
     """A campaign with its competing units and indicators ({name, kind, weight, method, params})."""
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, city)
     _check_city(city)
     if not (name or "").strip():
         raise InputError("请填写竞赛名称", field="name")
@@ -140,7 +161,9 @@ def create_campaign(*, city: OrgUnit, name: str, year: int, first_month: int, la
 
 @transaction.atomic
 def add_indicator(*, campaign: Campaign, name: str, kind: str, weight, method: str = competition.BEST,
-                  params: dict | None = None, sort_order: int = 0, actor=None) -> CampaignIndicator:
+                  params: dict | None = None, sort_order: int = 0, actor) -> CampaignIndicator:
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, campaign.city)
     w = _decimal_or_none(weight, "weight", "权重")
     errors = competition.validate_spec(kind, w, method)
     if errors:
@@ -157,8 +180,10 @@ def add_indicator(*, campaign: Campaign, name: str, kind: str, weight, method: s
 
 
 @transaction.atomic
-def add_adjustment(*, campaign: Campaign, unit: OrgUnit, points, reason: str, actor=None) -> CampaignAdjustment:
+def add_adjustment(*, campaign: Campaign, unit: OrgUnit, points, reason: str, actor) -> CampaignAdjustment:
     """加分 (positive) or 扣分 (negative) for a competing unit, with its reason."""
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, campaign.city)
     pts = _decimal_or_none(points, "points", "分值")
     if pts is None or pts == 0:
         raise InputError("请填写非零分值 (加分为正, 扣分为负)", field="points")
@@ -175,7 +200,9 @@ def add_adjustment(*, campaign: Campaign, unit: OrgUnit, points, reason: str, ac
 
 
 @transaction.atomic
-def delete_adjustment(*, adjustment: CampaignAdjustment, actor=None, reason: str = "") -> None:
+def delete_adjustment(*, adjustment: CampaignAdjustment, actor, reason: str = "") -> None:
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, adjustment.campaign.city)
     record_change(actor=actor, action="delete", obj=adjustment, before=snapshot(adjustment), after=None,
                   reason=reason)
     adjustment.delete()
@@ -183,7 +210,9 @@ def delete_adjustment(*, adjustment: CampaignAdjustment, actor=None, reason: str
 
 @transaction.atomic
 def add_highlight(*, campaign: Campaign, unit: OrgUnit, title: str, project=None, summary: str = "", photo=None,
-                  video=None, sort_order: int = 0, actor=None, is_demo: bool = False) -> Highlight:
+                  video=None, sort_order: int = 0, actor, is_demo: bool = False) -> Highlight:
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, campaign.city)
     if not campaign.units.filter(pk=unit.pk).exists():
         raise InputError(f"{unit.name} 不是本竞赛的参赛单位", field="unit")
     if project is not None and not project.unit.path.startswith(unit.path):
@@ -213,8 +242,10 @@ def add_highlight(*, campaign: Campaign, unit: OrgUnit, title: str, project=None
 
 
 @transaction.atomic
-def set_published(*, campaign: Campaign, published: bool, actor=None, reason: str = "") -> Campaign:
+def set_published(*, campaign: Campaign, published: bool, actor, reason: str = "") -> Campaign:
     """发布 (or withdraw) the campaign's red and black lists."""
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, campaign.city)
     before = snapshot(campaign, ["published_at"])
     campaign.published_at = timezone.now() if published else None
     campaign.save(update_fields=["published_at"])

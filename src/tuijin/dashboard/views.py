@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
@@ -28,6 +27,7 @@ from tuijin.core.errors import InputError
 from tuijin.core.numbers import NumberStyle, plain_text
 from tuijin.core.params import id_or_404, parse_id
 from tuijin.core.periods import Period
+from tuijin.core.policy import READ, requires
 from tuijin.core.routers import use_replica
 from tuijin.orgs.selectors import conventions_for
 from tuijin.projects import scoping
@@ -45,11 +45,6 @@ from .forms import (
 from .models import CampaignAdjustment, Highlight, LightRule
 
 LIST_PAGE_SIZE = 100
-
-
-def _require_read(user):
-    if not scoping.can(user, scoping.READ):
-        raise PermissionDenied("您的账号没有查看权限")
 
 
 def _render(request, full: str, partial: str, context: dict, status: int = 200):
@@ -74,10 +69,9 @@ def _resolve(request, form):
 # ---------------------------------------------------------------- 驾驶舱
 
 
-@login_required
+@requires(READ)
 @use_replica()
 def index(request):
-    _require_read(request.user)
     started = time.perf_counter()
     form = DashboardForm(request.user, request.GET)
     context = {"form": form, "board": None}
@@ -116,11 +110,10 @@ def index(request):
 # ---------------------------------------------------------------- drill-down lists
 
 
-@login_required
+@requires(READ)
 @use_replica()
 def drill(request):
     """The projects (or enterprises) behind a figure, with the total that equals it; ?format=xlsx exports."""
-    _require_read(request.user)
     try:
         spec = selectors.parse_drill(request.user, request.GET)
     except InputError as exc:
@@ -149,10 +142,9 @@ def drill(request):
 # ---------------------------------------------------------------- 红黄绿灯
 
 
-@login_required
+@requires(READ)
 @use_replica()
 def lights(request):
-    _require_read(request.user)
     form = LightsFilterForm(request.user, request.GET)
     context = {"form": form, "lp": None}
     if not form.is_valid():
@@ -169,10 +161,9 @@ def lights(request):
     return render(request, "dashboard/lights.html", context)
 
 
-@login_required
+@requires(READ)
 def project_light(request):
     """The light box of a project page (loaded by htmx from the page's include hook, so the page stays fast)."""
-    _require_read(request.user)
     pid = parse_id(request.GET.get("project"))
     if pid is None:
         return HttpResponseBadRequest(f"项目编号无效: {(request.GET.get('project') or '')[:40]!r}")
@@ -196,11 +187,10 @@ def _admin_city(user, city_id):
     return city
 
 
-@login_required
+@requires(READ)
 @require_http_methods(["GET", "POST"])
 def rules(request):
     """The city's traffic-light rules: readable by every reader, editable by the city administrator."""
-    _require_read(request.user)
     cities = web_selectors.visible_cities(request.user)
     city_id = request.POST.get("city") or request.GET.get("city")
     city = cities.filter(pk=parse_id(city_id) or 0).first() if city_id else cities.first()
@@ -280,10 +270,9 @@ def _campaign(request, value):
     return campaigns.first(), campaigns
 
 
-@login_required
+@requires(READ)
 @require_http_methods(["GET", "POST"])
 def competition(request):
-    _require_read(request.user)
     campaign, campaigns = _campaign(request, request.POST.get("campaign") or request.GET.get("campaign"))
     context = {"campaign": campaign, "campaigns": campaigns, "page": None,
                "allowed": selectors.can_see_rankings(request.user),
@@ -357,10 +346,9 @@ def _create_campaign(request):
         "campaign_form": form}, status=400)
 
 
-@login_required
+@requires(READ)
 def honours(request):
     """红黑榜: the published red and black lists of a campaign (a preview for the city administrator)."""
-    _require_read(request.user)
     campaign, campaigns = _campaign(request, request.GET.get("campaign"))
     allowed = selectors.can_see_rankings(request.user)
     can_configure = scoping.can(request.user, scoping.CONFIGURE)
@@ -379,10 +367,9 @@ def honours(request):
     return render(request, "dashboard/honours.html", context)
 
 
-@login_required
+@requires(READ)
 def media(request):
     """A highlight's photo (or its demo placeholder) or video, for a user who may see the highlight."""
-    _require_read(request.user)
     hid = parse_id(request.GET.get("highlight"))
     if hid is None:
         return HttpResponseBadRequest("缺少亮点项目")

@@ -39,6 +39,13 @@ from tuijin.projects.services import (
 
 from .allocate import month_weights, split_total
 
+
+def _demo_actor():
+    """The named system actor the demo writes as (services refuse a write without an actor)."""
+    from tuijin.accounts.services import system_actor
+
+    return system_actor("演示数据")
+
 SEED = 20240701
 D = datetime.date
 
@@ -194,10 +201,10 @@ class Builder:
             project, _ = create_project(
                 code=code, name=name, unit=unit, category=self.categories[category],
                 total_investment=Decimal(total), industry_node=node, owner=owner, is_demo=True,
-                registered_on=registered, **fields)
+                registered_on=registered, actor=_demo_actor(), **fields)
             later = stages
         if later:
-            advance_to(project=project, dates=later)
+            advance_to(project=project, dates=later, actor=_demo_actor())
         self.result.projects += 1
         return project
 
@@ -222,7 +229,7 @@ class Builder:
         from tuijin.progress.importer import commit_import, plan_import
 
         loader = create_user(username=f"import_{city.region_code}", password=secrets.token_urlsafe(24) + "Aa1!",
-                             unit=city, role=Role.CITY_ADMIN, first_name=f"{city.name}月报导入 (演示数据)")
+                             unit=city, role=Role.CITY_ADMIN, first_name=f"{city.name}月报导入 (演示数据)", actor=_demo_actor())
         for (year, month), rows in sorted(self.pending_reports.items()):
             data = exports.csv_text([["项目代码", "当月完成投资(万元)", "形象进度"], *rows]).encode("utf-8")
             name = f"{city.name}{year}年{month}月重大项目进展.csv"
@@ -231,27 +238,27 @@ class Builder:
                 raise AssertionError(f"{name}: {[str(e) for e in plan.errors] + plan.warnings}")
             commit_import(user=loader, plan=plan)
         self.pending_reports.clear()
-        set_user_active(user=loader, active=False, reason="演示数据导入完毕")
+        set_user_active(user=loader, active=False, reason="演示数据导入完毕", actor=_demo_actor())
 
     def tree(self, province: OrgUnit, city_name: str, region: str, units) -> tuple[OrgUnit, dict[str, OrgUnit]]:
-        city = create_unit(name=city_name, kind="city", parent=province, region_code=region)
+        city = create_unit(name=city_name, kind="city", parent=province, region_code=region, actor=_demo_actor())
         made = {}
         for i, (name, kind, code) in enumerate(units):
-            made[name] = create_unit(name=name, kind=kind, parent=city, region_code=code, sort_order=i + 1)
+            made[name] = create_unit(name=name, kind=kind, parent=city, region_code=code, sort_order=i + 1, actor=_demo_actor())
         for dept in DEPARTMENTS:
-            made[dept] = create_unit(name=f"{city_name}{dept}", kind="department", parent=city)
+            made[dept] = create_unit(name=f"{city_name}{dept}", kind="department", parent=city, actor=_demo_actor())
         self.result.cities[city_name] = city
         self.result.units.update({f"{city_name}/{k}": v for k, v in made.items()})
         return city, made
 
     def taxonomy(self, city, name: str, levels: list[str], tree: dict[str, list[str]], primary: bool):
-        tax = create_taxonomy(city=city, name=name, level_names=levels, is_primary=primary)
+        tax = create_taxonomy(city=city, name=name, level_names=levels, is_primary=primary, actor=_demo_actor())
         clusters, chains = {}, {}
         for i, (cluster, children) in enumerate(tree.items()):
-            c = add_node(taxonomy=tax, name=cluster, sort_order=i)
+            c = add_node(taxonomy=tax, name=cluster, sort_order=i, actor=_demo_actor())
             clusters[cluster] = c
             for j, chain in enumerate(children):
-                chains[chain] = add_node(taxonomy=tax, name=chain, parent=c, sort_order=j)
+                chains[chain] = add_node(taxonomy=tax, name=chain, parent=c, sort_order=j, actor=_demo_actor())
         return clusters, chains
 
     # ------------------------------------------------------------ listed projects
@@ -290,7 +297,7 @@ class Builder:
             add_list_entry(annual_list=lst, project=p, year=2024, annual_plan=Decimal(plans[i]),
                            planned_new_start=is_new, planned_start_month=planned_starts[i] if is_new else None,
                            continuing=not is_new, planned_completion=(not is_new and i % 4 == 0),
-                           planned_operation=(not is_new and i % 6 == 0))
+                           planned_operation=(not is_new and i % 6 == 0), actor=_demo_actor())
             extra = [m for m in report_months if m not in done_months]
             self.reports(p, 2024, done_months, done[i])
             if extra:
@@ -298,10 +305,10 @@ class Builder:
             if not is_new and prior_list is not None:
                 plan23 = (plans[i] * self.rng.randint(80, 120) // 100 // 100 + 1) * 100
                 add_list_entry(annual_list=prior_list, project=p, year=2023, annual_plan=Decimal(plan23),
-                               continuing=True)
+                               continuing=True, actor=_demo_actor())
                 self.reports(p, 2023, list(range(1, 13)), plan23 * self.rng.randint(85, 110) // 100)
             if i % 9 == 0 and Stage.STARTED in stages:
-                record_milestone(project=p, kind="land", actual_date=stages[Stage.SIGNED] + datetime.timedelta(days=20))
+                record_milestone(project=p, kind="land", actual_date=stages[Stage.SIGNED] + datetime.timedelta(days=20), actor=_demo_actor())
         self.progress(f"{lst.name} {n} 个项目")
 
     def signed_set(self, units: list[OrgUnit], *, n: int, total: int, window: tuple[datetime.date, datetime.date],
@@ -334,7 +341,7 @@ class Builder:
 
     def zhenjiang(self, province):
         city, u = self.tree(province, "镇江市", "321100", ZHENJIANG_UNITS)
-        park = create_unit(name="丹阳经济开发区", kind="park", parent=u["丹阳市"], region_code="321181")
+        park = create_unit(name="丹阳经济开发区", kind="park", parent=u["丹阳市"], region_code="321181", actor=_demo_actor())
         self.result.units["镇江市/丹阳经济开发区"] = park
         districts = [u[n] for n, _, _ in ZHENJIANG_UNITS]
         places = districts + [park]
@@ -343,7 +350,7 @@ class Builder:
         chain_nodes = list(chains.values())
         self.progress("镇江市: 组织机构与产业体系")
 
-        lists = {name: create_list(city=city, name=name, rank=rank, short_name=short) for name, rank, short in [
+        lists = {name: create_list(city=city, name=name, rank=rank, short_name=short, actor=_demo_actor()) for name, rank, short in [
             ("省重大项目", 1, "省重大"), ("市重大项目", 2, "市重大"), ("县区重点项目", 3, "县区重点"),
             ("智能化数字化技改项目", 5, "智改数转"), ("传统产业焕新升级项目", 6, "焕新升级")]}
         h1_2023, h1_2024 = (D(2023, 1, 1), D(2023, 6, 30)), (D(2024, 1, 1), D(2024, 6, 30))
@@ -408,15 +415,15 @@ class Builder:
                 else:
                     nodes = []
                 ent = create_enterprise(unit=places[i % len(places)], nodes=nodes,
-                                        name=f"{city.name}演示规上企业{group}{i + 1:03d}")
+                                        name=f"{city.name}演示规上企业{group}{i + 1:03d}", actor=_demo_actor())
                 for year, total, months in ((2024, this_year[i], [1, 2, 3, 4, 5]),
                                             (2023, last_year[i], [1, 2, 3, 4, 5])):
                     parts = split_total(total, 5, self.rng, weights=month_weights(months, self.rng))
                     for m, a in zip(months, parts, strict=True):
-                        record_sales(enterprise=ent, year=year, month=m, invoiced_sales=a)
+                        record_sales(enterprise=ent, year=year, month=m, invoiced_sales=a, actor=_demo_actor())
                 # Months outside 1-5月 exist too, and must not change A8/A9.
-                record_sales(enterprise=ent, year=2024, month=6, invoiced_sales=this_year[i] // 5)
-                record_sales(enterprise=ent, year=2023, month=6, invoiced_sales=last_year[i] // 5)
+                record_sales(enterprise=ent, year=2024, month=6, invoiced_sales=this_year[i] // 5, actor=_demo_actor())
+                record_sales(enterprise=ent, year=2023, month=6, invoiced_sales=last_year[i] // 5, actor=_demo_actor())
         self.progress("镇江市: 规上工业企业开票销售")
 
     # ------------------------------------------------------------ 苏州市
@@ -458,7 +465,7 @@ class Builder:
         self.signed_set(districts, n=30, total=30 * 30_000, window=(D(2024, 4, 1), D(2024, 6, 30)), chains=chain_nodes)
         self.progress("苏州市: 一季度签约、开工、投产项目")
 
-        lists = {name: create_list(city=city, name=name, rank=rank, short_name=short) for name, rank, short in [
+        lists = {name: create_list(city=city, name=name, rank=rank, short_name=short, actor=_demo_actor()) for name, rank, short in [
             ("省重大项目", 1, "省重大"), ("市重大项目", 2, "市重大"), ("新增长点项目", 7, "新增长点")]}
         self.listed(city, districts, lists["省重大项目"], n=30, plan_total=30 * 60_000, done_total=30 * 27_000,
                     planned_starts=[4, 4, 5, 5, 6, 6, 7, 8], started_by=D(2024, 6, 30), chains=chain_nodes,
@@ -497,7 +504,7 @@ class Builder:
     def build(self) -> DemoResult:
         ensure_categories()
         self.categories = {c.name: c for c in Category.objects.all()}
-        province = create_unit(name="江苏省", kind="province", region_code="320000")
+        province = create_unit(name="江苏省", kind="province", region_code="320000", actor=_demo_actor())
         self.result.units["江苏省"] = province
         zj, zj_units = self.zhenjiang(province)
         sz, sz_units = self.suzhou(province)
@@ -508,20 +515,22 @@ class Builder:
         """Reporting periods, and modules that add to the demo (users, livelihood items …) when installed."""
         from django.utils import timezone
 
+        # 1-6月 are closed and locked; 7月 is open (its deadline is kept ahead of today so the demo can be used).
+        from tuijin.accounts.services import system_actor
         from tuijin.progress.services import open_period
 
-        # 1-6月 are closed and locked; 7月 is open (its deadline is kept ahead of today so the demo can be used).
+        demo = system_actor("演示数据")  # the demo builder writes as the named system actor, audited as such
         for city in (zj, sz):
             for month in range(1, 7):
                 open_period(city=city, year=2024, month=month, opens_on=D(2024, month, 1),
-                            deadline=D(2024, month + 1, 5))
+                            deadline=D(2024, month + 1, 5), actor=demo)
             open_period(city=city, year=2024, month=7, opens_on=D(2024, 7, 1),
-                        deadline=timezone.localdate() + datetime.timedelta(days=365))
+                        deadline=timezone.localdate() + datetime.timedelta(days=365), actor=demo)
         # 镇江市's bulletin prints its tables' amounts at 2 decimals while its text keeps 1 (issue 20): the
         # 分行业领域 table shows it (the demo's listed projects carry 行业领域, see sector_of).
         from tuijin.bulletins.services import save_config
 
-        save_config(city=zj, table_amount_places=2, reason="演示: 表格金额保留两位小数")
+        save_config(city=zj, table_amount_places=2, reason="演示: 表格金额保留两位小数", actor=_demo_actor())
         from tuijin.livelihood.demo import build_livelihood_demo
 
         depts = {k.split("/", 1)[1]: v for k, v in self.result.units.items()

@@ -9,6 +9,13 @@ from tuijin.accounts.models import Role
 from tuijin.accounts.selectors import qualified_name
 from tuijin.accounts.services import assign_reporter, create_user
 
+
+def _demo_actor():
+    """The named system actor the demo writes as (services refuse a write without an actor)."""
+    from tuijin.accounts.services import system_actor
+
+    return system_actor("演示数据")
+
 # username, password, role, display name, which unit (a key of the units passed in)
 DEMO_USERS = [
     ("zj_admin", "Jinshan-Temple-2024", Role.CITY_ADMIN, "镇江市重大办管理员", "zhenjiang"),
@@ -35,14 +42,14 @@ def create_demo_users(*, zhenjiang, suzhou, jingkou, department, reporter_projec
         if unit is None:
             continue
         made[username] = create_user(username=username, password=password, unit=unit, role=role,
-                                     first_name=display)
+                                     first_name=display, actor=_demo_actor())
         logins.append({"username": username, "password": password, "role": role.label, "role_code": role.value,
                        "unit": qualified_name(unit)})
     reporter = made["jk_reporter"]
     for project in reporter_projects:
-        assign_reporter(project=project, reporter=reporter, reason="演示: 指定填报员")
+        assign_reporter(project=project, reporter=reporter, reason="演示: 指定填报员", actor=_demo_actor())
         if project.responsible_department_id is None:
             from tuijin.projects.services import update_project
 
-            update_project(project=project, responsible_department=department, reason="演示: 指定责任部门")
+            update_project(project=project, responsible_department=department, reason="演示: 指定责任部门", actor=_demo_actor())
     return logins

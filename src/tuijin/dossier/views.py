@@ -5,7 +5,6 @@ scope check, and the one-page A4 summary as .docx and PDF. The dossier itself is
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from tuijin.core.documents import PDF_MISSING, pdf_converter
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.numbers import NumberStyle
+from tuijin.core.policy import READ, WRITE, requires
 from tuijin.projects import scoping
 
 from . import documents, selectors, services
@@ -32,7 +32,7 @@ def _back(project) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("project_detail", args=[project.pk]) + "#approvals")
 
 
-@login_required
+@requires(WRITE)
 @require_http_methods(["GET", "POST"])
 def approval_create(request, pk: int):
     project = scoping.get_project_or_404(request.user, pk, scoping.WRITE)
@@ -64,7 +64,7 @@ def approval_create(request, pk: int):
     )
 
 
-@login_required
+@requires(WRITE)
 @require_http_methods(["GET", "POST"])
 def approval_edit(request, approval_id: int):
     doc = selectors.get_approval_or_404(request.user, approval_id)
@@ -102,7 +102,7 @@ def approval_edit(request, approval_id: int):
     )
 
 
-@login_required
+@requires(WRITE)
 @require_POST
 def approval_delete(request, approval_id: int):
     doc = selectors.get_approval_or_404(request.user, approval_id)
@@ -118,7 +118,7 @@ def approval_delete(request, approval_id: int):
     return _back(project)
 
 
-@login_required
+@requires(READ)
 def approval_file(request, approval_id: int):
     """The approval's scanned document, served after the scope check of its project."""
     doc = selectors.get_approval_or_404(request.user, approval_id)
@@ -150,13 +150,13 @@ def _download(data: bytes, ctype: str, project, ext: str) -> HttpResponse:
     return response
 
 
-@login_required
+@requires(READ)
 def dossier_docx(request, pk: int):
     d, kw = _summary(request, pk)
     return _download(documents.to_docx(d, **kw), DOCX, d.project, "docx")
 
 
-@login_required
+@requires(READ)
 def dossier_pdf(request, pk: int):
     d, kw = _summary(request, pk)
     if pdf_converter() is None:

@@ -18,6 +18,13 @@ from decimal import Decimal
 
 from tuijin.orgs.models import DISTRICT_KINDS, OrgUnit
 
+
+def _demo_actor():
+    """The named system actor the demo writes as (services refuse a write without an actor)."""
+    from tuijin.accounts.services import system_actor
+
+    return system_actor("演示数据")
+
 CENTRES = {
     "镇江市": (119.455, 32.205),
     "苏州市": (120.585, 31.300),
@@ -129,7 +136,7 @@ def build_geo_demo(*, zhenjiang: OrgUnit, suzhou: OrgUnit) -> dict[str, int]:
                 box = (lon0 - 0.03, lat0 - 0.02, lon0 + 0.03, lat0 + 0.02)
             lon = Decimal(str(rng.uniform(box[0], box[2]))).quantize(Q6)
             lat = Decimal(str(rng.uniform(box[1], box[3]))).quantize(Q6)
-            update_project(project=p, longitude=lon, latitude=lat, reason="演示: 示意坐标")
+            update_project(project=p, longitude=lon, latitude=lat, reason="演示: 示意坐标", actor=_demo_actor())
             n += 1
         placed[city.name] = n
     return placed

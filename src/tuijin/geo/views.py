@@ -6,7 +6,6 @@ it; a revoked or unknown token answers a Chinese 403 page."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuijin.core.errors import InputError
 from tuijin.core.params import id_or_404, parse_id
 from tuijin.core.periods import Period
+from tuijin.core.policy import CONFIGURE, PUBLIC, READ, REPORT, requires
 from tuijin.core.routers import use_replica
 from tuijin.dashboard import selectors as dash
 from tuijin.projects import scoping
@@ -33,11 +33,6 @@ REFRESH_SECONDS, ROTATE_SECONDS = (
     300,
     20,
 )  # the screen's defaults (?refresh= / ?rotate= change them)
-
-
-def _require_read(user):
-    if not scoping.can(user, scoping.READ):
-        raise PermissionDenied("您的账号没有查看权限")
 
 
 def _resolve(user, form):
@@ -85,10 +80,9 @@ def _map(request):
     return form, data, None
 
 
-@login_required
+@requires(READ)
 @use_replica()
 def map_page(request):
-    _require_read(request.user)
     form, data, note = _map(request)
     query = {k: v for k, v in request.GET.items() if k in FILTER_KEYS}
     context = {
@@ -102,10 +96,9 @@ def map_page(request):
     return render(request, "geo/map.html", context, status=400 if note == "bad" else 200)
 
 
-@login_required
+@requires(READ)
 @use_replica()
 def map_data(request):
-    _require_read(request.user)
     form, data, note = _map(request)
     if note == "bad":
         return _json(
@@ -129,7 +122,7 @@ def _admin_city(request):
     return city
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def boundaries(request):
     city = _admin_city(request)
@@ -175,7 +168,7 @@ def boundaries(request):
     )
 
 
-@login_required
+@requires(CONFIGURE)
 @require_POST
 def boundary_delete(request, unit_id: int):
     city = _admin_city(request)
@@ -196,7 +189,7 @@ def boundary_delete(request, unit_id: int):
 # ---------------------------------------------------------------- a project's position from a photo
 
 
-@login_required
+@requires(REPORT)
 @require_POST
 def photo_position(request, pk: int):
     from tuijin.progress.models import ReportPhoto
@@ -208,10 +201,6 @@ def photo_position(request, pk: int):
     )
     if photo is None:
         raise Http404("照片不存在或不在您的范围内")
-    if not scoping.can(request.user, scoping.REPORT) and not scoping.can(
-        request.user, scoping.WRITE
-    ):
-        raise PermissionDenied("您不能修改项目位置")
     project = photo.report.project
     try:
         services.use_photo_position(photo=photo, actor=request.user)
@@ -242,9 +231,8 @@ def _screen_context(request, data_url: str, kiosk: KioskLink | None = None) -> d
     }
 
 
-@login_required
+@requires(READ)
 def screen(request):
-    _require_read(request.user)
     form = ScreenForm(request.user, request.GET)
     query = {
         k: v for k, v in request.GET.items() if k in ("city", "annual_list", "through", "kind")
@@ -273,10 +261,9 @@ def _screen_json(user, form) -> JsonResponse:
     return _json(selectors.screen_data(user, scope, period, kind, city=city))
 
 
-@login_required
+@requires(READ)
 @use_replica()
 def screen_data(request):
-    _require_read(request.user)
     return _screen_json(request.user, ScreenForm(request.user, request.GET))
 
 
@@ -298,6 +285,7 @@ def _kiosk_headers(response):
     return response
 
 
+@requires(PUBLIC)
 def kiosk(request, token: str):
     link, denied = _kiosk(request, token)
     if denied is not None:
@@ -310,6 +298,7 @@ def kiosk(request, token: str):
     return _kiosk_headers(render(request, "geo/screen.html", context))
 
 
+@requires(PUBLIC)
 @use_replica()
 def kiosk_data(request, token: str):
     link, denied = _kiosk(request, token)
@@ -324,7 +313,7 @@ def kiosk_data(request, token: str):
     return _kiosk_headers(_screen_json(user, form))
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def kiosks(request):
     city = _admin_city(request)

@@ -8,12 +8,26 @@ from tuijin.audit.services import record_change, snapshot
 from tuijin.core.bounds import SALES, check_finite_below
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
+from tuijin.core.policy import CONFIGURE, require_actor
 
 from .models import Enterprise, MonthlySales, Taxonomy, TaxonomyNode
 
 
+def _check_admin(actor, city) -> None:
+    """The one policy's reach for the city's own settings: its administrator (or the system actor of a command,
+    an operator import or the demo), not another city's."""
+    from django.core.exceptions import PermissionDenied
+
+    from tuijin.accounts.scoping import administers_city
+
+    if not administers_city(actor, city):
+        raise PermissionDenied("只有本市的市管理员可以修改本市的设置")
+
+
 @transaction.atomic
-def create_taxonomy(*, city, name: str, level_names=(), is_primary=False, actor=None) -> Taxonomy:
+def create_taxonomy(*, city, name: str, level_names=(), is_primary=False, actor) -> Taxonomy:
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, city)
     if Taxonomy.objects.filter(city=city, name=name).exists():
         raise InputError(f"{city.name} 已有产业体系 {name!r}", field="name")
     tax = Taxonomy.objects.create(city=city, name=name, level_names=list(level_names), is_primary=is_primary)
@@ -23,7 +37,9 @@ def create_taxonomy(*, city, name: str, level_names=(), is_primary=False, actor=
 
 @transaction.atomic
 def add_node(*, taxonomy: Taxonomy, name: str, parent: TaxonomyNode | None = None, sort_order=0,
-             actor=None) -> TaxonomyNode:
+             actor) -> TaxonomyNode:
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, taxonomy.city)
     if parent is not None and parent.taxonomy_id != taxonomy.pk:
         raise InputError(f"上级节点 {parent.name!r} 不属于 {taxonomy.name}", field="parent")
     node = TaxonomyNode(taxonomy=taxonomy, parent=parent, name=name, sort_order=sort_order,
@@ -37,7 +53,9 @@ def add_node(*, taxonomy: Taxonomy, name: str, parent: TaxonomyNode | None = Non
 
 
 @transaction.atomic
-def create_enterprise(*, unit, name: str, nodes=(), credit_code="", above_scale=True, actor=None) -> Enterprise:
+def create_enterprise(*, unit, name: str, nodes=(), credit_code="", above_scale=True, actor) -> Enterprise:
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, unit.city())
     ent = Enterprise(unit=unit, name=name, credit_code=credit_code, above_scale=above_scale)
     ent.full_clean()
     ent.save()
@@ -49,7 +67,9 @@ def create_enterprise(*, unit, name: str, nodes=(), credit_code="", above_scale=
 
 
 @transaction.atomic
-def record_sales(*, enterprise: Enterprise, year: int, month: int, invoiced_sales, actor=None) -> MonthlySales:
+def record_sales(*, enterprise: Enterprise, year: int, month: int, invoiced_sales, actor) -> MonthlySales:
+    require_actor(actor, CONFIGURE)
+    _check_admin(actor, enterprise.unit.city())
     if not 1 <= int(month) <= 12:
         raise InputError(f"月份应在 1-12 之间, 收到 {month!r}", field="month")
     try:

@@ -228,7 +228,12 @@ def _values(spec: Spec, done: list) -> tuple[dict, dict]:
 @transaction.atomic
 def build_livelihood_demo(*, city: OrgUnit, departments: dict[str, OrgUnit] | None = None, actor=None):
     """Build 镇江市's 2024 livelihood programme (12 categories, 40 items) with its reports through June.
-    `departments` maps short names (教育局) to the city's department units; missing ones are created."""
+    `departments` maps short names (教育局) to the city's department units; missing ones are created. Written as
+    `actor`, by default the demo's named system actor (services refuse a write without one)."""
+    if actor is None:
+        from tuijin.accounts.services import system_actor
+
+        actor = system_actor("演示数据")
     departments = dict(departments or {})
     programme = create_programme(unit=city, year=YEAR, name=f"{YEAR}年{city.name}民生实事项目", actor=actor,
                                  is_demo=True)

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from tuijin.core.bounds import MONEY, QUANTITY, Bounds
 from tuijin.core.errors import InputError
 from tuijin.core.files import check_photo
 from tuijin.core.numbers import to_decimal
+from tuijin.core.policy import OUT_OF_REACH, REPORT, REVIEW, WRITE, require_actor
 from tuijin.orgs.models import OrgUnit, UnitKind
 
 from .models import (
@@ -79,6 +81,23 @@ def _actor(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
+def _check_item(actor, item, action: str) -> None:
+    """The actor reaches the item for the action (scoping.livelihood_item_q: a lead unit reports on its items, a
+    programme's level reviews and edits them); refused in the same words whether it exists elsewhere or not."""
+    from tuijin.accounts import scoping
+
+    if not scoping.livelihood_items_for(actor, action).filter(pk=item.pk).exists():
+        raise PermissionDenied(f"民生实事项目{OUT_OF_REACH}")
+
+
+def _check_unit(actor, unit) -> None:
+    """A programme belongs to a level in the actor's subtree (a city's administrator: not another city's)."""
+    from tuijin.accounts import scoping
+
+    if not scoping.units_for(actor).filter(pk=unit.pk).exists():
+        raise PermissionDenied(f"民生实事计划{OUT_OF_REACH}")
+
+
 def _programme_city(programme: Programme) -> OrgUnit | None:
     return programme.unit.city() if programme.unit.kind != UnitKind.PROVINCE else None
 
@@ -87,11 +106,13 @@ def _programme_city(programme: Programme) -> OrgUnit | None:
 
 
 @transaction.atomic
-def create_programme(*, unit: OrgUnit, year: int, name: str = "", tolerance_pp=None, actor=None,
+def create_programme(*, unit: OrgUnit, year: int, name: str = "", tolerance_pp=None, actor,
                      is_demo: bool = False) -> Programme:
     """民生实事年度计划 of a level (省 / 市 / 县区) for a year: one per unit and year."""
+    require_actor(actor, WRITE)
     if unit is None or unit.kind not in PROGRAMME_LEVELS:
         raise InputError(f"民生实事年度计划应属于省、市或县区, 收到 {getattr(unit, 'name', unit)!r}", field="unit")
+    _check_unit(actor, unit)
     try:
         year = int(year)
     except (TypeError, ValueError):
@@ -111,9 +132,11 @@ def create_programme(*, unit: OrgUnit, year: int, name: str = "", tolerance_pp=N
 
 
 @transaction.atomic
-def update_programme(*, programme: Programme, tolerance_pp=None, name: str | None = None, actor=None,
+def update_programme(*, programme: Programme, tolerance_pp=None, name: str | None = None, actor,
                      reason: str = "") -> Programme:
     """Change the name or the tolerance (按序时容差, percentage points) of a programme."""
+    require_actor(actor, WRITE)
+    _check_unit(actor, programme.unit)
     before = snapshot(programme)
     if tolerance_pp is not None:
         tolerance = _number(tolerance_pp, field="tolerance_pp", label="按序时容差")
@@ -131,7 +154,9 @@ def update_programme(*, programme: Programme, tolerance_pp=None, name: str | Non
 
 
 @transaction.atomic
-def add_category(*, programme: Programme, name: str, sort_order: int | None = None, actor=None) -> Category:
+def add_category(*, programme: Programme, name: str, sort_order: int | None = None, actor) -> Category:
+    require_actor(actor, WRITE)
+    _check_unit(actor, programme.unit)
     name = (name or "").strip()
     if not name:
         raise InputError("类别名称不能为空", field="name")
@@ -204,7 +229,7 @@ def _check_lead(unit, programme: Programme, field: str, label: str) -> OrgUnit:
 
 
 @transaction.atomic
-def add_item(*, programme: Programme, category: Category | str, name: str, lead_unit: OrgUnit, actor=None,
+def add_item(*, programme: Programme, category: Category | str, name: str, lead_unit: OrgUnit, actor,
              seq: int | None = None, description: str = "", cooperating_units: Iterable[OrgUnit] = (),
              responsible_leader: str = "", planned_investment=None, quantity=None, unit: str = "",
              deliverables: Iterable[str] | None = None, kind: str | None = None,
@@ -216,6 +241,8 @@ def add_item(*, programme: Programme, category: Category | str, name: str, lead_
     - `kind="policy"` (a policy, no construction: progress is reported in %);
     - `sub_items` (事项): a list of {name, quantity, unit} / {name, deliverables} / {name, kind: "policy"}.
     Without a milestone plan the item's plan is linear from `start_month` to `deadline_month`."""
+    require_actor(actor, WRITE)
+    _check_unit(actor, programme.unit)
     name = (name or "").strip()
     if not name:
         raise InputError("实事名称不能为空", field="name")
@@ -263,9 +290,11 @@ def add_item(*, programme: Programme, category: Category | str, name: str, lead_
 
 
 @transaction.atomic
-def share_item(*, item: Item, programme: Programme, actor=None) -> Item:
+def share_item(*, item: Item, programme: Programme, actor) -> Item:
     """同时计入: a higher level's item counts in a lower level's programme of the same year too (a province
     item in the city's list)."""
+    require_actor(actor, WRITE)
+    _check_unit(actor, programme.unit)  # the programme it is shared into; the item may be a higher level's
     if programme.pk == item.programme_id:
         raise InputError(f"{item.name} 本就属于 {programme.name}", field="programme")
     if programme.year != item.programme.year:
@@ -300,12 +329,14 @@ def target_quantity(target: Target) -> Decimal:
 
 
 @transaction.atomic
-def set_milestones(*, item: Item, points: Mapping, by: str = "month", basis: str = "pct", actor=None,
+def set_milestones(*, item: Item, points: Mapping, by: str = "month", basis: str = "pct", actor,
                    reason: str = "", notes: Mapping | None = None) -> list[Milestone]:
     """节点计划: planned cumulative progress per month ({5: 40, 12: 100}, by="month") or per quarter
     ({1: 20, 2: 50, 3: 75, 4: 100}, by="quarter"), as percentages of the target (basis="pct") or, for an item
     with one quantity target, as quantities (basis="quantity"). The plan may not decrease, may not exceed the
     target, and replaces the item's previous plan; empty points go back to the linear plan."""
+    require_actor(actor, WRITE)
+    _check_item(actor, item, WRITE)
     if by not in ("month", "quarter"):
         raise InputError(f"节点计划应按月或按季度, 收到 {by!r}", field="by")
     if basis not in ("pct", "quantity"):
@@ -362,9 +393,11 @@ def _plan_snapshot(item: Item) -> dict:
 
 
 @transaction.atomic
-def schedule_backwards(*, item: Item, deadline_month: int, start_month: int = 1, actor=None, reason: str = ""
+def schedule_backwards(*, item: Item, deadline_month: int, start_month: int = 1, actor, reason: str = ""
                        ) -> Item:
     """倒排: plan the item evenly from `start_month` to the deadline (完成时限); replaces any node plan."""
+    require_actor(actor, WRITE)
+    _check_item(actor, item, WRITE)
     start = _month(start_month, field="start_month", label="开始月份")
     deadline = _month(deadline_month, field="deadline_month", label="完成时限")
     if start > deadline:
@@ -408,13 +441,15 @@ def _progress_snapshot(values: dict[int, tuple]) -> dict:
 
 @transaction.atomic
 def save_progress(*, item: Item, year: int, month: int, done=None, delivered=None, investment_ytd=None,
-                  progress_text: str = "", status: str = ReportStatus.SUBMITTED, actor=None, reason: str = "",
+                  progress_text: str = "", status: str = ReportStatus.SUBMITTED, actor, reason: str = "",
                   today: datetime.date | None = None) -> ItemReport:
     """月度进展 of an item for a month of its programme year, by the lead unit. `done`: the cumulative
     quantity, or {target (or its id or 事项 name): cumulative} for an item split into 事项; `delivered`: the
     names or ids of the deliverables done so far (a deliverables target's done is their number). Above the
     target is accepted (shown as over 100%); a cumulative below the previous month's (or a deliverable taken
     back) needs a reason, and so does a change of a locked month (更正, which goes back to review)."""
+    require_actor(actor)
+    _check_item(actor, item, REPORT)
     today = today or timezone.localdate()
     programme = item.programme
     if status not in ReportStatus.values or status == ReportStatus.RETURNED:
@@ -552,8 +587,10 @@ def _resolve_done(item: Item, targets: list[Target], done, delivered) -> dict[in
 
 
 @transaction.atomic
-def review_progress(*, report: ItemReport, accept: bool, actor=None, reason: str = "") -> ItemReport:
+def review_progress(*, report: ItemReport, accept: bool, actor, reason: str = "") -> ItemReport:
     """审核: the programme's level confirms a submitted report (已确认) or returns it (退回) with a reason."""
+    require_actor(actor, REVIEW)
+    _check_item(actor, report.item, REVIEW)
     report = ItemReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
         raise InputError(f"{report} 当前状态为 {report.get_status_display()}, 不能审核", field="status")
@@ -569,8 +606,10 @@ def review_progress(*, report: ItemReport, accept: bool, actor=None, reason: str
 
 
 @transaction.atomic
-def add_photo(*, report: ItemReport, upload, actor=None) -> ItemPhoto:
+def add_photo(*, report: ItemReport, upload, actor) -> ItemPhoto:
     """现场照片 of a monthly report (at most 15 MB, an image), keeping its EXIF time and place."""
+    require_actor(actor)
+    _check_item(actor, report.item, REPORT)
     from tuijin.progress.photos import exif_facts
 
     if getattr(upload, "size", 0) > 15 * 1024 * 1024:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.numbers import number_for_json
+from tuijin.core.policy import READ, REVIEW, requires
 from tuijin.livelihood import scoping
 
 from . import selectors, services
@@ -28,11 +27,6 @@ from .forms import ProgressForm, ReviewForm, ViewForm, target_field
 from .models import ItemReport, ReportStatus, TargetKind
 from .present import item_dict, present_status, presenter_for, quantity_text, target_text
 from .progress import STATUS_LABELS, STATUSES
-
-
-def _require(user, action):
-    if not scoping.can(user, action):
-        raise PermissionDenied("您的账号没有此权限")
 
 
 def _latest_month(programme) -> int:
@@ -81,10 +75,9 @@ def _chart_data(data: dict) -> dict:
     }
 
 
-@login_required
+@requires(READ)
 def overview(request):
     """民生实事总览: counts by status, by category and by lead unit, investment, lagging items, the list."""
-    _require(request.user, scoping.READ)
     programme, month, visible = _selection(request)
     context = {"programmes": visible, "programme": programme, "month": month, "months": range(1, 13)}
     if programme is not None:
@@ -98,10 +91,9 @@ def overview(request):
     return render(request, "livelihood/overview.html", context)
 
 
-@login_required
+@requires(READ)
 def mine(request):
     """本单位牵头的实事: the items the user's unit leads, with where each stands and its report link."""
-    _require(request.user, scoping.READ)
     items = list(selectors.led_items(request.user))
     rows = []
     by_programme: dict = {}
@@ -134,13 +126,13 @@ def _next_month(item, programme) -> int | None:
     return min(last + 1, limit, 12) if limit else None
 
 
-@login_required
+@requires(READ)
 def photo(request, pk: int):
     """A progress photo, served after the scope check of its item."""
     return file_response(selectors.get_photo_or_404(request.user, pk).image)
 
 
-@login_required
+@requires(READ)
 def item_detail(request, item_id: int):
     """一件实事: targets, plan, the plan-versus-actual chart and the monthly reports."""
     item = selectors.get_item_or_404(request.user, item_id)
@@ -189,7 +181,7 @@ def _initial(item, year: int, month: int, targets) -> dict:
     return initial
 
 
-@login_required
+@requires(READ)
 @require_http_methods(["GET", "POST"])
 def report_form(request, item_id: int, year: int, month: int):
     """月度进展: the lead unit enters an item's month (prefilled from the last one); save or submit."""
@@ -226,15 +218,14 @@ def report_form(request, item_id: int, year: int, month: int):
     })
 
 
-@login_required
+@requires(REVIEW)
 def review_list(request):
     """审核: submitted monthly progress waiting for this user's decision."""
-    _require(request.user, scoping.REVIEW)
     reports = list(selectors.review_queue(request.user))
     return render(request, "livelihood/review.html", {"reports": reports, "form": ReviewForm()})
 
 
-@login_required
+@requires(REVIEW)
 @require_POST
 def review_report(request, item_id: int, year: int, month: int):
     """确认 or 退回 one month of an item."""
@@ -260,10 +251,9 @@ def review_report(request, item_id: int, year: int, month: int):
     return redirect(back)
 
 
-@login_required
+@requires(READ)
 def export(request):
     """公示表 (.xlsx) of the programme and month shown on the overview, as far as the user sees it."""
-    _require(request.user, scoping.READ)
     programme, month, _ = _selection(request)
     if programme is None:
         messages.info(request, "您的权限范围内没有民生实事计划可导出")

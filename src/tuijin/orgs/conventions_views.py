@@ -2,17 +2,15 @@
 park under it) for a year, through the same service as `tuijin conventions`."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from tuijin.core import policy
 from tuijin.core.errors import InputError
 from tuijin.core.params import parse_id, parse_year
+from tuijin.core.policy import CONFIGURE, requires
 
 from . import selectors, services
 from .conventions_forms import ConventionsForm
@@ -30,11 +28,9 @@ def _units(user):
     return qs.filter(path__startswith=user.unit.path)
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def conventions(request):
-    if not policy.can(request.user, policy.CONFIGURE):
-        raise PermissionDenied("只有市管理员可以查看和修改口径")
     units = _units(request.user)
     raw_unit = request.GET.get("unit") or request.POST.get("unit")
     if raw_unit:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
 from tuijin.core.params import YEAR_MAX, YEAR_MIN
+from tuijin.core.policy import CONFIGURE, require_actor
 
 from .models import DISTRICT_KINDS, Conventions, OrgUnit, UnitKind
 from .selectors import conventions_for, forget_conventions
@@ -28,8 +29,15 @@ CITY_DEFAULTS: list = []
 
 
 @transaction.atomic
-def create_unit(*, name: str, kind: str, parent: OrgUnit | None = None, actor=None, short_name: str = "",
+def create_unit(*, name: str, kind: str, parent: OrgUnit | None = None, actor, short_name: str = "",
                 region_code: str = "", sort_order: int = 0) -> OrgUnit:
+    require_actor(actor, CONFIGURE)
+    # A province or a city is the platform operator's; a unit within a city, its administrator's.
+    from tuijin.accounts import scoping
+
+    city = parent.city() if parent is not None else None
+    if not actor.is_superuser and (city is None or not scoping.administers_city(actor, city)):
+        raise PermissionDenied("只有本市的市管理员可以在本市新建单位")
     name = (name or "").strip()
     if not name:
         raise InputError("单位名称不能为空", field="name")

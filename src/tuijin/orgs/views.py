@@ -2,13 +2,13 @@
 restore units. Thin: reads scoped to the administered city, every write through orgs.services."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuijin.core.errors import InputError
+from tuijin.core.policy import CONFIGURE, requires
 
 from . import services
 from .forms import CityCreateForm, UnitAddForm, UnitEditForm, UnitMoveForm, UnitRetireForm
@@ -40,7 +40,7 @@ def _show_error(form, exc: InputError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.text)
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def units(request):
     """The city's tree, with the form to add a unit."""
@@ -73,13 +73,13 @@ def _detail(request, city, unit, **forms):
     return render(request, "orgs/unit.html", context)
 
 
-@login_required
+@requires(CONFIGURE)
 def unit_detail(request, pk: int):
     city = _city(request.user)
     return _detail(request, city, _unit(city, pk))
 
 
-@login_required
+@requires(CONFIGURE)
 @require_POST
 def unit_edit(request, pk: int):
     city = _city(request.user)
@@ -100,7 +100,7 @@ def unit_edit(request, pk: int):
     return _detail(request, city, unit, edit_form=form)
 
 
-@login_required
+@requires(CONFIGURE)
 @require_POST
 def unit_move(request, pk: int):
     city = _city(request.user)
@@ -120,7 +120,7 @@ def unit_move(request, pk: int):
     return _detail(request, city, unit, move_form=form)
 
 
-@login_required
+@requires(CONFIGURE)
 @require_POST
 def unit_retire(request, pk: int):
     city = _city(request.user)
@@ -138,7 +138,7 @@ def unit_retire(request, pk: int):
     return _detail(request, city, unit, retire_form=form)
 
 
-@login_required
+@requires(CONFIGURE)
 @require_POST
 def unit_restore(request, pk: int):
     city = _city(request.user)
@@ -152,7 +152,7 @@ def unit_restore(request, pk: int):
     return redirect("orgs:unit", pk=unit.pk)
 
 
-@login_required
+@requires(CONFIGURE)
 def units_template(request):
     """组织单元模板 (.xlsx): the city's units in use, parents first; imports back unchanged."""
     import io
@@ -169,7 +169,7 @@ def units_template(request):
     return FileResponse(buf, as_attachment=True, filename="units-template.xlsx")
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def city_new(request):
     """新建城市: for the platform operator (superuser) only; a city administrator administers one city."""

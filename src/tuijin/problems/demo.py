@@ -115,12 +115,13 @@ def _link_leaders(city: OrgUnit) -> None:
     leader = User.objects.filter(role=Role.CITY_LEADER, unit=city, is_active=True).order_by("id").first()
     if leader is None:
         return
+    operator = _system_actor()
     names = set(Project.objects.filter(unit__path__startswith=city.path).exclude(responsible_leader="")
                 .values_list("responsible_leader", flat=True).distinct())
     for name in sorted(names):
-        services.link_leader(actor=None, city=city, leader_name=name, user=leader)
-    services.set_escalation_rule(actor=None, city=city, level=Level.CITY, days_overdue=1)
-    services.set_escalation_rule(actor=None, city=city, level=Level.LEADER, days_overdue=8, leader=leader)
+        services.link_leader(actor=operator, city=city, leader_name=name, user=leader)
+    services.set_escalation_rule(actor=operator, city=city, level=Level.CITY, days_overdue=1)
+    services.set_escalation_rule(actor=operator, city=city, level=Level.LEADER, days_overdue=8, leader=leader)
 
 
 def _meetings(actor, city: OrgUnit, problems: list, today: datetime.date) -> None:

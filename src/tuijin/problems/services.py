@@ -19,6 +19,7 @@ from tuijin.accounts.models import Role, User
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
 from tuijin.core.files import MAX_ATTACHMENT_BYTES, check_attachment
+from tuijin.core.policy import CONFIGURE, require_actor
 from tuijin.core.text import hidden_character_problem
 from tuijin.orgs.models import OrgUnit, UnitKind
 
@@ -358,8 +359,8 @@ def add_attachment(*, actor, problem: Problem, file, name: str = "", now=None) -
 @transaction.atomic
 def set_escalation_rule(*, actor, city: OrgUnit, level: int, days_overdue: int, leader=None,
                         active: bool = True) -> EscalationRule:
-    if actor is not None and not (scoping.can(actor, scoping.CONFIGURE) and
-                                  (actor.is_superuser or actor.unit_id == city.pk)):
+    require_actor(actor, CONFIGURE)
+    if not (actor.is_superuser or actor.unit_id == city.pk):
         raise PermissionDenied("只有市管理员可以设置督办规则")
     if level not in (Level.CITY, Level.LEADER):
         raise InputError("督办层级应为 1 (市级) 或 2 (分管市领导)", field="level")
@@ -380,8 +381,8 @@ def set_escalation_rule(*, actor, city: OrgUnit, level: int, days_overdue: int, 
 @transaction.atomic
 def link_leader(*, actor, city: OrgUnit, leader_name: str, user: User) -> LeaderLink:
     """包挂领导: link a 责任领导 name used on projects (张副市长) to a 市领导 account of the city."""
-    if actor is not None and not (scoping.can(actor, scoping.CONFIGURE) and
-                                  (actor.is_superuser or actor.unit_id == city.pk)):
+    require_actor(actor, CONFIGURE)
+    if not (actor.is_superuser or actor.unit_id == city.pk):
         raise PermissionDenied("只有市管理员可以设置领导账号")
     leader_name = _text(leader_name, "leader_name", "责任领导", max_length=50)
     if user.role != Role.CITY_LEADER or user.unit_id != city.pk:

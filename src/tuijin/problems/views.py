@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.params import id_or_404, parse_id, parse_ids
+from tuijin.core.policy import READ, REPORT, WRITE, requires
 from tuijin.orgs.models import OrgUnit
 from tuijin.progress.models import MonthlyReport
 from tuijin.projects import scoping
@@ -25,18 +25,12 @@ from . import forms, selectors, services
 from .models import Decision, Status
 
 
-def _read(user):
-    if not scoping.can(user, scoping.READ):
-        raise PermissionDenied("您的账号没有此权限")
-
-
 def _error(request, exc: InputError):
     messages.error(request, exc.text)
 
 
-@login_required
+@requires(READ)
 def problem_list(request):
-    _read(request.user)
     status = request.GET.get("status", "open")
     category = request.GET.get("category") or ""
     category_id = id_or_404(category, "问题类别") if category else None
@@ -48,7 +42,7 @@ def problem_list(request):
         "category": category, "overdue": request.GET.get("overdue") == "1"})
 
 
-@login_required
+@requires(REPORT)
 @require_http_methods(["GET", "POST"])
 def raise_problem(request, project_id: int):
     project = scoping.get_project_or_404(request.user, project_id)
@@ -78,7 +72,7 @@ def raise_problem(request, project_id: int):
     return render(request, "problems/raise.html", {"form": form, "project": project, "report": report})
 
 
-@login_required
+@requires(READ)
 def detail(request, pk: int):
     problem = selectors.get_problem_or_404(request.user, pk)
     today = timezone.localdate()
@@ -106,7 +100,7 @@ def _may_attach(user) -> bool:
     return user.is_superuser or user.role not in (Role.CITY_LEADER, Role.PROVINCE_READER)
 
 
-@login_required
+@requires(READ)
 @require_POST
 def step(request, pk: int, step: str):
     problem = selectors.get_problem_or_404(request.user, pk)
@@ -141,7 +135,7 @@ def step(request, pk: int, step: str):
     return redirect("problems:detail", problem.pk)
 
 
-@login_required
+@requires(READ)
 @require_POST
 def attach(request, pk: int):
     problem = selectors.get_problem_or_404(request.user, pk)
@@ -157,15 +151,14 @@ def attach(request, pk: int):
     return redirect("problems:detail", problem.pk)
 
 
-@login_required
+@requires(READ)
 def attachment_file(request, pk: int):
     """An attachment, served after the scope check of its problem."""
     return file_response(selectors.get_attachment_or_404(request.user, pk).file)
 
 
-@login_required
+@requires(READ)
 def department(request, unit_id: int | None = None):
-    _read(request.user)
     units = selectors.department_units(request.user)
     if unit_id is None:
         unit = units.first() if request.user.role == "department" else None
@@ -179,13 +172,12 @@ def department(request, unit_id: int | None = None):
     return render(request, "problems/department.html", {"board": board, "due_soon_days": selectors.DUE_SOON_DAYS})
 
 
-@login_required
+@requires(READ)
 def supervision(request):
-    _read(request.user)
     return render(request, "problems/supervision.html", {"rows": selectors.supervision_list(request.user)})
 
 
-@login_required
+@requires(READ)
 def notifications(request):
     """站内通知: opening the page marks what it shows as read (the unread ones still stand out this once)."""
     rows = list(selectors.notifications_for(request.user)[:200])
@@ -196,7 +188,7 @@ def notifications(request):
     return response
 
 
-@login_required
+@requires(READ)
 @require_POST
 def notifications_read(request):
     ids = parse_ids(request.POST.getlist("id")) or None
@@ -207,7 +199,7 @@ def notifications_read(request):
 # ---------------------------------------------------------------- weekly dispatch
 
 
-@login_required
+@requires(WRITE)
 @require_POST
 def weekly_create(request):
     cities = selectors.visible_cities(request.user)
@@ -228,9 +220,8 @@ def weekly_create(request):
     return redirect("problems:meeting", meeting.pk)
 
 
-@login_required
+@requires(READ)
 def meetings(request):
-    _read(request.user)
     return render(request, "problems/meetings.html", {"rows": selectors.meetings_for(request.user)[:100]})
 
 
@@ -238,7 +229,7 @@ def _owners(city):
     return OrgUnit.objects.subtree(city).exclude(pk=city.pk).order_by("kind", "path")
 
 
-@login_required
+@requires(READ)
 @require_http_methods(["GET", "POST"])
 def meeting(request, pk: int):
     m = selectors.get_meeting_or_404(request.user, pk)
@@ -281,7 +272,7 @@ def meeting(request, pk: int):
         .select_related("project")})
 
 
-@login_required
+@requires(READ)
 @require_POST
 def decision_done(request, pk: int):
     decision = Decision.objects.filter(pk=pk, meeting__in=selectors.meetings_for(request.user)).first()
@@ -301,10 +292,9 @@ def decision_done(request, pk: int):
 # ---------------------------------------------------------------- joint review
 
 
-@login_required
+@requires(WRITE)
 @require_http_methods(["GET", "POST"])
 def joint_new(request):
-    _read(request.user)
     city = selectors.visible_cities(request.user).first()
     if city is None or not selectors.can_run_meetings(request.user, city):
         raise PermissionDenied("只有本市管理员可以组织联审会办")

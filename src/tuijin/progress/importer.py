@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tuijin.accounts.models import Role
 from tuijin.core.errors import InputError
+from tuijin.core.policy import require_actor
 from tuijin.projects.models import Project
 from tuijin.projects.scoping import OUT_OF_REACH, READ, REPORT, projects_for
 
@@ -423,6 +424,7 @@ def commit_import(*, user, plan: ImportPlan, confirm_warnings: bool = False,
                   progress: Callable[[int], None] | None = None) -> int:
     """Write the planned changes in one transaction, in bulk; any failure writes nothing. The rows were
     validated by plan_import with the same rules as a form (consistency, checks, scope, locked periods)."""
+    require_actor(user, REPORT)  # the one policy: an actor whose role may do this at all
     if not plan.ok:
         raise InputError(f"文件有 {len(plan.errors)} 处错误, 未导入任何数据", field="file")
     if plan.warnings and not confirm_warnings:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuijin.core.errors import InputError
+from tuijin.core.policy import require_actor
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.projects.codes import check_project_code
 from tuijin.projects.models import (
@@ -752,6 +753,7 @@ def _commit(plan: RegistryPlan, write: Callable[[RecordChange], None], progress)
 
 def commit_projects(*, user, plan: RegistryPlan, progress: Callable[[int], None] | None = None) -> int:
     """Create and update the planned projects through the projects services, all or nothing."""
+    require_actor(user, WRITE)  # the one policy: an actor whose role may do this at all
     from tuijin.projects.services import create_project, record_stage, update_project
 
     _require_writer(user)
@@ -948,6 +950,7 @@ def plan_list(*, user, data: bytes, filename: str, annual_list: AnnualList | str
 
 def commit_list(*, user, plan: RegistryPlan, progress: Callable[[int], None] | None = None) -> int:
     """Create and update the planned list entries through the projects services, all or nothing."""
+    require_actor(user, WRITE)  # the one policy: an actor whose role may do this at all
     from tuijin.projects.services import add_list_entry, update_list_entry
 
     _require_writer(user)
@@ -1163,6 +1166,7 @@ def plan_plans(*, user, data: bytes, filename: str, annual_list: AnnualList | st
 
 def commit_plans(*, user, plan: RegistryPlan, progress: Callable[[int], None] | None = None) -> int:
     """Write the planned 分月计划 through projects.services.set_monthly_plan, all or nothing."""
+    require_actor(user, WRITE)  # the one policy: an actor whose role may do this at all
     from tuijin.projects.services import set_monthly_plan
 
     _require_writer(user)

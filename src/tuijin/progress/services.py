@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from tuijin.core.bounds import MONEY, parse_number
 from tuijin.core.derived import refresh_facts
 from tuijin.core.errors import InputError
 from tuijin.core.files import check_photo
+from tuijin.core.policy import CONFIGURE, OUT_OF_REACH, REPORT, REVIEW, require_actor
 
 from .checks import Finding, check_report
 from .models import MonthlyReport, ReportingPeriod, ReportStatus
@@ -148,15 +150,34 @@ def shift_later_months(*, project_id: int, year: int, month: int, delta: Decimal
 UNCHANGED = object()  # save_report(funds_secured=…) not given: an existing report keeps its value
 
 
+def _check_reach(actor, project, action: str) -> None:
+    """The actor reaches the project for the action (a 填报员 its assigned projects, a 板块 its subtree, the city
+    all of it; the system actor of a command everything). Refused in the same words whether the project exists
+    elsewhere or not."""
+    from tuijin.accounts import scoping
+
+    if not scoping.projects_for(actor, action).filter(pk=project.pk).exists():
+        raise PermissionDenied(f"项目{OUT_OF_REACH}")
+
+
+def _check_city(actor, city) -> None:
+    from tuijin.accounts import scoping
+
+    if not scoping.administers_city(actor, city):
+        raise PermissionDenied("只有本市的市管理员可以管理本市的填报期")
+
+
 @transaction.atomic
 def save_report(*, project, year: int, month: int, amount=None, ytd=None, progress_text: str = "",
-                problems_text: str = "", actor=None, status: str = ReportStatus.SUBMITTED,
+                problems_text: str = "", actor, status: str = ReportStatus.SUBMITTED,
                 reason: str = "", confirm_warnings: bool = False, today: datetime.date | None = None,
                 funds_secured=UNCHANGED) -> MonthlyReport:
     """Enter a project's month. Give this month's amount, the year-to-date cumulative, or both (then they
     must agree); a cumulative below last month's is refused. Later months' cumulatives follow the change.
     In a locked period the change is a correction: it needs a reason and goes through review again.
     `funds_secured` (当月落实资金, 万元, optional): None or "" clears it; not given keeps the stored value."""
+    require_actor(actor, REPORT)
+    _check_reach(actor, project, REPORT)
     today = today or timezone.localdate()
     if not 1 <= int(month) <= 12:
         raise InputError(f"月份应在 1-12 之间, 收到 {month!r}", field="month")
@@ -235,10 +256,12 @@ CITY_STEP = {ReportStatus.SUBMITTED, ReportStatus.DISTRICT_ACCEPTED}
 
 
 @transaction.atomic
-def review_report(*, report: MonthlyReport, accept: bool, level: str, actor=None, reason: str = ""
+def review_report(*, report: MonthlyReport, accept: bool, level: str, actor, reason: str = ""
                   ) -> MonthlyReport:
     """板块审核 (level 'district': 已报送 → 板块已审核) or 市级确认 (level 'city': → 市级已确认); either may
-    return it (退回) with a reason the reporter sees."""
+    return it (退回) with a reason the reporter sees. The reviewer must reach the report's project to review."""
+    require_actor(actor, REVIEW)
+    _check_reach(actor, report.project, REVIEW)
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
     allowed = DISTRICT_STEP if level == "district" else CITY_STEP
     if level not in ("district", "city"):
@@ -260,8 +283,10 @@ def review_report(*, report: MonthlyReport, accept: bool, level: str, actor=None
 
 
 @transaction.atomic
-def set_report_status(*, report: MonthlyReport, status: str, actor=None, reason: str = "") -> MonthlyReport:
+def set_report_status(*, report: MonthlyReport, status: str, actor, reason: str = "") -> MonthlyReport:
     """Set a status directly (imports and administrators); 退回 needs a reason."""
+    require_actor(actor, REVIEW)
+    _check_reach(actor, report.project, REVIEW)
     if status == ReportStatus.RETURNED and not reason.strip():
         raise InputError("退回必须填写原因", field="reason")
     before = snapshot(report)
@@ -274,9 +299,11 @@ def set_report_status(*, report: MonthlyReport, status: str, actor=None, reason:
 
 
 @transaction.atomic
-def open_period(*, city, year: int, month: int, opens_on: datetime.date, deadline: datetime.date, actor=None
+def open_period(*, city, year: int, month: int, opens_on: datetime.date, deadline: datetime.date, actor
                 ) -> ReportingPeriod:
-    """开启填报期: the city opens a month for reporting with its window and deadline."""
+    """开启填报期: the city opens a month for reporting with its window and deadline (its administrator)."""
+    require_actor(actor, CONFIGURE)
+    _check_city(actor, city)
     if not 1 <= int(month) <= 12:
         raise InputError(f"月份应在 1-12 之间, 收到 {month!r}", field="month")
     if deadline < opens_on:
@@ -290,8 +317,12 @@ def open_period(*, city, year: int, month: int, opens_on: datetime.date, deadlin
 
 
 @transaction.atomic
-def lock_due_periods(*, today: datetime.date | None = None, actor=None) -> list[ReportingPeriod]:
-    """Lock every period whose deadline has passed (safe to run repeatedly)."""
+def lock_due_periods(*, today: datetime.date | None = None, actor) -> list[ReportingPeriod]:
+    """Lock every period whose deadline has passed (safe to run repeatedly): every city's, so the cron's system
+    actor (or a superuser) only."""
+    require_actor(actor, CONFIGURE)
+    if not actor.is_superuser:
+        raise PermissionDenied("到期锁定各市填报期由系统执行")
     today = today or timezone.localdate()
     due = list(ReportingPeriod.objects.select_for_update().filter(locked_at__isnull=True, deadline__lt=today))
     for period in due:
@@ -309,8 +340,10 @@ def _check_photo(upload) -> None:
 
 
 @transaction.atomic
-def add_photo(*, report: MonthlyReport, upload, actor=None):
+def add_photo(*, report: MonthlyReport, upload, actor):
     """Attach a site photo, keeping when (and, if the file says, where) it was taken."""
+    require_actor(actor, REPORT)
+    _check_reach(actor, report.project, REPORT)
     from .models import ReportPhoto
     from .photos import exif_facts
 
@@ -325,12 +358,15 @@ def add_photo(*, report: MonthlyReport, upload, actor=None):
 
 
 @transaction.atomic
-def save_report_with_attachments(*, project, year: int, month: int, milestones=(), photos=(), actor=None,
+def save_report_with_attachments(*, project, year: int, month: int, milestones=(), photos=(), actor,
                                  **report) -> MonthlyReport:
     """The report form's one write: the month's report (save_report), the milestones ticked on it (dated the
     month's last day, or today if earlier) and its site photos, all or nothing. The photos are checked before
     anything is written, so a bad file never leaves a saved report behind."""
     from tuijin.projects.services import record_milestone
+
+    require_actor(actor, REPORT)
+    _check_reach(actor, project, REPORT)
 
     for upload in photos:
         _check_photo(upload)
@@ -361,6 +397,7 @@ def review_batch(*, decisions: list[ReviewDecision], level: str, actor, allowed_
     """批量审核: every decision through `review_report` (so each is checked and audited like a single one), in one
     transaction: a return without its reason, or a report out of reach or no longer waiting, writes nothing.
     `allowed_reports` is the queryset of reports the actor may review (its scope)."""
+    require_actor(actor, REVIEW)
     if not decisions:
         raise InputError("请至少勾选一份月报", field="reports")
     reports = {r.pk: r for r in allowed_reports.filter(pk__in=[d.report_id for d in decisions])
@@ -413,6 +450,8 @@ def _period_change(period: ReportingPeriod, actor, reason: str, **changes) -> Re
 @transaction.atomic
 def lock_period(*, period: ReportingPeriod, actor, reason: str = "") -> ReportingPeriod:
     """锁定: close a period before its deadline (every later change then needs a reason)."""
+    require_actor(actor, CONFIGURE)
+    _check_city(actor, period.city)
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.locked_at is not None:
         raise InputError(f"{period.year}年{period.month}月填报期已锁定", field="period")
@@ -423,6 +462,8 @@ def lock_period(*, period: ReportingPeriod, actor, reason: str = "") -> Reportin
 def extend_period(*, period: ReportingPeriod, deadline: datetime.date, actor, reason: str = "",
                   today: datetime.date | None = None) -> ReportingPeriod:
     """延期: move a period's deadline later; a locked period stays locked until reopened."""
+    require_actor(actor, CONFIGURE)
+    _check_city(actor, period.city)
     today = today or timezone.localdate()
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if deadline <= period.deadline:
@@ -436,6 +477,8 @@ def extend_period(*, period: ReportingPeriod, deadline: datetime.date, actor, re
 def reopen_period(*, period: ReportingPeriod, deadline: datetime.date, actor, reason: str,
                   today: datetime.date | None = None) -> ReportingPeriod:
     """重新开放: unlock a locked period until a new deadline; the reason is required and audited."""
+    require_actor(actor, CONFIGURE)
+    _check_city(actor, period.city)
     today = today or timezone.localdate()
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if not reason.strip():

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.core.policy import CONFIGURE, require_actor
 from tuijin.orgs.models import OrgUnit, UnitKind
 from tuijin.orgs.services import ADMIN_KINDS, REGION_CODE_RE, check_unit_fields
 
@@ -220,6 +221,7 @@ def plan_units(*, user, data: bytes, filename: str, progress: Callable[[int], No
 
 def commit_units(*, user, plan: RegistryPlan, progress: Callable[[int], None] | None = None) -> int:
     """Add and change the planned units through orgs.services, parents first, all or nothing."""
+    require_actor(user, CONFIGURE)  # the one policy: an actor whose role may do this at all
     from tuijin.orgs.services import add_unit, update_unit
 
     city = _city(user)
@@ -345,6 +347,7 @@ def plan_lists(*, user, data: bytes, filename: str, progress: Callable[[int], No
 
 def commit_lists(*, user, plan: RegistryPlan, progress: Callable[[int], None] | None = None) -> int:
     """Create and change the planned lists and record their years through projects.services, all or nothing."""
+    require_actor(user, CONFIGURE)  # the one policy: an actor whose role may do this at all
     from tuijin.projects.services import add_list_year, create_list, update_list
 
     city = _city(user)

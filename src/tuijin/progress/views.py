@@ -7,8 +7,6 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +18,7 @@ from tuijin.core import exports
 from tuijin.core.errors import InputError
 from tuijin.core.files import file_response
 from tuijin.core.params import parse_id, parse_year
+from tuijin.core.policy import CONFIGURE, READ, REPORT, REVIEW, WRITE, require_actor, requires
 from tuijin.projects import scoping
 from tuijin.projects.models import MilestoneKind
 
@@ -56,15 +55,9 @@ def _period(request) -> tuple[int, int]:
     return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
 
 
-def _require(user, action):
-    if not scoping.can(user, action):
-        raise PermissionDenied("您的账号没有此权限")
-
-
-@login_required
+@requires(REPORT)
 def my_reports(request):
     """填报: the projects the user reports, with this month's status."""
-    _require(request.user, scoping.REPORT)
     year, month = _period(request)
     projects = list(selectors.reportable_projects(request.user, year))
     reports = {r.project_id: r for r in MonthlyReport.objects.filter(project__in=projects, year=year, month=month)}
@@ -75,7 +68,7 @@ def my_reports(request):
         "due": sum(1 for _, r in rows if r is None or r.status in (ReportStatus.DRAFT, ReportStatus.RETURNED))})
 
 
-@login_required
+@requires(REPORT)
 @require_POST
 def file_unchanged(request, project_id: int, year: int, month: int):
     """本月无变化: one click files the month with 0 and last month's 形象进度 (the form's own service)."""
@@ -93,7 +86,7 @@ def file_unchanged(request, project_id: int, year: int, month: int):
     return redirect(f"{reverse('progress:mine')}?period={year:04d}-{month:02d}")
 
 
-@login_required
+@requires(REPORT)
 @require_http_methods(["GET", "POST"])
 def report_form(request, project_id: int, year: int, month: int):
     """A project's month: prefilled from last month and the project record; save, submit or correct."""
@@ -134,7 +127,7 @@ def report_form(request, project_id: int, year: int, month: int):
     })
 
 
-@login_required
+@requires(READ)
 def photo(request, pk: int):
     """A report photo, served after the scope check of its project."""
     return file_response(selectors.get_photo_or_404(request.user, pk).image)
@@ -144,22 +137,20 @@ def _review_level(user) -> str:
     return "city" if user.is_superuser or user.role == Role.CITY_ADMIN else "district"
 
 
-@login_required
+@requires(REVIEW)
 def review_list(request):
     """审核: reports waiting for this user's decision."""
-    _require(request.user, scoping.REVIEW)
     year, month = _period(request)
     return render(request, "progress/review.html", {
         "reports": selectors.review_rows(request.user, year, month), "year": year, "month": month,
         "level": _review_level(request.user)})
 
 
-@login_required
+@requires(REVIEW)
 @require_POST
 def review_batch(request):
     """批量审核: the ticked reports accepted (批量通过) or returned (批量退回, each with its own reason), or one row's
     own button; all in one transaction through the review service, each audited."""
-    _require(request.user, scoping.REVIEW)
     year, month = _posted_period(request)
     back = redirect(f"{reverse('progress:review')}?period={year:04d}-{month:02d}")
     one_accept, one_return = parse_id(request.POST.get("one_accept", "")), parse_id(request.POST.get("one_return", ""))
@@ -193,11 +184,10 @@ def _posted_period(request) -> tuple[int, int]:
     return _period(request)
 
 
-@login_required
+@requires(READ)
 def board(request):
     """报送进度: by district, how many listed projects have reported the month (已报/未报/已审/退回), with the
     projects still missing one district at a time (?unit=ID) and 催报 to their reporters."""
-    _require(request.user, scoping.READ)
     year, month = _period(request)
     rows = selectors.submission_board(request.user, year, month)
     unit_id = parse_id(request.GET.get("unit", ""))
@@ -217,10 +207,11 @@ def board(request):
         if scoping.can(request.user, scoping.REVIEW) else None})
 
 
-@login_required
+@requires(REVIEW)
+@require_POST
+@requires(REVIEW)
 @require_POST
 def review_report(request, pk: int):
-    _require(request.user, scoping.REVIEW)
     report = MonthlyReport.objects.filter(pk=pk, project__in=scoping.projects_for(request.user, scoping.REVIEW)
                                           ).select_related("project").first()
     if report is None:
@@ -241,10 +232,9 @@ def review_report(request, pk: int):
     return redirect(f"{reverse('progress:review')}?period={report.year:04d}-{report.month:02d}")
 
 
-@login_required
+@requires(READ)
 def missing(request):
     """缺报: listed projects without a submitted report for the month; exportable as a reminder list."""
-    _require(request.user, scoping.READ)
     year, month = _period(request)
     rows = selectors.missing_reports(request.user, year, month)
     if request.GET.get("format") == "csv":
@@ -259,10 +249,9 @@ def missing(request):
     return render(request, "progress/missing.html", {"rows": rows, "year": year, "month": month})
 
 
-@login_required
+@requires(REPORT)
 def report_template(request):
     """月报填报模板 (.xlsx) with the user's own projects pre-listed."""
-    _require(request.user, scoping.REPORT)
     year, month = _period(request)
     buf = io.BytesIO()
     projects = list(selectors.reportable_projects(request.user, year).order_by("unit__path", "code"))
@@ -328,12 +317,11 @@ def _preview(plan) -> dict | None:
             "changes": changes[:n], "more_changes": max(0, len(changes) - n)}
 
 
-@login_required
+@requires(REPORT)
 @require_http_methods(["GET", "POST"])
 def import_reports(request):
     """导入: 月报 / 项目库 / 年度清单; upload → preview of every change and problem → confirm; all or nothing.
     The request writes its progress under the form's token; the page polls import_progress meanwhile."""
-    _require(request.user, scoping.REPORT)
     lists = registry.lists_for(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, lists=lists)
     plan, kind = None, None
@@ -347,9 +335,9 @@ def import_reports(request):
             data = upload.read()
             kind = form.cleaned_data["kind"] or registry.detect_kind(data, upload.name) or registry.KIND_REPORTS
             if kind in (registry.KIND_UNITS, registry.KIND_LISTS):
-                _require(request.user, scoping.CONFIGURE)
+                require_actor(request.user, CONFIGURE)
             elif kind != registry.KIND_REPORTS:
-                _require(request.user, scoping.WRITE)
+                require_actor(request.user, WRITE)
             plan = _plan(request, form, data, upload.name, kind, tracker)
             if not form.cleaned_data["kind"]:
                 plan.errors = registry.kind_hint(plan, data, upload.name, kind)
@@ -376,14 +364,14 @@ def import_reports(request):
         "this_year": timezone.localdate().year})
 
 
-@login_required
+@requires(READ)
 def import_progress(request, token: str):
     """The bar of an import under way (polled by the import page every second while the form is sent)."""
     state = tracking.read(request.user, token) if tracking.valid(token) else None
     return render(request, "progress/_import_progress.html", {"state": state, "token": token})
 
 
-@login_required
+@requires(WRITE)
 def projects_template(request):
     """项目库模板 (.xlsx): the user's in-scope projects, drop-downs for unit, category, industry chain, stage."""
     from tuijin.accounts.selectors import visible_departments
@@ -391,7 +379,6 @@ def projects_template(request):
     from tuijin.orgs.models import UnitKind
     from tuijin.projects.models import Category, Stage
 
-    _require(request.user, scoping.WRITE)
     user = request.user
     projects = scoping.projects_for(user, scoping.WRITE).select_related(
         "unit", "category", "industry_node", "responsible_department").order_by("unit__path", "code")
@@ -410,12 +397,11 @@ def projects_template(request):
     return FileResponse(buf, as_attachment=True, filename="projects-template.xlsx")
 
 
-@login_required
+@requires(WRITE)
 def list_template(request):
     """年度清单模板 (.xlsx) for ?list=ID&year=YYYY: the user's in-scope projects, the list's entries filled in."""
     from tuijin.projects.models import ListEntry, Stage
 
-    _require(request.user, scoping.WRITE)
     raw_list, raw_year = (request.GET.get("list") or "").strip(), (request.GET.get("year") or "").strip()
     if parse_id(raw_list) is None:
         return HttpResponseBadRequest(f"请选择清单 (list 参数无效: {raw_list[:40]!r})",
@@ -438,12 +424,11 @@ def list_template(request):
     return FileResponse(buf, as_attachment=True, filename=f"list-template-{year}.xlsx")
 
 
-@login_required
+@requires(WRITE)
 def plans_template(request):
     """分月计划模板 (.xlsx) for ?year=YYYY: the year's list entries in the user's reach, months already planned."""
     from tuijin.projects.models import ListEntry
 
-    _require(request.user, scoping.WRITE)
     raw_year = (request.GET.get("year") or "").strip()
     if raw_year and parse_year(raw_year) is None:
         return HttpResponseBadRequest(f"年度无效: {raw_year[:40]!r}", content_type="text/plain; charset=utf-8")
@@ -460,12 +445,10 @@ def plans_template(request):
     return FileResponse(buf, as_attachment=True, filename=f"plans-template-{year}.xlsx")
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def periods(request):
     """填报期: the city administrator opens a month with its window and deadline."""
-    if not scoping.can(request.user, scoping.CONFIGURE):  # the city's own settings: its administrator
-        raise PermissionDenied("只有市管理员可以开启填报期")
     city = request.user.unit.city() if request.user.unit_id else None
     form = OpenPeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and city is not None:
@@ -484,12 +467,10 @@ def periods(request):
                                                      "today": timezone.localdate()})
 
 
-@login_required
+@requires(CONFIGURE)
 @require_POST
 def period_action(request, pk: int):
     """锁定 / 延期 / 重新开放 a period of the administrator's city (each audited; reopening needs a reason)."""
-    if not scoping.can(request.user, scoping.CONFIGURE):
-        raise PermissionDenied("只有市管理员可以管理填报期")
     city = request.user.unit.city() if request.user.unit_id else None
     period = ReportingPeriod.objects.filter(pk=pk, city=city).first() if city else None
     if period is None:

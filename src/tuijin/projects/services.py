@@ -13,6 +13,7 @@ from tuijin.audit.services import record_change, snapshot
 from tuijin.core.bounds import CN_LATITUDE, CN_LONGITUDE, MONEY, check_finite_below, parse_number
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
+from tuijin.core.policy import CONFIGURE, OUT_OF_REACH, REPORT, WRITE, require_actor
 
 from .codes import check_project_code
 from .models import (
@@ -90,7 +91,7 @@ def _check_unit_and_node(*, unit, industry_node, responsible_department, sector=
 
 
 @transaction.atomic
-def create_project(*, code: str, name: str, unit, category: Category, total_investment, actor=None,
+def create_project(*, code: str, name: str, unit, category: Category, total_investment, actor,
                    owner: str = "", industry_node=None, location: str = "", description: str = "",
                    responsible_leader: str = "", responsible_department=None, service_contact: str = "",
                    is_demo: bool = False, registered_on: datetime.date | None = None,
@@ -102,6 +103,8 @@ def create_project(*, code: str, name: str, unit, category: Category, total_inve
     (recorded as stage events through record_stage, in order). Registration is dated no later than the
     earliest date given, so a project entered in December with a March start counts as started in March.
     Returns the project and the warnings the user should see."""
+    require_actor(actor, WRITE)
+    _check_unit(actor, unit)
     try:
         checked = check_project_code(code)
     except ValueError as exc:
@@ -174,8 +177,14 @@ def check_stage_dates(dates: dict[str, datetime.date | None]) -> dict[str, datet
 
 
 @transaction.atomic
-def update_project(*, project: Project, actor=None, reason: str = "", **changes) -> Project:
-    """Change a project's record fields (not its stage: stages move by events)."""
+def update_project(*, project: Project, actor, reason: str = "", **changes) -> Project:
+    """Change a project's record fields (not its stage: stages move by events). Its position alone may also be
+    set by whoever reports on it (用照片位置作为项目位置); anything else needs WRITE on the project."""
+    position_only = bool(changes) and set(changes) <= {"longitude", "latitude"}
+    require_actor(actor, REPORT if position_only else WRITE)
+    _check_project(actor, project, REPORT if position_only else WRITE)
+    if changes.get("unit") is not None and changes["unit"].pk != project.unit_id:
+        _check_unit(actor, changes["unit"])
     unknown = set(changes) - set(PROJECT_FIELDS)
     if unknown:
         raise InputError(f"不能修改的字段: {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
@@ -217,10 +226,12 @@ def update_project(*, project: Project, actor=None, reason: str = "", **changes)
 
 
 @transaction.atomic
-def record_stage(*, project: Project, stage: str, date: datetime.date, actor=None, note: str = "",
+def record_stage(*, project: Project, stage: str, date: datetime.date, actor, note: str = "",
                  reason: str = "") -> StageEvent:
     """Move a project into a stage on a date. Stages only move forward, dates never go back or into the
     future; 终止 may end a project at any stage."""
+    require_actor(actor, WRITE)
+    _check_project(actor, project, WRITE)
     if stage not in Stage.values:
         raise InputError(f"阶段未知: {stage!r}", field="stage")
     if not isinstance(date, datetime.date):
@@ -250,8 +261,9 @@ def record_stage(*, project: Project, stage: str, date: datetime.date, actor=Non
     return event
 
 
-def advance_to(*, project: Project, dates: dict[str, datetime.date], actor=None) -> Project:
+def advance_to(*, project: Project, dates: dict[str, datetime.date], actor) -> Project:
     """Record several stages in lifecycle order (a convenience over record_stage for imports and the demo)."""
+    require_actor(actor, WRITE)
     for stage in STAGE_ORDER:
         if stage in dates and stage != Stage.PLANNING:
             record_stage(project=project, stage=stage, date=dates[stage], actor=actor)
@@ -260,8 +272,11 @@ def advance_to(*, project: Project, dates: dict[str, datetime.date], actor=None)
 
 
 @transaction.atomic
-def record_milestone(*, project: Project, kind: str, actual_date=None, planned_date=None, actor=None,
+def record_milestone(*, project: Project, kind: str, actual_date=None, planned_date=None, actor,
                      note: str = "") -> Milestone:
+    # Ticked on the monthly report: whoever reports on the project (REPORT) records its milestones.
+    require_actor(actor, REPORT)
+    _check_project(actor, project, REPORT)
     if actual_date and actual_date > _today():
         raise InputError(f"节点实际日期 {actual_date} 在未来", field="actual_date")
     ms, created = Milestone.objects.get_or_create(project=project, kind=kind)
@@ -282,6 +297,26 @@ def _require_city_admin(actor, city) -> None:
 
     if actor is None or not administers_city(actor, city):
         raise PermissionDenied("只有本市的市管理员可以维护本市的清单和分类")
+
+
+def _check_project(actor, project, action: str) -> None:
+    """The actor reaches the project for the action (its subtree, its assigned projects, …); refused in the same
+    words whether it exists elsewhere or not."""
+    from django.core.exceptions import PermissionDenied
+
+    from tuijin.accounts.scoping import projects_for
+
+    if not projects_for(actor, action).filter(pk=project.pk).exists():
+        raise PermissionDenied(f"项目{OUT_OF_REACH}")
+
+
+def _check_unit(actor, unit) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from tuijin.accounts.scoping import units_for
+
+    if not units_for(actor).filter(pk=unit.pk).exists():
+        raise PermissionDenied(f"单位{OUT_OF_REACH}")
 
 
 LIST_FIELDS = ["name", "short_name", "rank", "counts_in_total"]
@@ -309,11 +344,11 @@ def _check_list(*, city, name: str, short_name: str, rank, exclude=None) -> tupl
 
 @transaction.atomic
 def create_list(*, city, name: str, rank: int = 10, short_name: str = "", counts_in_total: bool = True,
-                actor=None, reason: str = "") -> AnnualList:
+                actor, reason: str = "") -> AnnualList:
     """年度清单: a city's list, ranked for the highest-list rule. With an actor (a page, an import) only the
     city's administrator; the demo builder and `tuijin city create` set a new city up without one."""
-    if actor is not None:
-        _require_city_admin(actor, city)
+    require_actor(actor, CONFIGURE)
+    _require_city_admin(actor, city)
     short_name = (short_name or "").strip()
     name, rank = _check_list(city=city, name=name, short_name=short_name, rank=rank)
     lst = AnnualList.objects.create(city=city, name=name, rank=rank, short_name=short_name,
@@ -375,8 +410,10 @@ def _check_entry_flags(*, planned_new_start: bool, planned_start_month, continui
 
 
 @transaction.atomic
-def update_list_entry(*, entry: ListEntry, actor=None, reason: str = "", **changes) -> ListEntry:
+def update_list_entry(*, entry: ListEntry, actor, reason: str = "", **changes) -> ListEntry:
     """Change a list entry's plan (万元) or flags for its year; the same rules as add_list_entry, audited."""
+    require_actor(actor, WRITE)
+    _check_project(actor, entry.project, WRITE)
     unknown = set(changes) - set(LIST_ENTRY_FIELDS)
     if unknown:
         raise InputError(f"不能修改的字段: {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
@@ -396,11 +433,13 @@ def update_list_entry(*, entry: ListEntry, actor=None, reason: str = "", **chang
 
 
 @transaction.atomic
-def add_list_entry(*, annual_list: AnnualList, project: Project, year: int, annual_plan, actor=None,
+def add_list_entry(*, annual_list: AnnualList, project: Project, year: int, annual_plan, actor,
                    planned_new_start: bool = False, planned_start_month: int | None = None,
                    continuing: bool = False, planned_completion: bool = False,
                    planned_operation: bool = False, reason: str = "") -> ListEntry:
     """Put a project on a year's list with its annual plan (万元) and what is planned that year."""
+    require_actor(actor, WRITE)
+    _check_project(actor, project, WRITE)
     if not project.unit.path.startswith(f"/{annual_list.city.path.strip('/')}/") and \
             not project.unit.path.startswith(annual_list.city.path):
         raise InputError(f"项目 {project.name} 不属于 {annual_list.city.name}", field="project")

@@ -2,7 +2,6 @@
 项目类别, 行业领域, 建设性质). Thin: reads scoped to the administered city, every write through projects.services."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.core.policy import CONFIGURE, requires
 
 from . import services
 from .forms import DimensionEditForm, DimensionForm, ListForm
@@ -27,7 +27,7 @@ def _show_error(form, exc: InputError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.text)
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def lists(request):
     """The city's lists, with the form to add one."""
@@ -49,7 +49,7 @@ def lists(request):
     return render(request, "projects/lists.html", {"city": city, "form": form, "lists": rows})
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def list_edit(request, pk: int):
     city = _city(request.user)
@@ -80,7 +80,7 @@ def _may_edit(user, kind: str) -> bool:
     return kind != "category" or user.is_superuser
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def dimensions(request):
     """项目类别 (platform-wide, read-only to a city), 行业领域 and 建设性质 (the city's), with an add form for
@@ -108,7 +108,7 @@ def dimensions(request):
     return render(request, "projects/dimensions.html", {"city": city, "tables": tables, "posted": posted})
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def dimension_edit(request, kind: str, pk: int):
     city = _city(request.user)
@@ -134,7 +134,7 @@ def dimension_edit(request, kind: str, pk: int):
                                                             "label": services.DIMENSIONS[kind][1]})
 
 
-@login_required
+@requires(CONFIGURE)
 def lists_template(request):
     """清单设置模板 (.xlsx): the city's lists, one row per year in use; imports back unchanged."""
     import io

@@ -25,6 +25,13 @@ from tuijin.projects.models import ListEntry, Project, Stage, StageEvent
 from . import importer
 from .excel import approvals_workbook, statistics_workbook
 
+
+def _demo_actor():
+    """The named system actor the demo writes as (services refuse a write without an actor)."""
+    from tuijin.accounts.services import system_actor
+
+    return system_actor("演示数据")
+
 YEAR, THROUGH = 2024, 6
 # The planted differences (rule → the projects, by the role they play below), and what each one is.
 PLANTED = {
@@ -118,7 +125,7 @@ def build_reconciliation_demo(*, zhenjiang, suzhou=None) -> dict[str, str]:
         password=secrets.token_urlsafe(24) + "Aa1!",
         unit=city,
         role=Role.CITY_ADMIN,
-        first_name=f"{city.name}统计对账导入 (演示数据)",
+        first_name=f"{city.name}统计对账导入 (演示数据)", actor=_demo_actor(),
     )
 
     # 累计超总投资: lower the chosen project's 计划总投资 below what it has reported since it began.
@@ -224,7 +231,7 @@ def build_reconciliation_demo(*, zhenjiang, suzhou=None) -> dict[str, str]:
         gate="explained",
         reason="演示数据: 通报签发前对账差异须已说明或已处理",
     )
-    set_user_active(user=loader, active=False, reason="演示数据导入完毕")
+    set_user_active(user=loader, active=False, reason="演示数据导入完毕", actor=_demo_actor())
     return {role: x.code for role, x in chosen.items()}
 
 

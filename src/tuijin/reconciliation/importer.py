@@ -31,6 +31,7 @@ from tuijin.accounts import scoping
 from tuijin.audit.models import AuditEntry
 from tuijin.audit.services import change_entry
 from tuijin.core.errors import InputError
+from tuijin.core.policy import CONFIGURE, require_actor
 from tuijin.progress.spreadsheets import (
     CellProblem,
     Sheet,
@@ -591,6 +592,7 @@ def commit_statistics(
     *, user, plan: OutsidePlan, progress: Callable[[int], None] | None = None
 ) -> int:
     """Write the planned statistics (the file's years replace what was imported for them), all or nothing."""
+    require_actor(user, CONFIGURE)  # the one policy: an actor whose role may do this at all
     city = _city(user)
     if plan.kind != KIND_STATISTICS or plan.city is None or plan.city.pk != city.pk:
         raise InputError("导入计划与当前城市不符, 请重新预览", field="file")
@@ -824,6 +826,7 @@ def commit_approvals(
     *, user, plan: OutsidePlan, progress: Callable[[int], None] | None = None
 ) -> int:
     """Write the planned approval records (the file replaces the city's), all or nothing, audited."""
+    require_actor(user, CONFIGURE)  # the one policy: an actor whose role may do this at all
     from tuijin.audit.services import snapshot
 
     city = _city(user)

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuijin.core.errors import InputError
 from tuijin.core.params import parse_id
 from tuijin.core.periods import PeriodError, parse_year_month
+from tuijin.core.policy import CONFIGURE, READ, requires
 from tuijin.progress import tracking
 from tuijin.progress.spreadsheets import check_size
 
@@ -62,7 +62,7 @@ class SettingsForm(forms.Form):
     gate = forms.ChoiceField(label="签发通报前", choices=Gate.choices)
 
 
-@login_required
+@requires(READ)
 def index(request):
     city = _city(request)
     (year, month), problem = _through(city, request.GET.get("through"))
@@ -112,7 +112,7 @@ def index(request):
     )
 
 
-@login_required
+@requires(CONFIGURE)
 @require_POST
 def note(request):
     city = _city(request, request.POST)
@@ -145,7 +145,7 @@ def note(request):
     return redirect(_back(city, year, month) + f"#f-{request.POST.get('rule', '')}")
 
 
-@login_required
+@requires(CONFIGURE)
 @require_POST
 def save_settings(request):
     city = _city(request, request.POST)
@@ -197,7 +197,7 @@ class ImportForm(forms.Form):
     token = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput)
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def import_file(request):
     """Upload → preview (every change and problem) → confirm with the same file; all or nothing."""

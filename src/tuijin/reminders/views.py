@@ -3,7 +3,6 @@ schedule and webhook endpoints (/setup/reminders/) and reads the delivery log (/
 reads through selectors, writes through services."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.core.policy import CONFIGURE, MEMBER, requires
 
 from . import selectors, services
 from .forms import EndpointForm, PreferenceForm, ScheduleForm
@@ -36,7 +36,7 @@ def _show_error(form, exc: InputError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.text)
 
 
-@login_required
+@requires(MEMBER)
 @require_http_methods(["GET", "POST"])
 def preferences(request):
     """我的提醒: which channels and kinds, and the reminders sent lately."""
@@ -76,7 +76,7 @@ def preferences(request):
     )
 
 
-@login_required
+@requires(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def setup(request):
     """提醒设置: when reminders go out, and the city's webhooks (群机器人, 短信网关)."""
@@ -130,7 +130,7 @@ def setup(request):
     )
 
 
-@login_required
+@requires(CONFIGURE)
 @require_POST
 def endpoint_action(request, pk: int):
     """停用 / 启用 / 发送测试消息, from the buttons of the endpoints' table."""
@@ -157,7 +157,7 @@ def endpoint_action(request, pk: int):
     return redirect("reminders:setup")
 
 
-@login_required
+@requires(CONFIGURE)
 def log(request):
     """发送记录: every delivery of the city's reminders, newest first, by status."""
     city = _city(request.user)

@@ -1,25 +1,21 @@
 """The audit trail page (/audit/): searchable by the city administrator, read-only, scoped. A page over every
 app's rows, so in web (the audit app, which every service writes to, is at the bottom of the layers)."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from tuijin.accounts import scoping
 from tuijin.core.errors import InputError
+from tuijin.core.policy import AUDIT, requires
 
 from . import audit_selectors as selectors
 
 PAGE_SIZE = 50
 
 
-@login_required
+@requires(AUDIT)
 @require_safe
 def audit_list(request):
-    if not scoping.can(request.user, scoping.AUDIT):
-        raise PermissionDenied("只有市管理员可以查询审计记录")
     error, status = None, 200
     try:
         filters = selectors.AuditFilters.parse(request.GET)

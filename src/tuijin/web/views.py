@@ -7,8 +7,6 @@ every write through the project services, which validate, run in one transaction
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -19,6 +17,7 @@ from tuijin.accounts.models import Role
 from tuijin.core.errors import InputError
 from tuijin.core.numbers import to_decimal
 from tuijin.core.periods import Period
+from tuijin.core.policy import READ, WRITE, requires
 from tuijin.projects import scoping, services
 from tuijin.projects.codes import check_project_code
 
@@ -38,7 +37,7 @@ LANDING = {Role.REPORTER: "progress:mine", Role.DISTRICT_ADMIN: "progress:review
            Role.DEPARTMENT: "problems:department"}
 
 
-@login_required
+@requires(READ)
 def home(request):
     """/ (where login lands) → the user's to-do list: a 填报员 the reports due, a 板块管理员 the reviews waiting, a
     部门经办 the problems to sign; everyone else the overview. Anonymous visitors go to the login page first."""
@@ -54,10 +53,8 @@ def _render(request, full: str, partial: str, context: dict, status: int = 200):
 # ---------------------------------------------------------------- 总览
 
 
-@login_required
+@requires(READ)
 def overview(request):
-    if not scoping.can(request.user, scoping.READ):
-        raise PermissionDenied("您的账号没有查看权限")
     form = OverviewForm(request.user, request.GET)
     context = {"form": form, "overview": None, "period": None, "scope": None}
     if not form.is_valid():
@@ -78,13 +75,11 @@ def overview(request):
     return _render(request, "web/overview.html", "web/_overview_results.html", context)
 
 
-@login_required
+@requires(READ)
 def province(request):
     """全省: the cities the user sees side by side (a province reader's view), for one 1-N月 (?through=YYYY-MM)."""
     from tuijin.core.periods import PeriodError, parse_year_month
 
-    if not scoping.can(request.user, scoping.READ):
-        raise PermissionDenied("您的账号没有查看权限")
     through = None
     if request.GET.get("through"):
         try:
@@ -99,10 +94,8 @@ def province(request):
 # ---------------------------------------------------------------- 项目库
 
 
-@login_required
+@requires(READ)
 def project_list(request):
-    if not scoping.can(request.user, scoping.READ):
-        raise PermissionDenied("您的账号没有查看权限")
     form = ProjectFilterForm(request.user, request.GET)
     context = {"form": form, "can_write": scoping.can(request.user, scoping.WRITE),
                "style": selectors.number_style(request.user)}
@@ -115,7 +108,7 @@ def project_list(request):
     return _render(request, "web/projects/list.html", "web/projects/_results.html", context)
 
 
-@login_required
+@requires(READ)
 def project_detail(request, pk: int):
     from tuijin.core.params import parse_year
 
@@ -124,11 +117,9 @@ def project_detail(request, pk: int):
                                                         "style": selectors.number_style(request.user)})
 
 
-@login_required
+@requires(WRITE)
 @require_http_methods(["GET", "POST"])
 def project_create(request):
-    if not scoping.can(request.user, scoping.WRITE):
-        raise PermissionDenied("您的角色不能新增项目")
     form = ProjectCreateForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -165,7 +156,7 @@ def _changes(project, cleaned: dict) -> dict:
     return changes
 
 
-@login_required
+@requires(WRITE)
 @require_http_methods(["GET", "POST"])
 def project_edit(request, pk: int):
     project = scoping.get_project_or_404(request.user, pk, scoping.WRITE)
@@ -192,7 +183,7 @@ def project_edit(request, pk: int):
                   status=400 if form.is_bound else 200)
 
 
-@login_required
+@requires(WRITE)
 @require_http_methods(["GET", "POST"])
 def project_stage(request, pk: int):
     project = scoping.get_project_or_404(request.user, pk, scoping.WRITE)

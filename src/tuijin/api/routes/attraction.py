@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 from ninja import Query, Router
 
-from tuijin.accounts import scoping
 from tuijin.attraction.selectors import events_for
 from tuijin.core.periods import Period
+from tuijin.core.policy import READ, requires
 from tuijin.indicators.attraction_present import cohort_report, funds_by_source_report, parse_as_of
 from tuijin.indicators.scope import build_scope, restrict_scope
 
@@ -25,7 +25,6 @@ from .common import (
     city_in_reach,
     invalid,
     not_found,
-    require,
     responses,
 )
 from .figures import _own_unit_below
@@ -57,13 +56,13 @@ def _scope(user, city: str | None, unit: str | None):
     response=responses({200: dict[str, Any]}),
     summary="到位资金分来源 (占比、目标、超/欠进度)、三次产业、亿元以上、履约项目",
 )
+@requires(READ)
 def funds_by_source(request, through: Through, city: Name = None, unit: Name = None):
     """到位资金 1-N月 through `through` by the city's funds sources, each with its share of the total and the
     unit's target (万元) with progress and 超/欠进度 against the city's schedule; by 三次产业 (一产/二产/三产) and of
     亿元以上 projects with shares; 履约项目 (registered, funds arrived or started) ÷ 签约项目 of the year, beside
     the milestone-based 履约率. Amounts 亿元, rates % rounded once by the city's rule."""
     user = request.auth
-    require(user, scoping.READ, "您的账号没有查看权限")
     return funds_by_source_report(_scope(user, city, unit), Period.parse(through))
 
 
@@ -72,6 +71,7 @@ def funds_by_source(request, through: Through, city: Name = None, unit: Name = N
     response=responses({200: dict[str, Any]}),
     summary="签约批次 (一场招商活动 / 签约仪式, 或某年) 跟踪至某日: 履约率、开工率、投产率、资金到位率",
 )
+@requires(READ)
 def cohort(
     request,
     as_of: AsOf,
@@ -84,7 +84,6 @@ def cohort(
     (`year`), followed to `as_of`: 履约率, 开工率, 投产率 over the signed projects and 资金到位率 (Σ arrived ÷ Σ
     contracted). Give exactly one of `event` and `year`."""
     user = request.auth
-    require(user, scoping.READ, "您的账号没有查看权限")
     if (event is None) == (year is None):
         raise invalid("event", "请指定 event (招商活动编号) 或 year (签约年份) 之一")
     event_obj = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from ninja import Path, Query
 
 from tuijin.core.periods import THROUGH_PATTERN
@@ -39,12 +38,6 @@ def not_found(what: str, field: str | None = None) -> ApiError:
 
 def invalid(field: str, message: str) -> ApiError:
     return ApiError(422, "invalid_input", message, field)
-
-
-def require(user, action: str, message: str) -> None:
-    """The role must allow the action at all (403); the object's scope is checked separately (404)."""
-    if not scoping.can(user, action):
-        raise PermissionDenied(message)
 
 
 def unit_in_scope(user, unit_id: int, *, field: str = "unit", body: bool = False) -> OrgUnit:

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from ninja import Query, Router
 
 from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
 from tuijin.core.periods import Period
+from tuijin.core.policy import READ, requires
 from tuijin.indicators.chains import chain_report, present_chains
 from tuijin.indicators.engine import breakdown_table, compute, dimension_key
 from tuijin.indicators.present import present, present_breakdown
 from tuijin.indicators.scope import build_scope, restrict_scope
 from tuijin.orgs.selectors import unit_in_city
 
-from .common import Name, Through, city_in_reach, not_found, require, responses
+from .common import Name, Through, city_in_reach, not_found, responses
 
 router = Router(tags=["指标 indicators"])
 
@@ -26,6 +28,7 @@ MinTotal = Annotated[str | None, Query(pattern=r"^\d{1,8}(\.\d{1,4})?$", descrip
 
 # Roles whose reach is a unit subtree (the others reach projects one by one).
 SUBTREE_ROLES = (Role.CITY_ADMIN, Role.CITY_LEADER, Role.DISTRICT_ADMIN, Role.PROVINCE_READER)
+RESTRICTED_ROLES = (Role.REPORTER, Role.DEPARTMENT)  # dashboard.selectors.is_restricted: no chain section
 
 
 def _own_unit_below(user, city, roles=SUBTREE_ROLES):
@@ -37,6 +40,7 @@ def _own_unit_below(user, city, roles=SUBTREE_ROLES):
 
 
 @router.get("/indicators", response=responses({200: dict[str, Any]}), summary="指标 (引擎 JSON)")
+@requires(READ)
 def indicators(request, through: Through, city: Name = None,
                period: Literal["ytd", "quarter", "half", "month"] = "ytd", list: Name = None,  # noqa: A002
                unit: Name = None, category: Name = None, industry: Name = None, min_total_yi: MinTotal = None,
@@ -48,7 +52,6 @@ def indicators(request, through: Through, city: Name = None,
     category 项目类别, list 清单, unit 单位, industry 产业链) adds `breakdown`: projects, plan, completed, rate
     and 超/欠序时 of each slice and the 合计, as `tuijin indicators --by` prints them."""
     user = request.auth
-    require(user, scoping.READ, "您的账号没有查看权限")
     city_obj = city_in_reach(user, city)
     the_period = Period.parse(through, period)
     scope = build_scope(city=city_obj.name, unit=unit, annual_list=list, category=category, industry=industry,
@@ -67,13 +70,15 @@ def indicators(request, through: Through, city: Name = None,
 
 
 @router.get("/chains", response=responses({200: dict[str, Any]}), summary="产业链开票销售占比与增速")
+@requires(READ)
 def chains(request, through: Through, city: Name = None, unit: Name = None):
     """Invoiced sales of above-scale industry by cluster and chain: share, growth and the gap to the total's
     growth, for the city or one of its units in the caller's reach (year to date through `through`). Enterprises
-    are counted by unit, so a user sees the units of its own subtree: a district user (or a reporter) its
-    district, a department handler nothing."""
+    are counted by unit, so a user sees the units of its own subtree: a district user its district. A 填报员 or
+    部门经办 reaches projects one by one, not a unit: refused (403), as the dashboard shows them no chain section."""
     user = request.auth
-    require(user, scoping.READ, "您的账号没有查看权限")
+    if not user.is_superuser and user.role in RESTRICTED_ROLES:
+        raise PermissionDenied("产业链数据按单位统计, 您的账号按负责的项目查看, 无此数据")
     city_obj = city_in_reach(user, city)
     unit_obj = unit_in_city(city_obj, unit) if unit else _own_unit_below(user, city_obj, roles=None)
     root = unit_obj or city_obj

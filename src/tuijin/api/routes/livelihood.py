@@ -7,15 +7,15 @@ from typing import Any, Literal
 
 from ninja import Router, Schema
 
-from tuijin.accounts import scoping
 from tuijin.core.periods import parse_through
+from tuijin.core.policy import READ, requires
 from tuijin.livelihood.present import present_status
 from tuijin.livelihood.selectors import programme_for, programme_status, programmes_for
 from tuijin.orgs.selectors import unit_in_city
 
 from ..errors import ApiError
 from ..pagination import page_of, paginate
-from .common import Cursor, Limit, Name, Through, city_in_reach, not_found, require, responses
+from .common import Cursor, Limit, Name, Through, city_in_reach, not_found, responses
 
 router = Router(tags=["民生实事 livelihood"])
 
@@ -35,6 +35,7 @@ def _programme(p) -> dict:
 
 
 @router.get("/livelihood/programmes", response=responses({200: ProgrammePage}), summary="民生实事计划")
+@requires(READ)
 def list_programmes(request, cursor: Cursor = None, limit: Limit = 50):
     """The programmes (a level's yearly list) in which the caller sees at least one item."""
     qs = programmes_for(request.auth)
@@ -42,13 +43,13 @@ def list_programmes(request, cursor: Cursor = None, limit: Limit = 50):
 
 
 @router.get("/livelihood/status", response=responses({200: dict[str, Any]}), summary="民生实事推进情况")
+@requires(READ)
 def livelihood_status(request, through: Through, city: Name = None, unit: Name = None,
                       basis: Literal["accepted", "submitted"] = "accepted"):
     """The programme of `city` (or of its `unit`, a district) for the year of `through`, at the end of that
     month: counts by status (已完成 / 超序时 / 按序时 / 欠序时), by category and lead department, the lagging
     items, and every item the caller may see with its target, done, planned share and status."""
     user = request.auth
-    require(user, scoping.READ, "您的账号没有查看权限")
     try:
         year, month = parse_through(through, "through")
     except ValueError as exc:

@@ -2,6 +2,8 @@
 
 from ninja import Router
 
+from tuijin.core.policy import MEMBER, requires
+
 from ..schemas import MeOut
 from .common import home_city, responses
 
@@ -9,6 +11,7 @@ router = Router(tags=["账号 account"])
 
 
 @router.get("/me", response=responses({200: MeOut}), summary="当前用户")
+@requires(MEMBER)
 def me(request):
     user = request.auth
     token = getattr(request, "api_token", None)

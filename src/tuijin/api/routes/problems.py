@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status as HttpStatus
 
+from tuijin.core.policy import READ, REPORT, requires
 from tuijin.problems import services
 from tuijin.problems.models import OPEN_STATUSES, UNCLOSED_STATUSES, Level, ProblemCategory, Status
 from tuijin.problems.selectors import get_problem_or_404, problems_for
@@ -82,6 +83,7 @@ def _problem(p, today) -> dict:
 
 
 @router.get("/problems", response=responses({200: ProblemPage}), summary="问题列表 (按权限范围)")
+@requires(READ)
 def list_problems(request, status: StatusFilter | None = None, category: QueryText = None,
                   project: QueryId = None, overdue: bool = False, cursor: Cursor = None, limit: Limit = 50):
     """`status` (or `open`: not yet closed), `category` (code, e.g. `land`), `project` (id), `overdue`
@@ -102,12 +104,14 @@ def list_problems(request, status: StatusFilter | None = None, category: QueryTe
 
 
 @router.get("/problems/{problem_id}", response=responses({200: ProblemOut}), summary="问题详情")
+@requires(READ)
 def get_problem(request, problem_id: PathId):
     problem = get_problem_or_404(request.auth, problem_id)
     return _problem(problem, timezone.localdate())
 
 
 @router.post("/projects/{project_id}/problems", response=responses({201: ProblemOut}), summary="提出问题")
+@requires(REPORT)
 def raise_problem(request, project_id: PathId, payload: ProblemIn):
     """Raises a problem on the project (用地, 环保, 融资 … by `category` code): the project's reporter, its
     district or the city. It then waits to be assigned (交办) on the problems pages."""

@@ -7,6 +7,7 @@ from django.db import transaction
 from ninja import Router
 from ninja.responses import Status
 
+from tuijin.core.policy import READ, WRITE, requires
 from tuijin.projects import scoping, services
 from tuijin.projects.models import StageEvent
 from tuijin.web import selectors as web_selectors
@@ -37,7 +38,6 @@ from .common import (
     invalid,
     list_in_scope,
     node_in_scope,
-    require,
     responses,
     unit_in_scope,
 )
@@ -58,6 +58,7 @@ def _load(pk):
 
 
 @router.get("/projects", response=responses({200: ProjectPage}), summary="项目列表 (按权限范围)")
+@requires(READ)
 def list_projects(request, unit: QueryId = None, list: QueryId = None, year: QueryYear = None,  # noqa: A002
                   stage: StageCode | None = None, category: QueryText = None, industry: QueryId = None,
                   q: QueryText = None, cursor: Cursor = None, limit: Limit = 50):
@@ -78,6 +79,7 @@ def list_projects(request, unit: QueryId = None, list: QueryId = None, year: Que
 
 
 @router.get("/projects/{project_id}", response=responses({200: ProjectOut}), summary="项目详情")
+@requires(READ)
 def get_project(request, project_id: PathId):
     project = scoping.get_project_or_404(request.auth, project_id)
     return serialize.project(_load(project.pk))
@@ -106,11 +108,11 @@ def _resolve_refs(user, data: dict, unit_for_dept) -> dict:
 
 
 @router.post("/projects", response=responses({201: ProjectCreatedOut}), summary="新增项目 (谋划)")
+@requires(WRITE)
 def create_project(request, payload: ProjectIn):
     """Registers a project in 谋划 (and, optionally, its past 签约/开工/竣工/投产 dates `signed_on` …
     `operating_on`, recorded as stage events in order; a future or out-of-order date is a 422 naming it). Needs the write permission (市管理员, 板块管理员) and a unit in reach."""
     user = request.auth
-    require(user, scoping.WRITE, "您的角色不能新增项目")
     data = payload.model_dump()
     refs = _resolve_refs(user, data, None)
     with transaction.atomic():
@@ -133,6 +135,7 @@ REQUIRED_ON_PATCH = ("code", "name", "unit_id", "category", "total_investment")
 
 
 @router.patch("/projects/{project_id}", response=responses({200: ProjectOut}), summary="修改项目")
+@requires(WRITE)
 def update_project(request, project_id: PathId, payload: ProjectPatch):
     """Changes the fields sent (not the stage: stages move by stage events). `reason` goes to the audit trail."""
     user = request.auth
@@ -155,6 +158,7 @@ def update_project(request, project_id: PathId, payload: ProjectPatch):
 
 @router.get("/projects/{project_id}/stage-events", response=responses({200: StageEventPage}),
             summary="项目阶段事件")
+@requires(READ)
 def list_stage_events(request, project_id: PathId, cursor: Cursor = None, limit: Limit = 50):
     project = scoping.get_project_or_404(request.auth, project_id)
     qs = StageEvent.objects.filter(project=project).select_related("recorded_by")
@@ -163,6 +167,7 @@ def list_stage_events(request, project_id: PathId, cursor: Cursor = None, limit:
 
 @router.post("/projects/{project_id}/stage-events", response=responses({201: StageEventOut}),
              summary="记录阶段事件 (签约、开工、竣工、投产、达产、终止)")
+@requires(WRITE)
 def record_stage_event(request, project_id: PathId, payload: StageEventIn):
     """Moves the project forward into `stage` on `date` (never into the future, never backwards)."""
     user = request.auth

@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Router
 from ninja.responses import Status
 
+from tuijin.core.policy import READ, WRITE, requires
 from tuijin.orgs.models import UnitKind
 from tuijin.projects import scoping, services
 from tuijin.projects.models import Category, ListEntry
@@ -41,6 +42,7 @@ UnitKindCode = Literal[tuple(UnitKind.values)]  # type: ignore[valid-type]
 
 
 @router.get("/units", response=responses({200: UnitPage}), tags=["单位 org units"], summary="单位列表 (按权限范围)")
+@requires(READ)
 def list_units(request, kind: UnitKindCode | None = None, parent: QueryId = None, cursor: Cursor = None,
                limit: Limit = 50):
     """The org units the caller reaches: its unit's subtree (a reporter or department handler: its own unit)."""
@@ -53,6 +55,7 @@ def list_units(request, kind: UnitKindCode | None = None, parent: QueryId = None
 
 
 @router.get("/units/{unit_id}", response=responses({200: UnitOut}), tags=["单位 org units"], summary="单位详情")
+@requires(READ)
 def get_unit(request, unit_id: PathId):
     unit = scoping.units_for(request.auth).filter(pk=unit_id).first()
     if unit is None:
@@ -62,11 +65,13 @@ def get_unit(request, unit_id: PathId):
 
 @router.get("/categories", response=responses({200: list[CategoryOut]}), tags=["单位 org units"],
             summary="项目类别")
+@requires(READ)
 def list_categories(request):
     return [{"code": c.code, "name": c.name} for c in Category.objects.order_by("sort_order", "id")]
 
 
 @router.get("/lists", response=responses({200: ListPage}), tags=["年度清单 lists"], summary="年度清单")
+@requires(READ)
 def list_lists(request, cursor: Cursor = None, limit: Limit = 50):
     qs = selectors.visible_lists(request.auth).select_related("city")
     return paginate(request, qs, cursor=cursor, limit=limit, serialize=serialize.annual_list)
@@ -74,6 +79,7 @@ def list_lists(request, cursor: Cursor = None, limit: Limit = 50):
 
 @router.get("/list-entries", response=responses({200: ListEntryPage}), tags=["年度清单 lists"],
             summary="清单项目 (按年度、清单)")
+@requires(READ)
 def list_entries(request, year: QueryYear = None, list: QueryId = None, project: QueryId = None,  # noqa: A002
                  cursor: Cursor = None, limit: Limit = 50):
     user = request.auth
@@ -90,6 +96,7 @@ def list_entries(request, year: QueryYear = None, list: QueryId = None, project:
 
 @router.get("/projects/{project_id}/list-entries", response=responses({200: ListEntryPage}),
             tags=["年度清单 lists"], summary="项目所在的清单")
+@requires(READ)
 def project_list_entries(request, project_id: PathId, cursor: Cursor = None, limit: Limit = 50):
     project = scoping.get_project_or_404(request.auth, project_id)
     qs = ListEntry.objects.filter(project=project).select_related("annual_list", "project")
@@ -98,6 +105,7 @@ def project_list_entries(request, project_id: PathId, cursor: Cursor = None, lim
 
 @router.post("/projects/{project_id}/list-entries", response=responses({201: ListEntryOut}),
              tags=["年度清单 lists"], summary="将项目列入年度清单")
+@requires(WRITE)
 def create_list_entry(request, project_id: PathId, payload: ListEntryIn):
     """Puts the project on a list (of its city) for a year with its annual plan (万元) and that year's flags.
     Needs the write permission on the project."""

@@ -6,6 +6,7 @@ from django.db import transaction
 from ninja import Router
 from ninja.responses import Status
 
+from tuijin.core.policy import READ, REPORT, requires
 from tuijin.progress import services
 from tuijin.progress.models import MonthlyReport
 from tuijin.projects import scoping
@@ -33,6 +34,7 @@ def _reports(user):
 
 
 @router.get("/reports", response=responses({200: ReportPage}), summary="月报列表 (按权限范围)")
+@requires(READ)
 def list_reports(request, project: QueryId = None, year: QueryYear = None, month: QueryMonth = None,
                  status: ReportStatusCode | None = None, cursor: Cursor = None, limit: Limit = 50):
     qs = _reports(request.auth)
@@ -48,6 +50,7 @@ def list_reports(request, project: QueryId = None, year: QueryYear = None, month
 
 
 @router.get("/reports/{report_id}", response=responses({200: ReportOut}), summary="月报详情")
+@requires(READ)
 def get_report(request, report_id: PathId):
     report = _reports(request.auth).filter(pk=report_id).first()
     if report is None:
@@ -56,6 +59,7 @@ def get_report(request, report_id: PathId):
 
 
 @router.get("/projects/{project_id}/reports", response=responses({200: ReportPage}), summary="项目的月报")
+@requires(READ)
 def project_reports(request, project_id: PathId, year: QueryYear = None, cursor: Cursor = None, limit: Limit = 50):
     project = scoping.get_project_or_404(request.auth, project_id)
     qs = MonthlyReport.objects.filter(project=project).select_related("project", "submitted_by")
@@ -66,6 +70,7 @@ def project_reports(request, project_id: PathId, year: QueryYear = None, cursor:
 
 @router.post("/projects/{project_id}/reports", response=responses({200: ReportOut, 201: ReportOut}),
              summary="填报月报")
+@requires(REPORT)
 def submit_report(request, project_id: PathId, payload: ReportIn):
     """Enters the project's month (201 when new, 200 when it replaces the month's figures). Give `amount`
     (当月完成投资), `ytd` (1-N月累计) or both; later months' cumulatives follow. The service's sanity checks

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from tuijin.accounts.models import Role
 from tuijin.accounts.selectors import find_unit, qualified_name
-from tuijin.accounts.services import create_user
+from tuijin.accounts.services import create_user, system_actor
 from tuijin.core.management.base import TuijinCommand
 
 
@@ -30,7 +30,7 @@ class Command(TuijinCommand):
         unit = find_unit(o["unit"])
         password = self.password()
         user = create_user(username=o["username"], password=password, unit=unit, role=role,
-                           first_name=o["name"], phone=o["phone"], email=o["email"])
+                           first_name=o["name"], phone=o["phone"], email=o["email"], actor=system_actor("运维命令行"))
         self.stdout.write(f"已创建用户 {user.username}: {user.role_label}, {qualified_name(unit)}")
 
     def role(self, value: str) -> str:
