@@ -10,7 +10,6 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router
 
-from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
 from tuijin.core.periods import Period
 from tuijin.core.policy import READ, requires
