@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import tempfile
 
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, StreamingHttpResponse
 
-from tuijin.accounts import scoping
 from tuijin.accounts.models import Role
 from tuijin.core.errors import InputError
 from tuijin.core.periods import Period
+from tuijin.core.policy import READ, requires
 from tuijin.indicators.scope import Scope, restrict_scope
-from tuijin.progress.views import _period, _require
+from tuijin.progress.views import _period
 
 from .progress_table import iter_csv, write_xlsx
 
@@ -30,10 +29,9 @@ def _export_scope(request) -> Scope:
     return restrict_scope(request.user, scope)
 
 
-@login_required
+@requires(READ)
 def export(request):
     """The progress table (进展情况表) for a period and list, as .xlsx or CSV, within the user's scope."""
-    _require(request.user, scoping.READ)
     year, month = _period(request)
     try:
         scope = _export_scope(request)

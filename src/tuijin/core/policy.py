@@ -77,6 +77,16 @@ def can(user, action: str) -> bool:
     return action in ROLE_ACTIONS.get(user.role, frozenset())
 
 
+def administers_city(user, city) -> bool:
+    """Whether the user may set up `city` itself (its org units, lists, breakdown dimensions, industry
+    taxonomy): the city's administrator (市管理员 holding the city unit) or a superuser. Fails closed."""
+    if city is None or not can(user, CONFIGURE):
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == Role.CITY_ADMIN and user.unit_id == city.pk
+
+
 def require_actor(actor, action: str | None = None) -> None:
     """The first line of every write service: there is an actor (a user, or the named system actor of a command,
     an import run by an operator, or the demo), and its role allows the action. Reach is the service's next

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tuijin.core.policy import READ, requires
 from tuijin.problems import forms, selectors
 from tuijin.problems.models import Meeting
-from tuijin.problems.views import _read
 
 from .agenda import weekly_agenda
 from .agenda_export import agenda_docx, minutes_docx
@@ -23,7 +22,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _week_and_city(request):
-    _read(request.user)
     form = forms.WeekForm(request.GET)
     cities = selectors.visible_cities(request.user)
     week, city = timezone.localdate(), cities.first()
@@ -39,7 +37,7 @@ def _week_and_city(request):
 AGENDA_ROWS = 20  # rows per agenda section on the page (the .docx prints 30, export.DOCX_SECTION_ROWS)
 
 
-@login_required
+@requires(READ)
 def weekly(request):
     form, city, monday = _week_and_city(request)
     agenda = weekly_agenda(request.user, city, monday)
@@ -52,7 +50,7 @@ def weekly(request):
         "full": request.GET.get("full", ""), "agenda_rows": AGENDA_ROWS, "minus_rows": -AGENDA_ROWS})
 
 
-@login_required
+@requires(READ)
 def weekly_docx(request):
     _, city, monday = _week_and_city(request)
     agenda = weekly_agenda(request.user, city, monday)
@@ -61,7 +59,7 @@ def weekly_docx(request):
     return response
 
 
-@login_required
+@requires(READ)
 def meeting_docx(request, pk: int):
     m = selectors.get_meeting_or_404(request.user, pk)
     agenda = weekly_agenda(request.user, m.city, m.week_start) if m.kind == Meeting.Kind.WEEKLY else None

@@ -10,7 +10,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Sum
 from django.http import Http404
@@ -20,9 +19,10 @@ from django.utils import timezone
 
 from tuijin.attraction import selectors
 from tuijin.attraction.models import ContractMilestone
-from tuijin.attraction.views import _period, _require, _target_form
+from tuijin.attraction.views import _period, _target_form
 from tuijin.core.params import parse_id
 from tuijin.core.periods import Period
+from tuijin.core.policy import READ, requires
 from tuijin.indicators.attraction import (
     FIGURE_LISTS,
     funds_by_source,
@@ -65,11 +65,10 @@ def _performance_scope(request, form):
 CONTRACTS_PAGE_SIZE = 50
 
 
-@login_required
+@requires(READ)
 def contracts(request):
     """签约项目履约: the performance figures of the chosen scope and period (each opens its list) by unit, and the
     contracts of the scope with their milestones and funds."""
-    _require(request.user, scoping.READ)
     form = PerformanceForm(request.user, request.GET)
     context = {"form": form, "summary": None}
     resolved = _performance_scope(request, form) if form.is_valid() else None
@@ -100,11 +99,10 @@ def contracts(request):
     return render(request, "attraction/contracts.html", context, status=200 if form.is_valid() else 400)
 
 
-@login_required
+@requires(READ)
 def contract_figure(request):
     """The contracts behind one performance figure (应履约 / 按约履约 / 未按约 / 应到位 / 到位 / 到位外资): their
     number, or the sum of their amounts, is the figure on the contracts page."""
-    _require(request.user, scoping.READ)
     key = request.GET.get("key", "")
     form = PerformanceForm(request.user, request.GET)
     if key not in FIGURE_LISTS or not form.is_valid():
@@ -129,11 +127,10 @@ def contract_figure(request):
     })
 
 
-@login_required
+@requires(READ)
 def targets(request):
     """目标任务: the targets of the user's units for a year, with progress through a month; ?unit=<id> keeps one
     unit's (and its sub-units') targets: the page the dashboard's 目标任务 panel links each unit to."""
-    _require(request.user, scoping.READ)
     period = _period(request)
     unit = _unit_param(request)
     rows = target_progress(request.user, period.year, period.last_month, root=unit)

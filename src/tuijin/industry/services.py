@@ -18,7 +18,7 @@ def _check_admin(actor, city) -> None:
     an operator import or the demo), not another city's."""
     from django.core.exceptions import PermissionDenied
 
-    from tuijin.accounts.scoping import administers_city
+    from tuijin.core.policy import administers_city
 
     if not administers_city(actor, city):
         raise PermissionDenied("只有本市的市管理员可以修改本市的设置")

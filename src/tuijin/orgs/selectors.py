@@ -3,7 +3,7 @@ conventions (口径) for a year."""
 
 from tuijin.core.errors import InputError
 from tuijin.core.params import YEAR_MIN
-from tuijin.core.policy import CONFIGURE, Role, can
+from tuijin.core.policy import CONFIGURE, administers_city, can
 
 from .models import DISTRICT_KINDS, Conventions, OrgUnit, UnitKind
 
@@ -97,16 +97,6 @@ def conventions_source(unit: OrgUnit, year: int, conv: Conventions) -> str:
 
 
 # ---------------------------------------------------------------- the city's own set-up (accounts.scoping re-exports)
-
-
-def administers_city(user, city) -> bool:
-    """Whether the user may set up `city` itself (its org units, lists, breakdown dimensions): the city's
-    administrator (市管理员 holding the city unit) or a superuser. Fails closed."""
-    if city is None or not can(user, CONFIGURE):
-        return False
-    if user.is_superuser:
-        return True
-    return user.role == Role.CITY_ADMIN and user.unit_id == city.pk
 
 
 def administered_city(user):

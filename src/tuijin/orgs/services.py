@@ -33,10 +33,10 @@ def create_unit(*, name: str, kind: str, parent: OrgUnit | None = None, actor, s
                 region_code: str = "", sort_order: int = 0) -> OrgUnit:
     require_actor(actor, CONFIGURE)
     # A province or a city is the platform operator's; a unit within a city, its administrator's.
-    from tuijin.accounts import scoping
+    from .selectors import administers_city
 
     city = parent.city() if parent is not None else None
-    if not actor.is_superuser and (city is None or not scoping.administers_city(actor, city)):
+    if not actor.is_superuser and (city is None or not administers_city(actor, city)):
         raise PermissionDenied("只有本市的市管理员可以在本市新建单位")
     name = (name or "").strip()
     if not name:

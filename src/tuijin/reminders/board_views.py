@@ -3,7 +3,6 @@ of the missing projects. Here, not in progress, because the notification is the 
 progress in the layers (docs/architecture.md); the address stays /reports/board/remind/."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,17 +10,17 @@ from django.views.decorators.http import require_POST
 
 from tuijin.accounts import scoping
 from tuijin.core.params import parse_id
+from tuijin.core.policy import REVIEW, requires
 from tuijin.progress import selectors
-from tuijin.progress.views import _posted_period, _require
+from tuijin.progress.views import _posted_period
 
 from . import services
 
 
-@login_required
+@requires(REVIEW)
 @require_POST
 def remind(request):
     """催报: notify the reporters of the missing projects (of one district, or all in view), once per period."""
-    _require(request.user, scoping.REVIEW)
     year, month = _posted_period(request)
     projects = selectors.missing_reports(request.user, year, month)
     unit_id = parse_id(request.POST.get("unit", ""))
