@@ -84,7 +84,7 @@ def _actor(actor):
 def _check_item(actor, item, action: str) -> None:
     """The actor reaches the item for the action (scoping.livelihood_item_q: a lead unit reports on its items, a
     programme's level reviews and edits them); refused in the same words whether it exists elsewhere or not."""
-    from tuijin.accounts import scoping
+    from . import scoping
 
     if not scoping.livelihood_items_for(actor, action).filter(pk=item.pk).exists():
         raise PermissionDenied(f"民生实事项目{OUT_OF_REACH}")

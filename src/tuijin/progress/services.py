@@ -154,7 +154,7 @@ def _check_reach(actor, project, action: str) -> None:
     """The actor reaches the project for the action (a 填报员 its assigned projects, a 板块 its subtree, the city
     all of it; the system actor of a command everything). Refused in the same words whether the project exists
     elsewhere or not."""
-    from tuijin.accounts import scoping
+    from tuijin.projects import scoping
 
     if not scoping.projects_for(actor, action).filter(pk=project.pk).exists():
         raise PermissionDenied(f"项目{OUT_OF_REACH}")

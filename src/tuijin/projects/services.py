@@ -304,7 +304,7 @@ def _check_project(actor, project, action: str) -> None:
     words whether it exists elsewhere or not."""
     from django.core.exceptions import PermissionDenied
 
-    from tuijin.accounts.scoping import projects_for
+    from .scoping import projects_for
 
     if not projects_for(actor, action).filter(pk=project.pk).exists():
         raise PermissionDenied(f"项目{OUT_OF_REACH}")
