@@ -57,8 +57,9 @@ def test_breakdown_is_cached_under_the_same_version(settings):
     assert by_unit()["甲区"] == Decimal(400)
     rows, n = queries_on_every_alias(by_unit)
     assert rows["甲区"] == Decimal(400) and n == 1  # only the data version
-    report = save_report(project=p, year=2024, month=5, amount=Decimal(250), status=ReportStatus.SUBMITTED)
-    review_report(report=report, accept=True, level="city")
+    report = save_report(project=p, year=2024, month=5, amount=Decimal(250), status=ReportStatus.SUBMITTED,
+                         actor=SYSTEM)
+    review_report(report=report, accept=True, level="city", actor=SYSTEM)
     assert by_unit()["甲区"] == Decimal(650)
 
 
@@ -121,5 +122,5 @@ def test_the_month_pages_open_on_is_cached_and_moves_with_a_locked_period_or_the
                                    deadline=datetime.date(2024, 6, 5))  # its deadline passed: locked
     assert default_through(scope) == (2024, 5)
     for p in (p1, p2):
-        save_report(project=p, year=2024, month=6, amount=Decimal(100), status=ReportStatus.ACCEPTED)
+        save_report(project=p, year=2024, month=6, amount=Decimal(100), status=ReportStatus.ACCEPTED, actor=SYSTEM)
     assert default_through(scope) == (2024, 6)  # June: 2 of 2 accepted
