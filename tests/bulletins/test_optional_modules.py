@@ -99,7 +99,7 @@ def test_problems_paragraph_from_the_citys_problems_by_hand(town):
     from tuijin.problems.models import Problem, ProblemCategory, Status
 
     cat = ProblemCategory.objects.first() or ProblemCategory.objects.create(code="land", name="用地")
-    dept = create_unit(name="自然资源局", kind=UnitKind.DEPARTMENT, parent=town.city)
+    dept = create_unit(name="自然资源局", kind=UnitKind.DEPARTMENT, parent=town.city, actor=SYSTEM)
 
     def at(y, m, d):
         return timezone.make_aware(datetime.datetime(y, m, d, 12))
