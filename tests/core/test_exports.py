@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from tests import factories
-from tests.access.world import add_leads, world  # noqa: F401
+from tests.access.world import access_world_built_once, add_leads, world  # noqa: F401
 from tuijin.core import exports
 
 EVIL_NAME = '=HYPERLINK("http://x","y")'
