@@ -44,7 +44,17 @@ def pytest_collection_modifyitems(session, config, items):
     if hasattr(config, "workerinput"):  # an xdist worker (where config.option.dist reads "no")
         for item in items:
             if item.get_closest_marker("demo"):
-                item._nodeid = f"{item.nodeid}@{DEMO_SCOPE}"
+                _rename(item, f"{item.nodeid}@{DEMO_SCOPE}")
+
+
+def _rename(item, nodeid: str) -> None:
+    """pytest 9 keeps a node's id as a NodeId (`_id`); older ones as a string (`_nodeid`)."""
+    try:
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(nodeid)
+    except ImportError:
+        item._nodeid = nodeid
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -168,6 +178,8 @@ def pytest_xdist_make_scheduler(config, log):
                 units = sorted(self.workqueue.items(), key=lambda kv: (kv[0] == DEMO_SCOPE, -len(kv[1])))
                 self.workqueue.clear()
                 self.workqueue.update(units)
+                if os.environ.get("TUIJIN_DEBUG_SCHED"):
+                    print("tuijin scheduler units:", [(k, len(v)) for k, v in units], file=sys.stderr)
             super()._assign_work_unit(node)
 
     return FilesThenDemo(config, log)
