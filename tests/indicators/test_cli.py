@@ -56,7 +56,8 @@ def cli_process_env(tmp_path_factory):
     """A real process on a temporary SQLite database of its own (the tests marked slow)."""
     tmp = tmp_path_factory.mktemp("cli")
     env = {**os.environ, "TUIJIN_DATABASE_URL": f"sqlite:///{tmp / 'cli.sqlite3'}", "TUIJIN_DATA_DIR": str(tmp),
-           "DJANGO_SETTINGS_MODULE": "tuijin.settings", "PYTHONPATH": str(ROOT)}
+           "DJANGO_SETTINGS_MODULE": "tuijin.settings",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}  # this checkout's tuijin, and its tests
     for args in (_command() + ["migrate", "--no-input", "-v", "0"], [sys.executable, "-c", FILL]):
         done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
