@@ -1,5 +1,7 @@
 # Tuijin 推进.  `make demo` builds the demo database and serves it on http://127.0.0.1:8000;
-# `make test` runs the whole suite (SQLite by default; PostgreSQL with TUIJIN_DATABASE_URL=postgres://…).
+# `make test` runs the fast lane of the suite in two processes (SQLite by default; PostgreSQL with
+# TUIJIN_DATABASE_URL=postgres://…); `make test-slow` the slow lane (browser, LibreOffice, subprocesses, the
+# replica pair, schemathesis); `make test-all` both, as CI does.
 # Needs only python3, pip, node and npm. Targets are idempotent: stamp files make a second run quick.
 
 PY      ?= python3
@@ -9,6 +11,11 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+# pytest-xdist: two worker processes, whole files to a worker (a module world is built once; tests/conftest.py
+# keeps the demo tests last). XDIST="-n 0" runs in this one process; XDIST="-n auto" uses every core.
+XDIST       ?= -n 2 --dist loadfile
+FAST        := -m "not slow"
+SLOW        := -m slow
 
 # Stamps: the Python install (redone when pyproject.toml changes), the npm install (when package.json or
 # the lock changes) and the vendored static assets (kept inside the folder they fill, so deleting the
@@ -21,12 +28,13 @@ VENDOR_SCRIPT := $(wildcard scripts/vendor_assets.py)
 NPM_LOCK     := $(wildcard package-lock.json)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv assets migrate demo serve test test-sqlite test-pg lint bench clean
+.PHONY: help venv assets migrate demo serve test test-slow test-all test-sqlite test-pg lint bench clean
 
 help:
 	@echo "make demo    build the demo database and serve it on http://$(HOST):$(PORT) (prints the logins)"
-	@echo "make test    run the whole suite (TUIJIN_DATABASE_URL picks the database; SQLite by default)"
-	@echo "make test-pg run the suite on PostgreSQL ($(PG_URL))"
+	@echo "make test    the fast lane of the suite, -n 2 (TUIJIN_DATABASE_URL picks the database; SQLite by default)"
+	@echo "make test-slow  the slow lane: browser, LibreOffice, subprocesses, replica pair, schemathesis"
+	@echo "make test-all   both lanes, as CI runs them;  make test-pg: both lanes on PostgreSQL ($(PG_URL))"
 	@echo "make serve   serve the current database;  make migrate;  make lint;  make bench"
 
 # --- Python ---------------------------------------------------------------------------------------------
@@ -78,13 +86,22 @@ serve: venv assets
 # make fails whenever pytest does: a failed test (pytest exit 1) and an empty run (exit 5, no test collected)
 # both fail `make test`.
 test: venv assets
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(FAST) $(XDIST) $(PYTEST_ARGS)
+
+test-slow: venv assets
+	$(BIN)/pytest $(SLOW) $(XDIST) $(PYTEST_ARGS)
+
+# Two pytest runs: the fast lane, then the slow one (the second runs even when the first fails; make fails
+# when either did).
+test-all: venv assets
+	@rc=0; $(BIN)/pytest $(FAST) $(XDIST) $(PYTEST_ARGS) || rc=$$?; \
+	$(BIN)/pytest $(SLOW) $(XDIST) $(PYTEST_ARGS) || rc=$$?; exit $$rc
 
 test-sqlite: venv assets
-	env -u TUIJIN_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u TUIJIN_DATABASE_URL $(MAKE) --no-print-directory test-all
 
 test-pg: venv assets
-	TUIJIN_DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	TUIJIN_DATABASE_URL=$(PG_URL) $(MAKE) --no-print-directory test-all
 
 # lint-imports: the layers contract in pyproject.toml ([tool.importlinter]; docs/architecture.md, "Layers").
 lint: venv

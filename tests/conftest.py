@@ -1,12 +1,71 @@
 """Shared pytest set-up. App-specific fixtures live in tests/<app>/conftest.py."""
 
 import os
+import sys
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["tests.demo_fixtures"]
+
+# The slow lane (`make test-slow`, marker `slow`): what spends seconds a test on something else than the code
+# under test: a browser, LibreOffice, a subprocess (a second Python, a server, a second PostgreSQL pair),
+# schemathesis. `make test` runs the rest (`-m "not slow"`); CI runs both lanes. Besides the files and folders
+# below, a test is slow when it carries @pytest.mark.slow itself.
+SLOW_PATHS = (
+    "tests/browser/",  # Playwright driving chromium
+    "tests/replica/test_replica.py",  # a PostgreSQL primary and replica pair, and an inner pytest run
+    "tests/api/test_schemathesis.py",  # property-based API fuzzing
+    "tests/test_serve.py",  # `tuijin serve` in a subprocess
+    "tests/test_settings.py",  # the settings module in fresh interpreters
+    "tests/core/test_sqlite_concurrency.py",  # several processes writing one SQLite file
+    "tests/onboarding/test_new_city_walk.py",  # a new city set up through the real CLI, in subprocesses
+)
+
+
+def _uses_a_module_world(item) -> bool:
+    return any(name.endswith("_built_once") for name in getattr(item, "fixturenames", ()))
+
+
+def pytest_collection_modifyitems(session, config, items):
+    # Within a file, the tests that use a module world (tests/worlds.py: fixtures named *_built_once) run after
+    # the others: the world's transaction stays open from its first test to the end of the file, and a test that
+    # does not ask for the world must not find its rows (nor, committing, flush them away).
+    first_of_file: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first_of_file.setdefault(item.nodeid.split("::", 1)[0], index)
+    items.sort(key=lambda i: (bool(i.get_closest_marker("demo")), first_of_file[i.nodeid.split("::", 1)[0]],
+                              _uses_a_module_world(i)))
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        if path.startswith(SLOW_PATHS) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+    if hasattr(config, "workerinput"):  # an xdist worker (where config.option.dist reads "no")
+        for item in items:
+            if item.get_closest_marker("demo"):
+                _rename(item, f"{item.nodeid}@{DEMO_SCOPE}")
+
+
+def _rename(item, nodeid: str) -> None:
+    """pytest 9 keeps a node's id as a NodeId (`_id`); older ones as a string (`_nodeid`)."""
+    try:
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(nodeid)
+    except ImportError:
+        item._nodeid = nodeid
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    """A test that commits (transactional_db, live_server) cannot run while a module world's transaction is
+    open (tests/worlds.py): the flush after it would empty the world. Say so rather than fail obscurely later."""
+    from tests.worlds import open_worlds
+
+    if open_worlds() and {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        pytest.fail(f"{item.nodeid} commits, but a module world is open ({open_worlds()}): move the test to "
+                    "a module without a module world", pytrace=False)
 
 
 def pytest_report_header(config):
@@ -80,3 +139,56 @@ def _requests_outside_the_test_client_keep_the_connection():
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+# ---- pytest-xdist (`make test` runs `-n 2 --dist loadfile`) -------------------------------------------------
+# Each worker has its own test database (pytest-django suffixes its name with gw0, gw1; TUIJIN_TEST_DB_SUFFIX is
+# kept in front of that). Whole files go to one worker, so a module world (tests/worlds.py) is built once. The
+# demo tests are the exception: the demo is committed into the worker's database, so they must be the last tests
+# that worker runs. Their node ids carry "@demo" on the workers, and the scheduler below hands them out as one
+# last unit, after every file.
+DEMO_SCOPE = "demo"
+
+
+def _loadfile(config) -> bool:
+    return getattr(config.option, "dist", "no") == "loadfile"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own (trylast) one
+def pytest_xdist_make_scheduler(config, log):
+    if os.environ.get("TUIJIN_DEBUG_SCHED"):
+        print("tuijin scheduler: FilesThenDemo", file=sys.stderr)
+    if not _loadfile(config):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FilesThenDemo(LoadScopeScheduling):
+        """loadfile, the biggest files first (for balance), the demo tests last as one unit."""
+
+        _ordered = False
+
+        def _split_scope(self, nodeid):
+            if nodeid.endswith("@" + DEMO_SCOPE):
+                return DEMO_SCOPE
+            return nodeid.split("::", 1)[0]
+
+        def _assign_work_unit(self, node):
+            if not self._ordered:
+                self._ordered = True
+                units = sorted(self.workqueue.items(), key=lambda kv: (kv[0] == DEMO_SCOPE, -len(kv[1])))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+                if os.environ.get("TUIJIN_DEBUG_SCHED"):
+                    print("tuijin scheduler units:", [(k, len(v)) for k, v in units], file=sys.stderr)
+            super()._assign_work_unit(node)
+
+    return FilesThenDemo(config, log)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty (in-memory) cache: a module world's rows keep their ids from test to test,
+    so figures one test cached after changing them must not be served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -148,6 +148,7 @@ def _settings_run(env: dict, code: str, tmp_path) -> subprocess.CompletedProcess
 KEY = "k" * 20 + "-a-long-random-production-secret-for-tests"
 
 
+@pytest.mark.slow  # fresh interpreters reading the settings module
 @pytest.mark.parametrize("env, words", [
     ({"TUIJIN_PRODUCTION": "true", "TUIJIN_DEBUG": "true", "TUIJIN_SECRET_KEY": KEY}, "TUIJIN_DEBUG=false"),
     ({"TUIJIN_PRODUCTION": "true", "TUIJIN_DEBUG": "false"}, "TUIJIN_SECRET_KEY"),
@@ -159,6 +160,7 @@ def test_production_refuses_unsafe_settings(tmp_path, env, words):
     assert proc.returncode != 0 and "ImproperlyConfigured" in proc.stderr and words in proc.stderr
 
 
+@pytest.mark.slow  # fresh interpreters reading the settings module
 def test_deploy_check_is_clean_in_production_over_https(tmp_path):
     env = {"TUIJIN_PRODUCTION": "true", "TUIJIN_DEBUG": "false", "TUIJIN_SECRET_KEY": KEY, "TUIJIN_HTTPS": "true",
            "TUIJIN_ALLOWED_HOSTS": "tuijin.example.gov.cn"}

@@ -29,7 +29,8 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.access.world import PLACES, add_files, add_leads, add_problems
+from tests.access.world import FAST_HASHERS, PLACES, add_files, add_leads, add_problems, build_world
+from tests.worlds import fresh, module_world
 from tuijin.accounts.scoping import AUDIT, CONFIGURE, MANAGE_USERS, READ, REPORT, REVIEW, WRITE
 
 # ------------------------------------------------------------------------------------------ the tables
@@ -404,12 +405,10 @@ def expected(route: Route, role: str, place: str | None) -> set[int]:
 
 # ------------------------------------------------------------------------------------------ the tests
 
-@pytest.fixture
-def world(world, settings, tmp_path):
+def build_matrix_world():
     """The access world with 问题协调's problems, departments, meetings and decisions (world.add_problems), an
     uploaded file of each kind per place (world.add_files) and a 招商线索 per place (world.add_leads)."""
-    settings.MEDIA_ROOT = tmp_path
-    world = add_leads(add_files(add_problems(world)))
+    world = add_leads(add_files(add_problems(build_world())))
     from tuijin.progress.models import ReportingPeriod
     from tuijin.projects.models import AnnualList, Sector
 
@@ -422,6 +421,16 @@ def world(world, settings, tmp_path):
             defaults={"opens_on": datetime.date(2024, 3, 1), "deadline": datetime.date(2024, 3, 10)})
         place.endpoint = _endpoint(place.city)
     return world
+
+
+# Built once for the file (tests/worlds.py), its uploaded files in a temporary MEDIA_ROOT of the file's own.
+matrix_world_built_once = module_world(build_matrix_world, media=True)
+
+
+@pytest.fixture
+def world(matrix_world_built_once, db, settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    return fresh(matrix_world_built_once)
 
 
 def _endpoint(city):

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from tests import factories
 from tests.factories import SYSTEM
+from tests.worlds import fresh, module_world
 from tuijin.accounts.models import Role
 from tuijin.orgs.services import create_unit
 
@@ -214,9 +215,13 @@ def add_leads(w: World) -> World:
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Built once per test module (tests/worlds.py); each test gets its own copy, in its own savepoint.
+access_world_built_once = module_world(build_world)
+
+
 @pytest.fixture
-def world(db, settings) -> World:
+def world(access_world_built_once, db, settings) -> World:
     """The world, with a fast password hasher (argon2 costs ~0.15 s a user; tests/access checks argon2 on
     its own)."""
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    return build_world()
+    return fresh(access_world_built_once)

@@ -102,6 +102,7 @@ def test_password_prompted_twice(world, monkeypatch):
     assert exc.value.returncode == 2 and "不一致" in str(exc.value)
 
 
+@pytest.mark.slow  # the one subprocess test of `tuijin createuser`
 def test_createuser_from_the_shell_exits_2_with_one_line(tmp_path):
     """The real console script: a bad role is refused before the database is even opened."""
     tuijin = Path(sys.executable).with_name("tuijin")

@@ -18,6 +18,7 @@ import pytest
 
 from tests import factories
 from tests.factories import SYSTEM
+from tests.worlds import fresh, module_world
 from tuijin.accounts.models import Role
 from tuijin.api.services import create_token
 from tuijin.orgs.services import create_unit
@@ -74,9 +75,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+api_world_built_once = module_world(build_world)
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(api_world_built_once, db):
+    return fresh(api_world_built_once)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
+from tests.worlds import fresh, module_world
 from tuijin.projects.models import Stage
 
 D = datetime.date
@@ -60,9 +61,12 @@ def build_town() -> Town:
     return t
 
 
+town_built_once = module_world(build_town)
+
+
 @pytest.fixture
-def town(db):
-    return build_town()
+def town(town_built_once, db):
+    return fresh(town_built_once)
 
 
 @pytest.fixture(scope="session")

@@ -101,6 +101,7 @@ def _document_xml(data: bytes) -> str:
     return zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
 
 
+@pytest.mark.slow  # LibreOffice converts the .docx
 def test_a_long_table_spans_pages_with_its_header_and_page_numbers_on_each(town, tmp_path):
     pdf = to_pdf(long_bulletin(town.city))
     sizes, pages = pdf_pages(pdf, tmp_path)
@@ -122,6 +123,7 @@ def test_a_long_table_spans_pages_with_its_header_and_page_numbers_on_each(town,
     assert "长表测试" in pages[start]
 
 
+@pytest.mark.slow  # LibreOffice converts the .docx
 def test_the_pdf_embeds_only_the_installed_chinese_font(town, tmp_path):
     path = tmp_path / "b.pdf"
     path.write_bytes(to_pdf(generate(town.city, MAY)))
@@ -165,6 +167,7 @@ def test_a_failed_conversion_is_said_on_the_page(client, town, settings, monkeyp
     assert r.status_code == 503 and "PDF 生成失败" in r.content.decode() and "no display" in r.content.decode()
 
 
+@pytest.mark.slow  # LibreOffice converts the .docx
 @pytest.mark.demo
 def test_the_demo_bulletin_pdf_is_a4_with_page_numbers_and_table_headers(demo, tmp_path):
     from tuijin.orgs.selectors import city_by_name

@@ -16,7 +16,11 @@ import openpyxl
 import pytest
 
 from tests import factories
-from tests.access.world import add_leads, world  # noqa: F401
+from tests.access.world import (  # noqa: F401
+    access_world_built_once,  # noqa: F401
+    add_leads,
+    world,
+)
 from tests.factories import SYSTEM
 from tuijin.core import exports
 

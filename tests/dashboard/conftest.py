@@ -1,11 +1,15 @@
 import pytest
 
+from tests.worlds import fresh, module_world
+
 from .world import build_town
+
+town_built_once = module_world(build_town)
 
 
 @pytest.fixture
-def town(db):
-    return build_town()
+def town(town_built_once, db):
+    return fresh(town_built_once)
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from tests import factories as f
 from tests.factories import SYSTEM
+from tests.worlds import fresh, module_world
 from tuijin.accounts.models import Role
 from tuijin.orgs.services import create_unit
 from tuijin.progress.models import ReportStatus
@@ -193,10 +194,12 @@ def _close(problems, problem, *, admin, east_admin, dept, now):
     return Problem.objects.get(pk=problem.pk)
 
 
+town_built_once = module_world(build_town, media=True)
+
+
 @pytest.fixture
-def town(db, settings, tmp_path) -> Town:
-    settings.MEDIA_ROOT = tmp_path
-    return build_town()
+def town(town_built_once, db, settings) -> Town:
+    return fresh(town_built_once)
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -244,6 +244,7 @@ def pdf_pages(data: bytes, tmp_path) -> tuple[int, str]:
     return pages, re.sub(r"\s+", "", text)
 
 
+@pytest.mark.slow  # LibreOffice converts the .docx
 def test_the_pdf_summary_is_exactly_one_a4_page_even_with_a_long_history(client, town, tmp_path):
     """Twelve approvals and eight open problems with long titles still print on one page (the summary lists the
     first 8 and 5 and says how many more)."""

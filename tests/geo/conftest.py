@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.dashboard.world import build_town
+from tests.worlds import fresh, module_world
 
 
 def square(lon: float, lat: float, d: float = 0.1) -> dict:
@@ -52,9 +53,12 @@ def place(town):
     return town
 
 
+town_built_once = module_world(build_town)
+
+
 @pytest.fixture
-def town(db):
-    return build_town()
+def town(town_built_once, db):
+    return fresh(town_built_once)
 
 
 @pytest.fixture

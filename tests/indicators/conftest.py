@@ -2,9 +2,13 @@
 
 import pytest
 
+from tests.worlds import fresh, module_world
+
 from .helpers import Town, make_town
+
+town_built_once = module_world(make_town)
 
 
 @pytest.fixture
-def town(db) -> Town:
-    return make_town()
+def town(town_built_once, db) -> Town:
+    return fresh(town_built_once)

@@ -17,26 +17,33 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import run_in_process
+from tests.worlds import module_world
+
 ROOT = Path(__file__).resolve().parents[2]
 
-FILL = """
-import datetime, django
-django.setup()
-from tests import factories as f
-day = datetime.date
-city, d = f.city_tree()
-lst = f.annual_list(city, "省重大项目", 1)
-p1 = f.project(d["甲区"], total=30000, stages={"signed": day(2024, 2, 1), "started": day(2024, 3, 1)})
-p2 = f.project(d["乙区"], total=5000, category_name="基础设施")
-f.entry(lst, p1, plan=40000, planned_new_start=True, planned_start_month=3)
-f.entry(lst, p2, plan=30000, continuing=True)
-f.reports(p1, 2024, [4000] * 5)
-f.reports(p2, 2024, [1000] * 5)
-_, n = f.taxonomy(city, {"甲群": ["甲一链"], "乙群": ["乙一链"]})
-f.enterprise(d["甲区"], [n["甲一链"]], {(2024, 1): 600, (2023, 1): 500})
-f.enterprise(d["乙区"], [], {(2024, 1): 400, (2023, 1): 500})
-f.city_tree(city="空白市", districts=())
-"""
+def fill():
+    """The data of the module's docstring."""
+    import datetime
+
+    from tests import factories as f
+
+    day = datetime.date
+    city, d = f.city_tree()
+    lst = f.annual_list(city, "省重大项目", 1)
+    p1 = f.project(d["甲区"], total=30000, stages={"signed": day(2024, 2, 1), "started": day(2024, 3, 1)})
+    p2 = f.project(d["乙区"], total=5000, category_name="基础设施")
+    f.entry(lst, p1, plan=40000, planned_new_start=True, planned_start_month=3)
+    f.entry(lst, p2, plan=30000, continuing=True)
+    f.reports(p1, 2024, [4000] * 5)
+    f.reports(p2, 2024, [1000] * 5)
+    _, n = f.taxonomy(city, {"甲群": ["甲一链"], "乙群": ["乙一链"]})
+    f.enterprise(d["甲区"], [n["甲一链"]], {(2024, 1): 600, (2023, 1): 500})
+    f.enterprise(d["乙区"], [], {(2024, 1): 400, (2023, 1): 500})
+    f.city_tree(city="空白市", districts=())
+
+
+FILL = "import django; django.setup(); from tests.indicators.test_cli import fill; fill()"
 
 
 def _command() -> list[str]:
@@ -45,17 +52,31 @@ def _command() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory):
+def cli_process_env(tmp_path_factory):
+    """A real process on a temporary SQLite database of its own (the tests marked slow)."""
     tmp = tmp_path_factory.mktemp("cli")
     env = {**os.environ, "TUIJIN_DATABASE_URL": f"sqlite:///{tmp / 'cli.sqlite3'}", "TUIJIN_DATA_DIR": str(tmp),
-           "DJANGO_SETTINGS_MODULE": "tuijin.settings", "PYTHONPATH": str(ROOT)}
+           "DJANGO_SETTINGS_MODULE": "tuijin.settings",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}  # this checkout's tuijin, and its tests
     for args in (_command() + ["migrate", "--no-input", "-v", "0"], [sys.executable, "-c", FILL]):
         done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
     return env
 
 
+# The other tests run the command in-process (tests/cli.py) on the same data, built once for the file.
+cli_world_built_once = module_world(fill)
+IN_PROCESS = object()
+
+
+@pytest.fixture
+def cli_env(cli_world_built_once, db):
+    return IN_PROCESS
+
+
 def run(env, *args) -> subprocess.CompletedProcess:
+    if env is IN_PROCESS:
+        return run_in_process(*args)
     return subprocess.run(_command() + list(args), env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
@@ -72,8 +93,10 @@ def refused(done: subprocess.CompletedProcess, *words):
 # ---------------------------------------------------------------- bad input
 
 
-def test_unknown_city(cli_env):
-    refused(run(cli_env, "indicators", "--city", "不存在市", "--through", "2024-05"), "不存在市")
+@pytest.mark.slow
+def test_unknown_city(cli_process_env):
+    """Through a real `tuijin` process (the one subprocess test of `tuijin indicators`)."""
+    refused(run(cli_process_env, "indicators", "--city", "不存在市", "--through", "2024-05"), "不存在市")
 
 
 @pytest.mark.parametrize("month", ["2024-13", "2024-00", "2024/05", "五月"])
@@ -143,7 +166,10 @@ def test_indicators_table_has_chinese_headers(cli_env):
     assert "甲区" in done.stdout and "乙区" in done.stdout
 
 
-def test_chains_json_and_table(cli_env):
+@pytest.mark.slow
+def test_chains_json_and_table(cli_process_env):
+    """Through a real `tuijin` process (the one subprocess test of `tuijin chains`)."""
+    cli_env = cli_process_env
     done = run(cli_env, "chains", "--city", "测试市", "--through", "2024-01", "--format", "json")
     assert done.returncode == 0, done.stderr
     d = json.loads(done.stdout)

@@ -9,6 +9,7 @@ import pytest
 
 from tests import factories as f
 from tests.factories import SYSTEM
+from tests.worlds import fresh, module_world
 from tuijin.orgs.services import create_unit
 from tuijin.problems.models import ProblemCategory
 from tuijin.problems.services import ensure_categories
@@ -44,8 +45,7 @@ class World:
         return ProblemCategory.objects.get(name=name)
 
 
-@pytest.fixture
-def world(db):
+def build_world():
     ensure_categories()
     city, d = f.city_tree("测试市", ("甲区", "乙区"))
     land = create_unit(name="测试市自然资源和规划局", kind="department", parent=city, actor=SYSTEM)
@@ -68,3 +68,11 @@ def world(db):
         eco_dept=f.user("eco", eco, "department"),
         outsider=f.user("outsider", other, "city_admin"),
     )
+
+
+world_built_once = module_world(build_world)
+
+
+@pytest.fixture
+def world(world_built_once, db):
+    return fresh(world_built_once)

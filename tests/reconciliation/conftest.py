@@ -19,15 +19,19 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
+from tests.worlds import fresh, module_world
 from tuijin.accounts.models import Role
 from tuijin.projects.models import Stage
 
 D = datetime.date
 
 
+town_built_once = module_world(lambda: build_town())  # build_town is defined below
+
+
 @pytest.fixture
-def town(db):
-    return build_town()
+def town(town_built_once, db):
+    return fresh(town_built_once)
 
 
 def build_town() -> dict:

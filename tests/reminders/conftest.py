@@ -17,6 +17,7 @@ import pytest
 
 from tests import factories as f
 from tests.factories import SYSTEM
+from tests.worlds import fresh, module_world
 from tuijin.orgs.services import create_unit
 from tuijin.problems import services as problems
 from tuijin.problems.models import ProblemCategory
@@ -90,9 +91,7 @@ class World:
     dept: object
 
 
-@pytest.fixture
-def world(db, settings):
-    settings.SITE_URL = "https://tuijin.example.cn"
+def build_world():
     problems.ensure_categories()
     city, d = f.city_tree("提醒市", ("甲区", "乙区"))
     bureau = create_unit(name="提醒市自然资源局", kind="department", parent=city, actor=SYSTEM)
@@ -159,3 +158,19 @@ def world(db, settings):
         r2=r2,
         dept=dept,
     )
+
+
+def _build_world_for_the_site():
+    from django.test.utils import override_settings
+
+    with override_settings(SITE_URL="https://tuijin.example.cn"):
+        return build_world()
+
+
+world_built_once = module_world(_build_world_for_the_site)
+
+
+@pytest.fixture
+def world(world_built_once, db, settings):
+    settings.SITE_URL = "https://tuijin.example.cn"
+    return fresh(world_built_once)

@@ -5,11 +5,10 @@ runs in a savepoint within it, so a case that writes leaves nothing for the next
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from tests.access.world import FAST_HASHERS, add_leads, add_problems, build_world
 from tests.factories import SYSTEM
+from tests.worlds import module_world
 
 
 def _campaign(w):
@@ -42,22 +41,23 @@ def _extras(w):
                             date=datetime.date(2024, 4, 8), place="上海", leader="区长", units=[w.units["jk"]], actor=SYSTEM)
 
 
-@pytest.fixture(scope="module")
-def hostile_world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        w = add_leads(add_problems(build_world()))
-        w.campaign = _campaign(w)
-        _extras(w)
-        # The default sentence templates are seeded by a migration and again on first read after a flush (an
-        # earlier transactional test may have emptied the tables): seed them now, so that no case's read does.
-        from tuijin.bulletins.selectors import ensure_default_templates
+def _build_hostile_world():
+    w = add_leads(add_problems(build_world()))
+    w.campaign = _campaign(w)
+    _extras(w)
+    # The default sentence templates are seeded by a migration and again on first read after a flush (an
+    # earlier transactional test may have emptied the tables): seed them now, so that no case's read does.
+    from tuijin.bulletins.selectors import ensure_default_templates
 
-        ensure_default_templates()
-        yield w
-        transaction.set_rollback(True)
+    ensure_default_templates()
+    return w
+
+
+# Built once for the module (tests/worlds.py).
+hostile_world_built_once = module_world(_build_hostile_world)
 
 
 @pytest.fixture
-def hw(hostile_world, db, settings):
+def hw(hostile_world_built_once, db, settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    return hostile_world
+    return hostile_world_built_once

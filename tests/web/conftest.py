@@ -31,6 +31,7 @@ import pytest
 
 from tests import factories as f
 from tests.factories import SYSTEM
+from tests.worlds import fresh, module_world
 from tuijin.accounts.models import Role
 from tuijin.industry.services import add_node, create_taxonomy
 from tuijin.progress.models import ReportStatus
@@ -60,8 +61,7 @@ class City:
     other_city_project: object
 
 
-@pytest.fixture
-def city(db) -> City:
+def build_city() -> City:
     c, districts = f.city_tree(districts=("甲区", "乙区", "丙区"))
     jia, yi, bing = districts["甲区"], districts["乙区"], districts["丙区"]
     tax = create_taxonomy(city=c, name="四群八链", level_names=["产业集群", "产业链"], is_primary=True, actor=SYSTEM)
@@ -100,6 +100,14 @@ def city(db) -> City:
     p1.reporters.add(reporter)
     return City(c, jia, yi, bing, sheng, shi, cluster, chain, p1, p2, p3, p4, admin, leader, jia_admin, reporter,
                 other_project)
+
+
+city_built_once = module_world(build_city)
+
+
+@pytest.fixture
+def city(city_built_once, db) -> City:
+    return fresh(city_built_once)
 
 
 def login(client, user):
