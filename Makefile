@@ -107,6 +107,7 @@ test-pg: venv assets
 lint: venv
 	$(BIN)/ruff check .
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
+	PYTHONPATH=src $(BIN)/mypy
 
 bench: venv assets
 	@if [ -x bench/run.sh ] || [ -f bench/run.sh ]; then bash bench/run.sh; \
