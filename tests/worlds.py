@@ -16,6 +16,7 @@ test would empty the world inside its transaction. tests/conftest.py fails such 
 from __future__ import annotations
 
 import copy
+import os
 
 import pytest
 
@@ -26,6 +27,15 @@ def module_world(build, *, media: bool = False):
     """A module-scoped fixture building `build()` once per module inside a rolled-back transaction.
     `media=True`: MEDIA_ROOT is a temporary folder for the module while the world is built and used (files the
     world uploads stay readable by the module's tests)."""
+
+    if os.environ.get("TUIJIN_REPLICA_EVIDENCE"):
+        # The replica test's inner run (tests/replica/plugin.py) commits every test, so that the replica sees
+        # its rows, and flushes after it: no world outlives a test there, so each test builds its own.
+        @pytest.fixture
+        def _per_test(transactional_db):
+            return build()
+
+        return _per_test
 
     @pytest.fixture(scope="module")
     def _world(request, django_db_setup, django_db_blocker, tmp_path_factory):
