@@ -22,6 +22,8 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.http import Http404
 
+from tests.access.service_cases_setup import CASES_SETUP
+from tests.access.service_cases_work import CASES_WORK
 from tests.access.world import add_leads
 from tuijin.core.errors import InputError
 
@@ -129,6 +131,7 @@ CASES = [
     ("problems.raise_problem", lambda: _svc("problems", "raise_problem"),
      lambda w, p: ({"project": p.project, "category": _problem_category(), "title": "越权问题"}, p.project)),
 ]
+CASES += CASES_SETUP + CASES_WORK
 
 # Who acts out of reach on which place: another district of the actor's city, and another city.
 OUT_OF_REACH = [("district_admin", "rz"), ("city_admin", "sz")]
