@@ -144,9 +144,9 @@ def _requests_outside_the_test_client_keep_the_connection():
 # ---- pytest-xdist (`make test` runs `-n 2 --dist loadfile`) -------------------------------------------------
 # Each worker has its own test database (pytest-django suffixes its name with gw0, gw1; TUIJIN_TEST_DB_SUFFIX is
 # kept in front of that). Whole files go to one worker, so a module world (tests/worlds.py) is built once. The
-# demo tests are the exception: the demo is committed into the worker's database, so they must be the last tests
-# that worker runs. Their node ids carry "@demo" on the workers, and the scheduler below hands them out as one
-# last unit, after every file.
+# demo tests are the exception: their node ids carry "@demo" on the workers, and the scheduler below hands them
+# out as one unit, first: the longest unit (the demo's build) runs beside the other worker's files instead of
+# alone at the end; tests/demo_fixtures.py takes the demo out of that worker's database after its last test.
 DEMO_SCOPE = "demo"
 
 
@@ -163,7 +163,7 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     class FilesThenDemo(LoadScopeScheduling):
-        """loadfile, the biggest files first (for balance), the demo tests last as one unit."""
+        """loadfile: the demo tests first as one unit, then the biggest files first (for balance)."""
 
         _ordered = False
 
@@ -175,7 +175,7 @@ def pytest_xdist_make_scheduler(config, log):
         def _assign_work_unit(self, node):
             if not self._ordered:
                 self._ordered = True
-                units = sorted(self.workqueue.items(), key=lambda kv: (kv[0] == DEMO_SCOPE, -len(kv[1])))
+                units = sorted(self.workqueue.items(), key=lambda kv: (kv[0] != DEMO_SCOPE, -len(kv[1])))
                 self.workqueue.clear()
                 self.workqueue.update(units)
                 if os.environ.get("TUIJIN_DEBUG_SCHED"):
