@@ -119,15 +119,19 @@ def month_lock(*, project, year: int, month: int, today: datetime.date, city=Non
     return None
 
 
+@transaction.atomic(savepoint=False)  # the caller's transaction (save_report, the import); its own without one
 def shift_later_months(*, project_id: int, year: int, month: int, delta: Decimal, actor, reason: str
                        ) -> list[MonthlyReport]:
     """Move every later month's 1-N月累计 of the same year by `delta` (an earlier month changed), each change
-    audited with the reason of the change that caused it."""
+    audited with the reason of the change that caused it. The actor reports on the project (REPORT), as for
+    the change that caused it."""
     from tuijin.audit.models import AuditEntry
     from tuijin.audit.services import change_entry
 
+    require_actor(actor, REPORT)
     if not delta:
         return []
+    _check_reach(actor, project_id, REPORT)
     later = list(MonthlyReport.objects.select_for_update().filter(project_id=project_id, year=year,
                                                                    month__gt=month).order_by("month"))
     if not later:
@@ -151,12 +155,13 @@ UNCHANGED = object()  # save_report(funds_secured=…) not given: an existing re
 
 
 def _check_reach(actor, project, action: str) -> None:
-    """The actor reaches the project for the action (a 填报员 its assigned projects, a 板块 its subtree, the city
-    all of it; the system actor of a command everything). Refused in the same words whether the project exists
-    elsewhere or not."""
+    """The actor reaches the project (or the project of this id) for the action (a 填报员 its assigned projects, a
+    板块 its subtree, the city all of it; the system actor of a command everything). Refused in the same words
+    whether the project exists elsewhere or not."""
     from tuijin.projects import scoping
 
-    if not scoping.projects_for(actor, action).filter(pk=project.pk).exists():
+    pk = project if isinstance(project, int) else project.pk
+    if not scoping.projects_for(actor, action).filter(pk=pk).exists():
         raise PermissionDenied(f"项目{OUT_OF_REACH}")
 
 

@@ -261,9 +261,12 @@ def record_stage(*, project: Project, stage: str, date: datetime.date, actor, no
     return event
 
 
+@transaction.atomic
 def advance_to(*, project: Project, dates: dict[str, datetime.date], actor) -> Project:
-    """Record several stages in lifecycle order (a convenience over record_stage for imports and the demo)."""
+    """Record several stages in lifecycle order (a convenience over record_stage for imports and the demo), all
+    or none."""
     require_actor(actor, WRITE)
+    _check_project(actor, project, WRITE)
     for stage in STAGE_ORDER:
         if stage in dates and stage != Stage.PLANNING:
             record_stage(project=project, stage=stage, date=dates[stage], actor=actor)
