@@ -23,8 +23,8 @@ from django.forms.models import model_to_dict
 from django.http import Http404
 
 from tests.access.service_cases_setup import CASES_SETUP
-from tests.access.service_cases_work import CASES_WORK
-from tests.access.world import add_leads
+from tests.access.service_cases_work import CASES_WORK, add_work_objects
+from tests.access.world import add_files, add_leads, add_problems
 from tuijin.core.errors import InputError
 
 D = datetime.date
@@ -167,7 +167,7 @@ def _refused(fn, kwargs: dict) -> str | None:
 @pytest.fixture
 def world(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    world = add_leads(world)
+    world = add_work_objects(add_files(add_problems(add_leads(world))))
     for place in world.places.values():
         place.city = place.unit.city()
     return world

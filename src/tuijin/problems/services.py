@@ -192,7 +192,9 @@ def raise_problem(*, actor, project, category: ProblemCategory, title: str, desc
 
 def problem_from_report(*, actor, report, category: ProblemCategory, title: str = "", description: str = "",
                         now=None) -> Problem:
-    """Turn a monthly report's free-text 存在问题 into a tracked problem (title defaults to its first line)."""
+    """Turn a monthly report's free-text 存在问题 into a tracked problem (title defaults to its first line).
+    The actor and its reach are checked first, so a report out of reach tells nothing about its text."""
+    sel.require(actor, None, sel.RAISE, project=report.project)
     text = (report.problems_text or "").strip()
     if not text:
         raise InputError("该月报没有填写存在问题", field="report")

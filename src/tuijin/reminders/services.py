@@ -22,6 +22,7 @@ from django.utils import timezone
 from tuijin.accounts import scoping
 from tuijin.audit.services import record_change, snapshot
 from tuijin.core.errors import InputError
+from tuijin.core.policy import OUT_OF_REACH, REVIEW, require_actor
 from tuijin.core.text import hidden_character_problem
 from tuijin.orgs.models import OrgUnit, UnitKind
 
@@ -484,10 +485,18 @@ test_endpoint.__test__ = False  # not a pytest test, whatever its name
 @transaction.atomic
 def remind_missing(*, actor, projects, year: int, month: int, deadline: datetime.date | None = None) -> int:
     """催报: an in-app notification to each reporter of the given projects (those 未报), once per reporter per
-    period (a second press notifies nobody twice), each one audited. Returns how many were sent."""
+    period (a second press notifies nobody twice), each one audited. Returns how many were sent. The actor
+    reviews reports (板块 or 市) and every project is within its reach, or nothing is sent."""
     from tuijin.problems.models import Notification
     from tuijin.problems.services import notify
+    from tuijin.projects.models import Project
 
+    require_actor(actor, REVIEW)
+    projects = list(projects)
+    wanted = {p.pk for p in projects}
+    reached = Project.objects.visible_to(actor, REVIEW).filter(pk__in=wanted)
+    if wanted - set(reached.values_list("pk", flat=True)):
+        raise PermissionDenied(f"项目{OUT_OF_REACH}, 不能催报")
     by_reporter: dict[int, tuple] = {}
     for p in projects:
         for u in p.reporters.all():
