@@ -140,3 +140,40 @@ def test_the_version_is_read_on_the_figures_alias():
         assert router.db_for_read(DataVersion) == "replica9"
         assert router.db_for_read(MonthlyReport) == "replica9"
         assert router.db_for_read(AuditEntry) == "default"
+
+
+def _version(city, year):
+    return DataVersion.objects.get(city=city, year=year).version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_transaction_moves_a_version_once_and_a_rolled_back_savepoint_does_not_count():
+    """Three reports of 甲市's project in one transaction move 甲市's 2024 version by one, not three; a second
+    transaction moves it again. A write whose savepoint was rolled back is not taken for done: the next write of
+    the same transaction bumps again, so the commit still moves the version."""
+    from django.db import transaction
+
+    a, b, pa, pb, _ = _world()
+    start, start_b = _version(a, 2024), _version(b, 2024)
+    with transaction.atomic():
+        for month in (5, 6, 7):
+            save_report(project=pa, year=2024, month=month, amount=Decimal(1), status=ReportStatus.SUBMITTED,
+                        actor=SYSTEM)
+    assert _version(a, 2024) == start + 1
+    with transaction.atomic():
+        save_report(project=pa, year=2024, month=8, amount=Decimal(1), status=ReportStatus.SUBMITTED, actor=SYSTEM)
+    assert _version(a, 2024) == start + 2
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                save_report(project=pa, year=2024, month=9, amount=Decimal(1), status=ReportStatus.SUBMITTED,
+                            actor=SYSTEM)
+                raise RuntimeError("the clerk's batch fails after this row")
+        except RuntimeError:
+            pass
+        assert _version(a, 2024) == start + 2  # the savepoint took its bump with it
+        save_report(project=pa, year=2024, month=10, amount=Decimal(1), status=ReportStatus.SUBMITTED,
+                    actor=SYSTEM)
+    assert _version(a, 2024) == start + 3
+    assert _version(b, 2024) == start_b  # 乙市 untouched

@@ -10,6 +10,13 @@ Rows that no figure reads (users, notifications, problems, bulletins …) bump n
 cannot be told (a category renamed, a unit moved, a province's list) bumps the row without a city, which every
 city's figures depend on.
 
+Within one transaction a city's version for a year needs moving once: nothing caches figures inside a
+transaction (engine._cached computes there), and the first UPDATE holds the row's lock until the commit. So
+later changes of the same transaction skip both the lookup of their cities and the UPDATE (a build of the demo
+or a long import makes tens of thousands of audited changes in one transaction). What was bumped is
+remembered with a no-op on-commit callback: Django drops the callbacks of a savepoint that is rolled back and
+of a transaction that ends, so a bump that did not survive is never taken for done.
+
 Reads: `versions_for(city, year, using)` in one query, on the same database alias as the figures (see
 engine.compute): the city's rows for the year, the year before (figures compare with it) and 0, and the
 city-less rows; for a province, those of every city in it.
@@ -117,22 +124,76 @@ def bump_for_change(
     year = getattr(obj, "year", None)
     if label in ALL_YEARS or not isinstance(year, int):
         year = 0
+    # A project's row of this transaction already moved its cities' versions for the year (a project's own
+    # row is looked up each time: its unit, so its city, may be what changed).
+    done = ("project", project_id, year) if project_id is not None and label != "projects.Project" else None
+    if done and _bumped_in_this_transaction(done):
+        return
     bump(cities_of_change(obj, project_id, before, after), year)
+    if done:
+        _remember_bumped(done)
+
+
+class _Bumped:
+    """The no-op on-commit callback that marks a bump as part of the transaction (see the module's docstring)."""
+
+    __slots__ = ()
+
+    def __call__(self) -> None:
+        return None
+
+
+_MEMO = "_tuijin_bumped"  # on the connection: key → (index in run_on_commit, its _Bumped)
+_MEMO_MAX = 50_000
+
+
+def _bumped_in_this_transaction(key) -> bool:
+    connection = transaction.get_connection()
+    memo = getattr(connection, _MEMO, None)
+    if not memo or not connection.in_atomic_block or key not in memo:
+        return False
+    index, marker = memo[key]
+    callbacks = connection.run_on_commit
+    if index < len(callbacks) and callbacks[index][1] is marker:
+        return True
+    del memo[key]  # rolled back, or an earlier transaction's: bump again
+    return False
+
+
+def _remember_bumped(key) -> None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return  # autocommit: the bump is already committed, and the next change is another transaction
+    memo = getattr(connection, _MEMO, None)
+    if memo is None or len(memo) > _MEMO_MAX:
+        memo = {}
+        setattr(connection, _MEMO, memo)
+    marker = _Bumped()
+    memo[key] = (len(connection.run_on_commit), marker)
+    transaction.on_commit(marker)
 
 
 def bump(city_ids, year: int = 0) -> None:
-    """Add one to each city's version for the year (0: every year); ANY (None) in city_ids: the city-less row."""
+    """Add one to each city's version for the year (0: every year); ANY (None) in city_ids: the city-less row.
+    A city already bumped for the year in this transaction is skipped."""
     for city_id in sorted(
         city_ids, key=lambda c: (c is not None, c or 0)
     ):  # one order: no deadlock
-        rows = DataVersion.objects.filter(city_id=city_id, year=year)
-        if rows.update(version=F("version") + 1):
+        if _bumped_in_this_transaction(("city", city_id, year)):
             continue
-        try:
-            with transaction.atomic():
-                DataVersion.objects.create(city_id=city_id, year=year, version=1)
-        except IntegrityError:  # created meanwhile by another writer
-            rows.update(version=F("version") + 1)
+        _bump_one(city_id, year)
+        _remember_bumped(("city", city_id, year))
+
+
+def _bump_one(city_id, year: int) -> None:
+    rows = DataVersion.objects.filter(city_id=city_id, year=year)
+    if rows.update(version=F("version") + 1):
+        return
+    try:
+        with transaction.atomic():
+            DataVersion.objects.create(city_id=city_id, year=year, version=1)
+    except IntegrityError:  # created meanwhile by another writer
+        rows.update(version=F("version") + 1)
 
 
 def bump_projects(project_ids, year: int = 0) -> None:
