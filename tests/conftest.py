@@ -185,6 +185,26 @@ def pytest_xdist_make_scheduler(config, log):
     return FilesThenDemo(config, log)
 
 
+FAKE_SOFFICE = r"""#!/bin/sh
+# Stand-in for LibreOffice (tests/conftest.py, fake_soffice): writes a stub PDF where soffice would.
+out=""; prev=""; src=""
+for a in "$@"; do [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; src="$a"; done
+printf '%%PDF-1.4\n%% tuijin test stand-in for LibreOffice\n' > "$out/$(basename "$src" .docx).pdf"
+"""
+
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch):
+    """LibreOffice's place taken by a script that writes a stub PDF at once (TUIJIN_SOFFICE): for the tests of who
+    may download a PDF and how it is sent, in the fast lane. The conversion itself (fonts, pages) is tested with the
+    real LibreOffice in the slow lane (tests/bulletins/test_print.py, tests/dossier/test_pages.py)."""
+    script = tmp_path / "soffice"
+    script.write_text(FAKE_SOFFICE)
+    script.chmod(0o755)
+    monkeypatch.setenv("TUIJIN_SOFFICE", str(script))
+    return script
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty (in-memory) cache: a module world's rows keep their ids from test to test,

@@ -490,7 +490,9 @@ def test_anonymous(world, client):
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in PUBLIC], ids=lambda r: r.id)
-def test_every_role(route, world, client):
+def test_every_role(route, world, client, request):
+    if route.name == "dossier:pdf":
+        request.getfixturevalue("fake_soffice")  # who may download it, not LibreOffice's conversion (slow lane)
     if unmapped(route):
         pytest.fail(f"{route.id}: unmapped parameters {unmapped(route)}: see test_every_url_parameter_has_a_mapping")
     places = PLACES if object_kinds(route) else (None,)

@@ -131,7 +131,8 @@ def test_downloads(client, people):
     assert client.get("/bulletins/download/", {"through": "2024-13", "format": "json"}).status_code == 400
 
 
-def test_pdf_download(client, people):
+def test_pdf_download(client, people, fake_soffice):
+    """The download's plumbing (LibreOffice's own conversion: tests/bulletins/test_print.py, slow lane)."""
     client.force_login(people["leader"])
     r = client.get("/bulletins/download/", {"through": "2024-05", "format": "pdf"})
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
