@@ -286,3 +286,17 @@ def test_project_figures_equal_compute_per_project(town):
                     period,
                 )
                 assert fig.schedule_variance == one.schedule_variance
+
+
+def test_a_project_renamed_or_placed_keeps_its_rows_and_a_new_total_rewrites_them(town):
+    """The store copies a project's unit, dimensions and 计划总投资 into its rows: a new name or map position leaves
+    the rows as they are (the same row ids), a new total rewrites them (new ids, the new total)."""
+    p = town.p[1]
+    ids = set(ProjectYearFact.objects.filter(project=p).values_list("pk", flat=True))
+    update_project(project=p, name="改名后的项目", longitude=Decimal("119.45"), latitude=Decimal("32.20"),
+                   actor=SYSTEM)
+    assert set(ProjectYearFact.objects.filter(project=p).values_list("pk", flat=True)) == ids
+    update_project(project=p, total_investment=Decimal(98765), actor=SYSTEM)
+    rows = ProjectYearFact.objects.filter(project=p)
+    assert not ids & set(rows.values_list("pk", flat=True))
+    assert {r.total_investment for r in rows} == {Decimal(98765)}

@@ -124,14 +124,31 @@ def bump_for_change(
     year = getattr(obj, "year", None)
     if label in ALL_YEARS or not isinstance(year, int):
         year = 0
-    # A project's row of this transaction already moved its cities' versions for the year (a project's own
-    # row is looked up each time: its unit, so its city, may be what changed).
-    done = ("project", project_id, year) if project_id is not None and label != "projects.Project" else None
-    if done and _bumped_in_this_transaction(done):
+    # What decides the change's cities (its project, unit or list) already moved their versions for the year in
+    # this transaction: nothing more to do.
+    keys = _lookup_keys(obj, label, project_id, before, after, year)
+    if keys and all(_bumped_in_this_transaction(k) for k in keys):
         return
     bump(cities_of_change(obj, project_id, before, after), year)
-    if done:
-        _remember_bumped(done)
+    for key in keys:
+        _remember_bumped(key)
+
+
+def _lookup_keys(obj, label: str, project_id, before, after, year: int) -> tuple:
+    """What cities_of_change looks the cities up by, as memo keys (empty: nothing to remember)."""
+    if label == "orgs.OrgUnit":
+        return ()
+    if label == "projects.Project":
+        units = {(snap or {}).get("unit") for snap in (before, after)} - {None}
+        return tuple(("unit", u, year) for u in sorted(units)) or (("project", obj.pk, year),)
+    if project_id is not None:
+        return (("project", project_id, year),)
+    for attr in ("city_id", "unit_id"):
+        value = getattr(obj, attr, None)
+        if value:
+            return (("unit", value, year),)
+    annual_list_id = getattr(obj, "annual_list_id", None)
+    return (("list", annual_list_id, year),) if annual_list_id else ()
 
 
 class _Bumped:

@@ -35,6 +35,10 @@ PROJECT_FIELDS = ["code", "name", "owner", "unit", "category", "industry_node", 
                   "description", "responsible_leader", "responsible_department", "service_contact", "sector",
                   "nature", "longitude", "latitude"]
 
+# The project's fields the figure store copies into every year's row (tuijin.indicators.store.build_facts): a
+# change of any other (a name, a position) leaves the rows as they are.
+STORE_FIELDS = ("unit", "category", "sector", "nature", "industry_node", "total_investment")
+
 
 def _amount(value, field: str, label: str) -> Decimal:
     try:
@@ -219,9 +223,10 @@ def update_project(*, project: Project, actor, reason: str = "", **changes) -> P
                          responsible_department=project.responsible_department, sector=project.sector,
                          nature=project.nature)
     project.save()
-    record_change(actor=actor, action="update", obj=project, before=before,
-                  after=snapshot(project, PROJECT_FIELDS), reason=reason)
-    _refresh_facts([project.pk])  # unit, category, total … are in every year's fact row
+    after = snapshot(project, PROJECT_FIELDS)
+    record_change(actor=actor, action="update", obj=project, before=before, after=after, reason=reason)
+    if any(before.get(f) != after.get(f) for f in STORE_FIELDS):
+        _refresh_facts([project.pk])  # unit, category, total … are in every year's fact row
     return project
 
 
