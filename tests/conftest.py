@@ -7,7 +7,7 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.demo_fixtures"]
+pytest_plugins = ["tests.demo_fixtures", "tests.migrated_cache"]
 
 # The slow lane (`make test-slow`, marker `slow`): what spends seconds a test on something else than the code
 # under test: a browser, LibreOffice, a subprocess (a second Python, a server, a second PostgreSQL pair),

@@ -300,3 +300,24 @@ def test_a_project_renamed_or_placed_keeps_its_rows_and_a_new_total_rewrites_the
     rows = ProjectYearFact.objects.filter(project=p)
     assert not ids & set(rows.values_list("pk", flat=True))
     assert {r.total_investment for r in rows} == {Decimal(98765)}
+
+
+def test_a_deferred_refresh_writes_once_at_the_end_and_before_any_read(town):
+    """Inside deferred_refresh (the demo's build) writes only note their projects: the rows are recomputed when
+    the store is next read and at the end of the block, and then equal a rebuild from scratch."""
+    from django.db import transaction
+
+    from tuijin.indicators.store import deferred_refresh
+
+    p = town.p[2]
+    with transaction.atomic(), deferred_refresh():
+        update_project(project=p, total_investment=Decimal(4321), actor=SYSTEM)
+        assert ProjectYearFact.objects.get(project=p, year=2024).total_investment == Decimal(4321)  # read: flushed
+        save_report(project=p, year=2024, month=6, amount=Decimal(77), status=ReportStatus.SUBMITTED,
+                    today=D(2024, 7, 1), actor=SYSTEM)
+        record_stage(project=p, stage="started", date=D(2024, 6, 3), actor=SYSTEM)
+    row = ProjectYearFact.objects.get(project=p, year=2024)
+    assert (row.sub6, row.started_on) == (Decimal(77), D(2024, 6, 3))
+    incremental = snapshot_store()
+    rebuild()
+    assert snapshot_store() == incremental

@@ -24,6 +24,7 @@ from django.db import transaction
 
 from tuijin.attraction.demo import Pipeline
 from tuijin.core import exports
+from tuijin.indicators.store import deferred_refresh
 from tuijin.industry.services import add_node, create_enterprise, create_taxonomy, record_sales
 from tuijin.orgs.models import OrgUnit
 from tuijin.orgs.services import create_unit
@@ -573,5 +574,6 @@ class Builder:
 
 def build_demo(progress: Callable[[str], None] | None = None) -> DemoResult:
     """Build the whole demo in one transaction (fast on SQLite, and all or nothing)."""
-    with transaction.atomic():
+    # Each project's figure-store rows are recomputed once, not after each of its dozen writes.
+    with transaction.atomic(), deferred_refresh():
         return Builder(progress).build()

@@ -120,12 +120,24 @@ for _name, _field in {
     _field.contribute_to_class(_FactBase, _name)
 
 
+class FactManager(models.Manager):
+    """Every read of the store first writes what a deferred refresh has pending (store.deferred_refresh)."""
+
+    def get_queryset(self):
+        from . import store
+
+        store.flush_pending()
+        return super().get_queryset()
+
+
 class ProjectYearFact(_FactBase):
     """项目年度事实: what every core figure of a listed project in a year needs, in one row (the figure store,
     tuijin.indicators.store). Written by the services that change what it derives from, in the same transaction
     (store.refresh_facts), rebuilt from scratch by `tuijin figures rebuild`. accN / subN: 当月完成投资 of month N on
     the accepted / submitted basis (0 without a report on that basis); planN: the counting entry's planned
     cumulative through month N (None: no plan for that month); faccN / fsubN: 当月落实资金 of month N on either basis."""
+
+    objects = FactManager()
 
     class Meta:
         verbose_name = "项目年度事实"

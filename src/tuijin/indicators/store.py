@@ -17,12 +17,16 @@ Writes: every service that changes one of those sources calls `refresh_facts(pro
 own transaction (no signals): reports (save, review, status, import, later months shifted), list entries (add,
 update, import), monthly plans, stage events, project records (unit, category … moved), lists (rank or
 counts_in_total changed). `refresh_facts` recomputes the rows of those projects from the raw rows, so the result
-never depends on the order of writes; `rebuild()` (`tuijin figures rebuild [--city]`) does the same for every
+never depends on the order of writes. Inside `deferred_refresh()` (one transaction that makes thousands of writes:
+the demo's build) the projects are only noted, and each is recomputed once, at the end of the block or before
+the store is next read (ProjectYearFact's manager flushes first), whichever comes first. `rebuild()` (`tuijin figures rebuild [--city]`) does the same for every
 listed project and is what a test compares the incremental result with.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -170,9 +174,70 @@ def build_facts(project_ids, years=None, cities=None) -> list[ProjectYearFact]:
     return facts
 
 
+class _Deferral(threading.local):
+    depth = 0
+    flushing = False
+
+    def __init__(self) -> None:
+        self.pending: dict[int, set[int] | None] = {}  # project id → years to recompute (None: every year)
+
+
+_deferral = _Deferral()
+
+
+@contextlib.contextmanager
+def deferred_refresh():
+    """Inside one transaction: note the projects refresh_facts is asked for and recompute each once, at the end
+    (or before the store is next read). An error inside drops what is noted (the transaction rolls back)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("deferred_refresh() must run inside a transaction")
+    _deferral.depth += 1
+    try:
+        yield
+    except BaseException:
+        if _deferral.depth == 1:
+            _deferral.pending = {}
+        raise
+    else:
+        if _deferral.depth == 1:
+            flush_pending()
+    finally:
+        _deferral.depth -= 1
+
+
+def flush_pending() -> None:
+    """Recompute what a deferred refresh has noted (nothing when none is open)."""
+    if not _deferral.pending or _deferral.flushing:
+        return
+    pending, _deferral.pending = _deferral.pending, {}
+    by_years: dict[frozenset[int] | None, list[int]] = defaultdict(list)
+    for project_id, noted in pending.items():
+        by_years[frozenset(noted) if noted is not None else None].append(project_id)
+    _deferral.flushing = True
+    try:
+        for group, ids in by_years.items():
+            _refresh_now(ids, sorted(group) if group is not None else None)
+    finally:
+        _deferral.flushing = False
+
+
 def refresh_facts(project_ids, years=None) -> int:
     """Recompute the fact rows of these projects (for these years; None: all) from the raw rows, in the caller's
-    transaction. Called by every write service that changes a source of the store. Returns the rows written."""
+    transaction. Called by every write service that changes a source of the store. Returns the rows written (0
+    inside a deferred refresh, which writes them later)."""
+    if _deferral.depth and not _deferral.flushing:
+        for project_id in {int(i) for i in project_ids if i is not None}:
+            if project_id in _deferral.pending and _deferral.pending[project_id] is None:
+                continue
+            if years is None:
+                _deferral.pending[project_id] = None
+            else:
+                _deferral.pending.setdefault(project_id, set()).update(years)  # type: ignore[union-attr]
+        return 0
+    return _refresh_now(project_ids, years)
+
+
+def _refresh_now(project_ids, years=None) -> int:
     ids = sorted({int(i) for i in project_ids if i is not None})
     if not ids:
         return 0
