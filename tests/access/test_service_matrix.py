@@ -25,6 +25,7 @@ from django.http import Http404
 from tests.access.service_cases_setup import CASES_SETUP
 from tests.access.service_cases_work import CASES_WORK, add_work_objects
 from tests.access.world import add_files, add_leads, add_problems
+from tests.rowcounts import row_counts
 from tuijin.core.errors import InputError
 
 D = datetime.date
@@ -138,8 +139,7 @@ OUT_OF_REACH = [("district_admin", "rz"), ("city_admin", "sz")]
 
 
 def _counts() -> dict[str, int]:
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models()
-            if m._meta.app_label not in ("sessions", "contenttypes", "admin", "axes")}
+    return row_counts(lambda m: m._meta.app_label not in ("sessions", "contenttypes", "admin", "axes"))
 
 
 def _state(obj):

@@ -23,12 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.apps import apps
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.forms import BaseForm
 from django.forms.models import model_to_dict
+
+from tests.rowcounts import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -383,8 +384,7 @@ def _params():
 
 def _counts() -> dict:
     """Rows in every table of the project's apps (and the users)."""
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models()
-            if m.__module__.startswith("tuijin.") and not m._meta.proxy}
+    return row_counts(lambda m: m.__module__.startswith("tuijin."))
 
 
 def _state(obj):
