@@ -99,7 +99,14 @@ class OrgUnit(models.Model):
         """The city this unit belongs to (itself when it is one)."""
         if self.kind == UnitKind.CITY:
             return self
-        return OrgUnit.objects.filter(id__in=self.ancestor_ids, kind=UnitKind.CITY).first()
+        # Kept on the instance for its path (a moved unit looks again): services ask a unit for its city
+        # several times in one write.
+        known = self.__dict__.get("_city_of_path")
+        if known is not None and known[0] == self.path:
+            return known[1]
+        city = OrgUnit.objects.filter(id__in=self.ancestor_ids, kind=UnitKind.CITY).first()
+        self.__dict__["_city_of_path"] = (self.path, city)
+        return city
 
 
 WHOLE_AREA = {
