@@ -92,6 +92,36 @@ def restore_clean_database() -> None:
     cache.clear()
 
 
+def load_sqlite_copy(connection, path: Path) -> None:
+    """Replace the connection's SQLite database by the copy saved at `path` (SQLite's backup API)."""
+    import sqlite3
+
+    from django.contrib.contenttypes.models import ContentType
+
+    connection.ensure_connection()
+    source = sqlite3.connect(path)
+    try:
+        source.backup(connection.connection)
+    finally:
+        source.close()
+    ContentType.objects.clear_cache()
+
+
+def save_sqlite_copy(connection, path: Path) -> None:
+    """Save the connection's SQLite database at `path`, written aside and moved in place (a run reading the
+    cache at the same time never sees half a file)."""
+    import sqlite3
+
+    connection.ensure_connection()
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    target = sqlite3.connect(tmp)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+    tmp.replace(path)
+
+
 def _cache_key() -> str:
     import sqlite3
 
@@ -113,9 +143,6 @@ def _cache_key() -> str:
 
 def _cached_demo(build):
     """SQLite: copy the demo from the cache when it is there, else build it and save it."""
-    import sqlite3
-
-    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
     if os.environ.get("TUIJIN_DEMO_CACHE", "1") == "0" or connection.vendor != "sqlite":
@@ -126,12 +153,7 @@ def _cached_demo(build):
     if db_file.exists() and result_file.exists():
         try:
             result = pickle.loads(result_file.read_bytes())
-            source = sqlite3.connect(db_file)
-            try:
-                source.backup(connection.connection)
-            finally:
-                source.close()
-            ContentType.objects.clear_cache()
+            load_sqlite_copy(connection, db_file)
             return result
         except Exception:  # noqa: BLE001 - an unreadable cache is rebuilt, never trusted
             pass
@@ -141,15 +163,9 @@ def _cached_demo(build):
         for old in CACHE_DIR.glob("demo-*"):  # one demo at a time in the cache
             if key not in old.name:
                 old.unlink(missing_ok=True)
-        tmp = db_file.with_suffix(f".{os.getpid()}.tmp")
-        target = sqlite3.connect(tmp)
-        try:
-            connection.connection.backup(target)
-        finally:
-            target.close()
         result_file.with_suffix(f".{os.getpid()}.tmp2").write_bytes(pickle.dumps(result))
         result_file.with_suffix(f".{os.getpid()}.tmp2").replace(result_file)
-        tmp.replace(db_file)
+        save_sqlite_copy(connection, db_file)
     except Exception:  # noqa: BLE001 - a cache that cannot be written costs the next run a build, nothing else
         pass
     return result

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.demo_fixtures import CACHE_DIR
+from tests.demo_fixtures import CACHE_DIR, load_sqlite_copy, save_sqlite_copy
 
 _CREATING: list[str] = []  # the alias whose test database create_test_db is making, while it is
 
@@ -55,21 +55,11 @@ def _migrate_or_copy(real_call_command):
         if name != "migrate" or not _CREATING or _CREATING[-1] != alias or \
                 connections[alias].vendor != "sqlite":
             return real_call_command(name, *args, **options)
-        import sqlite3
-
-        from django.contrib.contenttypes.models import ContentType
-
         connection = connections[alias]
-        connection.ensure_connection()
         saved = CACHE_DIR / f"migrated-{_key()}.sqlite3"
         if saved.exists():
             with contextlib.suppress(Exception):  # an unreadable copy: migrate as if there were none
-                source = sqlite3.connect(saved)
-                try:
-                    source.backup(connection.connection)
-                finally:
-                    source.close()
-                ContentType.objects.clear_cache()
+                load_sqlite_copy(connection, saved)
                 return None
         result = real_call_command(name, *args, **options)
         with contextlib.suppress(Exception):  # a copy that cannot be saved costs the next run a migrate
@@ -77,13 +67,7 @@ def _migrate_or_copy(real_call_command):
             for old in CACHE_DIR.glob("migrated-*.sqlite3"):
                 if old != saved:
                     old.unlink(missing_ok=True)
-            tmp = saved.with_suffix(f".{os.getpid()}.tmp")
-            target = sqlite3.connect(tmp)
-            try:
-                connection.connection.backup(target)
-            finally:
-                target.close()
-            tmp.replace(saved)
+            save_sqlite_copy(connection, saved)
         return result
 
     return call_command
